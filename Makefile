@@ -1,0 +1,84 @@
+# 网点助手: `make run` to chat, `make test` for everything CI runs. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RASA   := $(VENV)/bin/rasa
+# Rasa 3.6 needs Python 3.8-3.10: the first python3.10 that actually runs (pyenv shims may not).
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10.*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+                $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo $$p; break; }; done)
+MODEL  := models/wangdian.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null)
+ACTIONS_PORT ?= 5055
+RASA_PORT    ?= 5005
+DEMO_STAFF   ?= zhangli
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help install run serve train actions test test-unit test-nlu test-conversations test-e2e validate demo-data clean
+
+help:
+	@echo "make run     chat in the terminal as demo teller $(DEMO_STAFF) (installs, loads demo data, trains)"
+	@echo "make serve   Rasa HTTP server (REST channel on :$(RASA_PORT)) + action server, no terminal"
+	@echo "make test    everything CI runs"
+	@echo "make train   train the model if data/, domain.yml or config.yml changed"
+
+# ---------------------------------------------------------------- environment
+$(VENV)/.installed: requirements.txt constraints.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6 supports 3.8-3.10)"; exit 1; }
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==24.0
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+# ---------------------------------------------------------------- model
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name wangdian --out models
+
+train: $(MODEL)
+
+# ---------------------------------------------------------------- running
+demo-data: $(VENV)/.installed
+	$(PY) -m bot ensure-demo
+
+actions: $(VENV)/.installed
+	$(RASA) run actions --actions actions --port $(ACTIONS_PORT)
+
+run: demo-data $(MODEL)
+	@mkdir -p var
+	@$(RASA) run actions --actions actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 & \
+	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT INT TERM; \
+	  echo "动作服务器日志: var/actions.log. 以演示柜员 $(DEMO_STAFF) 的身份聊天,输入 /stop 退出。"; \
+	  $(RASA) shell -m $(MODEL) --conversation-id $(DEMO_STAFF) --endpoints endpoints.yml
+
+serve: demo-data $(MODEL)
+	@$(RASA) run actions --actions actions --port $(ACTIONS_PORT) & \
+	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT INT TERM; \
+	  $(RASA) run -m $(MODEL) --enable-api --port $(RASA_PORT) --endpoints endpoints.yml --credentials credentials.yml
+
+# ---------------------------------------------------------------- tests
+validate: $(VENV)/.installed
+	$(RASA) data validate --fail-on-warnings --data data --domain domain.yml --config config.yml
+
+test-unit: $(VENV)/.installed
+	$(PY) -m pytest tests/unit tests/actions -q
+
+test-nlu: $(MODEL)
+	rm -rf results/nlu
+	$(RASA) test nlu -m $(MODEL) --nlu tests/nlu/heldout.yml --out results/nlu --no-plot
+	$(PY) tests/nlu/gate.py results/nlu
+
+test-conversations: $(MODEL)
+	$(RASA) test core -m $(MODEL) --stories tests/conversations --out results/conversations --fail-on-prediction-errors --no-plot
+
+test-e2e: $(MODEL)
+	$(PY) -m pytest tests/e2e -q
+
+test: validate test-unit test-conversations test-nlu test-e2e
+	@echo "make test: all checks passed"
+
+clean:
+	rm -rf results models/*.tar.gz var/demo-bank

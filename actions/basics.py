@@ -1,0 +1,119 @@
+"""Greetings, help, fallback and capabilities not built yet: static replies from domain.yml,
+given only to registered staff."""
+from __future__ import annotations
+
+from abc import ABCMeta, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import current_staff
+
+
+class StaffOnlyReply(Action, metaclass=ABCMeta):
+    """Utter one response from domain.yml, or the refusal if the sender is not registered staff."""
+
+    response: str
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if await current_staff(tracker) is None:
+            dispatcher.utter_message(response="utter_stranger")
+            return []
+        dispatcher.utter_message(response=self.response)
+        return []
+
+
+class ActionGreet(StaffOnlyReply):
+    response = "utter_greet"
+
+    def name(self) -> str:
+        return "action_greet"
+
+
+class ActionGoodbye(StaffOnlyReply):
+    response = "utter_goodbye"
+
+    def name(self) -> str:
+        return "action_goodbye"
+
+
+class ActionThanks(StaffOnlyReply):
+    response = "utter_thanks"
+
+    def name(self) -> str:
+        return "action_thanks"
+
+
+class ActionHelp(StaffOnlyReply):
+    response = "utter_help"
+
+    def name(self) -> str:
+        return "action_help"
+
+
+class ActionBotChallenge(StaffOnlyReply):
+    response = "utter_bot_challenge"
+
+    def name(self) -> str:
+        return "action_bot_challenge"
+
+
+class ActionOutOfScope(StaffOnlyReply):
+    response = "utter_out_of_scope"
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+
+class ActionAskRephrase(StaffOnlyReply):
+    response = "utter_ask_rephrase"
+
+    def name(self) -> str:
+        return "action_ask_rephrase"
+
+
+class ActionAcknowledgeAffirm(StaffOnlyReply):
+    response = "utter_acknowledge_affirm"
+
+    def name(self) -> str:
+        return "action_acknowledge_affirm"
+
+
+class ActionAcknowledgeDeny(StaffOnlyReply):
+    response = "utter_acknowledge_deny"
+
+    def name(self) -> str:
+        return "action_acknowledge_deny"
+
+
+# The capability each later intent belongs to, as staff call it.
+FEATURES_NOT_READY = {
+    "suggest_products": "产品推荐",
+    "record_referral": "转介",
+    "update_referral": "转介状态更新",
+    "list_referrals": "转介查询",
+    "referral_stats": "转介统计",
+    "log_visit": "拜访记录",
+    "list_tasks": "待办清单",
+    "tag_customer": "客户标签",
+    "give_feedback": "意见反馈",
+}
+
+
+class ActionFeatureNotReady(Action):
+    """Intents of capabilities not built yet: say so plainly, never a wrong answer."""
+
+    def name(self) -> str:
+        return "action_feature_not_ready"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if await current_staff(tracker) is None:
+            dispatcher.utter_message(response="utter_stranger")
+            return []
+        intent = (tracker.latest_message.get("intent") or {}).get("name", "")
+        dispatcher.utter_message(response="utter_feature_not_ready", feature=FEATURES_NOT_READY.get(intent, "这个"))
+        return []

@@ -1,0 +1,85 @@
+"""Customer 360 actions: look up, holdings, contact history, and the answer to "which one?"."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import channel_of, customer_service, in_thread, latest_entities, latest_text
+from bot import customer_replies
+from bot.clock import clock
+from bot.customer_service import CustomerAnswer, Outcome, PendingChoice, View
+
+
+def _pending(tracker: Tracker) -> PendingChoice | None:
+    ids = tracker.get_slot("candidate_ids")
+    if not ids:
+        return None
+    view = tracker.get_slot("pending_view") or View.PROFILE.value
+    return PendingChoice(list(ids), View(view), tracker.get_slot("pending_product"))
+
+
+def _slot_events(answer: CustomerAnswer, product_word: str | None) -> list[dict[str, Any]]:
+    """Context for the next message: the customer now shown, or the list waiting for a choice."""
+    if answer.outcome is Outcome.SHOWN:
+        return [
+            SlotSet("current_customer_id", answer.customer_id),
+            SlotSet("candidate_ids", None),
+            SlotSet("pending_view", None),
+            SlotSet("pending_product", None),
+        ]
+    if answer.outcome is Outcome.CHOOSE:
+        return [
+            SlotSet("candidate_ids", [c.customer_id for c in answer.candidates]),
+            SlotSet("pending_view", answer.view.value),
+            SlotSet("pending_product", product_word),
+        ]
+    if answer.outcome in (Outcome.NOT_FOUND, Outcome.PROBLEM):
+        return [SlotSet("candidate_ids", None), SlotSet("pending_view", None), SlotSet("pending_product", None)]
+    return []
+
+
+class CustomerViewAction(Action):
+    """Show one view of the customer the message names, the one picked from a list, or the one in context."""
+
+    view: View | None = View.PROFILE
+    action_name = "action_lookup_customer"
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        entities = latest_entities(tracker)
+        product_word = (entities.get("product") or [None])[0] if self.view is View.HOLDINGS else None
+        answer = await in_thread(
+            customer_service().handle,
+            chat_id=tracker.sender_id,
+            view=self.view,
+            entities=entities,
+            text=latest_text(tracker),
+            customer_in_context=tracker.get_slot("current_customer_id"),
+            pending=_pending(tracker),
+            channel=channel_of(tracker),
+            product_word=product_word,
+        )
+        dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
+        return _slot_events(answer, product_word)
+
+
+class ActionShowHoldings(CustomerViewAction):
+    view = View.HOLDINGS
+    action_name = "action_show_holdings"
+
+
+class ActionShowInteractions(CustomerViewAction):
+    view = View.INTERACTIONS
+    action_name = "action_show_interactions"
+
+
+class ActionAnswerChoice(CustomerViewAction):
+    """A bare answer: picks from the list the bot showed, or names a customer."""
+
+    view = None
+    action_name = "action_answer_choice"

@@ -1,0 +1,60 @@
+"""Who may see what: staff see the customers of their own branch and of the branches they cover.
+
+A customer outside those branches is treated exactly like one that does not exist, so that not
+even a customer's existence leaks across branches.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import Branch, Staff
+
+ROLE_NAMES = {
+    "teller": "柜员",
+    "lobby_manager": "大堂经理",
+    "customer_manager": "客户经理",
+    "wealth_manager": "理财经理",
+    "branch_head": "网点负责人",
+}
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    staff_id: str
+    name: str
+    role: str
+    branch_id: str
+    branch_name: str
+    served_branch_ids: frozenset[str]
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES.get(self.role, self.role)
+
+
+def identify_staff(session: Session, chat_id: str | None) -> StaffMember | None:
+    """The staff member behind a chat id, or None for a stranger."""
+    if not chat_id:
+        return None
+    row = session.execute(
+        select(Staff, Branch.name).join(Branch, Staff.branch_id == Branch.branch_id).where(Staff.chat_id == chat_id)
+    ).first()
+    if row is None:
+        return None
+    staff, branch_name = row
+    served = {staff.branch_id} | {cover.branch_id for cover in staff.covers}
+    return StaffMember(
+        staff_id=staff.staff_id,
+        name=staff.name,
+        role=staff.role,
+        branch_id=staff.branch_id,
+        branch_name=branch_name,
+        served_branch_ids=frozenset(served),
+    )
+
+
+def may_see(staff: StaffMember, customer_branch_id: str) -> bool:
+    return customer_branch_id in staff.served_branch_ids

@@ -1,0 +1,57 @@
+"""The audit trail: every time the bot shows a customer's data, one row says who saw what."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.clock import clock
+from bot.models import AuditEntry
+from bot.timeutil import to_local, to_storage
+
+# What a view showed, as recorded in audit_log.shown.
+PROFILE = "profile_360"
+HOLDINGS = "holdings"
+INTERACTIONS = "interactions"
+CANDIDATES = "candidate_list"
+
+
+def record_view(
+    session: Session, staff_id: str, customer_id: str, shown: str, channel: str, detail: str = ""
+) -> None:
+    session.add(
+        AuditEntry(
+            at=to_storage(clock.now()),
+            staff_id=staff_id,
+            customer_id=customer_id,
+            shown=shown,
+            channel=channel or "",
+            detail=detail[:200],
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    at: datetime
+    staff_id: str
+    customer_id: str
+    shown: str
+    channel: str
+    detail: str
+
+
+def audit_trail(
+    session: Session, customer_id: str | None = None, staff_id: str | None = None, limit: int = 1000
+) -> list[AuditLine]:
+    query = select(AuditEntry).order_by(AuditEntry.at, AuditEntry.id).limit(limit)
+    if customer_id:
+        query = query.where(AuditEntry.customer_id == customer_id)
+    if staff_id:
+        query = query.where(AuditEntry.staff_id == staff_id)
+    return [
+        AuditLine(to_local(e.at), e.staff_id, e.customer_id, e.shown, e.channel, e.detail)
+        for e in session.execute(query).scalars()
+    ]

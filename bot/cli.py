@@ -1,0 +1,139 @@
+"""`python -m bot ...`: the bank's command line, calling the same services as the chat.
+
+  migrate                      apply database migrations
+  import DIR                   load the bank's CSV files from DIR
+  demo-data DIR                write a synthetic demo bank as CSV files
+  ensure-demo                  load the demo bank if the database has no customers (make run)
+  audit --customer ID | --staff ID   print who saw which customer's data
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from bot.settings import REPO_ROOT, Settings
+
+DEMO_DIR = REPO_ROOT / "var" / "demo-bank"
+DEMO_CUSTOMERS = 2000
+DEMO_SEED = 7
+
+
+def _database():
+    from bot.db import Database
+
+    return Database(Settings.from_env().database_url)
+
+
+def cmd_migrate(_args) -> int:
+    from bot.migrate import upgrade
+
+    upgrade(Settings.from_env().database_url)
+    print("数据库已升级到最新版本。")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from bot.importer import ImportFailed, import_directory
+
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        print(f"找不到目录 {directory}", file=sys.stderr)
+        return 2
+    try:
+        report = import_directory(_database(), directory, progress=not args.quiet)
+    except ImportFailed as failure:
+        print("导入失败,没有写入任何数据。问题如下:", file=sys.stderr)
+        for error in failure.errors:
+            print(f"  {error.file} 第{error.line}行 字段 {error.field}: {error.message}", file=sys.stderr)
+        return 1
+    print(f"导入完成: {report}")
+    return 0
+
+
+def cmd_demo_data(args) -> int:
+    from bot.demo_data import write_demo_bank
+
+    today = date.fromisoformat(args.today) if args.today else None
+    counts = write_demo_bank(Path(args.directory), args.customers, args.seed, today=_today(today), progress=not args.quiet)
+    print(f"演示数据已写入 {args.directory}: " + ", ".join(f"{name} {n}行" for name, n in counts.items()))
+    return 0
+
+
+def _today(given: date | None) -> date:
+    from bot.clock import clock
+
+    return given or clock.today()
+
+
+def cmd_ensure_demo(args) -> int:
+    """Load the demo bank into an empty database; leave a database with customers alone."""
+    from bot.customers import count_customers
+    from bot.demo_data import write_demo_bank
+    from bot.importer import import_directory
+    from bot.migrate import upgrade
+
+    settings = Settings.from_env()
+    upgrade(settings.database_url)
+    database = _database()
+    with database.unit_of_work() as session:
+        existing = count_customers(session)
+    if existing:
+        print(f"数据库里已有 {existing} 位客户,不再加载演示数据。")
+        return 0
+    write_demo_bank(DEMO_DIR, args.customers, DEMO_SEED, today=_today(None), progress=False)
+    report = import_directory(database, DEMO_DIR, progress=False)
+    print(f"已加载演示银行({args.customers} 位客户): {report}")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from bot.audit import audit_trail
+
+    if not args.customer and not args.staff:
+        print("请指定 --customer 客户号 或 --staff 员工号", file=sys.stderr)
+        return 2
+    with _database().unit_of_work() as session:
+        lines = audit_trail(session, customer_id=args.customer, staff_id=args.staff, limit=args.limit)
+    print("时间\t员工\t客户\t查看内容\t渠道\t说明")
+    for line in lines:
+        print(f"{line.at:%Y-%m-%d %H:%M:%S}\t{line.staff_id}\t{line.customer_id}\t{line.shown}\t{line.channel}\t{line.detail}")
+    print(f"共 {len(lines)} 条")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="网点助手命令行")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(run=cmd_migrate)
+
+    importing = commands.add_parser("import", help="load branches/staff/customers/products/holdings CSV files")
+    importing.add_argument("directory")
+    importing.add_argument("--quiet", action="store_true", help="no progress bar")
+    importing.set_defaults(run=cmd_import)
+
+    demo = commands.add_parser("demo-data", help="write a synthetic demo bank as CSV files")
+    demo.add_argument("directory")
+    demo.add_argument("--customers", type=int, default=DEMO_CUSTOMERS)
+    demo.add_argument("--seed", type=int, default=DEMO_SEED)
+    demo.add_argument("--today", help="ISO date the demo is built around (default: today)")
+    demo.add_argument("--quiet", action="store_true")
+    demo.set_defaults(run=cmd_demo_data)
+
+    ensure = commands.add_parser("ensure-demo", help="load the demo bank if the database is empty")
+    ensure.add_argument("--customers", type=int, default=DEMO_CUSTOMERS)
+    ensure.set_defaults(run=cmd_ensure_demo)
+
+    auditing = commands.add_parser("audit", help="who saw which customer's data")
+    auditing.add_argument("--customer")
+    auditing.add_argument("--staff")
+    auditing.add_argument("--limit", type=int, default=1000)
+    auditing.set_defaults(run=cmd_audit)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)

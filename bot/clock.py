@@ -1,0 +1,44 @@
+"""The one clock. Everything that needs "now" or "today" asks it, so tests can set the time.
+
+`BOT_FROZEN_NOW` (ISO datetime) freezes it for a whole process, e.g. the servers of an
+end-to-end test; unit tests use `clock.frozen(...)`.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Iterator
+from zoneinfo import ZoneInfo
+
+
+class Clock:
+    def __init__(self, timezone: str = "Asia/Shanghai") -> None:
+        self.tz = ZoneInfo(timezone)
+        self._frozen: datetime | None = None
+        frozen = os.environ.get("BOT_FROZEN_NOW")
+        if frozen:
+            self._frozen = self._aware(datetime.fromisoformat(frozen))
+
+    def _aware(self, moment: datetime) -> datetime:
+        return moment if moment.tzinfo else moment.replace(tzinfo=self.tz)
+
+    def now(self) -> datetime:
+        """The bank's local time, timezone-aware."""
+        if self._frozen is not None:
+            return self._frozen.astimezone(self.tz)
+        return datetime.now(self.tz)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    @contextmanager
+    def frozen(self, moment: datetime) -> Iterator[None]:
+        previous, self._frozen = self._frozen, self._aware(moment)
+        try:
+            yield
+        finally:
+            self._frozen = previous
+
+
+clock = Clock(os.environ.get("BANK_TIMEZONE", "Asia/Shanghai"))

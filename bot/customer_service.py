@@ -1,0 +1,184 @@
+"""Use cases of the customer 360 capability, each in one unit of work.
+
+The actions call these with plain values (the sender's chat id, the NLU's entities, the message
+text, the customer in context) and render the plain results they get back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from bot import customers
+from bot.access import StaffMember, identify_staff
+from bot.choice import ByPhoneTail, ByPosition, parse_choice
+from bot.clock import clock
+from bot.customers import (
+    Candidate,
+    CustomerProfile,
+    CustomerQuery,
+    HoldingsView,
+    InteractionsView,
+    QueryProblem,
+)
+from bot.db import Database
+from bot.settings import Settings
+
+
+class View(str, Enum):
+    """What the staff member asked to see about a customer."""
+
+    PROFILE = "profile"
+    HOLDINGS = "holdings"
+    INTERACTIONS = "interactions"
+
+
+class Outcome(str, Enum):
+    STRANGER = "stranger"  # the sender is not a known staff member
+    NO_CUSTOMER_GIVEN = "no_customer_given"  # nobody named and nobody in context
+    PROBLEM = "problem"  # a malformed identifier
+    NOT_FOUND = "not_found"  # no match among the branches the staff member serves
+    CHOOSE = "choose"  # several matches: the user picks one
+    BAD_CHOICE = "bad_choice"  # the answer to "which one?" picked none of them
+    SHOWN = "shown"  # the view is in the result
+    NOT_UNDERSTOOD = "not_understood"  # a bare answer when nothing was asked
+
+
+@dataclass(frozen=True)
+class PendingChoice:
+    """A "which one do you mean?" list the bot showed, and what the user had asked to see."""
+
+    candidate_ids: list[str]
+    view: View
+    product_word: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerAnswer:
+    outcome: Outcome
+    view: View = View.PROFILE
+    staff: StaffMember | None = None
+    query: CustomerQuery | None = None
+    problem: QueryProblem | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    more_than_listed: bool = False
+    customer_id: str | None = None
+    profile: CustomerProfile | None = None
+    holdings: HoldingsView | None = None
+    interactions: InteractionsView | None = None
+
+
+class CustomerService:
+    def __init__(self, db: Database, settings: Settings | None = None) -> None:
+        self.db = db
+        self.settings = settings or Settings.from_env()
+
+    def who_is(self, chat_id: str) -> StaffMember | None:
+        with self.db.unit_of_work() as session:
+            return identify_staff(session, chat_id)
+
+    def handle(
+        self,
+        chat_id: str,
+        view: View | None,
+        entities: dict[str, list[str]],
+        text: str,
+        customer_in_context: str | None,
+        pending: PendingChoice | None,
+        channel: str,
+        product_word: str | None = None,
+    ) -> CustomerAnswer:
+        """One message about a customer. `view` is None for a bare answer ("2", "尾号5678").
+
+        A message that names no customer but picks from the list the bot just showed is a
+        choice, whatever intent the NLU gave it; naming a customer starts a new question.
+        """
+        names_customer = customers.parse_customer_query(entities, text) is not None
+        if pending and not names_customer:
+            if view is None or parse_choice(text, len(pending.candidate_ids)) is not None:
+                return self.choose(
+                    chat_id, pending.candidate_ids, text, pending.view, channel, pending.product_word
+                )
+        if view is None:
+            if not names_customer:
+                if self.who_is(chat_id) is None:
+                    return CustomerAnswer(Outcome.STRANGER, View.PROFILE)
+                return CustomerAnswer(Outcome.NOT_UNDERSTOOD, View.PROFILE)
+            view = pending.view if pending else View.PROFILE
+            product_word = pending.product_word if pending else product_word
+        return self.ask(chat_id, view, entities, text, customer_in_context, channel, product_word)
+
+    def ask(
+        self,
+        chat_id: str,
+        view: View,
+        entities: dict[str, list[str]],
+        text: str,
+        customer_in_context: str | None,
+        channel: str,
+        product_word: str | None = None,
+    ) -> CustomerAnswer:
+        """Answer a question about the customer the message names, or the one in context."""
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            if staff is None:
+                return CustomerAnswer(Outcome.STRANGER, view)
+            parsed = customers.parse_customer_query(entities, text)
+            if isinstance(parsed, QueryProblem):
+                return CustomerAnswer(Outcome.PROBLEM, view, staff, problem=parsed)
+            if parsed is None:
+                if customer_in_context is None:
+                    return CustomerAnswer(Outcome.NO_CUSTOMER_GIVEN, view, staff)
+                customer = customers.visible_customer(session, staff, customer_in_context)
+                if customer is None:
+                    return CustomerAnswer(Outcome.NO_CUSTOMER_GIVEN, view, staff)
+                return self._show(session, staff, customer, view, product_word, channel)
+            limit = self.settings.max_candidates
+            found = customers.find_customers(session, staff, parsed, limit + 1)
+            if not found:
+                return CustomerAnswer(Outcome.NOT_FOUND, view, staff, query=parsed)
+            if len(found) == 1:
+                return self._show(session, staff, found[0], view, product_word, channel, parsed)
+            listed = customers.candidates(session, staff, found[:limit], clock.today(), channel)
+            return CustomerAnswer(
+                Outcome.CHOOSE, view, staff, query=parsed, candidates=listed, more_than_listed=len(found) > limit
+            )
+
+    def choose(
+        self,
+        chat_id: str,
+        candidate_ids: list[str],
+        text: str,
+        view: View,
+        channel: str,
+        product_word: str | None = None,
+    ) -> CustomerAnswer:
+        """The user answered "which one?" with a number, an ordinal or a phone's last four digits."""
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            if staff is None:
+                return CustomerAnswer(Outcome.STRANGER, view)
+            visible = [customers.visible_customer(session, staff, cid) for cid in candidate_ids]
+            visible = [c for c in visible if c is not None]
+            choice = parse_choice(text, len(visible))
+            picked = None
+            if isinstance(choice, ByPosition) and 1 <= choice.position <= len(visible):
+                picked = visible[choice.position - 1]
+            elif isinstance(choice, ByPhoneTail):
+                matching = [c for c in visible if (c.phone or "").endswith(choice.digits)]
+                picked = matching[0] if len(matching) == 1 else None
+            if picked is None:
+                listed = customers.candidates(session, staff, visible, clock.today(), channel)
+                return CustomerAnswer(Outcome.BAD_CHOICE, view, staff, candidates=listed)
+            return self._show(session, staff, picked, view, product_word, channel)
+
+    def _show(self, session, staff, customer, view, product_word, channel, query=None) -> CustomerAnswer:
+        answer = dict(outcome=Outcome.SHOWN, view=view, staff=staff, query=query, customer_id=customer.customer_id)
+        if view is View.HOLDINGS:
+            answer["holdings"] = customers.holdings_view(session, staff, customer, product_word, channel)
+        elif view is View.INTERACTIONS:
+            answer["interactions"] = customers.interactions_view(session, staff, customer, channel)
+        else:
+            answer["profile"] = customers.customer_profile(
+                session, staff, customer, clock.today(), self.settings, channel
+            )
+        return CustomerAnswer(**answer)

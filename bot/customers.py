@@ -1,0 +1,365 @@
+"""Customer lookup and the 360 view (客户360视图).
+
+Every function here sees only the customers of the branches the staff member serves, and writes
+an audit row for every customer whose data it returns, inside the caller's unit of work.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot import audit
+from bot.access import StaffMember
+from bot.identity import (
+    CUSTOMER_ID_RE,
+    ID_NUMBER_RE,
+    PHONE_RE,
+    is_valid_id_number,
+    is_valid_phone,
+    normalise_customer_id,
+    to_half_width,
+)
+from bot.models import Branch, Customer, CustomerTag, Holding, Interaction, Product, Staff
+from bot.privacy import mask_phone
+from bot.settings import Settings
+from bot.tiers import LIABILITY_CATEGORIES, tier_for
+from bot.timeutil import age_on, to_local
+
+
+# ---------------------------------------------------------------------------- the query
+
+
+class QueryKind(str, Enum):
+    NAME = "name"
+    PHONE = "phone"
+    CUSTOMER_ID = "customer_id"
+    ID_NUMBER = "id_number"
+
+
+@dataclass(frozen=True)
+class CustomerQuery:
+    kind: QueryKind
+    value: str
+
+
+class QueryProblem(str, Enum):
+    """A query the bot will not search with, and why."""
+
+    BAD_ID_CHECKSUM = "bad_id_checksum"
+    BAD_PHONE = "bad_phone"
+    BAD_CUSTOMER_ID = "bad_customer_id"
+
+
+def parse_customer_query(entities: dict[str, list[str]], text: str) -> CustomerQuery | QueryProblem | None:
+    """The customer a message names: by ID number, customer number, phone, or name.
+
+    Identifiers found in the text by pattern win over the NLU's entities, which can cut them
+    short; a malformed identifier is a problem to explain, never a search.
+    """
+    text = to_half_width(text or "")
+    found = ID_NUMBER_RE.search(text)
+    if found:
+        value = found.group(0).upper()
+        if not is_valid_id_number(value):
+            return QueryProblem.BAD_ID_CHECKSUM
+        return CustomerQuery(QueryKind.ID_NUMBER, value)
+    found = CUSTOMER_ID_RE.search(text)
+    if found:
+        return CustomerQuery(QueryKind.CUSTOMER_ID, normalise_customer_id(found.group(0)))
+    found = PHONE_RE.search(text)
+    if found:
+        return CustomerQuery(QueryKind.PHONE, found.group(0))
+    for value in entities.get("id_number", []):
+        return QueryProblem.BAD_ID_CHECKSUM if not is_valid_id_number(to_half_width(value)) else CustomerQuery(
+            QueryKind.ID_NUMBER, to_half_width(value).upper()
+        )
+    for value in entities.get("phone", []):
+        value = to_half_width(value)
+        return CustomerQuery(QueryKind.PHONE, value) if is_valid_phone(value) else QueryProblem.BAD_PHONE
+    for value in entities.get("customer_id", []):
+        return QueryProblem.BAD_CUSTOMER_ID
+    for value in entities.get("customer_name", []):
+        name = value.strip()
+        if name:
+            return CustomerQuery(QueryKind.NAME, name)
+    # Digits that look like an attempt at a phone or customer number, but are not one.
+    if any(len(run) in (10, 12) for run in _digit_runs(text)):
+        return QueryProblem.BAD_PHONE
+    if any(len(run) == 18 or len(run) == 17 for run in _digit_runs(text)):
+        return QueryProblem.BAD_ID_CHECKSUM
+    return None
+
+
+def _digit_runs(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"\d+", text)
+
+
+# ---------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One line of a "which one do you mean?" list."""
+
+    customer_id: str
+    name: str
+    masked_phone: str
+    phone_tail: str
+    branch_name: str
+    age: int | None
+
+
+@dataclass(frozen=True)
+class HoldingLine:
+    product_name: str
+    category: str
+    amount: Decimal
+    start_date: date
+    maturity_date: date | None
+
+
+@dataclass(frozen=True)
+class InteractionLine:
+    happened_at: datetime
+    staff_name: str
+    channel: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class CategoryTotal:
+    category: str
+    amount: Decimal
+    count: int
+
+
+@dataclass(frozen=True)
+class CustomerProfile:
+    """The 360 view of one customer."""
+
+    customer_id: str
+    name: str
+    gender: str
+    age: int | None
+    masked_phone: str
+    branch_name: str
+    occupation: str
+    tier: str
+    total_assets: Decimal
+    risk_level: str | None
+    risk_assessed_on: date | None
+    risk_expired: bool
+    tags: list[str]
+    by_category: list[CategoryTotal]
+    liabilities: list[CategoryTotal]
+    nearest_maturity: HoldingLine | None
+    manager_name: str | None
+    last_interaction: InteractionLine | None
+
+
+@dataclass(frozen=True)
+class HoldingsView:
+    customer_id: str
+    name: str
+    product_filter: str | None
+    holdings: list[HoldingLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InteractionsView:
+    customer_id: str
+    name: str
+    interactions: list[InteractionLine] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------- lookup
+
+
+def find_customers(session: Session, staff: StaffMember, query: CustomerQuery, limit: int) -> list[Customer]:
+    """Customers matching the query among the branches the staff member serves (at most `limit`)."""
+    conditions = {
+        QueryKind.CUSTOMER_ID: Customer.customer_id == query.value,
+        QueryKind.PHONE: Customer.phone == query.value,
+        QueryKind.ID_NUMBER: Customer.id_number == query.value,
+        QueryKind.NAME: Customer.name == query.value,
+    }
+    statement = (
+        select(Customer)
+        .where(conditions[query.kind], Customer.branch_id.in_(staff.served_branch_ids))
+        .order_by(Customer.customer_id)
+        .limit(limit)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def visible_customer(session: Session, staff: StaffMember, customer_id: str) -> Customer | None:
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.branch_id not in staff.served_branch_ids:
+        return None
+    return customer
+
+
+def candidates(session: Session, staff: StaffMember, customers: list[Customer], today: date, channel: str) -> list[Candidate]:
+    branch_names = _branch_names(session, {c.branch_id for c in customers})
+    result = []
+    for customer in customers:
+        audit.record_view(session, staff.staff_id, customer.customer_id, audit.CANDIDATES, channel)
+        result.append(
+            Candidate(
+                customer_id=customer.customer_id,
+                name=customer.name,
+                masked_phone=mask_phone(customer.phone),
+                phone_tail=(customer.phone or "")[-4:],
+                branch_name=branch_names.get(customer.branch_id, customer.branch_id),
+                age=age_on(customer.birth_date, today),
+            )
+        )
+    return result
+
+
+def _branch_names(session: Session, branch_ids: set[str]) -> dict[str, str]:
+    rows = session.execute(select(Branch.branch_id, Branch.name).where(Branch.branch_id.in_(branch_ids)))
+    return {branch_id: name for branch_id, name in rows}
+
+
+def _holding_lines(session: Session, customer_id: str) -> list[HoldingLine]:
+    rows = session.execute(
+        select(Holding, Product)
+        .join(Product, Holding.product_code == Product.product_code)
+        .where(Holding.customer_id == customer_id)
+        .order_by(Holding.maturity_date.is_(None), Holding.maturity_date, Holding.start_date)
+    )
+    return [
+        HoldingLine(product.name, product.category, Decimal(holding.amount), holding.start_date, holding.maturity_date)
+        for holding, product in rows
+    ]
+
+
+def _interaction_lines(session: Session, customer_id: str, limit: int) -> list[InteractionLine]:
+    rows = session.execute(
+        select(Interaction, Staff.name)
+        .join(Staff, Interaction.staff_id == Staff.staff_id)
+        .where(Interaction.customer_id == customer_id)
+        .order_by(Interaction.happened_at.desc(), Interaction.id.desc())
+        .limit(limit)
+    )
+    return [
+        InteractionLine(to_local(interaction.happened_at), staff_name, interaction.channel, interaction.summary)
+        for interaction, staff_name in rows
+    ]
+
+
+def _totals(lines: list[HoldingLine]) -> list[CategoryTotal]:
+    totals: dict[str, list] = {}
+    for line in lines:
+        entry = totals.setdefault(line.category, [Decimal(0), 0])
+        entry[0] += line.amount
+        entry[1] += 1
+    return sorted(
+        (CategoryTotal(category, amount, count) for category, (amount, count) in totals.items()),
+        key=lambda total: -total.amount,
+    )
+
+
+def customer_profile(
+    session: Session, staff: StaffMember, customer: Customer, today: date, settings: Settings, channel: str
+) -> CustomerProfile:
+    """The 360 view of a customer the staff member may see; audited."""
+    holdings = _holding_lines(session, customer.customer_id)
+    assets = [h for h in holdings if h.category not in LIABILITY_CATEGORIES]
+    total_assets = sum((h.amount for h in assets), Decimal(0))
+    upcoming = [h for h in holdings if h.maturity_date is not None and h.maturity_date >= today and h.category not in LIABILITY_CATEGORIES]
+    tags = list(
+        session.execute(
+            select(CustomerTag.tag).where(CustomerTag.customer_id == customer.customer_id).order_by(CustomerTag.id)
+        ).scalars()
+    )
+    manager_name = None
+    if customer.manager_id:
+        manager_name = session.execute(select(Staff.name).where(Staff.staff_id == customer.manager_id)).scalar()
+    last = _interaction_lines(session, customer.customer_id, 1)
+    risk_expired = customer.risk_assessed_on is None or (
+        (today - customer.risk_assessed_on).days > settings.risk_assessment_valid_days
+    )
+    audit.record_view(session, staff.staff_id, customer.customer_id, audit.PROFILE, channel)
+    return CustomerProfile(
+        customer_id=customer.customer_id,
+        name=customer.name,
+        gender=customer.gender,
+        age=age_on(customer.birth_date, today),
+        masked_phone=mask_phone(customer.phone),
+        branch_name=_branch_names(session, {customer.branch_id}).get(customer.branch_id, customer.branch_id),
+        occupation=customer.occupation or "",
+        tier=tier_for(total_assets, settings.tiers),
+        total_assets=total_assets,
+        risk_level=customer.risk_level,
+        risk_assessed_on=customer.risk_assessed_on,
+        risk_expired=risk_expired,
+        tags=tags,
+        by_category=_totals(assets),
+        liabilities=_totals([h for h in holdings if h.category in LIABILITY_CATEGORIES]),
+        nearest_maturity=min(upcoming, key=lambda h: h.maturity_date) if upcoming else None,
+        manager_name=manager_name,
+        last_interaction=last[0] if last else None,
+    )
+
+
+# ---------------------------------------------------------------------------- holdings and history
+
+# What staff call a kind of product -> (category, a word its name contains, or None).
+PRODUCT_WORDS: dict[str, tuple[str, str | None]] = {
+    "存款": ("存款", None),
+    "定期": ("存款", "定期"),
+    "活期": ("存款", "活期"),
+    "大额存单": ("存款", "大额存单"),
+    "存单": ("存款", "存单"),
+    "理财": ("理财", None),
+    "基金": ("基金", None),
+    "定投": ("基金", "定投"),
+    "基金定投": ("基金", "定投"),
+    "保险": ("保险", None),
+    "贷款": ("贷款", None),
+    "房贷": ("贷款", "住房"),
+    "消费贷": ("贷款", "消费"),
+    "经营贷": ("贷款", "经营"),
+    "信用卡": ("信用卡", None),
+    "贵金属": ("贵金属", None),
+    "黄金": ("贵金属", "金"),
+    "国债": ("存款", "国债"),
+}
+
+
+def matches_product_word(line: HoldingLine, word: str) -> bool:
+    category, name_part = PRODUCT_WORDS.get(word, (None, None))
+    if category is None:
+        return word in line.product_name or word == line.category
+    return line.category == category and (name_part is None or name_part in line.product_name)
+
+
+def holdings_view(
+    session: Session, staff: StaffMember, customer: Customer, product_word: str | None, channel: str
+) -> HoldingsView:
+    lines = _holding_lines(session, customer.customer_id)
+    if product_word:
+        lines = [line for line in lines if matches_product_word(line, product_word)]
+    audit.record_view(session, staff.staff_id, customer.customer_id, audit.HOLDINGS, channel, product_word or "")
+    return HoldingsView(customer.customer_id, customer.name, product_word, lines)
+
+
+def interactions_view(
+    session: Session, staff: StaffMember, customer: Customer, channel: str, limit: int = 5
+) -> InteractionsView:
+    lines = _interaction_lines(session, customer.customer_id, limit)
+    audit.record_view(session, staff.staff_id, customer.customer_id, audit.INTERACTIONS, channel)
+    return InteractionsView(customer.customer_id, customer.name, lines)
+
+
+def count_customers(session: Session) -> int:
+    return session.execute(select(func.count()).select_from(Customer)).scalar_one()

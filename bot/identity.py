@@ -1,0 +1,43 @@
+"""Formats of the bank's identifiers: mobile phone, customer number, resident ID number."""
+from __future__ import annotations
+
+import re
+
+PHONE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+CUSTOMER_ID_RE = re.compile(r"(?<![A-Za-z0-9])[Cc]\d{8}(?!\d)")
+ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK_CHARS = "10X98765432"
+
+# Full-width digits and letters are common when staff type on a phone keyboard.
+_FULL_WIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"Ｃ": "C", "ｃ": "c", "Ｘ": "X", "ｘ": "x"})
+
+
+def to_half_width(text: str) -> str:
+    return text.translate(_FULL_WIDTH)
+
+
+def id_check_char(first17: str) -> str:
+    """ISO 7064 MOD 11-2 check character of the first 17 digits of a resident ID number."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS))
+    return _ID_CHECK_CHARS[total % 11]
+
+
+def is_valid_id_number(value: str) -> bool:
+    value = value.upper()
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        return False
+    return id_check_char(value[:17]) == value[17]
+
+
+def is_valid_phone(value: str) -> bool:
+    return bool(re.fullmatch(r"1[3-9]\d{9}", value))
+
+
+def is_valid_customer_id(value: str) -> bool:
+    return bool(re.fullmatch(r"C\d{8}", value))
+
+
+def normalise_customer_id(value: str) -> str:
+    return to_half_width(value).strip().upper()

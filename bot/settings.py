@@ -1,0 +1,56 @@
+"""Settings read from the environment, in one place.
+
+Everything a bank's IT team may want to change without touching code lives here; nothing else in
+bot/ reads os.environ.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'bank.sqlite3'}"
+
+# Tier names and the total assets (yuan) from which each starts, lowest first.
+DEFAULT_TIERS = "普通:0,金卡:50000,白金:500000,钻石:6000000"
+
+
+def parse_tiers(text: str) -> tuple[tuple[str, Decimal], ...]:
+    """'普通:0,金卡:50000' -> (('普通', 0), ('金卡', 50000)), sorted by threshold."""
+    tiers = []
+    for part in text.split(","):
+        name, _, threshold = part.strip().partition(":")
+        if not name or not threshold:
+            raise ValueError(f"CUSTOMER_TIERS 格式应为 名称:金额,名称:金额 ,收到 {text!r}")
+        tiers.append((name.strip(), Decimal(threshold.strip())))
+    tiers.sort(key=lambda t: t[1])
+    if tiers[0][1] != 0:
+        raise ValueError("CUSTOMER_TIERS 的最低一档必须从 0 开始")
+    return tuple(tiers)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "Asia/Shanghai"
+    tiers: tuple[tuple[str, Decimal], ...] = field(default_factory=lambda: parse_tiers(DEFAULT_TIERS))
+    # A risk questionnaire is valid this many days (one year).
+    risk_assessment_valid_days: int = 365
+    # How many candidates a lookup lists before asking the user to be more precise.
+    max_candidates: int = 5
+    # Threads for database work in the action server (never block the event loop).
+    db_threads: int = 8
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        return cls(
+            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            timezone=env.get("BANK_TIMEZONE", "Asia/Shanghai"),
+            tiers=parse_tiers(env.get("CUSTOMER_TIERS", DEFAULT_TIERS)),
+            risk_assessment_valid_days=int(env.get("RISK_ASSESSMENT_VALID_DAYS", "365")),
+            max_candidates=int(env.get("LOOKUP_MAX_CANDIDATES", "5")),
+            db_threads=int(env.get("DB_THREADS", "8")),
+        )

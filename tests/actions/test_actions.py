@@ -1,0 +1,126 @@
+"""The real actions, run through rasa-sdk's executor (as the action server runs them) against a
+real database loaded with the demo bank."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from rasa_sdk.executor import ActionExecutor
+
+SLOTS = {"current_customer_id": None, "candidate_ids": None, "pending_view": None, "pending_product": None}
+
+
+@pytest.fixture(scope="module")
+def executor():
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    return executor
+
+
+@pytest.fixture
+def talk(executor, bank):
+    """Send one message to one action; returns (texts or response names, slot changes)."""
+
+    async def run(action, sender, text, intent, entities=(), **slots):
+        latest = {
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.99},
+            "entities": [{"entity": e, "value": v} for e, v in entities],
+        }
+        call = {
+            "next_action": action,
+            "sender_id": sender,
+            "tracker": {
+                "sender_id": sender,
+                "slots": {**SLOTS, **slots},
+                "latest_message": latest,
+                "events": [{"event": "user", "text": text, "parse_data": latest, "input_channel": "rest"}],
+                "latest_action_name": "action_listen",
+                "active_loop": {},
+            },
+            "domain": {},
+        }
+        result = await executor.run(call)
+        replies = [m.get("text") or m.get("response") for m in result["responses"]]
+        slot_changes = {e["name"]: e["value"] for e in result["events"] if e["event"] == "slot"}
+        return replies, slot_changes
+
+    return run
+
+
+def no_full_identifiers(text: str) -> bool:
+    return re.search(r"\d{11,}", text) is None
+
+
+async def test_lookup_lists_namesakes_then_number_picks_one(talk):
+    replies, slots = await talk("action_lookup_customer", "zhangli", "查一下王建国", "lookup_customer", [("customer_name", "王建国")])
+    assert "找到2位叫王建国的客户" in replies[0]
+    assert "139****5678" in replies[0] and "135****4321" in replies[0]
+    assert slots["candidate_ids"] == ["C00000001", "C00000002"]
+
+    replies, slots = await talk("action_answer_choice", "zhangli", "2", "inform", **slots)
+    assert "【王建国】男 38岁" in replies[0]
+    assert "C00000002" in replies[0]
+    assert slots["current_customer_id"] == "C00000002"
+    assert slots["candidate_ids"] is None
+
+
+async def test_profile_shows_the_360_summary_masked(talk):
+    replies, _ = await talk("action_lookup_customer", "zhangli", "13912345678是谁", "lookup_customer", [("phone", "13912345678")])
+    text = replies[0]
+    for part in ["【王建国】男 60岁 · 白金客户", "139****5678", "资产合计 75万", "风险等级 C3", "最近到期:", "还有9天", "意向:基金", "客户经理:王芳", "最近联系:"]:
+        assert part in text
+    assert no_full_identifiers(text)
+
+
+async def test_holdings_follow_up_uses_context(talk):
+    replies, _ = await talk("action_show_holdings", "zhangli", "她的房贷", "ask_holdings", [("product", "房贷")], current_customer_id="C00000005")
+    assert replies[0].startswith("陈美玲名下的房贷(1笔)")
+
+
+async def test_interactions_of_named_customer(talk):
+    replies, slots = await talk("action_show_interactions", "majun", "李秀英最近谁联系过", "ask_interactions", [("customer_name", "李秀英")])
+    assert replies[0].startswith("李秀英")
+    assert slots["current_customer_id"] == "C00000004"
+
+
+async def test_other_branch_customer_gets_not_found(talk):
+    hidden, _ = await talk("action_lookup_customer", "suntao", "查13912345678", "lookup_customer")
+    nobody, _ = await talk("action_lookup_customer", "suntao", "查13000000000", "lookup_customer")
+    assert hidden == [nobody[0]] and "没有找到这个手机号对应的客户" in hidden[0]
+
+
+async def test_bad_id_checksum_is_explained(talk):
+    replies, _ = await talk("action_lookup_customer", "zhangli", "查110105194912310021", "lookup_customer")
+    assert "校验位不对" in replies[0]
+
+
+async def test_stranger_is_refused_everywhere(talk):
+    replies, slots = await talk("action_lookup_customer", "nobody", "查一下王建国", "lookup_customer", [("customer_name", "王建国")])
+    assert replies[0].startswith("抱歉,没有查到您的员工登记信息") and slots == {}
+    replies, _ = await talk("action_greet", "nobody", "你好", "greet")
+    assert replies == ["utter_stranger"]
+    replies, _ = await talk("action_feature_not_ready", "nobody", "新建转介", "record_referral")
+    assert replies == ["utter_stranger"]
+
+
+async def test_staff_get_the_static_reply(talk):
+    replies, _ = await talk("action_help", "zhangli", "你能干啥", "help")
+    assert replies == ["utter_help"]
+
+
+async def test_feature_not_ready_names_the_feature(executor, bank):
+    call = {
+        "next_action": "action_feature_not_ready",
+        "sender_id": "zhangli",
+        "tracker": {"sender_id": "zhangli", "slots": SLOTS, "latest_message": {"text": "我的待办", "intent": {"name": "list_tasks"}}, "events": []},
+        "domain": {},
+    }
+    result = await executor.run(call)
+    assert result["responses"][0]["response"] == "utter_feature_not_ready"
+    assert result["responses"][0]["feature"] == "待办清单"
+
+
+async def test_bare_answer_with_nothing_pending(talk):
+    replies, _ = await talk("action_answer_choice", "zhangli", "2", "inform")
+    assert replies[0].startswith("没明白您指的是哪位客户")

@@ -1,0 +1,165 @@
+"""End to end: the action server and `rasa run` with the REST channel, as `make serve` runs them,
+talked to over HTTP by two staff members of different branches and by a stranger.
+
+Needs the trained model (models/wangdian.tar.gz; `make test` trains it first). Runs on SQLite
+and, when TEST_DATABASE_URL is set, on PostgreSQL too (one Rasa server, one action server per
+database).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.audit import audit_trail
+from tests.bank_fixtures import TODAY
+
+REPO = Path(__file__).resolve().parents[2]
+MODEL = REPO / "models" / "wangdian.tar.gz"
+RASA = str(Path(sys.executable).parent / "rasa")
+FULL_IDENTIFIER = re.compile(r"\d{11,}")
+
+pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train`")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(1)
+    raise TimeoutError(f"{url} not ready after {timeout}s:\n{log.read_text()[-3000:]}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="module")
+def action_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def rasa_server(tmp_path_factory, action_port):
+    directory = tmp_path_factory.mktemp("rasa")
+    endpoints = directory / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    port = free_port()
+    log = directory / "rasa.log"
+    process = subprocess.Popen(
+        [RASA, "run", "-m", str(MODEL), "--port", str(port), "--endpoints", str(endpoints),
+         "--credentials", str(REPO / "credentials.yml"), "--log-file", str(directory / "rasa-file.log")],
+        cwd=REPO, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", process, log)
+        yield f"http://127.0.0.1:{port}", log
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def action_server(bank, action_port, tmp_path):
+    log = tmp_path / "actions.log"
+    env = {**os.environ, "DATABASE_URL": bank.url, "BOT_FROZEN_NOW": f"{TODAY.isoformat()}T10:00:00"}
+    process = subprocess.Popen(
+        [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
+        cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{action_port}/health", process, log, timeout=120)
+        yield log
+    finally:
+        stop(process)
+
+
+def say(server: str, sender: str, message: str) -> str:
+    request = urllib.request.Request(
+        f"{server}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": message}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        replies = json.loads(response.read())
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def test_two_staff_members_and_a_stranger_over_rest(rasa_server, action_server, bank):
+    server, rasa_log = rasa_server
+    teller = "zhangli"
+    # The Rasa server outlives one database's test: start each conversation afresh.
+    for sender in (teller, "suntao", "somebody-else"):
+        say(server, sender, "/restart")
+
+    listing = say(server, teller, "查一下王建国")
+    assert "找到2位叫王建国的客户" in listing
+    assert "139****5678" in listing and "135****4321" in listing
+
+    chosen = say(server, teller, "2")
+    assert "【王建国】男 38岁" in chosen and "C00000002" in chosen
+
+    holdings = say(server, teller, "他名下有哪些产品")
+    assert holdings.startswith("王建国名下的产品") and "活期" in holdings
+
+    switched = say(server, teller, "查下C00000005")
+    assert "【陈美玲】" in switched and "已过期" in switched
+
+    loan = say(server, teller, "她办没办过房贷")
+    assert "住房" in loan
+
+    # A customer manager of another branch: 王建国 there is a different person; ours is invisible.
+    other = say(server, "suntao", "查一下王建国")
+    assert "C00000003" in other and "找到" not in other
+    assert say(server, "suntao", "13912345678") == say(server, "suntao", "13000000000")
+    assert "没有找到" in say(server, "suntao", "13912345678")
+
+    refusal = say(server, "somebody-else", "你好")
+    assert refusal.startswith("抱歉,没有查到您的员工登记信息")
+    assert say(server, "somebody-else", "查一下王建国") .startswith("抱歉")
+
+    not_ready = say(server, teller, "把王建国转介给客户经理")
+    assert "还在建设中" in not_ready
+
+    everything = [listing, chosen, holdings, switched, loan, other, refusal]
+    assert not any(FULL_IDENTIFIER.search(text) for text in everything)
+
+    with bank.unit_of_work() as session:
+        teller_trail = [(a.customer_id, a.shown, a.channel) for a in audit_trail(session, staff_id="S0001")]
+        other_trail = [(a.customer_id, a.shown) for a in audit_trail(session, staff_id="S0006")]
+        stranger_rows = audit_trail(session, customer_id="C00000001")
+    assert teller_trail == [
+        ("C00000001", "candidate_list", "rest"),
+        ("C00000002", "candidate_list", "rest"),
+        ("C00000002", "profile_360", "rest"),
+        ("C00000002", "holdings", "rest"),
+        ("C00000005", "profile_360", "rest"),
+        ("C00000005", "holdings", "rest"),
+    ]
+    assert other_trail == [("C00000003", "profile_360")]
+    assert [a.staff_id for a in stranger_rows] == ["S0001"]
+
+    for log in (rasa_log, action_server):
+        assert "13912345678" not in log.read_text()

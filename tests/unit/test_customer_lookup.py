@@ -1,0 +1,182 @@
+"""Lookup, access rules, the 360 view and its audit trail, on a real database."""
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from bot.audit import audit_trail
+from bot.customer_service import CustomerService, Outcome, PendingChoice, View
+from bot.customers import QueryKind, QueryProblem, parse_customer_query
+from bot.models import AuditEntry
+from tests.bank_fixtures import TODAY
+
+
+@pytest.fixture
+def service(bank):
+    return CustomerService(bank)
+
+
+def ask(service, chat_id, text, entities=None, view=View.PROFILE, context=None, pending=None, product=None):
+    return service.handle(chat_id, view, entities or {}, text, context, pending, "test", product)
+
+
+def audit_rows(database):
+    with database.unit_of_work() as session:
+        return [(a.staff_id, a.customer_id, a.shown) for a in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()]
+
+
+# ------------------------------------------------------------------ parsing the query
+
+
+@pytest.mark.parametrize(
+    "text,entities,kind,value",
+    [
+        ("查一下王建国", {"customer_name": ["王建国"]}, QueryKind.NAME, "王建国"),
+        ("13912345678是谁", {}, QueryKind.PHONE, "13912345678"),
+        ("客户c00000005", {}, QueryKind.CUSTOMER_ID, "C00000005"),
+        ("１３９１２３４５６７８", {}, QueryKind.PHONE, "13912345678"),
+        ("身份证11010519491231002x", {}, QueryKind.ID_NUMBER, "11010519491231002X"),
+    ],
+)
+def test_queries_by_every_identifier(text, entities, kind, value):
+    query = parse_customer_query(entities, text)
+    assert (query.kind, query.value) == (kind, value)
+
+
+def test_id_number_with_wrong_check_digit_is_not_searched():
+    assert parse_customer_query({}, "查110105194912310021") is QueryProblem.BAD_ID_CHECKSUM
+
+
+def test_phone_with_wrong_length_is_explained():
+    assert parse_customer_query({}, "查一下1391234567") is QueryProblem.BAD_PHONE
+
+
+# ------------------------------------------------------------------ lookup and access
+
+
+def test_shared_name_lists_candidates_of_served_branches_only(service, bank):
+    answer = ask(service, "zhangli", "查一下王建国", {"customer_name": ["王建国"]})
+    assert answer.outcome is Outcome.CHOOSE
+    assert [c.customer_id for c in answer.candidates] == ["C00000001", "C00000002"]
+    assert {c.masked_phone for c in answer.candidates} == {"139****5678", "135****4321"}
+    assert audit_rows(bank) == [
+        ("S0001", "C00000001", "candidate_list"),
+        ("S0001", "C00000002", "candidate_list"),
+    ]
+
+
+def test_staff_of_another_branch_see_only_their_own_customer(service):
+    answer = ask(service, "suntao", "查一下王建国", {"customer_name": ["王建国"]})
+    assert answer.outcome is Outcome.SHOWN
+    assert answer.profile.customer_id == "C00000003"
+
+
+def test_customer_elsewhere_looks_exactly_like_nobody(service):
+    elsewhere = ask(service, "suntao", "13912345678")  # C00000001 is in B001
+    nobody = ask(service, "suntao", "13000000000")
+    assert elsewhere.outcome is nobody.outcome is Outcome.NOT_FOUND
+    assert elsewhere.profile is None and elsewhere.candidates == []
+
+
+def test_roaming_manager_sees_covered_agency_branch(service):
+    assert ask(service, "majun", "15833334444").outcome is Outcome.SHOWN
+    assert ask(service, "zhangli", "15833334444").outcome is Outcome.NOT_FOUND
+    assert ask(service, "hexiaoyan", "15833334444").outcome is Outcome.SHOWN
+
+
+def test_unknown_sender_gets_nothing(service, bank):
+    answer = ask(service, "stranger", "13912345678")
+    assert answer.outcome is Outcome.STRANGER
+    assert answer.profile is None
+    assert audit_rows(bank) == []
+
+
+# ------------------------------------------------------------------ choosing
+
+
+@pytest.mark.parametrize("reply", ["2", "第二个", "尾号4321"])
+def test_pick_from_list(service, reply):
+    pending = PendingChoice(["C00000001", "C00000002"], View.PROFILE)
+    answer = ask(service, "zhangli", reply, view=None, pending=pending)
+    assert answer.outcome is Outcome.SHOWN
+    assert answer.customer_id == "C00000002"
+
+
+def test_pick_out_of_range_lists_again(service):
+    pending = PendingChoice(["C00000001", "C00000002"], View.PROFILE)
+    answer = ask(service, "zhangli", "5", view=None, pending=pending)
+    assert answer.outcome is Outcome.BAD_CHOICE
+    assert len(answer.candidates) == 2
+
+
+def test_pick_answers_the_question_that_was_asked(service):
+    pending = PendingChoice(["C00000001", "C00000002"], View.HOLDINGS, "活期")
+    answer = ask(service, "zhangli", "第2个", view=None, pending=pending)
+    assert answer.view is View.HOLDINGS
+    assert answer.holdings.product_filter == "活期"
+    assert [h.amount for h in answer.holdings.holdings] == [Decimal("30000")]
+
+
+# ------------------------------------------------------------------ the 360 view
+
+
+def test_profile_of_wang_jianguo(service):
+    profile = ask(service, "zhangli", "C00000001").profile
+    assert profile.name == "王建国" and profile.gender == "M"
+    assert profile.age == 60
+    assert profile.masked_phone == "139****5678"
+    assert profile.risk_level == "C3" and not profile.risk_expired
+    assert profile.tier == "白金"  # 50万 + 20万 + 5万
+    assert profile.total_assets == Decimal("750000")
+    assert profile.nearest_maturity.amount == Decimal("500000")
+    assert profile.nearest_maturity.maturity_date == TODAY + timedelta(days=9)
+    assert profile.risk_assessed_on == TODAY - timedelta(days=120)
+    assert "意向:基金" in profile.tags
+    assert profile.manager_name == "王芳"
+    assert profile.last_interaction.channel == "电话"
+
+
+def test_expired_risk_assessment_is_flagged(service):
+    profile = ask(service, "zhangli", "C00000005").profile
+    assert profile.risk_expired
+    assert profile.tier == "白金"
+    assert [t.category for t in profile.liabilities] == ["贷款"]
+
+
+def test_follow_up_uses_customer_in_context(service):
+    answer = ask(service, "zhangli", "他名下有哪些产品", view=View.HOLDINGS, context="C00000001")
+    assert answer.outcome is Outcome.SHOWN
+    assert {h.category for h in answer.holdings.holdings} == {"存款", "理财", "基金"}
+
+
+def test_context_customer_of_another_branch_is_not_shown(service):
+    answer = ask(service, "suntao", "他名下有哪些产品", view=View.HOLDINGS, context="C00000001")
+    assert answer.outcome is Outcome.NO_CUSTOMER_GIVEN
+
+
+def test_holdings_filtered_by_product_word(service):
+    answer = ask(service, "zhangli", "她办没办过房贷", view=View.HOLDINGS, context="C00000005", product="房贷")
+    assert [h.category for h in answer.holdings.holdings] == ["贷款"]
+    answer = ask(service, "zhangli", "他有信用卡吗", view=View.HOLDINGS, context="C00000001", product="信用卡")
+    assert answer.holdings.holdings == []
+
+
+def test_interaction_history_newest_first(service):
+    answer = ask(service, "zhangli", "最近谁联系过他", view=View.INTERACTIONS, context="C00000001")
+    lines = answer.interactions.interactions
+    assert [line.channel for line in lines] == ["电话", "到店"]
+    assert lines[0].staff_name == "王芳"
+
+
+def test_every_view_is_audited_with_what_was_shown(service, bank):
+    ask(service, "zhangli", "C00000001")
+    ask(service, "zhangli", "x", view=View.HOLDINGS, context="C00000001")
+    ask(service, "zhangli", "x", view=View.INTERACTIONS, context="C00000001")
+    with bank.unit_of_work() as session:
+        trail = audit_trail(session, customer_id="C00000001")
+    assert [(line.staff_id, line.shown, line.channel) for line in trail] == [
+        ("S0001", "profile_360", "test"),
+        ("S0001", "holdings", "test"),
+        ("S0001", "interactions", "test"),
+    ]

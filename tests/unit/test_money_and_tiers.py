@@ -1,0 +1,36 @@
+from decimal import Decimal
+
+import pytest
+
+from bot.money import format_amount
+from bot.settings import DEFAULT_TIERS, Settings, parse_tiers
+from bot.tiers import tier_for
+
+TIERS = parse_tiers(DEFAULT_TIERS)
+
+
+@pytest.mark.parametrize(
+    "assets,tier",
+    [("0", "普通"), ("49999.99", "普通"), ("50000", "金卡"), ("499999", "金卡"), ("500000", "白金"), ("5999999.99", "白金"), ("6000000", "钻石")],
+)
+def test_default_tier_thresholds(assets, tier):
+    assert tier_for(Decimal(assets), TIERS) == tier
+
+
+def test_tier_thresholds_are_configurable():
+    settings = Settings.from_env({"CUSTOMER_TIERS": "普通:0,贵宾:100000"})
+    assert tier_for(Decimal("100000"), settings.tiers) == "贵宾"
+    assert tier_for(Decimal("99999"), settings.tiers) == "普通"
+
+
+def test_tiers_must_start_at_zero():
+    with pytest.raises(ValueError):
+        parse_tiers("金卡:50000")
+
+
+@pytest.mark.parametrize(
+    "amount,text",
+    [("3000", "3,000元"), ("50000", "5万"), ("523000", "52.3万"), ("120000000", "1.2亿"), ("0", "0元")],
+)
+def test_amounts_as_staff_say_them(amount, text):
+    assert format_amount(Decimal(amount)) == text
