@@ -61,7 +61,7 @@ serve: demo-data $(MODEL)
 
 # ---------------------------------------------------------------- tests
 validate: $(VENV)/.installed
-	$(RASA) data validate --fail-on-warnings --data data --domain domain.yml --config config.yml
+	$(PY) tests/validate_data.py
 
 test-unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit tests/actions -q

@@ -10,8 +10,9 @@ ID_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
 
-# Full-width digits and letters are common when staff type on a phone keyboard.
-_FULL_WIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"Ｃ": "C", "ｃ": "c", "Ｘ": "X", "ｘ": "x"})
+# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, typed by phone keyboards in
+# Chinese input mode, to their ASCII forms: one character for one, so offsets stay valid.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def to_half_width(text: str) -> str:
