@@ -16,6 +16,7 @@ from bot.customers import (
     Candidate,
     CustomerProfile,
     CustomerQuery,
+    QueryKind,
     HoldingsView,
     InteractionsView,
     QueryProblem,
@@ -125,6 +126,14 @@ class CustomerService:
             parsed = customers.parse_customer_query(entities, text)
             if isinstance(parsed, QueryProblem):
                 return CustomerAnswer(Outcome.PROBLEM, view, staff, problem=parsed)
+            limit = self.settings.max_candidates
+            found = customers.find_customers(session, staff, parsed, limit + 1) if parsed else []
+            if not found and (parsed is None or parsed.kind is QueryKind.NAME):
+                # The NLU missed or cut a name: look for a known customer's name in the text.
+                names = customers.names_in_text(session, staff, text)
+                if names:
+                    parsed = CustomerQuery(QueryKind.NAME, names[0])
+                    found = customers.find_customers(session, staff, parsed, limit + 1)
             if parsed is None:
                 if customer_in_context is None:
                     return CustomerAnswer(Outcome.NO_CUSTOMER_GIVEN, view, staff)
@@ -132,8 +141,6 @@ class CustomerService:
                 if customer is None:
                     return CustomerAnswer(Outcome.NO_CUSTOMER_GIVEN, view, staff)
                 return self._show(session, staff, customer, view, product_word, channel)
-            limit = self.settings.max_candidates
-            found = customers.find_customers(session, staff, parsed, limit + 1)
             if not found:
                 return CustomerAnswer(Outcome.NOT_FOUND, view, staff, query=parsed)
             if len(found) == 1:

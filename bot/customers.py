@@ -5,6 +5,7 @@ an audit row for every customer whose data it returns, inside the caller's unit 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -96,8 +97,6 @@ def parse_customer_query(entities: dict[str, list[str]], text: str) -> CustomerQ
 
 
 def _digit_runs(text: str) -> list[str]:
-    import re
-
     return re.findall(r"\d+", text)
 
 
@@ -197,6 +196,28 @@ def find_customers(session: Session, staff: StaffMember, query: CustomerQuery, l
         .limit(limit)
     )
     return list(session.execute(statement).scalars())
+
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def names_in_text(session: Session, staff: StaffMember, text: str) -> list[str]:
+    """Names of customers the staff member may see that occur in the text, longest first.
+
+    The NLU can miss a name it has never seen (a rare surname) or cut a compound surname short;
+    the bank's own list of customers is the better dictionary. Names found inside a longer
+    found name are dropped (张伟 inside 张伟明).
+    """
+    pieces = {run[i : i + n] for run in _HAN_RUN.findall(text) for n in (2, 3, 4) for i in range(len(run) - n + 1)}
+    if not pieces:
+        return []
+    found = session.execute(
+        select(Customer.name)
+        .where(Customer.name.in_(pieces), Customer.branch_id.in_(staff.served_branch_ids))
+        .distinct()
+    ).scalars()
+    names = sorted(set(found), key=len, reverse=True)
+    return [name for name in names if not any(name != longer and name in longer for longer in names)]
 
 
 def visible_customer(session: Session, staff: StaffMember, customer_id: str) -> Customer | None:

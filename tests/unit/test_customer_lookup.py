@@ -180,3 +180,23 @@ def test_every_view_is_audited_with_what_was_shown(service, bank):
         ("S0001", "holdings", "test"),
         ("S0001", "interactions", "test"),
     ]
+
+
+# ------------------------------------------------------------------ names the NLU missed
+
+
+def test_name_the_nlu_missed_is_found_among_visible_customers(service):
+    answer = ask(service, "majun", "刚进来那个李秀英大妈 查下")
+    assert answer.outcome is Outcome.SHOWN and answer.customer_id == "C00000004"
+    # The same words from someone who may not see her: nothing, as for anyone unknown.
+    assert ask(service, "zhangli", "刚进来那个李秀英大妈 查下").outcome is Outcome.NO_CUSTOMER_GIVEN
+
+
+def test_name_cut_short_by_the_nlu_is_completed_from_the_text(service):
+    answer = ask(service, "zhangli", "陈美玲的情况", {"customer_name": ["陈美"]})
+    assert answer.outcome is Outcome.SHOWN and answer.customer_id == "C00000005"
+
+
+def test_unknown_name_still_reports_not_found(service):
+    answer = ask(service, "zhangli", "查一下司马相如", {"customer_name": ["司马相如"]})
+    assert answer.outcome is Outcome.NOT_FOUND and answer.query.value == "司马相如"
