@@ -88,6 +88,8 @@ def _maturity(maturity: date, today: date) -> str:
     days = (maturity - today).days
     if days == 0:
         return f"{maturity.isoformat()}到期(今天)"
+    if days > 365:
+        return f"{maturity.isoformat()}到期"
     if days > 0:
         return f"{maturity.isoformat()}到期(还有{days}天)"
     return f"{maturity.isoformat()}已到期"

@@ -1,0 +1,30 @@
+from datetime import date
+from decimal import Decimal
+
+from bot.customer_replies import render_holdings
+from bot.customers import HoldingLine, HoldingsView
+
+TODAY = date(2026, 11, 30)
+
+
+def holdings(*lines, product_filter=None):
+    return render_holdings(HoldingsView("C00000009", "赵敏", product_filter, list(lines)), TODAY)
+
+
+def test_maturity_soon_counts_the_days():
+    text = holdings(HoldingLine("邮享定期1年", "存款", Decimal("200000"), date(2025, 12, 9), date(2026, 12, 9)))
+    assert "赵敏名下的产品(1笔)" in text and "20万" in text and "2026-12-09到期(还有9天)" in text
+
+
+def test_far_maturity_shows_only_the_date():
+    text = holdings(HoldingLine("个人住房贷款", "贷款", Decimal("800000"), date(2023, 1, 1), date(2043, 1, 1)))
+    assert "2043-01-01到期" in text and "还有" not in text
+
+
+def test_past_maturity_says_matured():
+    text = holdings(HoldingLine("邮享定期1年", "存款", Decimal("5000"), date(2025, 1, 1), date(2026, 1, 1)))
+    assert "2026-01-01已到期" in text and "5,000元" in text
+
+
+def test_nothing_of_the_asked_kind():
+    assert holdings(product_filter="房贷") == "赵敏名下没有房贷。"
