@@ -10,16 +10,16 @@ hand-written data already has. Deterministic: same input files, same output.
 from __future__ import annotations
 
 import random
-import sys
 import re
+import sys
 from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 from bot.names import COMPOUND_SURNAMES, SURNAMES  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
 SOURCES = ["customers.yml", "referrals.yml", "visits.yml", "products.yml", "identifiers_in_context.yml", "contrasts.yml"]
 OUTPUT = REPO / "data" / "nlu" / "names_augmented.yml"
 SEED = 20261129
@@ -43,8 +43,7 @@ ALL_SURNAMES = list(SURNAMES) + list(COMPOUND_SURNAMES)
 
 def _surname(rng: random.Random, index: int) -> str:
     # Walk through every surname once before repeating, so all of them appear.
-    everyone = ALL_SURNAMES
-    return everyone[index % len(everyone)] if index < len(everyone) else rng.choice(everyone)
+    return ALL_SURNAMES[index] if index < len(ALL_SURNAMES) else rng.choice(ALL_SURNAMES)
 
 
 def _examples(path: Path) -> list[tuple[str, str]]:
