@@ -16,6 +16,7 @@ PROFILE = "profile_360"
 HOLDINGS = "holdings"
 INTERACTIONS = "interactions"
 CANDIDATES = "candidate_list"
+REFERRAL = "referral"  # a referral naming the customer: created, updated or listed
 
 
 def record_view(

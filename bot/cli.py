@@ -5,6 +5,8 @@
   demo-data DIR                write a synthetic demo bank as CSV files
   ensure-demo                  load the demo bank if the database has no customers (make run)
   audit --customer ID | --staff ID   print who saw which customer's data
+  sla-check                    remind and escalate referrals not contacted in time (for cron)
+  referrals report --month YYYY-MM [--branch ID] [--format csv|table]   monthly referral report
 """
 from __future__ import annotations
 
@@ -103,6 +105,50 @@ def cmd_audit(args) -> int:
     return 0
 
 
+def cmd_sla_check(_args) -> int:
+    from bot.referral_replies import sla_report_lines
+    from bot.referrals import run_sla_check
+
+    report = run_sla_check(_database())
+    for line in sla_report_lines(report):
+        print(line)
+    print(f"{report.checked_at:%Y-%m-%d %H:%M} 转介时限检查:提醒 {len(report.reminders)} 条,超时上报 {len(report.escalations)} 条")
+    return 0
+
+
+REPORT_COLUMNS = ("month", "branch_id", "branch_name", "rank", "staff_id", "staff_name", "role",
+                  "sent", "converted", "conversion_rate", "credit")
+REPORT_HEADINGS = ("月份", "网点号", "网点", "排名", "员工号", "姓名", "岗位", "转介数", "成交数", "成交率", "积分")
+
+
+def cmd_referrals_report(args) -> int:
+    import csv
+
+    from bot.referral_replies import rate_text
+    from bot.referrals import branch_report
+
+    try:
+        rows = branch_report(_database(), args.month, args.branch)
+    except ValueError as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    values = [
+        (r.month, r.branch_id, r.branch_name, r.rank, r.staff_id, r.staff_name, r.role_name, r.sent, r.converted,
+         "" if r.conversion_rate is None else f"{r.conversion_rate:.3f}", r.credit)
+        for r in rows
+    ]
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(REPORT_COLUMNS)
+        writer.writerows(values)
+        return 0
+    print("\t".join(REPORT_HEADINGS))
+    for r, row in zip(rows, values):
+        print("\t".join(str(v) for v in row[:9] + (rate_text(r.conversion_rate), r.credit)))
+    print(f"共 {len(rows)} 人")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="网点助手命令行")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -131,6 +177,18 @@ def build_parser() -> argparse.ArgumentParser:
     auditing.add_argument("--staff")
     auditing.add_argument("--limit", type=int, default=1000)
     auditing.set_defaults(run=cmd_audit)
+
+    commands.add_parser("sla-check", help="remind/escalate referrals not contacted in time (cron)").set_defaults(
+        run=cmd_sla_check
+    )
+
+    referrals = commands.add_parser("referrals", help="referral reports")
+    referral_commands = referrals.add_subparsers(dest="referrals_command", required=True)
+    report = referral_commands.add_parser("report", help="monthly referral figures per staff member")
+    report.add_argument("--month", required=True, help="YYYY-MM")
+    report.add_argument("--branch", help="branch id (default: every branch)")
+    report.add_argument("--format", choices=("csv", "table"), default="table")
+    report.set_defaults(run=cmd_referrals_report)
     return parser
 
 

@@ -174,7 +174,124 @@ class AuditEntry(Base):
     at = Column(DateTime, nullable=False, index=True)
     staff_id = Column(String(20), nullable=False, index=True)
     customer_id = Column(String(9), nullable=False, index=True)
-    # What was shown: 'profile_360', 'holdings', 'interactions', 'candidate_list'.
+    # What was shown: 'profile_360', 'holdings', 'interactions', 'candidate_list', 'referral'.
     shown = Column(String(30), nullable=False)
     channel = Column(String(30), nullable=False, default="")
     detail = Column(String(200), nullable=False, default="")
+
+
+# ---------------------------------------------------------------------------- referrals (转介)
+
+REFERRAL_STATUSES = ("new", "accepted", "contacted", "converted", "lost", "cancelled")
+OPEN_REFERRAL_STATUSES = ("new", "accepted", "contacted")
+
+
+class Referral(Base):
+    """A customer lead handed from one staff member (the referrer) to another (the receiver).
+
+    The referrer and their branch are copied at creation: credit and branch rankings stay with
+    them even after a transfer. `sla_due_at` is fixed at creation, so changing the SLA setting
+    applies to new referrals only.
+    """
+
+    __tablename__ = "referrals"
+    id = Column(Integer, primary_key=True)
+    # 'ZJ' + local date + '-' + sequence of the day, e.g. ZJ20261130-0001.
+    referral_no = Column(String(20), nullable=False, unique=True)
+    # The client's key for one "create": the same key twice gives the same referral.
+    request_key = Column(String(100), nullable=False, unique=True)
+    customer_id = Column(String(9), ForeignKey("customers.customer_id"), nullable=False, index=True)
+    product_word = Column(String(50), nullable=False)
+    product_category = Column(String(10), nullable=False)
+    referrer_id = Column(String(20), ForeignKey("staff.staff_id"), nullable=False, index=True)
+    referrer_branch_id = Column(String(20), ForeignKey("branches.branch_id"), nullable=False, index=True)
+    receiver_id = Column(String(20), ForeignKey("staff.staff_id"), nullable=False, index=True)
+    # How the receiver was chosen: 'named', 'role', 'category_default', 'branch_head_fallback'.
+    routed_by = Column(String(30), nullable=False)
+    status = Column(String(20), nullable=False, default="new", index=True)
+    note = Column(Text, nullable=False, default="")
+    created_at = Column(DateTime, nullable=False, index=True)
+    updated_at = Column(DateTime, nullable=False)
+    sla_due_at = Column(DateTime, nullable=False)
+    contacted_at = Column(DateTime, nullable=True)
+    closed_at = Column(DateTime, nullable=True)
+    reminded_at = Column(DateTime, nullable=True)
+    escalated_at = Column(DateTime, nullable=True)
+    converted_product_word = Column(String(50), nullable=True)
+    converted_category = Column(String(10), nullable=True)
+    converted_amount = Column(MONEY, nullable=True)
+    __table_args__ = (
+        CheckConstraint(f"status IN {REFERRAL_STATUSES}", name="status"),
+        CheckConstraint(f"product_category IN {PRODUCT_CATEGORIES}", name="product_category"),
+    )
+
+
+class ReferralEvent(Base):
+    """One change of a referral: created, a status change, a note, an SLA reminder or escalation."""
+
+    __tablename__ = "referral_events"
+    id = Column(Integer, primary_key=True)
+    referral_id = Column(Integer, ForeignKey("referrals.id", ondelete="CASCADE"), nullable=False, index=True)
+    # Who made the change; None for the system (SLA reminders and escalations).
+    staff_id = Column(String(20), ForeignKey("staff.staff_id"), nullable=True)
+    at = Column(DateTime, nullable=False)
+    # 'created', 'status', 'note', 'sla_reminder', 'sla_escalation'.
+    kind = Column(String(20), nullable=False)
+    from_status = Column(String(20), nullable=True)
+    to_status = Column(String(20), nullable=True)
+    note = Column(Text, nullable=False, default="")
+
+
+class Notification(Base):
+    """The outbox: a message for one staff member, written in the same transaction as its cause.
+
+    `dedupe_key` is unique, so one event never enqueues twice; `delivered_at` is set when a channel
+    (the chat, later Matrix/WeCom pushes) takes it, once.
+    """
+
+    __tablename__ = "notifications"
+    id = Column(Integer, primary_key=True)
+    staff_id = Column(String(20), ForeignKey("staff.staff_id"), nullable=False)
+    text = Column(Text, nullable=False)
+    kind = Column(String(30), nullable=False)
+    referral_id = Column(Integer, ForeignKey("referrals.id", ondelete="CASCADE"), nullable=True, index=True)
+    dedupe_key = Column(String(120), nullable=False, unique=True)
+    created_at = Column(DateTime, nullable=False)
+    delivered_at = Column(DateTime, nullable=True)
+    delivered_via = Column(String(30), nullable=True)
+    __table_args__ = (Index("ix_notifications_pending", "staff_id", "delivered_at"),)
+
+
+class CreditRule(Base):
+    """Points a referrer earns for a conversion of a category within an amount band.
+
+    min_amount inclusive, max_amount exclusive (None: no upper bound); valid_from and valid_to
+    are local dates, both inclusive (valid_to None: open-ended). Change rules by closing a row
+    (valid_to) and adding a new one; the ledger keeps what was earned under the old one.
+    """
+
+    __tablename__ = "credit_rules"
+    id = Column(Integer, primary_key=True)
+    category = Column(String(10), nullable=False, index=True)
+    min_amount = Column(MONEY, nullable=False, default=0)
+    max_amount = Column(MONEY, nullable=True)
+    points = Column(Integer, nullable=False)
+    valid_from = Column(Date, nullable=False)
+    valid_to = Column(Date, nullable=True)
+    __table_args__ = (CheckConstraint(f"category IN {PRODUCT_CATEGORIES}", name="category"),)
+
+
+class CreditEntry(Base):
+    """Points earned by a referrer for one converted referral; never changed afterwards."""
+
+    __tablename__ = "credit_ledger"
+    id = Column(Integer, primary_key=True)
+    referral_id = Column(Integer, ForeignKey("referrals.id", ondelete="CASCADE"), nullable=False, unique=True)
+    # The referrer and their branch as at the referral's creation.
+    staff_id = Column(String(20), ForeignKey("staff.staff_id"), nullable=False, index=True)
+    branch_id = Column(String(20), ForeignKey("branches.branch_id"), nullable=False, index=True)
+    points = Column(Integer, nullable=False)
+    rule_id = Column(Integer, ForeignKey("credit_rules.id"), nullable=True)
+    category = Column(String(10), nullable=False)
+    amount = Column(MONEY, nullable=True)
+    created_at = Column(DateTime, nullable=False, index=True)

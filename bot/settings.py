@@ -31,6 +31,13 @@ def parse_tiers(text: str) -> tuple[tuple[str, Decimal], ...]:
     return tuple(tiers)
 
 
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise ValueError(f"REFERRAL_SLA_REMIND_AT 应为 0 到 1 之间的比例(如 0.8),收到 {text!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -42,6 +49,11 @@ class Settings:
     max_candidates: int = 5
     # Threads for database work in the action server (never block the event loop).
     db_threads: int = 8
+    # A referral's receiver must have contacted the customer within this many hours.
+    referral_sla_hours: int = 48
+    # The receiver is reminded once this share of the SLA time has passed without contact
+    # (0.8 of 48 hours: after 38.4 hours); the branch head is told when it has all passed.
+    referral_sla_remind_at: float = 0.8
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -53,4 +65,6 @@ class Settings:
             risk_assessment_valid_days=int(env.get("RISK_ASSESSMENT_VALID_DAYS", "365")),
             max_candidates=int(env.get("LOOKUP_MAX_CANDIDATES", "5")),
             db_threads=int(env.get("DB_THREADS", "8")),
+            referral_sla_hours=int(env.get("REFERRAL_SLA_HOURS", "48")),
+            referral_sla_remind_at=_fraction(env.get("REFERRAL_SLA_REMIND_AT", "0.8")),
         )
