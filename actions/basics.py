@@ -8,7 +8,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import current_staff
+from actions.runtime import current_staff, deliver_notifications
 
 
 class StaffOnlyReply(Action, metaclass=ABCMeta):
@@ -23,6 +23,7 @@ class StaffOnlyReply(Action, metaclass=ABCMeta):
         if await current_staff(tracker) is None:
             dispatcher.utter_message(response="utter_stranger")
             return []
+        await deliver_notifications(dispatcher, tracker)
         dispatcher.utter_message(response=self.response)
         return []
 
@@ -93,10 +94,6 @@ class ActionAcknowledgeDeny(StaffOnlyReply):
 # The capability each later intent belongs to, as staff call it.
 FEATURES_NOT_READY = {
     "suggest_products": "产品推荐",
-    "record_referral": "转介",
-    "update_referral": "转介状态更新",
-    "list_referrals": "转介查询",
-    "referral_stats": "转介统计",
     "log_visit": "拜访记录",
     "list_tasks": "待办清单",
     "tag_customer": "客户标签",
@@ -114,6 +111,7 @@ class ActionFeatureNotReady(Action):
         if await current_staff(tracker) is None:
             dispatcher.utter_message(response="utter_stranger")
             return []
+        await deliver_notifications(dispatcher, tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
         dispatcher.utter_message(response="utter_feature_not_ready", feature=FEATURES_NOT_READY.get(intent, "这个"))
         return []

@@ -7,7 +7,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import channel_of, customer_service, in_thread, latest_entities, latest_text
+from actions.runtime import (
+    channel_of,
+    customer_service,
+    deliver_notifications,
+    in_thread,
+    latest_entities,
+    latest_text,
+)
 from bot import customer_replies
 from bot.clock import clock
 from bot.customer_service import CustomerAnswer, Outcome, PendingChoice, View
@@ -64,6 +71,8 @@ class CustomerViewAction(Action):
             channel=channel_of(tracker),
             product_word=product_word,
         )
+        if answer.outcome is not Outcome.STRANGER:
+            await deliver_notifications(dispatcher, tracker)
         dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
         return _slot_events(answer, product_word)
 

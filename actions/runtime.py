@@ -13,14 +13,19 @@ from typing import Any, Callable, TypeVar
 from rasa_sdk import Tracker
 
 from bot.access import StaffMember
+from rasa_sdk.executor import CollectingDispatcher
+
 from bot.customer_service import CustomerService
 from bot.db import Database
+from bot.referral_dialogue import ReferralConversation, ReferralUpdates
+from bot.referrals import ReferralService
 from bot.settings import Settings
 
 T = TypeVar("T")
 
 _executor: ThreadPoolExecutor | None = None
 _services: dict[str, CustomerService] = {}
+_referral_services: dict[str, ReferralService] = {}
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -41,6 +46,32 @@ def customer_service() -> CustomerService:
     if settings.database_url not in _services:
         _services[settings.database_url] = CustomerService(Database(settings.database_url), settings)
     return _services[settings.database_url]
+
+
+def referral_service() -> ReferralService:
+    settings = Settings.from_env()
+    if settings.database_url not in _referral_services:
+        _referral_services[settings.database_url] = ReferralService(customer_service().db, settings)
+    return _referral_services[settings.database_url]
+
+
+def referral_conversation() -> ReferralConversation:
+    return ReferralConversation(customer_service(), referral_service())
+
+
+def referral_updates() -> ReferralUpdates:
+    return ReferralUpdates(customer_service(), referral_service())
+
+
+async def deliver_notifications(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Notifications waiting for the sender (a referral arrived, was accepted, converted…) go at
+    the top of whatever the bot answers; taking them marks them delivered, so none shows twice."""
+    from actions import scheduler
+
+    scheduler.ensure_started()
+    waiting = await in_thread(referral_service().notifications, tracker.sender_id, channel_of(tracker) or "chat")
+    for notification in waiting:
+        dispatcher.utter_message(text=notification.text)
 
 
 async def current_staff(tracker: Tracker) -> StaffMember | None:

@@ -31,6 +31,8 @@ class View(str, Enum):
     PROFILE = "profile"
     HOLDINGS = "holdings"
     INTERACTIONS = "interactions"
+    # Only which customer is meant (a referral, a visit note): nothing of theirs is shown.
+    PICK = "pick"
 
 
 class Outcome(str, Enum):
@@ -180,7 +182,9 @@ class CustomerService:
 
     def _show(self, session, staff, customer, view, product_word, channel, query=None) -> CustomerAnswer:
         answer = dict(outcome=Outcome.SHOWN, view=view, staff=staff, query=query, customer_id=customer.customer_id)
-        if view is View.HOLDINGS:
+        if view is View.PICK:
+            pass
+        elif view is View.HOLDINGS:
             answer["holdings"] = customers.holdings_view(session, staff, customer, product_word, channel)
         elif view is View.INTERACTIONS:
             answer["interactions"] = customers.interactions_view(session, staff, customer, channel)

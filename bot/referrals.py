@@ -947,8 +947,9 @@ class ReferralService:
     # ------------------------------------------------------------------ updating
 
     def add_note(self, chat_id: str, referral_ref: str | int, text_: str) -> NoteResult:
-        """A note on a referral (e.g. instead of a duplicate): a history event; the referrer,
-        the receiver and the branch head may add one, also after it closed."""
+        """A note on a referral: a history event. The referrer, the receiver and the branch head
+        may add one, also after it closed; while it is open, so may any colleague who serves the
+        customer's branch (the bot offers it instead of a duplicate referral)."""
         with self.db.unit_of_work() as session:
             staff = identify_staff(session, chat_id)
             if staff is None:
@@ -958,7 +959,8 @@ class ReferralService:
                 return NoteResult(TransitionOutcome.NOT_FOUND)
             referral = _lock_referral(session, found.id)
             customer = session.get(Customer, referral.customer_id)
-            if not _may_view(staff, referral, customer.branch_id):
+            party = _may_view(staff, referral, customer.branch_id)
+            if not party and not (Status(referral.status).is_open and may_see(staff, customer.branch_id)):
                 return NoteResult(TransitionOutcome.NOT_FOUND)
             text_ = (text_ or "").strip()
             _event(session, referral, staff.staff_id, "note", referral.status, referral.status, text_)

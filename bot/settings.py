@@ -54,6 +54,9 @@ class Settings:
     # The receiver is reminded once this share of the SLA time has passed without contact
     # (0.8 of 48 hours: after 38.4 hours); the branch head is told when it has all passed.
     referral_sla_remind_at: float = 0.8
+    # How often the action server runs the SLA check; 0 turns it off (cron runs
+    # `python -m bot sla-check` instead).
+    sla_check_interval_seconds: float = 300
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -67,4 +70,5 @@ class Settings:
             db_threads=int(env.get("DB_THREADS", "8")),
             referral_sla_hours=int(env.get("REFERRAL_SLA_HOURS", "48")),
             referral_sla_remind_at=_fraction(env.get("REFERRAL_SLA_REMIND_AT", "0.8")),
+            sla_check_interval_seconds=float(env.get("SLA_CHECK_INTERVAL_SECONDS", "300")),
         )

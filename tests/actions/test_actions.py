@@ -4,48 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from rasa_sdk.executor import ActionExecutor
-
-SLOTS = {"current_customer_id": None, "candidate_ids": None, "pending_view": None, "pending_product": None}
-
-
-@pytest.fixture(scope="module")
-def executor():
-    executor = ActionExecutor()
-    executor.register_package("actions")
-    return executor
-
-
-@pytest.fixture
-def talk(executor, bank):
-    """Send one message to one action; returns (texts or response names, slot changes)."""
-
-    async def run(action, sender, text, intent, entities=(), **slots):
-        latest = {
-            "text": text,
-            "intent": {"name": intent, "confidence": 0.99},
-            "entities": [{"entity": e, "value": v} for e, v in entities],
-        }
-        call = {
-            "next_action": action,
-            "sender_id": sender,
-            "tracker": {
-                "sender_id": sender,
-                "slots": {**SLOTS, **slots},
-                "latest_message": latest,
-                "events": [{"event": "user", "text": text, "parse_data": latest, "input_channel": "rest"}],
-                "latest_action_name": "action_listen",
-                "active_loop": {},
-            },
-            "domain": {},
-        }
-        result = await executor.run(call)
-        replies = [m.get("text") or m.get("response") for m in result["responses"]]
-        slot_changes = {e["name"]: e["value"] for e in result["events"] if e["event"] == "slot"}
-        return replies, slot_changes
-
-    return run
+from tests.actions.conftest import SLOTS
 
 
 def no_full_identifiers(text: str) -> bool:
@@ -100,7 +59,7 @@ async def test_stranger_is_refused_everywhere(talk):
     assert replies[0].startswith("抱歉,没有查到您的员工登记信息") and slots == {}
     replies, _ = await talk("action_greet", "nobody", "你好", "greet")
     assert replies == ["utter_stranger"]
-    replies, _ = await talk("action_feature_not_ready", "nobody", "新建转介", "record_referral")
+    replies, _ = await talk("action_feature_not_ready", "nobody", "记一下拜访", "log_visit")
     assert replies == ["utter_stranger"]
 
 

@@ -140,7 +140,7 @@ def test_two_staff_members_and_a_stranger_over_rest(rasa_server, action_server, 
     assert refusal.startswith("抱歉,没有查到您的员工登记信息")
     assert say(server, "somebody-else", "查一下王建国") .startswith("抱歉")
 
-    not_ready = say(server, teller, "把王建国转介给客户经理")
+    not_ready = say(server, teller, "记一下今天拜访了王建国")
     assert "还在建设中" in not_ready
 
     everything = [listing, chosen, holdings, switched, loan, other, refusal]
@@ -163,3 +163,25 @@ def test_two_staff_members_and_a_stranger_over_rest(rasa_server, action_server, 
 
     for log in (rasa_log, action_server):
         assert "13912345678" not in log.read_text()
+
+
+def test_referral_reaches_the_receiver_and_the_referrer_hears_back(rasa_server, action_server, bank):
+    server, _ = rasa_server
+    for sender in ("zhangli", "chenjing"):
+        say(server, sender, "/restart")
+
+    say(server, "zhangli", "查下C00000005")
+    summary = say(server, "zhangli", "帮她转介给理财经理,想了解理财")
+    assert summary.startswith("请确认这条转介") and "陈美玲(C00000005)" in summary and "陈静" in summary
+
+    saved = say(server, "zhangli", "确认")
+    number = re.search(r"转介编号 (ZJ\d{8}-\d{4})", saved).group(1)
+
+    arrived = say(server, "chenjing", "你好")
+    assert arrived.startswith("【新转介】张丽转介给您:陈美玲") and number in arrived
+    accepted = say(server, "chenjing", f"{number} 接了")
+    assert "→ 已接受" in accepted
+
+    heard_back = say(server, "zhangli", "我的转介")
+    assert heard_back.startswith("【转介进展】") and "陈静" in heard_back
+    assert "我发出的转介(1条)" in heard_back

@@ -200,12 +200,14 @@ def test_open_referral_of_same_customer_and_category_is_a_duplicate(service, ban
 
 def test_note_instead_of_a_duplicate_is_history(service, bank):
     first = create(service)
+    noted = service.add_note("suntao", first.referral.referral_no, "客户也想了解保险")
+    assert noted.outcome is TransitionOutcome.NOT_FOUND  # another branch: the customer is invisible
     noted = service.add_note("zhaoqiang", first.referral.referral_no, "客户也想了解保险")
-    assert noted.outcome is TransitionOutcome.NOT_FOUND  # not party to it
+    assert noted.outcome is TransitionOutcome.DONE  # a colleague of the branch, instead of a duplicate
     noted = service.add_note("zhangli", first.referral.referral_no, "客户下午三点后有空")
     assert noted.outcome is TransitionOutcome.DONE and "三点" in noted.referral.note
     events = rows(bank, ReferralEvent, ReferralEvent.kind == "note")
-    assert [(e.staff_id, e.note) for e in events] == [("S0001", "客户下午三点后有空")]
+    assert [(e.staff_id, e.note) for e in events] == [("S0002", "客户也想了解保险"), ("S0001", "客户下午三点后有空")]
 
 
 def _race(functions):

@@ -1,0 +1,151 @@
+"""Referral actions: make one (a short conversation), update, list, and the month's figures."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import (
+    channel_of,
+    current_staff,
+    deliver_notifications,
+    in_thread,
+    latest_entities,
+    latest_text,
+    referral_conversation,
+    referral_service,
+    referral_updates,
+)
+from bot import customer_replies, referral_replies
+from bot.clock import clock
+from bot.referral_dialogue import ReferralDraftState, ReferralTurn, asks_own_figures, month_asked
+
+
+def _turn_events(turn: ReferralTurn) -> list[dict[str, Any]]:
+    events = [
+        SlotSet("referral_draft", turn.state.to_dict() if turn.state else None),
+        SlotSet("referral_in_progress", turn.state is not None),
+    ]
+    if turn.customer_id:
+        events += [SlotSet("current_customer_id", turn.customer_id), SlotSet("candidate_ids", None)]
+    if turn.referral_no:
+        events.append(SlotSet("current_referral_no", turn.referral_no))
+    return events
+
+
+async def _reply(dispatcher: CollectingDispatcher, tracker: Tracker, turn: ReferralTurn) -> list:
+    if not turn.stranger:
+        await deliver_notifications(dispatcher, tracker)
+    dispatcher.utter_message(text=turn.reply)
+    return _turn_events(turn)
+
+
+class ActionRecordReferral(Action):
+    """"把王建国转介给客户经理,想了解基金定投", "新建转介": start a referral."""
+
+    def name(self) -> str:
+        return "action_record_referral"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        turn = await in_thread(
+            referral_conversation().start,
+            tracker.sender_id,
+            latest_entities(tracker),
+            latest_text(tracker),
+            tracker.get_slot("current_customer_id"),
+            channel_of(tracker),
+        )
+        return await _reply(dispatcher, tracker, turn)
+
+
+class ActionReferralStep(Action):
+    """Any message while a referral is being made: the answer to what the bot asked."""
+
+    def name(self) -> str:
+        return "action_referral_step"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        state = ReferralDraftState.from_dict(tracker.get_slot("referral_draft"))
+        conversation = referral_conversation()
+        if state is None:  # the slot was lost (e.g. a new session): start over from this message
+            turn = await in_thread(
+                conversation.start, tracker.sender_id, latest_entities(tracker), latest_text(tracker),
+                tracker.get_slot("current_customer_id"), channel_of(tracker),
+            )
+        else:
+            turn = await in_thread(
+                conversation.resume,
+                tracker.sender_id,
+                state,
+                (tracker.latest_message.get("intent") or {}).get("name"),
+                latest_entities(tracker),
+                latest_text(tracker),
+                channel_of(tracker),
+            )
+        return await _reply(dispatcher, tracker, turn)
+
+
+class ActionUpdateReferral(Action):
+    """"王建国的转介已联系", "那个转介成交了,买了20万理财"."""
+
+    def name(self) -> str:
+        return "action_update_referral"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        turn = await in_thread(
+            referral_updates().update,
+            tracker.sender_id,
+            latest_entities(tracker),
+            latest_text(tracker),
+            tracker.get_slot("current_referral_no"),
+            channel_of(tracker),
+        )
+        if not turn.stranger:
+            await deliver_notifications(dispatcher, tracker)
+        dispatcher.utter_message(text=turn.reply)
+        events = []
+        if turn.referral_no:
+            events.append(SlotSet("current_referral_no", turn.referral_no))
+        if turn.customer_id:
+            events.append(SlotSet("current_customer_id", turn.customer_id))
+        return events
+
+
+class ActionListReferrals(Action):
+    """"我的转介": what I received and sent, open first, overdue marked."""
+
+    def name(self) -> str:
+        return "action_list_referrals"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        lists = await in_thread(referral_service().list_for, tracker.sender_id)
+        if lists.outcome == "stranger":
+            dispatcher.utter_message(text=customer_replies.STRANGER)
+            return []
+        await deliver_notifications(dispatcher, tracker)
+        dispatcher.utter_message(text=referral_replies.lists_text(lists))
+        return []
+
+
+class ActionReferralStats(Action):
+    """"本月转介排行", "我的转介业绩", "上个月转介成交率"."""
+
+    def name(self) -> str:
+        return "action_referral_stats"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if await current_staff(tracker) is None:
+            dispatcher.utter_message(text=customer_replies.STRANGER)
+            return []
+        text = latest_text(tracker)
+        month = month_asked(text, clock.today())
+        await deliver_notifications(dispatcher, tracker)
+        if asks_own_figures(text):
+            performance = await in_thread(referral_service().my_performance, tracker.sender_id, month)
+            dispatcher.utter_message(text=referral_replies.performance_text(performance))
+        else:
+            ranking = await in_thread(referral_service().stats, tracker.sender_id, month)
+            dispatcher.utter_message(text=referral_replies.ranking_text(ranking))
+        return []

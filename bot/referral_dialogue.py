@@ -1,0 +1,496 @@
+"""The conversation that records a referral: collect what is missing, confirm, save.
+
+A staff member says "把王建国转介给客户经理,想了解基金定投", or just "新建转介", and the bot asks
+only for what the message lacks: which customer (with the 360 view's lookup and namesake
+choice), which product, and, when a named colleague cannot take it, someone who can. It then
+shows a summary and saves nothing until the user confirms. "取消" at any step ends it with
+nothing written.
+
+The state between messages is a plain dict (`ReferralDraftState.to_dict`), kept by the chat
+layer in a slot; this module never sees Rasa. Each turn returns the reply and the next state
+(None once the referral is saved or abandoned).
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+
+from bot import customer_replies, referral_replies
+from bot.choice import ByPosition, parse_choice
+from bot.clock import clock
+from bot.customer_service import CustomerService, Outcome, PendingChoice, View
+from bot.referrals import (
+    CreateOutcome,
+    DraftOutcome,
+    ReferralService,
+    ReceiverInfo,
+    role_from_word,
+)
+
+# Steps: what the bot asked last, so it knows what the next message answers.
+CUSTOMER, PRODUCT, RECEIVER, DUPLICATE, CONFIRM = "customer", "product", "receiver", "duplicate", "confirm"
+STEPS = (CUSTOMER, PRODUCT, RECEIVER, DUPLICATE, CONFIRM)
+
+CANCEL_WORDS = re.compile(r"^(取消|算了|不转了|不用了|先不转|不转介了|放弃|撤回|先不了|不要了|取消吧|算了吧|不弄了)")
+CONFIRM_WORDS = re.compile(r"^(确认|确定|对|对的|是的|是|好|好的|可以|没问题|行|ok|OK|嗯|提交|保存)[。!！\s]*$")
+DEFAULT_RECEIVER_WORDS = re.compile(r"(默认|随便|你安排|按规则|系统分配|自动分配|你看着办)")
+ADD_NOTE_WORDS = re.compile(r"(补充|追加|加到|加在|合并|原来那条|那一条|备注)")
+NEW_ANYWAY_WORDS = re.compile(r"(新建|还是建|再建|另建|重新建|另外建|仍然|照样|还是要)")
+
+ASK_CUSTOMER = "要转介哪位客户?发姓名、手机号或客户号。回复“取消”放弃。"
+ASK_PRODUCT = "客户对什么产品感兴趣?比如 理财、基金定投、大额存单、房贷、信用卡。"
+CANCELLED = "好的,这条转介已取消,什么都没有保存。"
+
+
+@dataclass
+class ReferralDraftState:
+    """What the user has said so far about the referral they are making."""
+
+    step: str = CUSTOMER
+    request_key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    customer_id: str | None = None
+    candidate_ids: list[str] = field(default_factory=list)
+    product_word: str | None = None
+    receiver_name: str | None = None
+    receiver_role: str | None = None  # the role word as the user wrote it (客户经理)
+    receiver_staff_id: str | None = None  # once routed
+    routed_by: str | None = None
+    alternative_names: list[str] = field(default_factory=list)  # colleagues offered after a failed routing
+    duplicate_no: str | None = None
+    force: bool = False  # the user chose to create another despite an open one
+    note_parts: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "ReferralDraftState | None":
+        if not data or data.get("step") not in STEPS:
+            return None
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    @property
+    def note(self) -> str | None:
+        return ";".join(self.note_parts) or None
+
+
+@dataclass(frozen=True)
+class ReferralTurn:
+    reply: str
+    state: ReferralDraftState | None  # None: the referral is saved or abandoned
+    customer_id: str | None = None  # the customer now in context, if it changed
+    referral_no: str | None = None  # the referral just saved
+    stranger: bool = False
+
+
+def _first(entities: dict[str, list[str]], name: str) -> str | None:
+    values = entities.get(name) or []
+    return values[0] if values else None
+
+
+def _note_from(entities: dict[str, list[str]]) -> list[str]:
+    parts = []
+    if _first(entities, "amount"):
+        parts.append(f"金额约{_first(entities, 'amount')}")
+    if _first(entities, "time"):
+        parts.append(f"时间:{_first(entities, 'time')}")
+    return parts
+
+
+def _names_customer(entities: dict[str, list[str]]) -> bool:
+    return any(entities.get(name) for name in ("customer_name", "phone", "customer_id", "id_number"))
+
+
+class ReferralConversation:
+    def __init__(self, customers: CustomerService, referrals: ReferralService) -> None:
+        self.customers = customers
+        self.referrals = referrals
+
+    # ------------------------------------------------------------------ entry points
+
+    def start(
+        self,
+        chat_id: str,
+        entities: dict[str, list[str]],
+        text: str,
+        customer_in_context: str | None,
+        channel: str,
+    ) -> ReferralTurn:
+        """A record_referral message: take what it says, then ask for what is missing."""
+        if self.customers.who_is(chat_id) is None:
+            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
+        state = ReferralDraftState(customer_id=customer_in_context)
+        self._take_details(state, entities)
+        turn = self._pick_customer(chat_id, state, entities, text, channel, pending=None)
+        return turn if turn is not None else self._advance(chat_id, state, channel)
+
+    def resume(
+        self,
+        chat_id: str,
+        state: ReferralDraftState,
+        intent: str | None,
+        entities: dict[str, list[str]],
+        text: str,
+        channel: str,
+    ) -> ReferralTurn:
+        """The next message while a referral is being made."""
+        text = text.strip()
+        if CANCEL_WORDS.match(text) or (intent == "deny" and state.step != CONFIRM and not entities):
+            return ReferralTurn(CANCELLED, None)
+        if intent == "update_referral" and state.step != CONFIRM:
+            return ReferralTurn(
+                "您正在新建一条转介,请先把它处理完(回复“取消”放弃),再更新其他转介。", state, customer_id=state.customer_id
+            )
+        if state.step in (CUSTOMER,) or (state.step == CONFIRM and _names_customer(entities)):
+            pending = PendingChoice(state.candidate_ids, View.PICK) if state.candidate_ids else None
+            self._take_details(state, entities)
+            turn = self._pick_customer(chat_id, state, entities, text, channel, pending)
+            if turn is not None:
+                return turn
+            return self._advance(chat_id, state, channel)
+        if state.step == PRODUCT:
+            self._take_details(state, entities)
+            if not state.product_word and text and len(text) <= 12:
+                state.product_word = text  # a bare answer: "基金定投", "黄金"
+            return self._advance(chat_id, state, channel)
+        if state.step == RECEIVER:
+            return self._answer_receiver(chat_id, state, entities, text, channel)
+        if state.step == DUPLICATE:
+            return self._answer_duplicate(chat_id, state, intent, entities, text, channel)
+        return self._answer_confirmation(chat_id, state, intent, entities, text, channel)
+
+    # ------------------------------------------------------------------ steps
+
+    def _take_details(self, state: ReferralDraftState, entities: dict[str, list[str]]) -> None:
+        product = _first(entities, "product")
+        if product:
+            state.product_word = product
+        staff_name = _first(entities, "staff_name")
+        role_word = _first(entities, "staff_role")
+        if staff_name:
+            state.receiver_name, state.receiver_role, state.receiver_staff_id = staff_name, None, None
+        elif role_word:
+            state.receiver_name, state.receiver_role, state.receiver_staff_id = None, role_word, None
+        for part in _note_from(entities):
+            if part not in state.note_parts:
+                state.note_parts.append(part)
+
+    def _pick_customer(self, chat_id, state, entities, text, channel, pending) -> ReferralTurn | None:
+        """Resolve the customer the message names. None when one customer is settled.
+
+        The colleague's name is taken out of the text first, so that "转给王芳" never picks a
+        customer who happens to be called 王芳.
+        """
+        for colleague in entities.get("staff_name") or []:
+            text = text.replace(colleague, " ")
+        answer = self.customers.handle(
+            chat_id=chat_id,
+            view=View.PICK,
+            entities=entities,
+            text=text,
+            customer_in_context=None,
+            pending=pending,
+            channel=channel,
+        )
+        if answer.outcome is Outcome.SHOWN:
+            if answer.customer_id != state.customer_id:
+                state.duplicate_no, state.force = None, False
+            state.customer_id, state.candidate_ids = answer.customer_id, []
+            return None
+        if answer.outcome is Outcome.STRANGER:
+            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
+        if answer.outcome in (Outcome.CHOOSE, Outcome.BAD_CHOICE):
+            state.step, state.candidate_ids = CUSTOMER, [c.customer_id for c in answer.candidates]
+            return ReferralTurn(customer_replies.render(answer, clock.today()), state)
+        if answer.outcome in (Outcome.NO_CUSTOMER_GIVEN, Outcome.NOT_UNDERSTOOD) and state.customer_id:
+            return None
+        state.step, state.candidate_ids = CUSTOMER, []
+        if answer.outcome in (Outcome.NO_CUSTOMER_GIVEN, Outcome.NOT_UNDERSTOOD):
+            return ReferralTurn(ASK_CUSTOMER, state)
+        return ReferralTurn(customer_replies.render(answer, clock.today()) + "\n回复“取消”放弃这条转介。", state)
+
+    def _advance(self, chat_id: str, state: ReferralDraftState, channel: str) -> ReferralTurn:
+        """Ask for the next missing piece, or show the summary to confirm."""
+        if not state.customer_id:
+            state.step = CUSTOMER
+            return ReferralTurn(ASK_CUSTOMER, state)
+        if not state.product_word:
+            state.step = PRODUCT
+            return ReferralTurn(ASK_PRODUCT, state, customer_id=state.customer_id)
+        draft = self.referrals.draft(
+            chat_id,
+            state.customer_id,
+            state.product_word,
+            receiver_name=state.receiver_name,
+            receiver_role=role_from_word(state.receiver_role) or state.receiver_role,
+            note=state.note,
+        )
+        if draft.outcome is DraftOutcome.STRANGER:
+            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
+        if draft.outcome is DraftOutcome.CUSTOMER_NOT_VISIBLE:
+            state.customer_id, state.step = None, CUSTOMER
+            return ReferralTurn("在您服务的网点里没有找到这位客户。" + ASK_CUSTOMER, state)
+        if draft.outcome is DraftOutcome.UNKNOWN_PRODUCT:
+            word = state.product_word
+            state.product_word, state.step = None, PRODUCT
+            return ReferralTurn(f"没认出“{word}”是哪类产品。" + ASK_PRODUCT, state, customer_id=state.customer_id)
+        if draft.outcome is DraftOutcome.UNKNOWN_ROLE:
+            state.receiver_role = None
+            state.step = RECEIVER
+            return ReferralTurn(
+                "没认出要转给哪个岗位。" + self._offer(state, draft.alternatives), state, customer_id=state.customer_id
+            )
+        if draft.outcome in (
+            DraftOutcome.RECEIVER_UNKNOWN,
+            DraftOutcome.RECEIVER_CANNOT_SERVE,
+            DraftOutcome.RECEIVER_IS_SELF,
+            DraftOutcome.NO_RECEIVER,
+        ):
+            state.step = RECEIVER
+            reason = draft.reason or "这位同事接不了这条转介。"
+            if draft.outcome is DraftOutcome.RECEIVER_IS_SELF:
+                reason = "不能转介给自己。"
+            return ReferralTurn(reason + self._offer(state, draft.alternatives), state, customer_id=state.customer_id)
+        state.receiver_staff_id = draft.receiver.staff_id
+        state.routed_by = draft.routed_by.value if draft.routed_by else None
+        if draft.duplicates and not state.force:
+            state.step = DUPLICATE
+            state.duplicate_no = draft.duplicates[0].referral_no
+            dup = draft.duplicates[0]
+            return ReferralTurn(
+                f"{draft.customer.name}已有一条未完成的{dup.category}转介:"
+                f"{referral_replies.summary_line(dup, incoming=False)}。\n"
+                "回复“补充”把这次的情况加到那条转介的备注里,回复“新建”仍然新建一条,或回复“取消”。",
+                state,
+                customer_id=state.customer_id,
+            )
+        state.step = CONFIRM
+        return ReferralTurn(
+            "请确认这条转介:\n"
+            + referral_replies.draft_confirmation(replace(draft, duplicates=[]))
+            + "\n回复“确认”保存,“取消”放弃;要改直接说,如“转给理财经理”“产品改成基金定投”。",
+            state,
+            customer_id=state.customer_id,
+        )
+
+    def _offer(self, state: ReferralDraftState, alternatives: list[ReceiverInfo]) -> str:
+        state.alternative_names = [a.name for a in alternatives[:5]]
+        if not alternatives:
+            return "\n请换一位同事,或回复“默认”按规则分配,回复“取消”放弃。"
+        lines = [f"{i}. {referral_replies.receiver_line(a)}" for i, a in enumerate(alternatives[:5], 1)]
+        return "\n可以转给:\n" + "\n".join(lines) + "\n回复序号或姓名,回复“默认”按规则分配,或回复“取消”。"
+
+    def _answer_receiver(self, chat_id, state, entities, text, channel) -> ReferralTurn:
+        offered = state.alternative_names
+        choice = parse_choice(text, len(offered)) if offered else None
+        if isinstance(choice, ByPosition) and 1 <= choice.position <= len(offered):
+            state.receiver_name = offered[choice.position - 1]
+            state.receiver_role = None
+        elif DEFAULT_RECEIVER_WORDS.search(text):
+            state.receiver_name = state.receiver_role = None
+        elif entities.get("staff_name") or entities.get("staff_role") or entities.get("product"):
+            self._take_details(state, entities)
+        elif text and len(text) <= 5 and role_from_word(text):
+            state.receiver_name, state.receiver_role = None, text
+        elif text and 2 <= len(text) <= 4:
+            state.receiver_name, state.receiver_role = text, None  # a bare colleague's name
+        else:
+            return ReferralTurn(
+                "没看懂要转给谁。回复序号或同事姓名,回复“默认”按规则分配,或回复“取消”。",
+                state,
+                customer_id=state.customer_id,
+            )
+        state.alternative_names = []
+        return self._advance(chat_id, state, channel)
+
+    def _answer_duplicate(self, chat_id, state, intent, entities, text, channel) -> ReferralTurn:
+        if NEW_ANYWAY_WORDS.search(text) or intent == "affirm":
+            state.force = True
+            return self._advance(chat_id, state, channel)
+        if ADD_NOTE_WORDS.search(text) and state.duplicate_no:
+            note = state.note or f"{self._referrer_label(chat_id)}再次转介,意向{state.product_word}"
+            result = self.referrals.add_note(chat_id, state.duplicate_no, note)
+            if result.referral is None:
+                return ReferralTurn("没能补充到那条转介(可能已结束),请回复“新建”或“取消”。", state, customer_id=state.customer_id)
+            return ReferralTurn(
+                f"已把情况补充到转介 {state.duplicate_no} 的备注里,没有新建转介。",
+                None,
+                customer_id=state.customer_id,
+                referral_no=state.duplicate_no,
+            )
+        return ReferralTurn(
+            "请回复“补充”加到已有的转介,回复“新建”仍然新建,或回复“取消”。", state, customer_id=state.customer_id
+        )
+
+    def _referrer_label(self, chat_id: str) -> str:
+        staff = self.customers.who_is(chat_id)
+        return staff.name if staff else "同事"
+
+    def _answer_confirmation(self, chat_id, state, intent, entities, text, channel) -> ReferralTurn:
+        if CONFIRM_WORDS.match(text) or (intent == "affirm" and not entities):
+            return self._save(chat_id, state, channel)
+        if entities.get("product") or entities.get("staff_name") or entities.get("staff_role") or _note_from(entities):
+            self._take_details(state, entities)
+            return self._advance(chat_id, state, channel)
+        if intent == "deny":
+            return ReferralTurn(
+                "要改哪一项?直接说,比如“转给理财经理”“转给王芳”“产品改成基金定投”;不转了就回复“取消”。",
+                state,
+                customer_id=state.customer_id,
+            )
+        return ReferralTurn(
+            "这条转介还没保存。回复“确认”保存,“取消”放弃,或直接说要改的地方。", state, customer_id=state.customer_id
+        )
+
+    def _save(self, chat_id: str, state: ReferralDraftState, channel: str) -> ReferralTurn:
+        created = self.referrals.create(
+            chat_id,
+            state.customer_id,
+            state.product_word,
+            state.receiver_staff_id,
+            state.note,
+            request_key=state.request_key,
+            force=state.force,
+            routed_by=state.routed_by or "named",
+            channel=channel,
+        )
+        if created.outcome is CreateOutcome.CREATED:
+            referral = created.referral
+            receiver = referral_replies.receiver_line(created.receiver) if created.receiver else referral.receiver_name
+            return ReferralTurn(
+                f"已保存,转介编号 {referral.referral_no}。\n"
+                f"{referral.customer_name} · {referral.product_word} → {receiver}。\n"
+                "已通知接收人;对方接单、成交或未成交时我会告诉您。",
+                None,
+                customer_id=state.customer_id,
+                referral_no=referral.referral_no,
+            )
+        if created.outcome is CreateOutcome.STRANGER:
+            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
+        # Something changed since the summary (a colleague moved, a duplicate appeared): re-check.
+        state.receiver_staff_id = None
+        turn = self._advance(chat_id, state, channel)
+        return replace(turn, reply="保存前情况有变化,还没有保存。\n" + turn.reply)
+
+
+# ---------------------------------------------------------------------------- updates
+
+REFERRAL_NO = re.compile(r"ZJ\d{8}-\d{4}", re.IGNORECASE)
+
+
+def _status_in_text(text: str):
+    """A status word written in the message, longest first ("未成交" before "成交")."""
+    from bot.referrals import STATUS_WORDS
+
+    for word in sorted((w for w in STATUS_WORDS if not w.isascii()), key=len, reverse=True):
+        if word in text:
+            return STATUS_WORDS[word]
+    return None
+
+
+def _mark(summary) -> str:
+    return f"{summary.referral_no}({summary.customer_name or '客户'} {summary.product_word})"
+
+
+class ReferralUpdates:
+    """update_referral: "王建国的转介已联系", "那个转介成交了,买了20万理财", "ZJ20261130-0001 接了"."""
+
+    def __init__(self, customers: CustomerService, referrals: ReferralService) -> None:
+        self.customers = customers
+        self.referrals = referrals
+
+    def update(
+        self,
+        chat_id: str,
+        entities: dict[str, list[str]],
+        text: str,
+        referral_in_context: str | None,
+        channel: str,
+    ) -> ReferralTurn:
+        from bot.referrals import Status, TransitionOutcome, status_from_word
+
+        status = status_from_word(_first(entities, "referral_status")) or _status_in_text(text)
+        if status is None:
+            return ReferralTurn(
+                "要把转介改成什么状态?可以说:接受、已联系、成交(最好带上金额和产品)、未成交,或撤销。",
+                None,
+                referral_no=referral_in_context,
+            )
+        targets = self._targets(chat_id, entities, text, referral_in_context, as_referrer=status is Status.CANCELLED)
+        if targets is None:
+            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
+        if not targets:
+            whose = "您发出的" if status is Status.CANCELLED else "您可以更新的(您接收的,或您负责网点的)"
+            return ReferralTurn(f"没有找到{whose}未完成转介。发“我的转介”看看全部,或带上转介编号再说一次。", None)
+        if len(targets) > 1:
+            lines = "\n".join(f"· {_mark(s)} {referral_replies.status_name(s.status)}" for s in targets[:5])
+            return ReferralTurn(f"有{len(targets)}条转介可以更新,是哪一条?请带上编号或客户姓名再说一次:\n{lines}", None)
+        target = targets[0]
+        product = _first(entities, "product") if status is Status.CONVERTED else None
+        amount = _first(entities, "amount") if status is Status.CONVERTED else None
+        result = self.referrals.transition(
+            chat_id, target.referral_no, status, product_word=product, amount=amount, note=text, channel=channel
+        )
+        if result.outcome is TransitionOutcome.STRANGER:
+            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
+        if result.outcome is TransitionOutcome.NOT_FOUND:
+            return ReferralTurn("没有找到这条转介,或者您无权查看。", None)
+        if result.outcome is TransitionOutcome.REFUSED:
+            return ReferralTurn(f"{_mark(target)}:{result.reason}", None, referral_no=target.referral_no)
+        done = result.referral
+        reply = f"已更新 {_mark(done)}:{referral_replies.status_name(result.from_status)} → {referral_replies.status_name(result.to_status)}。"
+        if result.to_status is Status.CONVERTED:
+            reply += f"已记成交{('金额' + amount) if amount else ''},转介人{done.referrer_name}获得积分{result.credit_points or 0}分,已通知对方。"
+            if not amount:
+                reply += "\n没记到金额,补充金额请说“{} 成交 20万”。".format(done.referral_no)
+        elif result.to_status in (Status.ACCEPTED, Status.LOST):
+            reply += f"已通知转介人{done.referrer_name}。"
+        elif result.to_status is Status.CANCELLED:
+            reply += f"已通知接收人{done.receiver_name}。"
+        return ReferralTurn(reply, None, customer_id=done.customer_id, referral_no=done.referral_no)
+
+    def _targets(self, chat_id, entities, text, referral_in_context, as_referrer: bool):
+        if self.referrals_stranger(chat_id):
+            return None
+        numbers = REFERRAL_NO.findall(text)
+        if numbers:
+            return self.referrals.find_for_update(chat_id, referral_no=numbers[0].upper(), as_referrer=as_referrer)
+        name = _first(entities, "customer_name")
+        if name:
+            return self.referrals.find_for_update(chat_id, customer_name=name, as_referrer=as_referrer)
+        customer_id = _first(entities, "customer_id")
+        if customer_id:
+            return self.referrals.find_for_update(chat_id, customer_id=customer_id.upper(), as_referrer=as_referrer)
+        if referral_in_context:
+            found = self.referrals.find_for_update(chat_id, referral_no=referral_in_context, as_referrer=as_referrer)
+            if found:
+                return found
+        return self.referrals.find_for_update(chat_id, as_referrer=as_referrer)
+
+    def referrals_stranger(self, chat_id: str) -> bool:
+        return self.customers.who_is(chat_id) is None
+
+
+# ---------------------------------------------------------------------------- figures
+
+MONTH_IN_TEXT = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:份)?")
+
+
+def month_asked(text: str, today) -> str:
+    """The month a statistics question is about, as 'YYYY-MM': 本月 by default, 上个月, '10月'."""
+    year, month = today.year, today.month
+    if "上个月" in text or "上月" in text:
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    else:
+        found = MONTH_IN_TEXT.search(text)
+        if found and 1 <= int(found.group(2)) <= 12:
+            month = int(found.group(2))
+            year = int(found.group(1)) if found.group(1) else (year if month <= today.month else year - 1)
+    return f"{year:04d}-{month:02d}"
+
+
+def asks_own_figures(text: str) -> bool:
+    """"我的转介业绩", "我这个月积分多少" ask about oneself; "排行", "排名" about the branch."""
+    return "我" in text and not any(word in text for word in ("排行", "排名", "榜", "排第", "第几"))

@@ -1,0 +1,92 @@
+"""The referral conversation in bot/, without Rasa: what it asks, when it saves, what it keeps."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.customer_service import CustomerService
+from bot.models import Referral
+from bot.referral_dialogue import (
+    CONFIRM,
+    CUSTOMER,
+    PRODUCT,
+    ReferralConversation,
+    ReferralDraftState,
+    asks_own_figures,
+    month_asked,
+)
+from bot.referrals import ReferralService
+
+
+@pytest.fixture
+def conversation(bank):
+    return ReferralConversation(CustomerService(bank), ReferralService(bank))
+
+
+def count(bank) -> int:
+    with bank.unit_of_work() as session:
+        return session.execute(select(func.count()).select_from(Referral)).scalar_one()
+
+
+def test_state_survives_the_slot_round_trip():
+    state = ReferralDraftState(step=CONFIRM, customer_id="C00000001", product_word="理财", note_parts=["金额约50万"])
+    assert ReferralDraftState.from_dict(state.to_dict()) == state
+    assert ReferralDraftState.from_dict({"step": "nonsense"}) is None
+    assert ReferralDraftState.from_dict(None) is None
+
+
+def test_asks_for_each_missing_piece_then_saves_once(conversation, bank):
+    turn = conversation.start("zhangli", {}, "新建转介", None, "rest")
+    assert turn.state.step == CUSTOMER
+    turn = conversation.resume("zhangli", turn.state, "lookup_customer", {"customer_id": ["C00000005"]}, "C00000005", "rest")
+    assert turn.state.step == PRODUCT and turn.customer_id == "C00000005"
+    turn = conversation.resume("zhangli", turn.state, "inform", {}, "黄金", "rest")  # a bare product word
+    assert turn.state.step == CONFIRM and "黄金(贵金属)" in turn.reply
+    assert count(bank) == 0
+    state = turn.state
+    saved = conversation.resume("zhangli", state, "affirm", {}, "确认", "rest")
+    again = conversation.resume("zhangli", state, "affirm", {}, "确认", "rest")
+    assert saved.state is None and saved.referral_no and again.referral_no == saved.referral_no
+    assert count(bank) == 1
+
+
+def test_amount_and_time_become_the_note(conversation):
+    turn = conversation.start(
+        "zhangli",
+        {"customer_id": ["C00000001"], "product": ["大额存单"], "amount": ["50万"], "time": ["下周"]},
+        "C00000001有50万下周到期,想转大额存单",
+        None,
+        "rest",
+    )
+    assert "备注:金额约50万;时间:下周" in turn.reply
+
+
+def test_a_colleagues_name_is_never_taken_for_the_customer(conversation):
+    # 王芳 is a customer manager; the text names no customer, so the one in context is meant.
+    turn = conversation.start("zhangli", {"staff_name": ["王芳"], "product": ["理财"]}, "转给王芳,想买理财", "C00000005", "rest")
+    assert "陈美玲(C00000005)" in turn.reply and "王芳" in turn.reply
+
+
+def test_unknown_product_is_asked_again(conversation):
+    turn = conversation.start("zhangli", {"customer_id": ["C00000001"], "product": ["火箭"]}, "C00000001想买火箭", None, "rest")
+    assert turn.state.step == PRODUCT and "没认出“火箭”" in turn.reply
+
+
+def test_stranger_gets_nothing(conversation):
+    turn = conversation.start("nobody", {"customer_id": ["C00000001"]}, "转介C00000001", None, "rest")
+    assert turn.stranger and turn.state is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("本月转介排行", "2026-11"), ("上个月转介排名", "2026-10"), ("10月的转介", "2026-10"), ("2025年12月转介", "2025-12"), ("12月转介排行", "2025-12")],
+)
+def test_month_asked(text, expected):
+    assert month_asked(text, date(2026, 11, 30)) == expected
+
+
+def test_own_figures_or_ranking():
+    assert asks_own_figures("我的转介业绩") and asks_own_figures("我这个月积分多少")
+    assert not asks_own_figures("本月转介排行") and not asks_own_figures("我排第几名")
