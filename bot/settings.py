@@ -16,6 +16,9 @@ DEFAULT_DATABASE_URL = f"sqlite:///{REPO_ROOT / 'var' / 'bank.sqlite3'}"
 # Tier names and the total assets (yuan) from which each starts, lowest first.
 DEFAULT_TIERS = "普通:0,金卡:50000,白金:500000,钻石:6000000"
 
+# A follow-up given only a day ("下周三", "月底") is scheduled at this hour of that day.
+DEFAULT_FOLLOW_UP_HOUR = 9
+
 
 def parse_tiers(text: str) -> tuple[tuple[str, Decimal], ...]:
     """'普通:0,金卡:50000' -> (('普通', 0), ('金卡', 50000)), sorted by threshold."""
@@ -38,6 +41,13 @@ def _fraction(text: str) -> float:
     return value
 
 
+def _hour(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 23:
+        raise ValueError(f"FOLLOW_UP_DEFAULT_HOUR 应为 0 到 23 之间的整点,收到 {text!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -57,6 +67,8 @@ class Settings:
     # How often the action server runs the SLA check; 0 turns it off (cron runs
     # `python -m bot sla-check` instead).
     sla_check_interval_seconds: float = 300
+    # The hour at which a follow-up given only a day ("下周三") is due (bot.time_expressions).
+    follow_up_default_hour: int = DEFAULT_FOLLOW_UP_HOUR
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -71,4 +83,5 @@ class Settings:
             referral_sla_hours=int(env.get("REFERRAL_SLA_HOURS", "48")),
             referral_sla_remind_at=_fraction(env.get("REFERRAL_SLA_REMIND_AT", "0.8")),
             sla_check_interval_seconds=float(env.get("SLA_CHECK_INTERVAL_SECONDS", "300")),
+            follow_up_default_hour=_hour(env.get("FOLLOW_UP_DEFAULT_HOUR", str(DEFAULT_FOLLOW_UP_HOUR))),
         )
