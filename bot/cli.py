@@ -7,6 +7,8 @@
   audit --customer ID | --staff ID   print who saw which customer's data
   sla-check                    remind and escalate referrals not contacted in time (for cron)
   referrals report --month YYYY-MM [--branch ID] [--format csv|table]   monthly referral report
+  digest [--now ISO]           put each person's daily list into the outbox (cron, working days)
+  feedback [--since DATE] [--staff ID]   list what staff said about the bot, newest first
 """
 from __future__ import annotations
 
@@ -149,6 +151,39 @@ def cmd_referrals_report(args) -> int:
     return 0
 
 
+def cmd_digest(args) -> int:
+    from datetime import datetime
+
+    from bot.visits import morning_digest
+
+    settings = Settings.from_env()
+    now = datetime.fromisoformat(args.now) if args.now else None
+    report = morning_digest(_database(), now, settings)
+    if report.skipped == "weekend":
+        print(f"{report.at:%Y-%m-%d} 不是工作日,不发送每日待办。")
+        return 0
+    if report.skipped == "too_early":
+        print(f"还没到发送时间 {settings.digest_time:%H:%M},不发送每日待办。")
+        return 0
+    for staff_id, count in report.sent:
+        print(f"{staff_id}\t{count}条")
+    print(f"{report.at:%Y-%m-%d %H:%M} 每日待办:新发送 {len(report.sent)} 人,今天已发过 {report.already_sent} 人")
+    return 0
+
+
+def cmd_feedback(args) -> int:
+    from bot.visits import VisitService
+
+    since = date.fromisoformat(args.since) if args.since else None
+    lines = VisitService(_database(), Settings.from_env()).list_feedback(since, args.staff, args.limit)
+    print("时间\t员工\t姓名\t上一意图\t渠道\t内容")
+    for line in lines:
+        text = line.text.replace("\n", " ")
+        print(f"{line.at:%Y-%m-%d %H:%M}\t{line.staff_id or ''}\t{line.staff_name or ''}\t{line.last_intent}\t{line.channel}\t{text}")
+    print(f"共 {len(lines)} 条")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="网点助手命令行")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -189,6 +224,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--branch", help="branch id (default: every branch)")
     report.add_argument("--format", choices=("csv", "table"), default="table")
     report.set_defaults(run=cmd_referrals_report)
+
+    digest = commands.add_parser("digest", help="put each person's daily list into the outbox (cron)")
+    digest.add_argument("--now", help="ISO local datetime to act as now (default: the clock)")
+    digest.set_defaults(run=cmd_digest)
+
+    feedback = commands.add_parser("feedback", help="list feedback staff gave in the chat")
+    feedback.add_argument("--since", help="ISO date")
+    feedback.add_argument("--staff", help="staff id")
+    feedback.add_argument("--limit", type=int, default=200)
+    feedback.set_defaults(run=cmd_feedback)
     return parser
 
 

@@ -131,7 +131,18 @@ def render_profile(profile: CustomerProfile, today: date) -> str:
 
 def _interaction(line: InteractionLine) -> str:
     summary = f":{line.summary}" if line.summary else ""
-    return f"{line.happened_at:%Y-%m-%d} {line.staff_name} {line.channel}{summary}"
+    text = f"{line.happened_at:%Y-%m-%d} {line.staff_name} {line.channel}{summary}"
+    if line.source != "chat":
+        return text
+    # A visit logged in the chat: what the note said, structured, in one bracket.
+    facts = []
+    if line.products:
+        facts.append("产品 " + "、".join(line.products))
+    if line.amounts:
+        facts.append("金额 " + "、".join(format_amount(a) for a in line.amounts))
+    if line.follow_up_at:
+        facts.append(f"下次跟进 {line.follow_up_at:%m-%d}")
+    return text + (f"({';'.join(facts)})" if facts else "")
 
 
 def render_holdings(view: HoldingsView, today: date) -> str:

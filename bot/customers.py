@@ -130,6 +130,11 @@ class InteractionLine:
     staff_name: str
     channel: str
     summary: str
+    # For a visit logged in the chat (source 'chat'): what the note said, structured.
+    source: str = "import"
+    products: tuple[str, ...] = ()
+    amounts: tuple[Decimal, ...] = ()
+    follow_up_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -271,10 +276,22 @@ def _interaction_lines(session: Session, customer_id: str, limit: int) -> list[I
         .order_by(Interaction.happened_at.desc(), Interaction.id.desc())
         .limit(limit)
     )
-    return [
-        InteractionLine(to_local(interaction.happened_at), staff_name, interaction.channel, interaction.summary)
-        for interaction, staff_name in rows
-    ]
+    return [_interaction_line(interaction, staff_name) for interaction, staff_name in rows]
+
+
+def _interaction_line(interaction: Interaction, staff_name: str) -> InteractionLine:
+    details = interaction.details or {}
+    follow_up = (details.get("follow_up") or {}).get("at")
+    return InteractionLine(
+        to_local(interaction.happened_at),
+        staff_name,
+        interaction.channel,
+        interaction.summary,
+        source=interaction.source or "import",
+        products=tuple(details.get("products") or ()),
+        amounts=tuple(Decimal(a) for a in details.get("amounts") or ()),
+        follow_up_at=datetime.fromisoformat(follow_up) if follow_up else None,
+    )
 
 
 def _totals(lines: list[HoldingLine]) -> list[CategoryTotal]:

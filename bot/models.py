@@ -7,6 +7,7 @@ Times are stored as naive UTC (`DateTime` without zone) so SQLite and PostgreSQL
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -41,6 +42,7 @@ RISK_LEVELS = ("C1", "C2", "C3", "C4", "C5")
 PRODUCT_RISKS = ("R1", "R2", "R3", "R4", "R5")
 PRODUCT_CATEGORIES = ("存款", "理财", "基金", "保险", "贷款", "信用卡", "贵金属")
 CONTACT_CHANNELS = ("上门", "电话", "到店", "微信")
+INTERACTION_SOURCES = ("import", "chat")
 MONEY = Numeric(18, 2)
 
 
@@ -157,9 +159,17 @@ class Interaction(Base):
     happened_at = Column(DateTime, nullable=False)
     summary = Column(Text, nullable=False, default="")
     created_at = Column(DateTime, nullable=False)
+    # 'import' (the bank's contact history) or 'chat' (a visit note logged in the chat).
+    source = Column(String(10), nullable=False, default="import", server_default="import")
+    # What a chat-logged visit note said, structured (bot.visits.details_of): products,
+    # categories, amounts, events, tags, follow_up. None for imported contacts.
+    details = Column(JSON, nullable=True)
+    # The client's key for one "log this visit": the same key twice logs it once.
+    request_key = Column(String(100), nullable=True, unique=True)
     staff = relationship(Staff, lazy="joined")
     __table_args__ = (
         CheckConstraint(f"channel IN {CONTACT_CHANNELS}", name="channel"),
+        CheckConstraint(f"source IN {INTERACTION_SOURCES}", name="source"),
         Index("ix_interactions_customer_time", "customer_id", "happened_at"),
         # Importing the same contact twice must not duplicate it.
         UniqueConstraint("customer_id", "staff_id", "happened_at", name="uq_interactions_contact"),
@@ -295,3 +305,41 @@ class CreditEntry(Base):
     category = Column(String(10), nullable=False)
     amount = Column(MONEY, nullable=True)
     created_at = Column(DateTime, nullable=False, index=True)
+
+
+# ---------------------------------------------------------------------------- visits (拜访) and tasks
+
+
+class FollowUp(Base):
+    """A follow-up task (待办): contact this customer again by `due_at`.
+
+    Made from a visit note's follow-up time; closed when the owner logs another contact with the
+    customer (done_reason 'visit', done_by_interaction_id) or says it is done ('completed').
+    """
+
+    __tablename__ = "follow_ups"
+    id = Column(Integer, primary_key=True)
+    customer_id = Column(String(9), ForeignKey("customers.customer_id", ondelete="CASCADE"), nullable=False, index=True)
+    # Who owns the task.
+    staff_id = Column(String(20), ForeignKey("staff.staff_id"), nullable=False)
+    due_at = Column(DateTime, nullable=False)
+    note = Column(Text, nullable=False, default="")
+    created_at = Column(DateTime, nullable=False)
+    created_from_interaction_id = Column(Integer, ForeignKey("interactions.id", ondelete="SET NULL"), nullable=True)
+    done_at = Column(DateTime, nullable=True)
+    # 'visit' (closed by a later contact), 'completed' (the owner said so).
+    done_reason = Column(String(20), nullable=True)
+    done_by_interaction_id = Column(Integer, ForeignKey("interactions.id", ondelete="SET NULL"), nullable=True)
+    __table_args__ = (Index("ix_follow_ups_open", "staff_id", "done_at", "due_at"),)
+
+
+class Feedback(Base):
+    """What a staff member said about the bot ("这个不对", "建议…"), for the team to read."""
+
+    __tablename__ = "feedback"
+    id = Column(Integer, primary_key=True)
+    staff_id = Column(String(20), ForeignKey("staff.staff_id"), nullable=True, index=True)
+    at = Column(DateTime, nullable=False, index=True)
+    text = Column(Text, nullable=False)
+    last_intent = Column(String(100), nullable=False, default="")
+    channel = Column(String(30), nullable=False, default="")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -48,6 +49,13 @@ def _hour(text: str) -> int:
     return value
 
 
+def _clock_time(text: str) -> time:
+    try:
+        return time.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"DIGEST_TIME 应为 时:分(如 08:30),收到 {text!r}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -67,6 +75,11 @@ class Settings:
     # How often the action server runs the SLA check; 0 turns it off (cron runs
     # `python -m bot sla-check` instead).
     sla_check_interval_seconds: float = 300
+    # The morning digest (daily list into the outbox) goes out on working days from this local
+    # time on; `python -m bot digest` run by cron before it does nothing.
+    digest_time: time = time(8, 30)
+    # Maturities and birthdays this many days ahead are on the daily list.
+    daily_list_days: int = 7
     # The hour at which a follow-up given only a day ("下周三") is due (bot.time_expressions).
     follow_up_default_hour: int = DEFAULT_FOLLOW_UP_HOUR
 
@@ -83,5 +96,7 @@ class Settings:
             referral_sla_hours=int(env.get("REFERRAL_SLA_HOURS", "48")),
             referral_sla_remind_at=_fraction(env.get("REFERRAL_SLA_REMIND_AT", "0.8")),
             sla_check_interval_seconds=float(env.get("SLA_CHECK_INTERVAL_SECONDS", "300")),
+            digest_time=_clock_time(env.get("DIGEST_TIME", "08:30")),
+            daily_list_days=int(env.get("DAILY_LIST_DAYS", "7")),
             follow_up_default_hour=_hour(env.get("FOLLOW_UP_DEFAULT_HOUR", str(DEFAULT_FOLLOW_UP_HOUR))),
         )

@@ -1,0 +1,651 @@
+"""Visit notes (拜访记录) as staff type them, turned into structured fields.
+
+"下午去王建国家上门,50万定期下个月到期,想转大额存单,约了下周三再谈" gives: the customer
+name candidate 王建国, channel 上门, products 定期 and 大额存单, the amount 50万, a maturity
+event (50万 定期, next month), the tag 意向:大额存单 and a follow-up next Wednesday.
+
+Words are found with spaCy 3.4 (`spacy.blank("zh")` with the jieba segmenter: nothing is
+downloaded) and an EntityRuler fed with the product catalogue (the products table's names and
+bot.referrals.PRODUCT_WORDS), the staff's names and the channel words; every phrase is also added
+to jieba's dictionary so that it is segmented as one word. Times come from bot.time_expressions,
+amounts from bot.referrals.parse_amount, customer identifiers from bot.identity. The caller
+resolves the name candidates against the customers the staff member may see.
+
+Rules decided here:
+
+* Channel (上门/电话/到店/微信): the earliest channel word of the note outside the clause that
+  sets the follow-up ("打电话约了下周上门" was a call), else the earliest at all. 拜访/上门/家访/
+  去…家 → 上门; 电话/来电/电联/致电 → 电话; 到店/来网点/来行里/到柜台 → 到店; 微信/发消息/发信息
+  → 微信. A note with no channel word is 到店 (`channel_given` False): at a branch most notes
+  without one are written right after the customer came in, and the dialogue may ask instead.
+  An NLU `channel` entity wins over the wording.
+* When the contact happened: the note's time expressions that lie in the past and belong to
+  neither the follow-up nor a money event ("昨天下午去了" → yesterday afternoon); a day without
+  a time of day keeps the clock time of `now`. Default and ceiling: `now`.
+* Follow-up: the time expression in a clause with a follow-up word (约/再谈/跟进/回访/再联系/
+  下次/提醒我/再来/复访…), else the last future time that is not a money event's time ("50万
+  定期下个月到期" is not a follow-up). Without a time of day it is due at 09:00 that day.
+* Tags (the vocabulary, `TAG_KINDS`):
+    意向:<label>      interest (想/有兴趣/考虑/了解/咨询/问了/打算/需要…)
+    不感兴趣:<label>  refusal (不感兴趣/不需要/不考虑/不想/不要/拒绝/没兴趣…)
+    已购:<label>      bought (买了/已购/办了/签了/成交/认购/存了/续存…)
+    有<贷款词>需求    interest in a loan: 有房贷需求, 有车贷需求, 有经营贷需求, 有消费贷需求, 有贷款需求
+  <label> is 大额存单, 基金定投, 国债, 黄金, 养老保险 or 重疾险 for those words, else the category
+  (存款, 理财, 基金, 保险, 贷款, 信用卡, 贵金属). A cue applies to the products of its clause;
+  a clause with a cue and no product ("聊了基金定投,有兴趣") applies it to the previous clause's.
+  Refusal words are checked before interest words (不想 is not 想), purchase words before both.
+* Money events (`EventKind`): maturity (到期), inflow (到账/回款/拆迁款/卖房…), outflow (要用钱/
+  取出/转走/买房/装修…), purchase (a bought product with an amount); each with the clause's amount,
+  product and time.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from typing import Iterable, Mapping
+
+from bot.identity import CUSTOMER_ID_RE, PHONE_RE, normalise_customer_id, to_half_width
+from bot.names import COMPOUND_SURNAMES, SURNAMES
+from bot.referrals import PRODUCT_WORDS, category_of_word, parse_amount
+
+# ---------------------------------------------------------------------------- vocabulary
+
+VISIT, PHONE, BRANCH, WECHAT = "上门", "电话", "到店", "微信"
+DEFAULT_CHANNEL = BRANCH
+
+CHANNEL_WORDS: dict[str, str] = {
+    "上门": VISIT, "拜访": VISIT, "家访": VISIT, "走访": VISIT, "登门": VISIT, "入户": VISIT, "去家里": VISIT,
+    "到家里": VISIT, "去他家": VISIT, "去她家": VISIT, "去了他家": VISIT, "去了她家": VISIT, "上他家": VISIT,
+    "电话": PHONE, "打电话": PHONE, "来电": PHONE, "电联": PHONE, "致电": PHONE, "通话": PHONE, "回电": PHONE,
+    "打了个电话": PHONE, "通了电话": PHONE, "手机联系": PHONE,
+    "到店": BRANCH, "来网点": BRANCH, "到网点": BRANCH, "来行里": BRANCH, "到行里": BRANCH, "来柜台": BRANCH,
+    "到柜台": BRANCH, "来店": BRANCH, "来银行": BRANCH, "到银行": BRANCH, "进店": BRANCH, "来我们行": BRANCH,
+    "来支行": BRANCH, "来营业厅": BRANCH, "厅堂": BRANCH, "来办": BRANCH,
+    "微信": WECHAT, "发消息": WECHAT, "发信息": WECHAT, "发了消息": WECHAT, "发了信息": WECHAT, "企微": WECHAT,
+    "加微": WECHAT, "vx": WECHAT, "VX": WECHAT, "wx": WECHAT,
+}
+# "去王建国家", "到老李家里": a visit to someone's home.
+_HOME_VISIT = re.compile(r"[去到上][了过]?[\u4e00-\u9fff]{1,4}?家(?![长属人庭])")
+
+FOLLOW_UP_WORDS = (
+    "约了", "约好", "约在", "约", "再谈", "再聊", "跟进", "回访", "再联系", "联系一下", "下次", "提醒我", "提醒",
+    "再来", "复访", "再去", "再打", "回电话", "来签", "来办", "过来", "上门", "见面",
+)
+# Words that say "this clause is about the follow-up" strongly enough to pick its time.
+_FOLLOW_UP_RE = re.compile("|".join(sorted(FOLLOW_UP_WORDS, key=len, reverse=True)))
+
+NEGATIVE_WORDS = (
+    "不感兴趣", "没兴趣", "没有兴趣", "不太感兴趣", "不需要", "不考虑", "暂不考虑", "不想", "不要", "不买", "不办",
+    "拒绝", "不愿意", "没意向", "没有意向", "没需求", "没有需求", "不打算", "不做", "不太想", "嫌", "排斥",
+)
+PURCHASE_WORDS = (
+    "买了", "已购", "已买", "购买了", "办了", "办理了", "签了", "成交", "认购", "存了", "续存了", "已续存", "转存了", "开了",
+    "投了", "申购了", "定投了", "入了", "存进", "下单",
+)
+INTEREST_WORDS = (
+    "想", "有兴趣", "感兴趣", "考虑", "了解", "咨询", "问了", "问问", "打听", "意向", "关注", "需求", "需要", "打算",
+    "计划", "准备", "心动", "试试", "愿意", "比较认可", "认可", "挺好", "可以", "询问", "问一下", "问下",
+)
+# A verb right before a product word says interest too: 问理财, 买大额存单, 要基金.
+_VERB_BEFORE_PRODUCT = ("问", "买", "要", "办", "看看", "看")
+# A product the money comes out of is no interest: 把活期里的20万转出来买理财.
+_SOURCE_AFTER_PRODUCT = re.compile(r"^.{0,6}?(转出|取出|里的|赎回|挪出)")
+
+MATURITY_WORDS = ("到期",)
+INFLOW_WORDS = ("到账", "回款", "进账", "拆迁款", "卖房", "分红", "退休金", "赔偿款", "年终奖", "收回", "卖了房")
+OUTFLOW_WORDS = ("要用钱", "用钱", "取出", "取走", "转走", "支取", "提前支取", "买房", "装修", "还贷", "要取", "提现")
+
+# Tag labels for words more specific than their category.
+TAG_LABELS: dict[str, str] = {
+    "大额存单": "大额存单", "存单": "大额存单", "定投": "基金定投", "基金定投": "基金定投", "国债": "国债",
+    "黄金": "黄金", "金条": "黄金", "积存金": "黄金", "养老金": "养老保险", "年金": "养老保险", "年金险": "养老保险",
+    "养老保险": "养老保险", "重疾险": "重疾险",
+}
+LOAN_NEED_WORDS = {"房贷": "房贷", "住房贷款": "房贷", "按揭": "房贷", "车贷": "车贷", "经营贷": "经营贷",
+                   "小微贷": "经营贷", "消费贷": "消费贷"}
+
+INTEREST, NOT_INTERESTED, BOUGHT = "意向", "不感兴趣", "已购"
+TAG_KINDS = (INTEREST, NOT_INTERESTED, BOUGHT, "有…需求")
+
+FOLLOW_UP_DEFAULT_TIME = time(9, 0)
+
+
+class EventKind(str, Enum):
+    MATURITY = "maturity"  # 到期
+    INFLOW = "inflow"  # money coming to the customer: 到账, 拆迁款, 卖房
+    OUTFLOW = "outflow"  # money leaving: 要用钱, 取出, 买房
+    PURCHASE = "purchase"  # bought a product, with an amount
+
+
+# ---------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class ProductMention:
+    word: str  # as written: 定期, 大额存单, 鑫享理财1年
+    category: str  # 存款, 理财, ...
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class AmountMention:
+    text: str  # as written: 50万, 五十万, 3.5万元
+    amount: Decimal  # yuan
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class MoneyEvent:
+    kind: EventKind
+    text: str  # the clause it was read from
+    amount: Decimal | None = None
+    product: str | None = None
+    category: str | None = None
+    at: date | None = None  # when it happens (maturity day, arrival), if the note says
+
+
+@dataclass(frozen=True)
+class VisitNote:
+    text: str
+    # Who the note is about, for the caller to resolve: names as written, longest first, and
+    # identifiers found by pattern (11-digit phones, customer numbers C + 8 digits).
+    customer_names: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    customer_ids: tuple[str, ...] = ()
+    channel: str = DEFAULT_CHANNEL
+    channel_given: bool = False  # False: no channel word, the default was used
+    happened_at: datetime | None = None  # the bank's local time
+    happened_given: bool = False  # False: `now` was used
+    products: tuple[ProductMention, ...] = ()
+    amounts: tuple[AmountMention, ...] = ()
+    events: tuple[MoneyEvent, ...] = ()
+    follow_up_at: datetime | None = None  # the bank's local time
+    follow_up_text: str | None = None  # the time expression as written ("下周三")
+    tags: tuple[str, ...] = ()
+    staff_names: tuple[str, ...] = ()  # colleagues named in the note
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p.category for p in self.products))
+
+    @property
+    def product_words(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p.word for p in self.products))
+
+    @property
+    def amount_values(self) -> tuple[Decimal, ...]:
+        return tuple(a.amount for a in self.amounts)
+
+
+# ---------------------------------------------------------------------------- the spaCy pipeline
+
+_lock = threading.Lock()
+_pipelines: dict[tuple, object] = {}
+_jieba_words: set[str] = set()
+
+
+def _add_jieba_words(words: Iterable[str]) -> None:
+    import jieba
+
+    for word in words:
+        if word and word not in _jieba_words:
+            jieba.add_word(word, freq=200000)
+            _jieba_words.add(word)
+
+
+def _pipeline(products: Mapping[str, str], staff_names: tuple[str, ...]):
+    """A blank Chinese pipeline (jieba words) with an EntityRuler for this vocabulary, cached."""
+    key = (tuple(sorted(products.items())), staff_names)
+    with _lock:
+        nlp = _pipelines.get(key)
+        if nlp is not None:
+            return nlp
+        import spacy
+
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        ruler = nlp.add_pipe("entity_ruler")
+        patterns = [{"label": "PRODUCT", "pattern": word, "id": category} for word, category in products.items()]
+        patterns += [{"label": "STAFF", "pattern": name} for name in staff_names if name]
+        patterns += [{"label": "CHANNEL", "pattern": word, "id": channel} for word, channel in CHANNEL_WORDS.items()]
+        _add_jieba_words([p["pattern"] for p in patterns])
+        ruler.add_patterns(patterns)
+        if len(_pipelines) > 16:
+            _pipelines.clear()
+        _pipelines[key] = nlp
+        return nlp
+
+
+def product_vocabulary(known_products: Mapping[str, str] | Iterable[tuple[str, str]] | Iterable[str] = ()) -> dict[str, str]:
+    """Product word -> category: bot.referrals.PRODUCT_WORDS plus the catalogue's names."""
+    vocabulary = dict(PRODUCT_WORDS)
+    items = known_products.items() if isinstance(known_products, Mapping) else known_products
+    for item in items:
+        if isinstance(item, str):
+            category = category_of_word(item)
+            if category:
+                vocabulary[to_half_width(item)] = category
+        else:
+            name, category = item
+            vocabulary[to_half_width(name)] = category
+    return vocabulary
+
+
+# ---------------------------------------------------------------------------- parsing helpers
+
+_CLAUSE_BREAK = re.compile(r"[,,。;;!!??\n]|但是|不过|但|然后|另外")
+_DIGIT_AMOUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万元|万块|万|[wW](?![a-zA-Z])|千元|千块|千|亿元|亿|元|块钱|块)")
+_CHINESE_AMOUNT = re.compile(r"([零一二两三四五六七八九十百千万亿]+)(万元|万块|元|块钱|块)?")
+_AMOUNT_UNITS = set("万亿千")
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _CLAUSE_BREAK.finditer(text):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans or [(0, len(text))]
+
+
+def _clause_of(clauses: list[tuple[int, int]], position: int) -> int:
+    for index, (start, end) in enumerate(clauses):
+        if start <= position < end:
+            return index
+    return len(clauses) - 1
+
+
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def find_amounts(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[AmountMention]:
+    """Amounts of money in the text: 50万, 3.5万元, 两千块, 五十万, 20w. Bare numbers are not money."""
+    taken = list(taken)
+    found: list[AmountMention] = []
+    for match in _DIGIT_AMOUNT.finditer(text):
+        if _overlaps(match.start(), match.end(), taken):
+            continue
+        unit = match.group(2)
+        value = parse_amount(match.group(1) + unit.replace("万元", "万").replace("万块", "万").replace("千元", "千")
+                             .replace("千块", "千").replace("亿元", "亿"))
+        if value:
+            found.append(AmountMention(match.group(0), value, match.start(), match.end()))
+    for match in _CHINESE_AMOUNT.finditer(text):
+        digits, unit = match.group(1), match.group(2)
+        if _overlaps(match.start(), match.end(), taken + [(a.start, a.end) for a in found]):
+            continue
+        if not unit and not (_AMOUNT_UNITS & set(digits)):
+            continue
+        if not unit and len(digits) < 2:
+            continue  # a lone 万/千 ("千万别", "万一") is no amount
+        if digits in ("万一", "千万", "一万") and not unit:
+            # "万一" (in case), "千万" (by all means): only with a money unit.
+            if digits != "一万":
+                continue
+        # Colloquial 三万五 is 35000 and 两千五 is 2500: a last digit after 万/千 counts the next unit down.
+        if re.fullmatch(r".*万[一二两三四五六七八九]", digits):
+            digits += "千"
+        elif re.fullmatch(r".*千[一二两三四五六七八九]", digits):
+            digits += "百"
+        value = parse_amount(digits + (unit or "").replace("万元", "").replace("万块", "") + ("万" if unit in ("万元", "万块") else ""))
+        if value:
+            found.append(AmountMention(match.group(0), value, match.start(), match.end()))
+    return sorted(found, key=lambda a: a.start)
+
+
+_NAME_BEFORE = re.compile(r"(?:拜访了?|见了|去了?|到了?|给|联系了?|电联了?|约了?|找了?|帮|和|跟|客户)$")
+_NAME_AFTER = re.compile(r"^(?:家|说|来|打|聊|的|先生|女士|阿姨|大爷|大妈|老师|师傅|,|,|今天|昨天|对|想|有|表示|那|这|在|办|买|要|不)")
+
+
+def _surname_names(text: str, exclude: set[str]) -> list[str]:
+    """Names the note seems to give (拜访了张三丰家, 给刘德华打电话): a surname and one or two
+    characters between a verb that takes a person and a word that follows one."""
+    found = []
+    for match in re.finditer(r"[\u4e00-\u9fff]{2,4}", text):
+        run, start = match.group(0), match.start()
+        for length in (3, 2):
+            for offset in range(0, len(run) - length + 1):
+                name = run[offset : offset + length]
+                surname_ok = name[:2] in COMPOUND_SURNAMES or name[0] in SURNAMES
+                if not surname_ok or name in exclude:
+                    continue
+                before = text[: start + offset]
+                after = text[start + offset + length :]
+                if _NAME_BEFORE.search(before) and _NAME_AFTER.match(after):
+                    found.append(name)
+    return found
+
+
+def _first_word(text: str, words: Iterable[str]) -> tuple[int, str] | None:
+    best = None
+    for word in words:
+        index = text.find(word)
+        if index >= 0 and (best is None or index < best[0] or (index == best[0] and len(word) > len(best[1]))):
+            best = (index, word)
+    return best
+
+
+def _polarity(clause: str) -> str | None:
+    """Which tag kind a clause's words say: bought, refused, interested, or nothing."""
+    if any(word in clause for word in NEGATIVE_WORDS):
+        # "没买" / "不想买" are refusals even if a purchase word also occurs.
+        return NOT_INTERESTED
+    if any(word in clause for word in PURCHASE_WORDS):
+        return BOUGHT
+    if any(word in clause for word in INTEREST_WORDS):
+        return INTEREST
+    return None
+
+
+def _tag(kind: str, mention: ProductMention) -> str:
+    if mention.category == "贷款" and kind == INTEREST:
+        need = next((v for k, v in LOAN_NEED_WORDS.items() if k in mention.word), "贷款")
+        return f"有{need}需求"
+    label = TAG_LABELS.get(mention.word)
+    if label is None:
+        label = next((v for k, v in sorted(TAG_LABELS.items(), key=lambda kv: -len(kv[0])) if len(k) >= 2 and k in mention.word), None)
+    return f"{kind}:{label or mention.category}"
+
+
+def _local(moment: datetime, now: datetime) -> datetime:
+    if moment.tzinfo is None and now.tzinfo is not None:
+        return moment.replace(tzinfo=now.tzinfo)
+    if now.tzinfo is not None:
+        return moment.astimezone(now.tzinfo)
+    return moment
+
+
+def _is_future(span, now: datetime) -> bool:
+    """Ahead of now; also a deadline not yet passed ("月底前" on the last day of the month)."""
+    begins = _local(span.begins, now)
+    if span.has_time_of_day:
+        return begins > now
+    if begins.date() > now.date():
+        return True
+    return _local(span.ends, now) > now and span.text.endswith(("前", "之前", "以前"))
+
+
+def _is_past(span, now: datetime) -> bool:
+    begins = _local(span.begins, now)
+    if span.has_time_of_day:
+        return begins <= now
+    return begins.date() < now.date()
+
+
+def _follow_up_moment(span, now: datetime, hour: int) -> datetime:
+    point = _local(span.point, now)
+    if span.has_time_of_day:
+        return point
+    return datetime.combine(point.date(), time(hour, 0), tzinfo=point.tzinfo)
+
+
+# ---------------------------------------------------------------------------- the parser
+
+
+def parse_visit_note(
+    text: str,
+    now: datetime,
+    known_products: Mapping[str, str] | Iterable[tuple[str, str]] | Iterable[str] = (),
+    staff_names: Iterable[str] = (),
+    customer_names: Iterable[str] = (),
+    entities: Mapping[str, list[str]] | None = None,
+    follow_up_hour: int = FOLLOW_UP_DEFAULT_TIME.hour,
+) -> VisitNote:
+    """Read a visit note. `now` is the bank's local time (aware). `known_products` maps catalogue
+    names to categories; `customer_names` are names of customers the writer may see (found as
+    written); `entities` are the NLU's hints (entity -> values) and are used when present.
+    A follow-up given only a day is due at `follow_up_hour` o'clock."""
+    from bot.time_expressions import find_time_expressions, parse_time_expression
+
+    entities = entities or {}
+    raw = text or ""
+    text = to_half_width(raw)
+    staff_names = tuple(sorted({n.strip() for n in staff_names if n and n.strip()}))
+    vocabulary = product_vocabulary(known_products)
+    nlp = _pipeline(vocabulary, staff_names)
+    doc = nlp(text)
+    clauses = _clauses(text)
+
+    # Identifiers first: their digits are no amounts, no times.
+    phones = [m.group(0) for m in PHONE_RE.finditer(text)]
+    customer_ids = [normalise_customer_id(m.group(0)) for m in CUSTOMER_ID_RE.finditer(text)]
+    identifier_spans = [(m.start(), m.end()) for m in PHONE_RE.finditer(text)]
+    identifier_spans += [(m.start(), m.end()) for m in CUSTOMER_ID_RE.finditer(text)]
+    identifier_spans += [(m.start(), m.end()) for m in re.finditer(r"\d{5,}", text)]
+
+    spans = [s for s in find_time_expressions(text, now) if not _overlaps(s.start, s.end, identifier_spans)]
+    amounts = find_amounts(text, identifier_spans + [(s.start, s.end) for s in spans])
+
+    products: list[ProductMention] = []
+    staff_found: list[str] = []
+    channel_hits: list[tuple[int, str]] = []
+    for ent in doc.ents:
+        if ent.label_ == "PRODUCT":
+            products.append(ProductMention(ent.text, ent.ent_id_ or vocabulary.get(ent.text, ""), ent.start_char, ent.end_char))
+        elif ent.label_ == "STAFF":
+            staff_found.append(ent.text)
+        elif ent.label_ == "CHANNEL":
+            channel_hits.append((ent.start_char, ent.ent_id_ or CHANNEL_WORDS[ent.text]))
+    # Words the segmenter cut differently from the pattern ("打电话" inside "打电话给"): a plain scan.
+    for word, channel in CHANNEL_WORDS.items():
+        for match in re.finditer(re.escape(word), text):
+            if not any(start <= match.start() < start + 4 and ch == channel for start, ch in channel_hits):
+                channel_hits.append((match.start(), channel))
+    for match in _HOME_VISIT.finditer(text):
+        channel_hits.append((match.start(), VISIT))
+    for word in sorted(vocabulary, key=len, reverse=True):
+        if len(word) < 2:
+            continue
+        for match in re.finditer(re.escape(word), text):
+            taken = [(p.start, p.end) for p in products]
+            if not _overlaps(match.start(), match.end(), taken):
+                products.append(ProductMention(word, vocabulary[word], match.start(), match.end()))
+    products.sort(key=lambda p: p.start)
+    # "积存金定投" is a gold plan, not a fund: 定投 right after another product belongs to it.
+    products = [p for i, p in enumerate(products)
+                if not (p.word == "定投" and i and products[i - 1].end == p.start and products[i - 1].category != "基金")]
+    for value in entities.get("product", []):
+        word = to_half_width(value).strip()
+        category = vocabulary.get(word) or category_of_word(word)
+        if category and not any(p.word == word for p in products):
+            products.append(ProductMention(word, category, -1, -1))
+    for value in entities.get("amount", []):
+        amount = parse_amount(value)
+        if amount and not any(a.amount == amount for a in amounts):
+            amounts.append(AmountMention(value, amount, -1, -1))
+
+    # Customers: the NLU's names, then known names as written, then names the wording suggests.
+    names: list[str] = [to_half_width(v).strip() for v in entities.get("customer_name", []) if v and v.strip()]
+    known = sorted({n for n in customer_names if n and len(n) >= 2}, key=len, reverse=True)
+    found_known: list[str] = []
+    for name in known:
+        if name in text and not any(name in longer for longer in found_known):
+            found_known.append(name)
+    found_known.sort(key=text.find)
+    names += found_known
+    taken_words = set(staff_names) | set(vocabulary) | set(CHANNEL_WORDS)
+    names += [n for n in _surname_names(text, taken_words) if not any(n in m or m in n for m in names)]
+    names = [n for n in dict.fromkeys(names) if n not in staff_names]
+    phones += [to_half_width(v) for v in entities.get("phone", []) if PHONE_RE.fullmatch(to_half_width(v))]
+    customer_ids += [normalise_customer_id(v) for v in entities.get("customer_id", []) if CUSTOMER_ID_RE.fullmatch(to_half_width(v))]
+    staff_found += [v for v in entities.get("staff_name", []) if v not in staff_found]
+
+    # Money events, clause by clause; their times are not the follow-up's.
+    events: list[MoneyEvent] = []
+    event_span_ids: set[int] = set()
+    for index, (start, end) in enumerate(clauses):
+        clause = text[start:end]
+        kind, keyword = None, None
+        for event_kind, words in ((EventKind.MATURITY, MATURITY_WORDS), (EventKind.INFLOW, INFLOW_WORDS),
+                                  (EventKind.OUTFLOW, OUTFLOW_WORDS)):
+            hit = _first_word(clause, words)
+            if hit:
+                kind, keyword = event_kind, start + hit[0]
+                break
+        if kind is None and _polarity(clause) == BOUGHT and any(start <= a.start < end for a in amounts):
+            kind = EventKind.PURCHASE
+        if kind is None:
+            continue
+        in_clause = [p for p in products if start <= p.start < end]
+        amount = next((a for a in amounts if start <= a.start < end), None)
+        if amount is None and index + 1 < len(clauses):
+            # "定期12月9号到期,50万": an amount standing alone after the event is its amount.
+            n_start, n_end = clauses[index + 1]
+            if not any(n_start <= p.start < n_end for p in products):
+                amount = next((a for a in amounts if n_start <= a.start < n_end), None)
+        product = _product_near(in_clause, amount)
+        # The event's time: the one nearest its word ("定期9号到期"), not one a follow-up word governs.
+        in_clause_spans = [s for s in spans if start <= s.start < end]
+        if keyword is not None:
+            in_clause_spans = [s for s in in_clause_spans
+                               if not _FOLLOW_UP_RE.search(text[min(s.end, keyword):max(s.start, keyword)])]
+        else:
+            in_clause_spans = [s for s in in_clause_spans if not _FOLLOW_UP_RE.search(clause[: s.start - start])]
+        span = min(in_clause_spans, key=lambda s: abs(s.start - (keyword or s.start))) if in_clause_spans else None
+        if span is not None and kind is not EventKind.PURCHASE:
+            event_span_ids.add(id(span))
+        events.append(
+            MoneyEvent(
+                kind=kind,
+                text=clause.strip(),
+                amount=amount.amount if amount else None,
+                product=product.word if product else None,
+                category=product.category if product else None,
+                at=_local(span.point, now).date() if span is not None and kind is not EventKind.PURCHASE else None,
+            )
+        )
+
+    # The follow-up: a time in a clause with a follow-up word, else the last future time.
+    follow_span = None
+    for s in spans:
+        if id(s) in event_span_ids or not _is_future(s, now):
+            continue
+        start, end = clauses[_clause_of(clauses, s.start)]
+        if _FOLLOW_UP_RE.search(text[start:end]):
+            follow_span = s
+    if follow_span is None:
+        future = [s for s in spans if id(s) not in event_span_ids and _is_future(s, now)]
+        follow_span = future[-1] if future else None
+    follow_up_at = _follow_up_moment(follow_span, now, follow_up_hour) if follow_span else None
+    follow_up_text = follow_span.text if follow_span else None
+    if follow_span is None:
+        for value in entities.get("time", []):
+            hinted = parse_time_expression(value, now)
+            if hinted is not None and _is_future(hinted, now):
+                follow_up_at, follow_up_text = _follow_up_moment(hinted, now, follow_up_hour), value
+                break
+
+    # When it happened: a past time that is neither the follow-up nor an event's.
+    happened_at, happened_given = now, False
+    for s in spans:
+        if s is follow_span or id(s) in event_span_ids or not _is_past(s, now):
+            continue
+        point = _local(s.point, now)
+        moment = point if s.has_time_of_day else datetime.combine(point.date(), now.timetz())
+        happened_at, happened_given = min(moment, now), True
+        break
+
+    # The channel: the earliest channel word outside the follow-up's clause.
+    follow_clause = _clause_of(clauses, follow_span.start) if follow_span else None
+    hits = sorted(channel_hits)
+    outside = [h for h in hits if _clause_of(clauses, h[0]) != follow_clause or len(clauses) == 1 and h == hits[0]]
+    chosen = outside[0] if outside else (hits[0] if hits else None)
+    channel, channel_given = (chosen[1], True) if chosen else (DEFAULT_CHANNEL, False)
+    for value in entities.get("channel", []):
+        word = to_half_width(value).strip()
+        hinted = word if word in (VISIT, PHONE, BRANCH, WECHAT) else CHANNEL_WORDS.get(word)
+        if hinted:
+            channel, channel_given = hinted, True
+            break
+
+    tags = _tags(text, clauses, products)
+    for value in entities.get("tag", []):
+        value = to_half_width(value).strip()
+        if value and value not in tags:
+            tags.append(value)
+
+    return VisitNote(
+        text=raw.strip(),
+        customer_names=tuple(names),
+        phones=tuple(dict.fromkeys(phones)),
+        customer_ids=tuple(dict.fromkeys(customer_ids)),
+        channel=channel,
+        channel_given=channel_given,
+        happened_at=happened_at,
+        happened_given=happened_given,
+        products=tuple(products),
+        amounts=tuple(amounts),
+        events=tuple(events),
+        follow_up_at=follow_up_at,
+        follow_up_text=follow_up_text,
+        tags=tuple(tags),
+        staff_names=tuple(dict.fromkeys(staff_found)),
+    )
+
+
+def _product_near(products: list[ProductMention], amount: AmountMention | None) -> ProductMention | None:
+    """The product an amount belongs to: the one right after it ("50万定期"), else the nearest."""
+    if not products:
+        return None
+    if amount is None or amount.start < 0:
+        return products[0]
+    after = [p for p in products if p.start >= amount.end]
+    if after and after[0].start - amount.end <= 3:
+        return after[0]
+    return min(products, key=lambda p: abs(p.start - amount.start))
+
+
+def _tags(text: str, clauses: list[tuple[int, int]], products: list[ProductMention]) -> list[str]:
+    tags: list[str] = []
+    previous: list[ProductMention] = []
+
+    def add(kind: str, mention: ProductMention) -> None:
+        tag = _tag(kind, mention)
+        if tag not in tags:
+            tags.append(tag)
+
+    for start, end in clauses:
+        clause = text[start:end]
+        in_clause = [p for p in products if start <= p.start < end]
+        in_clause = [p for p in in_clause if not _SOURCE_AFTER_PRODUCT.match(text[p.end:end])] if len(in_clause) > 1 else in_clause
+        kind = _polarity(_without_products(clause, in_clause, start))
+        targets = in_clause or previous
+        if kind is not None:
+            for mention in targets:
+                add(kind, mention)
+        else:
+            for mention in in_clause:
+                if text[max(start, mention.start - 2):mention.start].endswith(_VERB_BEFORE_PRODUCT):
+                    add(INTEREST, mention)
+        if in_clause:
+            previous = in_clause
+    # Products the NLU gave that the text does not show: the note's words as a whole decide.
+    hinted = [p for p in products if p.start < 0]
+    kind = _polarity(text) if hinted else None
+    for mention in hinted:
+        if kind is not None:
+            add(kind, mention)
+    # A product both refused and wanted in one note keeps what was said last.
+    result: list[str] = []
+    for tag in tags:
+        label = tag.split(":", 1)[-1]
+        result = [t for t in result if t.split(":", 1)[-1] != label or t.startswith("有")] + [tag]
+    return result
+
+
+def _without_products(clause: str, mentions: list[ProductMention], offset: int) -> str:
+    """The clause with its product words blanked, so 定投 does not read as 投了, 存款 not as 存了."""
+    chars = list(clause)
+    for m in mentions:
+        for i in range(m.start - offset, m.end - offset):
+            if 0 <= i < len(chars):
+                chars[i] = " "
+    return "".join(chars)

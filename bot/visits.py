@@ -1,0 +1,823 @@
+"""Visits (拜访记录), follow-up tasks (待办), the daily list (今日待办), feedback.
+
+Use cases, each one unit of work, for the actions and the command line:
+
+* draft_visit — read a visit note and find which customer it is about; writes nothing.
+* log_visit — one interaction row (source 'chat', structured `details`), a follow-up task if
+  the note gives a follow-up time, the note's tags on the customer (source 'visit'), the writer's
+  open follow-ups with that customer closed (done_reason 'visit') and an audit row, all in one
+  transaction; idempotent by `request_key`.
+* tag_customer, feedback, list_feedback.
+* daily_list / complete — what to do today, numbered; "完成第2条" closes a follow-up.
+* morning_digest — each person's daily list into the outbox once per working day
+  (`python -m bot digest` for cron).
+
+Rules decided here:
+
+* A customer the writer may not see is answered exactly like one that does not exist.
+* Tags: a visit adds the note's tags it does not already have; a tag of the opposite kind about
+  the same thing is removed (不感兴趣:保险 replaces 意向:保险 and the other way round; 已购:基金
+  replaces 意向:基金), whatever its source, because the newest word from the customer wins.
+* The daily list of a staff member: their follow-ups due today or overdue; referrals waiting
+  for them (open, received) with overdue ones first; and, for the customers they manage
+  (Customer.manager_id), holdings maturing and birthdays within `daily_list_days` (7) days.
+  Staff who manage nobody (tellers, lobby managers) get no maturities or birthdays: customers of
+  the whole branch would flood a teller's list with things the customer's manager acts on.
+  A maturity or birthday of a customer the person contacted in the last `daily_list_days` days
+  is left out: that contact is assumed to have covered it.
+  Order: overdue first (oldest first), then by due day, then by amount (largest first), then
+  follow-ups, referrals, maturities, birthdays. Items are numbered from 1; `DailyList.refs`
+  lists what each number stands for, for the chat to keep and give back to `complete`.
+* Only follow-ups can be completed from the list; a referral item is updated through the
+  referral's own words ("ZJ… 已联系"), a maturity or birthday by logging the contact.
+* The digest goes out Monday to Friday from `digest_time` (08:30) on, to every customer manager
+  (even with an empty list: they expect it) and to anyone else whose list is not empty, once per
+  person and day (outbox dedupe key digest:<staff_id>:<date>). Public holidays are not known.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import audit, customers, outbox
+from bot.access import StaffMember, identify_staff, may_see
+from bot.clock import clock
+from bot.customers import CustomerQuery, QueryKind
+from bot.db import Database
+from bot.models import (
+    OPEN_REFERRAL_STATUSES,
+    Branch,
+    Customer,
+    CustomerTag,
+    Feedback,
+    FollowUp,
+    Holding,
+    Interaction,
+    Notification,
+    Product,
+    Referral,
+    Staff,
+)
+from bot.settings import Settings
+from bot.tiers import LIABILITY_CATEGORIES
+from bot.timeutil import to_local, to_storage
+from bot.visit_notes import BOUGHT, INTEREST, NOT_INTERESTED, VisitNote, parse_visit_note
+
+AUDIT_VISIT = "visit"  # audit_log.shown for a logged visit
+AUDIT_TAG = "tag"
+AUDIT_DAILY_LIST = "daily_list"
+DIGEST = "daily_digest"  # outbox kind
+
+SOURCE_CHAT = "chat"
+DONE_BY_VISIT = "visit"
+DONE_COMPLETED = "completed"
+
+
+# ---------------------------------------------------------------------------- results
+
+
+class VisitOutcome(str, Enum):
+    READY = "ready"  # draft: the customer is known, the note read
+    LOGGED = "logged"  # also for a repeated request_key: `repeated` says so
+    STRANGER = "stranger"
+    NO_CUSTOMER_GIVEN = "no_customer_given"  # the note names nobody and nobody is in context
+    NOT_FOUND = "not_found"  # named, but not among the customers this person may see
+    CHOOSE = "choose"  # several customers fit: pick one of `candidates`
+    EMPTY_NOTE = "empty_note"
+
+
+@dataclass(frozen=True)
+class FollowUpInfo:
+    id: int
+    customer_id: str
+    customer_name: str
+    staff_id: str
+    due_at: datetime  # the bank's local time, as every datetime here
+    note: str
+    created_at: datetime
+    done_at: datetime | None = None
+    done_reason: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+
+@dataclass(frozen=True)
+class VisitDraft:
+    outcome: VisitOutcome
+    note: VisitNote | None = None
+    staff: StaffMember | None = None
+    customer_id: str | None = None
+    customer_name: str | None = None
+    candidates: list[customers.Candidate] = field(default_factory=list)
+    # The customer came from the conversation, not from the note.
+    from_context: bool = False
+
+
+@dataclass(frozen=True)
+class LoggedVisit:
+    outcome: VisitOutcome  # LOGGED, STRANGER, NOT_FOUND or EMPTY_NOTE
+    interaction_id: int | None = None
+    customer_id: str | None = None
+    customer_name: str | None = None
+    channel: str | None = None
+    happened_at: datetime | None = None
+    follow_up: FollowUpInfo | None = None
+    tags_added: list[str] = field(default_factory=list)
+    tags_removed: list[str] = field(default_factory=list)
+    closed_follow_ups: list[FollowUpInfo] = field(default_factory=list)
+    repeated: bool = False
+
+
+class TagOutcome(str, Enum):
+    ADDED = "added"
+    REMOVED = "removed"
+    ALREADY = "already"  # adding a tag the customer has
+    NOT_PRESENT = "not_present"  # removing a tag the customer does not have
+    EMPTY = "empty"
+    STRANGER = "stranger"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class TagResult:
+    outcome: TagOutcome
+    customer_id: str | None = None
+    customer_name: str | None = None
+    tag: str | None = None
+    tags: list[str] = field(default_factory=list)  # the customer's tags afterwards
+
+
+@dataclass(frozen=True)
+class FeedbackSaved:
+    outcome: str  # 'saved', 'stranger' or 'empty'
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class FeedbackLine:
+    id: int
+    at: datetime
+    staff_id: str | None
+    staff_name: str | None
+    text: str
+    last_intent: str
+    channel: str
+
+
+class ItemKind(str, Enum):
+    FOLLOW_UP = "follow_up"  # 跟进
+    REFERRAL = "referral"  # 转介
+    MATURITY = "maturity"  # 到期
+    BIRTHDAY = "birthday"  # 生日
+
+
+_KIND_ORDER = {ItemKind.FOLLOW_UP: 0, ItemKind.REFERRAL: 1, ItemKind.MATURITY: 2, ItemKind.BIRTHDAY: 3}
+
+
+@dataclass(frozen=True)
+class DailyItem:
+    number: int
+    kind: ItemKind
+    customer_id: str
+    customer_name: str
+    reason: str  # one line of Chinese text: what to do and why
+    due: date
+    value: Decimal | None  # the money at stake (maturity amount, customer's assets), if any
+    overdue: bool = False
+    follow_up_id: int | None = None
+    referral_no: str | None = None
+    product_name: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """What this item is, for the chat to keep: 'follow_up:12', 'referral:ZJ…', 'maturity:C…'."""
+        if self.kind is ItemKind.FOLLOW_UP:
+            return f"follow_up:{self.follow_up_id}"
+        if self.kind is ItemKind.REFERRAL:
+            return f"referral:{self.referral_no}"
+        return f"{self.kind.value}:{self.customer_id}"
+
+
+@dataclass(frozen=True)
+class DailyList:
+    outcome: str  # 'ok' or 'stranger'
+    staff: StaffMember | None = None
+    today: date | None = None
+    items: list[DailyItem] = field(default_factory=list)
+
+    @property
+    def refs(self) -> list[str]:
+        """The items in the order shown: item number n is refs[n - 1]."""
+        return [item.ref for item in self.items]
+
+    @property
+    def follow_up_ids(self) -> list[int | None]:
+        """Per item number, the follow-up it closes, or None for other kinds."""
+        return [item.follow_up_id for item in self.items]
+
+
+class CompleteOutcome(str, Enum):
+    DONE = "done"
+    ALREADY_DONE = "already_done"
+    NOT_A_FOLLOW_UP = "not_a_follow_up"  # the number is a referral, maturity or birthday
+    NOT_FOUND = "not_found"  # no such number or follow-up of this person
+    STRANGER = "stranger"
+
+
+@dataclass(frozen=True)
+class Completed:
+    outcome: CompleteOutcome
+    follow_up: FollowUpInfo | None = None
+    item_kind: ItemKind | None = None
+
+
+@dataclass(frozen=True)
+class DigestReport:
+    at: datetime
+    sent: list[tuple[str, int]] = field(default_factory=list)  # (staff_id, items) enqueued now
+    already_sent: int = 0
+    skipped: str | None = None  # 'weekend', 'too_early' or None
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def details_of(note: VisitNote) -> dict:
+    """What a note said, as stored in interactions.details (JSON: strings, numbers as text)."""
+    return {
+        "products": list(note.product_words),
+        "categories": list(note.categories),
+        "amounts": [str(a) for a in note.amount_values],
+        "events": [
+            {
+                "kind": e.kind.value,
+                "amount": None if e.amount is None else str(e.amount),
+                "product": e.product,
+                "category": e.category,
+                "at": e.at.isoformat() if e.at else None,
+            }
+            for e in note.events
+        ],
+        "tags": list(note.tags),
+        "follow_up": {"at": note.follow_up_at.isoformat(), "text": note.follow_up_text} if note.follow_up_at else None,
+        "channel_given": note.channel_given,
+    }
+
+
+def product_catalogue(session: Session) -> dict[str, str]:
+    """Product name -> category, from the products table."""
+    return {name: category for name, category in session.execute(select(Product.name, Product.category))}
+
+
+def _staff_member(session: Session, staff: Staff) -> StaffMember:
+    branch_name = session.execute(select(Branch.name).where(Branch.branch_id == staff.branch_id)).scalar() or ""
+    served = {staff.branch_id} | {cover.branch_id for cover in staff.covers}
+    return StaffMember(staff.staff_id, staff.name, staff.role, staff.branch_id, branch_name, frozenset(served))
+
+
+def _visible(session: Session, staff: StaffMember, customer_id: str | None) -> Customer | None:
+    if not customer_id:
+        return None
+    customer = session.get(Customer, customer_id.strip().upper())
+    if customer is None or not may_see(staff, customer.branch_id):
+        return None
+    return customer
+
+
+def _follow_up_info(row: FollowUp, customer_name: str) -> FollowUpInfo:
+    return FollowUpInfo(
+        id=row.id,
+        customer_id=row.customer_id,
+        customer_name=customer_name,
+        staff_id=row.staff_id,
+        due_at=to_local(row.due_at),
+        note=row.note,
+        created_at=to_local(row.created_at),
+        done_at=to_local(row.done_at) if row.done_at else None,
+        done_reason=row.done_reason,
+    )
+
+
+def _tag_label(tag: str) -> tuple[str, str] | None:
+    """'意向:基金' -> ('意向', '基金'); '有房贷需求' -> ('意向', '房贷'); other tags -> None."""
+    kind, sep, label = tag.partition(":")
+    if sep and kind in (INTEREST, NOT_INTERESTED, BOUGHT):
+        return kind, label
+    if tag.startswith("有") and tag.endswith("需求") and len(tag) > 3:
+        return INTEREST, tag[1:-2]
+    return None
+
+
+def _opposites(tag: str) -> list[str]:
+    """Tags a new tag replaces: the other kinds about the same thing."""
+    parsed = _tag_label(tag)
+    if parsed is None:
+        return []
+    kind, label = parsed
+    others = [f"{k}:{label}" for k in (INTEREST, NOT_INTERESTED, BOUGHT) if k != kind]
+    if kind != INTEREST:
+        others.append(f"有{label}需求")
+    return others
+
+
+def _customer_tags(session: Session, customer_id: str) -> list[str]:
+    return list(
+        session.execute(select(CustomerTag.tag).where(CustomerTag.customer_id == customer_id).order_by(CustomerTag.id)).scalars()
+    )
+
+
+def _lock_customer(session: Session, customer_id: str) -> None:
+    """Serialise writes about one customer (tags, follow-ups) until the unit of work ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Customer.customer_id).where(Customer.customer_id == customer_id).with_for_update())
+    else:
+        outbox.begin_write(session)
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday. Public holidays and their make-up working days are not known here."""
+    return day.weekday() < 5
+
+
+# ---------------------------------------------------------------------------- the service
+
+
+class VisitService:
+    def __init__(self, db: Database, settings: Settings | None = None) -> None:
+        self.db = db
+        self.settings = settings or Settings.from_env()
+
+    # ------------------------------------------------------------------ visit notes
+
+    def parse(self, session: Session, staff: StaffMember, text: str, entities: dict[str, list[str]] | None = None) -> VisitNote:
+        """Read a note with this bank's catalogue, staff and the customers this person may see."""
+        staff_names = session.execute(select(Staff.name)).scalars().all()
+        names = customers.names_in_text(session, staff, text)
+        return parse_visit_note(
+            text,
+            clock.now(),
+            known_products=product_catalogue(session),
+            staff_names=staff_names,
+            customer_names=names,
+            entities=entities,
+            follow_up_hour=self.settings.follow_up_default_hour,
+        )
+
+    def draft_visit(
+        self,
+        chat_id: str,
+        text: str,
+        entities: dict[str, list[str]] | None = None,
+        customer_in_context: str | None = None,
+        channel: str = "",
+    ) -> VisitDraft:
+        """Read the note and find its customer: an identifier in it, a name in it, else the
+        customer in context. Writes nothing but the audit rows of a candidate list."""
+        entities = entities or {}
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            if staff is None:
+                return VisitDraft(VisitOutcome.STRANGER)
+            if not (text or "").strip():
+                return VisitDraft(VisitOutcome.EMPTY_NOTE, staff=staff)
+            note = self.parse(session, staff, text, entities)
+            queries = [CustomerQuery(QueryKind.CUSTOMER_ID, c) for c in note.customer_ids]
+            queries += [CustomerQuery(QueryKind.PHONE, p) for p in note.phones]
+            queries += [CustomerQuery(QueryKind.NAME, n) for n in note.customer_names]
+            limit = self.settings.max_candidates
+            for query in queries:
+                found = customers.find_customers(session, staff, query, limit + 1)
+                if len(found) == 1:
+                    return VisitDraft(VisitOutcome.READY, note, staff, found[0].customer_id, found[0].name)
+                in_context = [c for c in found if c.customer_id == (customer_in_context or "").upper()]
+                if in_context:
+                    # Namesakes, one of whom is the customer being talked about: that one.
+                    return VisitDraft(VisitOutcome.READY, note, staff, in_context[0].customer_id, in_context[0].name,
+                                      from_context=True)
+                if found:
+                    listed = customers.candidates(session, staff, found[:limit], clock.today(), channel)
+                    return VisitDraft(VisitOutcome.CHOOSE, note, staff, candidates=listed)
+            # An identifier that finds nobody is an answer; a name that finds nobody may be a word
+            # read as a name, so the customer in context is used if there is one.
+            if note.customer_ids or note.phones or (queries and not customer_in_context):
+                return VisitDraft(VisitOutcome.NOT_FOUND, note, staff)
+            customer = _visible(session, staff, customer_in_context)
+            if customer is None:
+                return VisitDraft(VisitOutcome.NO_CUSTOMER_GIVEN, note, staff)
+            return VisitDraft(VisitOutcome.READY, note, staff, customer.customer_id, customer.name, from_context=True)
+
+    def log_visit(self, chat_id: str, customer_id: str, note: VisitNote, request_key: str, channel: str = "") -> LoggedVisit:
+        """Save the visit the user confirmed. The same request_key again returns the visit saved
+        the first time (repeated=True), also when both calls run at once."""
+        for attempt in range(3):
+            try:
+                with self.db.unit_of_work() as session:
+                    return self._log_visit(session, chat_id, customer_id, note, request_key, channel)
+            except IntegrityError:
+                with self.db.unit_of_work() as session:
+                    staff = identify_staff(session, chat_id)
+                    existing = session.execute(select(Interaction).where(Interaction.request_key == request_key)).scalars().first()
+                    if existing is not None and staff is not None:
+                        return self._repeated(session, existing)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _repeated(self, session: Session, interaction: Interaction) -> LoggedVisit:
+        customer = session.get(Customer, interaction.customer_id)
+        made = session.execute(
+            select(FollowUp).where(FollowUp.created_from_interaction_id == interaction.id)
+        ).scalars().first()
+        return LoggedVisit(
+            VisitOutcome.LOGGED,
+            interaction.id,
+            interaction.customer_id,
+            customer.name,
+            interaction.channel,
+            to_local(interaction.happened_at),
+            follow_up=_follow_up_info(made, customer.name) if made else None,
+            tags_added=list((interaction.details or {}).get("tags_added", [])),
+            repeated=True,
+        )
+
+    def _log_visit(self, session, chat_id, customer_id, note, request_key, channel) -> LoggedVisit:
+        staff = identify_staff(session, chat_id)
+        if staff is None:
+            return LoggedVisit(VisitOutcome.STRANGER)
+        customer = _visible(session, staff, customer_id)
+        if customer is None:
+            return LoggedVisit(VisitOutcome.NOT_FOUND)
+        if not note.text.strip():
+            return LoggedVisit(VisitOutcome.EMPTY_NOTE)
+        _lock_customer(session, customer.customer_id)
+        existing = session.execute(select(Interaction).where(Interaction.request_key == request_key)).scalars().first()
+        if existing is not None:
+            return self._repeated(session, existing)
+        now = clock.now()
+        stored_now = to_storage(now)
+        happened = to_storage(min(note.happened_at or now, now))
+        # (customer, staff, happened_at) is unique so that imports never duplicate a contact;
+        # two notes about one customer in the same second are two contacts a second apart.
+        while session.execute(
+            select(Interaction.id).where(
+                Interaction.customer_id == customer.customer_id,
+                Interaction.staff_id == staff.staff_id,
+                Interaction.happened_at == happened,
+            )
+        ).first():
+            happened += timedelta(seconds=1)
+
+        # Tags: add what is new, drop what it contradicts.
+        current = _customer_tags(session, customer.customer_id)
+        added, removed = [], []
+        for tag in note.tags:
+            tag = tag.strip()[:50]
+            if not tag:
+                continue
+            for opposite in _opposites(tag):
+                if opposite in current:
+                    session.query(CustomerTag).filter(
+                        CustomerTag.customer_id == customer.customer_id, CustomerTag.tag == opposite
+                    ).delete(synchronize_session=False)
+                    current.remove(opposite)
+                    removed.append(opposite)
+            if tag not in current:
+                session.add(CustomerTag(customer_id=customer.customer_id, tag=tag, source="visit",
+                                        created_by=staff.staff_id, created_at=stored_now))
+                current.append(tag)
+                added.append(tag)
+
+        details = details_of(note)
+        details["tags_added"] = added
+        details["tags_removed"] = removed
+        interaction = Interaction(
+            customer_id=customer.customer_id,
+            staff_id=staff.staff_id,
+            channel=note.channel,
+            happened_at=happened,
+            summary=note.text,
+            created_at=stored_now,
+            source=SOURCE_CHAT,
+            details=details,
+            request_key=request_key,
+        )
+        session.add(interaction)
+        session.flush()
+
+        closed = []
+        for row in session.execute(
+            select(FollowUp).where(
+                FollowUp.customer_id == customer.customer_id,
+                FollowUp.staff_id == staff.staff_id,
+                FollowUp.done_at.is_(None),
+            ).order_by(FollowUp.due_at, FollowUp.id)
+        ).scalars():
+            row.done_at = stored_now
+            row.done_reason = DONE_BY_VISIT
+            row.done_by_interaction_id = interaction.id
+            closed.append(_follow_up_info(row, customer.name))
+
+        follow_up = None
+        if note.follow_up_at is not None:
+            row = FollowUp(
+                customer_id=customer.customer_id,
+                staff_id=staff.staff_id,
+                due_at=to_storage(note.follow_up_at),
+                note=note.text[:500],
+                created_at=stored_now,
+                created_from_interaction_id=interaction.id,
+            )
+            session.add(row)
+            session.flush()
+            follow_up = _follow_up_info(row, customer.name)
+        audit.record_view(session, staff.staff_id, customer.customer_id, AUDIT_VISIT, channel, f"拜访记录 {interaction.id}")
+        return LoggedVisit(
+            VisitOutcome.LOGGED,
+            interaction.id,
+            customer.customer_id,
+            customer.name,
+            interaction.channel,
+            to_local(happened),
+            follow_up,
+            added,
+            removed,
+            closed,
+        )
+
+    # ------------------------------------------------------------------ tags and feedback
+
+    def tag_customer(self, chat_id: str, customer_id: str, tag: str, remove: bool = False, channel: str = "") -> TagResult:
+        """Add (or remove) a tag a staff member gives a customer (source 'staff')."""
+        tag = (tag or "").strip()[:50]
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            if staff is None:
+                return TagResult(TagOutcome.STRANGER)
+            customer = _visible(session, staff, customer_id)
+            if customer is None:
+                return TagResult(TagOutcome.NOT_FOUND)
+            if not tag:
+                return TagResult(TagOutcome.EMPTY, customer.customer_id, customer.name)
+            _lock_customer(session, customer.customer_id)
+            current = _customer_tags(session, customer.customer_id)
+            if remove:
+                if tag not in current:
+                    return TagResult(TagOutcome.NOT_PRESENT, customer.customer_id, customer.name, tag, current)
+                session.query(CustomerTag).filter(
+                    CustomerTag.customer_id == customer.customer_id, CustomerTag.tag == tag
+                ).delete(synchronize_session=False)
+                outcome = TagOutcome.REMOVED
+            else:
+                if tag in current:
+                    return TagResult(TagOutcome.ALREADY, customer.customer_id, customer.name, tag, current)
+                session.add(CustomerTag(customer_id=customer.customer_id, tag=tag, source="staff",
+                                        created_by=staff.staff_id, created_at=to_storage(clock.now())))
+                outcome = TagOutcome.ADDED
+            session.flush()
+            audit.record_view(session, staff.staff_id, customer.customer_id, AUDIT_TAG, channel,
+                              ("删除标签 " if remove else "添加标签 ") + tag)
+            return TagResult(outcome, customer.customer_id, customer.name, tag, _customer_tags(session, customer.customer_id))
+
+    def feedback(self, chat_id: str, text: str, last_intent: str | None = None, channel: str = "") -> FeedbackSaved:
+        """Keep what a staff member said about the bot. Strangers' words are not kept."""
+        text = (text or "").strip()
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            if staff is None:
+                return FeedbackSaved("stranger")
+            if not text:
+                return FeedbackSaved("empty")
+            row = Feedback(staff_id=staff.staff_id, at=to_storage(clock.now()), text=text[:2000],
+                           last_intent=(last_intent or "")[:100], channel=(channel or "")[:30])
+            session.add(row)
+            session.flush()
+            return FeedbackSaved("saved", row.id)
+
+    def list_feedback(self, since: date | None = None, staff_id: str | None = None, limit: int = 200) -> list[FeedbackLine]:
+        """Feedback, newest first (for the team, `python -m bot feedback`)."""
+        with self.db.unit_of_work() as session:
+            query = (
+                select(Feedback, Staff.name)
+                .outerjoin(Staff, Feedback.staff_id == Staff.staff_id)
+                .order_by(Feedback.at.desc(), Feedback.id.desc())
+                .limit(limit)
+            )
+            if since is not None:
+                query = query.where(Feedback.at >= to_storage(datetime.combine(since, datetime.min.time())))
+            if staff_id:
+                query = query.where(Feedback.staff_id == staff_id)
+            return [
+                FeedbackLine(row.id, to_local(row.at), row.staff_id, name, row.text, row.last_intent, row.channel)
+                for row, name in session.execute(query)
+            ]
+
+    # ------------------------------------------------------------------ the daily list
+
+    def daily_list(self, chat_id: str, today: date | None = None, channel: str = "") -> DailyList:
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            if staff is None:
+                return DailyList("stranger")
+            day = today or clock.today()
+            items = build_daily_list(session, staff, day, self.settings.daily_list_days)
+            return DailyList("ok", staff, day, items)
+
+    def open_follow_ups(self, chat_id: str) -> list[FollowUpInfo]:
+        """This person's open follow-ups, soonest first."""
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            if staff is None:
+                return []
+            rows = session.execute(
+                select(FollowUp, Customer)
+                .join(Customer, FollowUp.customer_id == Customer.customer_id)
+                .where(FollowUp.staff_id == staff.staff_id, FollowUp.done_at.is_(None))
+                .order_by(FollowUp.due_at, FollowUp.id)
+            ).all()
+            return [_follow_up_info(f, c.name) for f, c in rows if may_see(staff, c.branch_id)]
+
+    def complete(
+        self,
+        chat_id: str,
+        item_number: int | None = None,
+        shown: list[str] | list[int | None] | None = None,
+        follow_up_id: int | None = None,
+    ) -> Completed:
+        """Close a follow-up: by its number in the list as shown (`shown` = DailyList.refs or
+        DailyList.follow_up_ids, kept by the chat) or by its id."""
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            if staff is None:
+                return Completed(CompleteOutcome.STRANGER)
+            kind = ItemKind.FOLLOW_UP
+            if follow_up_id is None:
+                if item_number is None or not shown or not 1 <= item_number <= len(shown):
+                    return Completed(CompleteOutcome.NOT_FOUND)
+                ref = shown[item_number - 1]
+                if ref is None:
+                    return Completed(CompleteOutcome.NOT_A_FOLLOW_UP)
+                if isinstance(ref, int):
+                    follow_up_id = ref
+                else:
+                    kind_text, _, value = str(ref).partition(":")
+                    kind = ItemKind(kind_text) if kind_text in ItemKind._value2member_map_ else None
+                    if kind is not ItemKind.FOLLOW_UP:
+                        return Completed(CompleteOutcome.NOT_A_FOLLOW_UP, item_kind=kind)
+                    follow_up_id = int(value)
+            query = select(FollowUp).where(FollowUp.id == follow_up_id, FollowUp.staff_id == staff.staff_id)
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update()
+            row = session.execute(query).scalars().first()
+            customer = session.get(Customer, row.customer_id) if row else None
+            if row is None or customer is None or not may_see(staff, customer.branch_id):
+                return Completed(CompleteOutcome.NOT_FOUND)
+            if row.done_at is not None:
+                return Completed(CompleteOutcome.ALREADY_DONE, _follow_up_info(row, customer.name), kind)
+            row.done_at = to_storage(clock.now())
+            row.done_reason = DONE_COMPLETED
+            session.flush()
+            return Completed(CompleteOutcome.DONE, _follow_up_info(row, customer.name), kind)
+
+    # ------------------------------------------------------------------ the morning digest
+
+    def morning_digest(self, now: datetime | None = None) -> DigestReport:
+        return morning_digest(self.db, now, self.settings)
+
+
+def _days_until_birthday(birth: date, today: date) -> int:
+    for year in (today.year, today.year + 1):
+        try:
+            day = birth.replace(year=year)
+        except ValueError:  # 29 February
+            day = date(year, 2, 28)
+        if day >= today:
+            return (day - today).days
+    return 366
+
+
+def build_daily_list(session: Session, staff: StaffMember, today: date, days: int = 7) -> list[DailyItem]:
+    """The daily list of one staff member (see the module's rules), numbered from 1."""
+    from bot import visit_replies as replies
+
+    end_of_today = to_storage(datetime.combine(today + timedelta(days=1), datetime.min.time()))
+    items: list[DailyItem] = []
+
+    for row, customer in session.execute(
+        select(FollowUp, Customer)
+        .join(Customer, FollowUp.customer_id == Customer.customer_id)
+        .where(FollowUp.staff_id == staff.staff_id, FollowUp.done_at.is_(None), FollowUp.due_at < end_of_today)
+    ).all():
+        if not may_see(staff, customer.branch_id):
+            continue
+        due = to_local(row.due_at).date()
+        items.append(DailyItem(0, ItemKind.FOLLOW_UP, customer.customer_id, customer.name,
+                               replies.follow_up_reason(row.note, due, today), due, None, due < today, follow_up_id=row.id))
+
+    now_stored = to_storage(clock.now())
+    for referral, customer in session.execute(
+        select(Referral, Customer)
+        .join(Customer, Referral.customer_id == Customer.customer_id)
+        .where(Referral.receiver_id == staff.staff_id, Referral.status.in_(OPEN_REFERRAL_STATUSES))
+    ).all():
+        if not may_see(staff, customer.branch_id):
+            continue
+        overdue = referral.contacted_at is None and referral.status in ("new", "accepted") and now_stored >= referral.sla_due_at
+        due = to_local(referral.sla_due_at).date()
+        items.append(DailyItem(0, ItemKind.REFERRAL, customer.customer_id, customer.name,
+                               replies.referral_reason(referral.referral_no, referral.product_word, referral.status, overdue),
+                               due, referral.converted_amount, overdue, referral_no=referral.referral_no))
+
+    managed = select(Customer.customer_id).where(Customer.manager_id == staff.staff_id)
+    horizon = today + timedelta(days=days)
+    since = to_storage(datetime.combine(today - timedelta(days=days), datetime.min.time()))
+    contacted = set(
+        session.execute(
+            select(Interaction.customer_id).where(
+                Interaction.staff_id == staff.staff_id, Interaction.happened_at >= since,
+                Interaction.customer_id.in_(managed),
+            )
+        ).scalars()
+    )
+    for holding, product, customer in session.execute(
+        select(Holding, Product, Customer)
+        .join(Product, Holding.product_code == Product.product_code)
+        .join(Customer, Holding.customer_id == Customer.customer_id)
+        .where(
+            Customer.manager_id == staff.staff_id,
+            Holding.maturity_date >= today,
+            Holding.maturity_date <= horizon,
+            Product.category.notin_(LIABILITY_CATEGORIES),
+        )
+    ).all():
+        if customer.customer_id in contacted or not may_see(staff, customer.branch_id):
+            continue
+        amount = Decimal(holding.amount)
+        items.append(DailyItem(0, ItemKind.MATURITY, customer.customer_id, customer.name,
+                               replies.maturity_reason(product.name, amount, holding.maturity_date, today),
+                               holding.maturity_date, amount, product_name=product.name))
+
+    birthday_customers = [
+        c for c in session.execute(select(Customer).where(Customer.manager_id == staff.staff_id, Customer.birth_date.isnot(None))).scalars()
+        if _days_until_birthday(c.birth_date, today) <= days and c.customer_id not in contacted and may_see(staff, c.branch_id)
+    ]
+    if birthday_customers:
+        assets: dict[str, Decimal] = {}
+        for customer_id, amount, category in session.execute(
+            select(Holding.customer_id, Holding.amount, Product.category)
+            .join(Product, Holding.product_code == Product.product_code)
+            .where(Holding.customer_id.in_([c.customer_id for c in birthday_customers]))
+        ):
+            if category not in LIABILITY_CATEGORIES:
+                assets[customer_id] = assets.get(customer_id, Decimal(0)) + Decimal(amount)
+        for customer in birthday_customers:
+            due = today + timedelta(days=_days_until_birthday(customer.birth_date, today))
+            age = due.year - customer.birth_date.year
+            items.append(DailyItem(0, ItemKind.BIRTHDAY, customer.customer_id, customer.name,
+                                   replies.birthday_reason(due, today, age), due, assets.get(customer.customer_id, Decimal(0))))
+
+    items.sort(key=lambda i: (not i.overdue, i.due, -(i.value or 0), _KIND_ORDER[i.kind], i.customer_id))
+    return [DailyItem(n, *(getattr(i, f) for f in _ITEM_FIELDS[1:])) for n, i in enumerate(items, start=1)]
+
+
+_ITEM_FIELDS = ("number", "kind", "customer_id", "customer_name", "reason", "due", "value", "overdue",
+                "follow_up_id", "referral_no", "product_name")
+
+
+def morning_digest(db: Database, now: datetime | None = None, settings: Settings | None = None) -> DigestReport:
+    """Put each person's daily list into the outbox, once per working day, from digest_time on.
+    Safe to run often (cron every few minutes) and from several places: the dedupe key decides."""
+    from bot import visit_replies as replies
+
+    settings = settings or Settings.from_env()
+    moment = now or clock.now()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock.tz)
+    moment = moment.astimezone(clock.tz)
+    today = moment.date()
+    if not is_working_day(today):
+        return DigestReport(moment, skipped="weekend")
+    if moment.timetz().replace(tzinfo=None) < settings.digest_time:
+        return DigestReport(moment, skipped="too_early")
+    sent, already = [], 0
+    with db.unit_of_work() as session:
+        outbox.begin_write(session)
+        for staff_row in session.execute(select(Staff).order_by(Staff.staff_id)).scalars().all():
+            key = f"digest:{staff_row.staff_id}:{today.isoformat()}"
+            if session.execute(select(Notification.id).where(Notification.dedupe_key == key)).first():
+                already += 1
+                continue
+            staff = _staff_member(session, staff_row)
+            items = build_daily_list(session, staff, today, settings.daily_list_days)
+            if not items and staff.role != "customer_manager":
+                continue
+            if outbox.enqueue(session, staff.staff_id, replies.digest_text(staff.name, today, items), DIGEST, key):
+                sent.append((staff.staff_id, len(items)))
+    return DigestReport(moment, sent, already)

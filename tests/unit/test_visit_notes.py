@@ -1,0 +1,176 @@
+"""Visit notes as staff type them, read field by field against a fixed now:
+Monday 2026-11-30 10:00 in the bank's time zone (Asia/Shanghai)."""
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.visit_notes import EventKind, find_amounts, parse_visit_note
+
+NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+CATALOGUE = {"邮享定期1年": "存款", "大额存单3年": "存款", "鑫享理财1年": "理财", "稳享理财90天": "理财",
+             "沪深300指数基金": "基金", "颐养年金保险(养老)": "保险", "个人住房贷款": "贷款", "积存金": "贵金属"}
+STAFF = ["王芳", "陈静", "张丽", "刘伟"]
+CUSTOMERS = ["王建国", "陈美玲", "李秀英", "赵敏", "周大福", "欧阳娜娜", "孙红"]
+W = lambda n: Decimal(n)  # noqa: E731
+
+# text, expected fields. Fields left out are not checked for that note; `tags`, `amounts`,
+# `categories` and `follow` are checked exactly when given (None/() meaning "none").
+NOTES = [
+    ("上午去王建国家上门,50万定期下个月到期,想转大额存单,约了下周三再谈",
+     dict(names=["王建国"], channel="上门", happened=date(2026, 11, 30), categories={"存款"}, amounts=[W(500000)],
+          follow=date(2026, 12, 9), tags={"意向:大额存单"}, events=[("maturity", W(500000), "存款", date(2026, 12, 1))])),
+    ("昨天下午给陈美玲打电话,对保险不感兴趣,但想了解基金定投",
+     dict(names=["陈美玲"], channel="电话", happened=date(2026, 11, 29), categories={"保险", "基金"},
+          follow=None, tags={"不感兴趣:保险", "意向:基金定投"})),
+    ("李秀英来网点,存了五十万定期,提醒我12月15号回访",
+     dict(names=["李秀英"], channel="到店", amounts=[W(500000)], follow=date(2026, 12, 15), tags={"已购:存款"},
+          events=[("purchase", W(500000), "存款", None)])),
+    ("微信联系了13912345678,有房贷需求,下周再联系",
+     dict(phones=["13912345678"], channel="微信", categories={"贷款"}, follow=date(2026, 12, 7), tags={"有房贷需求"})),
+    ("C00000005到店买了20w理财",
+     dict(ids=["C00000005"], channel="到店", amounts=[W(200000)], tags={"已购:理财"}, follow=None)),
+    ("聊了基金定投,有兴趣", dict(channel="到店", channel_given=False, tags={"意向:基金定投"}, follow=None)),
+    ("给赵敏打了个电话,她说这周五来网点办", dict(names=["赵敏"], channel="电话", follow=date(2026, 12, 4), tags=set())),
+    ("电联王建国,客户不需要保险,也不考虑基金", dict(names=["王建国"], channel="电话", tags={"不感兴趣:保险", "不感兴趣:基金"})),
+    ("拜访陈美玲,她有一笔30万的鑫享理财1年明年3月到期,到时候想买大额存单",
+     dict(names=["陈美玲"], channel="上门", amounts=[W(300000)],
+          events=[("maturity", W(300000), "理财", date(2027, 3, 1))], tags={"意向:大额存单"})),
+    ("王建国来行里问了积存金,说下个月再来看看",
+     dict(names=["王建国"], channel="到店", tags={"意向:黄金"}, follow=date(2026, 12, 1))),
+    ("今天电话回访赵敏,对理财收益比较满意,暂时没有新需求", dict(names=["赵敏"], channel="电话", happened=date(2026, 11, 30))),
+    ("周大福家里拆迁款200万下周到账,想做些稳健的理财,约了周四上门",
+     dict(names=["周大福"], channel="上门", amounts=[W(2000000)], follow=date(2026, 12, 3),
+          events=[("inflow", W(2000000), None, date(2026, 12, 7))], tags={"意向:理财"})),
+    ("欧阳娜娜微信咨询信用卡额度,明天下午三点来网点办卡",
+     dict(names=["欧阳娜娜"], channel="微信", categories={"信用卡"}, tags={"意向:信用卡"},
+          follow_at=datetime(2026, 12, 1, 15, 0))),
+    ("孙红来电说女儿明年上大学要用钱,10万定期先不续了",
+     dict(names=["孙红"], channel="电话", amounts=[W(100000)], events=[("outflow", None, None, date(2027, 1, 1))])),
+    ("上门走访王建国,送了台历,聊得不错", dict(names=["王建国"], channel="上门", categories=set(), amounts=[], tags=set(), follow=None)),
+    ("陈美玲到店,风险测评过期了,已重新做完", dict(names=["陈美玲"], channel="到店", follow=None, amounts=[])),
+    ("给王建国发消息提醒定期9号到期", dict(names=["王建国"], channel="微信", events=[("maturity", None, "存款", date(2026, 12, 9))])),
+    ("赵敏买了三万五的稳享理财90天", dict(names=["赵敏"], amounts=[W(35000)], tags={"已购:理财"})),
+    ("李秀英存了两千块活期", dict(names=["李秀英"], amounts=[W(2000)], tags={"已购:存款"})),
+    ("陈美玲有3.5万元到期,考虑买基金", dict(names=["陈美玲"], amounts=[W(35000)], tags={"意向:基金"})),
+    ("王建国说养老保险不要了,太贵", dict(names=["王建国"], tags={"不感兴趣:养老保险"})),
+    ("前天去赵敏家拜访,有经营贷需求,月底前回访",
+     dict(names=["赵敏"], channel="上门", happened=date(2026, 11, 28), tags={"有经营贷需求"}, follow=date(2026, 11, 30))),
+    ("孙红到网点咨询车贷,下周一再联系", dict(names=["孙红"], channel="到店", tags={"有车贷需求"}, follow=date(2026, 12, 7))),
+    ("电话联系周大福,暂不考虑理财,下次有新产品再说", dict(names=["周大福"], channel="电话", tags={"不感兴趣:理财"}, follow=None)),
+    ("王建国今天来网点把50万定期转存了", dict(names=["王建国"], channel="到店", amounts=[W(500000)], tags={"已购:存款"})),
+    ("上周五给陈美玲打电话没打通", dict(names=["陈美玲"], channel="电话", happened=date(2026, 11, 27), follow=None)),
+    ("去王建国家,他老伴想了解重疾险,约12月5号上午十点再去",
+     dict(names=["王建国"], channel="上门", tags={"意向:重疾险"}, follow_at=datetime(2026, 12, 5, 10, 0))),
+    ("李秀英惠农定期下周三到期,提醒我后天给她打电话",
+     dict(names=["李秀英"], channel="电话", follow=date(2026, 12, 2), events=[("maturity", None, "存款", date(2026, 12, 9))])),
+    ("赵敏对沪深300指数基金感兴趣,但是怕亏", dict(names=["赵敏"], categories={"基金"}, tags={"意向:基金"})),
+    ("王建国来柜台取了5万", dict(names=["王建国"], channel="到店", amounts=[W(50000)])),
+    ("陈美玲名下个人住房贷款还有60万,想提前还一部分",
+     dict(names=["陈美玲"], amounts=[W(600000)], categories={"贷款"})),
+    ("跟周大福微信聊了黄金,他买了100克金条", dict(names=["周大福"], channel="微信", tags={"已购:黄金"})),
+    ("孙红 电话 基金定投 有意向 12月10日跟进", dict(names=["孙红"], channel="电话", tags={"意向:基金定投"}, follow=date(2026, 12, 10))),
+    ("王建国:到店,想买大额存单,五十万,周三下午再来签",
+     dict(names=["王建国"], channel="到店", amounts=[W(500000)], tags={"意向:大额存单"}, follow=date(2026, 12, 2))),
+    ("今天上门拜访了欧阳娜娜,她刚买了房,有房贷需求", dict(names=["欧阳娜娜"], channel="上门", tags={"有房贷需求"})),
+    ("赵敏来网点,客户对保险没兴趣,对理财有兴趣", dict(names=["赵敏"], tags={"不感兴趣:保险", "意向:理财"})),
+    ("陈美玲 打电话 没人接 明天再打", dict(names=["陈美玲"], channel="电话", follow=date(2026, 12, 1))),
+    ("王建国的邮享定期1年12月9号到期,50万,客户想续存", 
+     dict(names=["王建国"], amounts=[W(500000)], events=[("maturity", W(500000), "存款", date(2026, 12, 9))], tags={"意向:存款"})),
+    ("跟进李秀英,惠农贷已经还清", dict(names=["李秀英"], categories={"贷款"})),
+    ("周大福到店开了信用卡", dict(names=["周大福"], channel="到店", tags={"已购:信用卡"})),
+    ("电联孙红,下下周再约", dict(names=["孙红"], channel="电话", follow=date(2026, 12, 14))),
+    ("赵敏来行里咨询国债,说年底有一笔钱到账", dict(names=["赵敏"], channel="到店", tags={"意向:国债"},
+                                             events=[("inflow", None, None, date(2026, 12, 1))])),
+    ("王建国微信说最近手头紧,不买理财了", dict(names=["王建国"], channel="微信", tags={"不感兴趣:理财"})),
+    ("陈美玲十二万五千的基金赎回了", dict(names=["陈美玲"], amounts=[W(125000)], categories={"基金"})),
+    ("见了王建国,给他介绍了颐养年金保险(养老),他说回去和家里商量,下周五给答复",
+     dict(names=["王建国"], categories={"保险"}, follow=date(2026, 12, 11))),
+    ("李秀英家访,老人身体不好,不打算买保险", dict(names=["李秀英"], channel="上门", tags={"不感兴趣:保险"})),
+    ("陈美玲来网点存了1万块定期,约了下个月15号回访", dict(names=["陈美玲"], amounts=[W(10000)], follow=date(2026, 12, 15))),
+    ("孙红昨天来店里办了积存金定投", dict(names=["孙红"], channel="到店", happened=date(2026, 11, 29), tags={"已购:黄金"})),
+    ("王建国想把活期里的20万转出来买理财,这周四来办",
+     dict(names=["王建国"], amounts=[W(200000)], tags={"意向:理财"}, follow=date(2026, 12, 3))),
+    ("给赵敏电话,她儿子要结婚买房,可能需要房贷,后天上门细谈",
+     dict(names=["赵敏"], channel="电话", tags={"有房贷需求"}, follow=date(2026, 12, 2))),
+    ("陈美玲,电话,没兴趣", dict(names=["陈美玲"], channel="电话", tags=set(), follow=None)),
+    ("今天王芳和我一起去王建国家拜访", dict(names=["王建国"], staff=["王芳"], channel="上门")),
+    ("王建国来网电话问理财收益", dict(names=["王建国"], channel="电话", tags={"意向:理财"})),  # typo 网 for 了
+    ("周大福 到点 问大额存单利率", dict(names=["周大福"], tags={"意向:大额存单"})),  # typo 到点 for 到店
+]
+
+
+@pytest.mark.parametrize("text,expected", NOTES, ids=[n[0][:14] for n in NOTES])
+def test_visit_note(text, expected):
+    note = parse_visit_note(text, NOW, CATALOGUE, STAFF, CUSTOMERS)
+    if "names" in expected:
+        assert list(note.customer_names[: len(expected["names"])]) == expected["names"]
+    if "phones" in expected:
+        assert list(note.phones) == expected["phones"]
+    if "ids" in expected:
+        assert list(note.customer_ids) == expected["ids"]
+    if "staff" in expected:
+        assert list(note.staff_names) == expected["staff"]
+    if "channel" in expected:
+        assert note.channel == expected["channel"]
+    if "channel_given" in expected:
+        assert note.channel_given is expected["channel_given"]
+    if "happened" in expected:
+        assert note.happened_at.date() == expected["happened"]
+    assert note.happened_at <= NOW
+    if "categories" in expected:
+        assert set(note.categories) == expected["categories"]
+    if "amounts" in expected:
+        assert list(note.amount_values) == expected["amounts"]
+    if "follow" in expected:
+        assert (note.follow_up_at.date() if note.follow_up_at else None) == expected["follow"]
+    if "follow_at" in expected:
+        assert note.follow_up_at.replace(tzinfo=None) == expected["follow_at"]
+    if "tags" in expected:
+        assert set(note.tags) == expected["tags"]
+    if "events" in expected:
+        got = [(e.kind.value, e.amount, e.category, e.at) for e in note.events]
+        assert got == expected["events"]
+
+
+def test_there_are_at_least_fifty_notes():
+    assert len(NOTES) >= 50
+
+
+def test_follow_up_without_time_of_day_is_due_at_nine():
+    note = parse_visit_note("电话联系王建国,下周三再谈", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.follow_up_at == datetime(2026, 12, 9, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert note.follow_up_text == "下周三"
+
+
+def test_no_channel_word_defaults_to_branch_visit():
+    note = parse_visit_note("王建国想了解基金", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert (note.channel, note.channel_given) == ("到店", False)
+    assert note.happened_at == NOW and not note.happened_given
+
+
+def test_nlu_hints_are_used_when_the_text_alone_does_not_say():
+    note = parse_visit_note("客户说考虑一下", NOW, CATALOGUE, STAFF, CUSTOMERS,
+                            entities={"customer_name": ["钱多多"], "product": ["基金"], "amount": ["5万"],
+                                      "channel": ["电话"], "time": ["下周一"]})
+    assert note.customer_names[0] == "钱多多"
+    assert note.categories == ("基金",) and note.amount_values == (Decimal("50000.00"),)
+    assert note.channel == "电话" and note.follow_up_at.date() == date(2026, 12, 7)
+    assert "意向:基金" in note.tags
+
+
+def test_a_maturity_time_is_not_the_follow_up():
+    note = parse_visit_note("王建国50万定期下个月到期", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.follow_up_at is None
+    assert note.events[0].kind is EventKind.MATURITY and note.events[0].at == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("text,amounts", [
+    ("50万", ["500000"]), ("五十万", ["500000"]), ("3.5万元", ["35000"]), ("两千块", ["2000"]), ("20w", ["200000"]),
+    ("十二万五千元", ["125000"]), ("1000元", ["1000"]), ("千万别忘了", []), ("万一不行", []), ("3个月", []),
+    ("手机13912345678", []), ("一亿", ["100000000"]),
+])
+def test_amounts(text, amounts):
+    taken = [(m.start(), m.end()) for m in __import__("re").finditer(r"\d{11}", text)]
+    assert [str(a.amount.normalize()) if a.amount % 1 else str(int(a.amount)) for a in find_amounts(text, taken)] == amounts

@@ -1,0 +1,247 @@
+"""Visits, follow-ups, tags, feedback, the daily list and the morning digest, on a real database
+(the demo bank; the clock frozen at 2026-11-30 10:00, a Monday)."""
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import clock
+from bot.customer_replies import render_interactions, render_profile
+from bot.customer_service import CustomerService, View
+from bot.models import AuditEntry, CustomerTag, Feedback, FollowUp, Interaction, Notification
+from bot.referrals import ReferralService
+from bot.settings import Settings
+from bot.visit_replies import render_daily_list
+from bot.visits import (
+    CompleteOutcome,
+    ItemKind,
+    TagOutcome,
+    VisitOutcome,
+    VisitService,
+    morning_digest,
+)
+
+
+@pytest.fixture
+def service(bank):
+    return VisitService(bank, Settings(database_url=bank.url))
+
+
+def rows(database, model, *where):
+    with database.unit_of_work() as session:
+        return list(session.execute(select(model).where(*where).order_by(model.id)).scalars())
+
+
+def log(service, text, chat_id="wangfang", customer="C00000001", key=None, context=None):
+    draft = service.draft_visit(chat_id, text, {}, customer_in_context=context or customer)
+    assert draft.outcome is VisitOutcome.READY, draft.outcome
+    return service.log_visit(chat_id, customer or draft.customer_id, draft.note, key or f"{chat_id}:{text}", "test")
+
+
+# ------------------------------------------------------------------ drafting and logging
+
+
+def test_draft_finds_the_customer_named_in_the_note(service):
+    draft = service.draft_visit("wangfang", "上午去陈美玲家,想了解大额存单,约了下周三再谈", {})
+    assert draft.outcome is VisitOutcome.READY and draft.customer_id == "C00000005"
+    assert draft.note.channel == "上门" and "意向:大额存单" in draft.note.tags
+
+
+def test_draft_asks_which_of_namesakes_and_uses_context_otherwise(service):
+    assert service.draft_visit("wangfang", "电话联系王建国,聊了基金", {}).outcome is VisitOutcome.CHOOSE
+    draft = service.draft_visit("wangfang", "电话回访,客户想了解理财", {}, customer_in_context="C00000002")
+    assert draft.outcome is VisitOutcome.READY and draft.customer_id == "C00000002" and draft.from_context
+
+
+def test_another_branchs_customer_is_not_found(service):
+    # C00000003 is a 王建国 of 河西支行: 王芳 of 城关支行 cannot see him.
+    assert service.draft_visit("wangfang", "给C00000003打电话", {}).outcome is VisitOutcome.NOT_FOUND
+    note = service.draft_visit("wangfang", "电话回访", {}, customer_in_context="C00000001").note
+    assert service.log_visit("wangfang", "C00000003", note, "k-hidden").outcome is VisitOutcome.NOT_FOUND
+    assert service.log_visit("nobody", "C00000001", note, "k-stranger").outcome is VisitOutcome.STRANGER
+    assert rows(service.db, Interaction, Interaction.source == "chat") == []
+
+
+def test_log_visit_writes_the_contact_the_task_the_tags_and_an_audit_row(service, bank):
+    logged = log(service, "上午去王建国家上门,50万定期下个月到期,想转大额存单,约了下周三再谈")
+    assert logged.outcome is VisitOutcome.LOGGED and not logged.repeated
+    assert (logged.customer_name, logged.channel) == ("王建国", "上门")
+    assert logged.follow_up.due_at.replace(tzinfo=None) == datetime(2026, 12, 9, 9, 0)
+    assert logged.tags_added == ["意向:大额存单"]
+    [interaction] = rows(bank, Interaction, Interaction.source == "chat")
+    assert interaction.customer_id == "C00000001" and interaction.staff_id == "S0003"
+    assert interaction.details["products"] == ["定期", "大额存单"]
+    assert interaction.details["amounts"] == ["500000.00"]
+    assert interaction.details["events"][0]["kind"] == "maturity"
+    assert interaction.details["follow_up"]["text"] == "下周三"
+    [task] = rows(bank, FollowUp)
+    assert task.created_from_interaction_id == interaction.id and task.done_at is None
+    tags = rows(bank, CustomerTag, CustomerTag.customer_id == "C00000001")
+    assert [(t.tag, t.source) for t in tags if t.tag == "意向:大额存单"] == [("意向:大额存单", "visit")]
+    assert [a.shown for a in rows(bank, AuditEntry, AuditEntry.customer_id == "C00000001")][-1] == "visit"
+
+
+def test_the_same_request_key_logs_once(service, bank):
+    first = log(service, "电话联系王建国,下周一再联系", key="same")
+    again = log(service, "电话联系王建国,下周一再联系", key="same")
+    assert again.repeated and again.interaction_id == first.interaction_id
+    assert again.follow_up.id == first.follow_up.id
+    assert len(rows(bank, Interaction, Interaction.source == "chat")) == 1 and len(rows(bank, FollowUp)) == 1
+
+
+def test_two_notes_in_the_same_second_are_two_contacts(service, bank):
+    log(service, "电话回访王建国", key="a")
+    log(service, "电话回访王建国,又补充了一句", key="b")
+    assert len(rows(bank, Interaction, Interaction.source == "chat")) == 2
+
+
+def test_a_new_contact_closes_the_open_follow_ups_of_that_staff_member(service, bank):
+    first = log(service, "电话联系王建国,下周一再联系", key="one")
+    second = log(service, "王建国来网点了,想了解基金,下周五再聊", key="two")
+    assert [f.id for f in second.closed_follow_ups] == [first.follow_up.id]
+    closed = rows(bank, FollowUp, FollowUp.id == first.follow_up.id)[0]
+    assert (closed.done_reason, closed.done_by_interaction_id) == ("visit", second.interaction_id)
+    # A colleague's contact does not close 王芳's task.
+    service.log_visit("chenjing", "C00000001", second_note(service), "three", "test")
+    assert rows(bank, FollowUp, FollowUp.id == second.follow_up.id)[0].done_at is None
+
+
+def second_note(service):
+    return service.draft_visit("chenjing", "电话联系了王建国", {}, customer_in_context="C00000001").note
+
+
+def test_tags_are_not_duplicated_and_a_refusal_replaces_an_interest(service, bank):
+    # 王建国 has 意向:基金 from the bank's data.
+    logged = log(service, "电话联系王建国,对基金不感兴趣了", key="x")
+    assert logged.tags_added == ["不感兴趣:基金"] and logged.tags_removed == ["意向:基金"]
+    again = log(service, "电话联系王建国,还是对基金不感兴趣", key="y")
+    assert again.tags_added == []
+    tags = [t.tag for t in rows(bank, CustomerTag, CustomerTag.customer_id == "C00000001")]
+    assert tags.count("不感兴趣:基金") == 1 and "意向:基金" not in tags
+
+
+def test_360_view_and_interactions_show_what_the_note_said(service, bank):
+    log(service, "王建国来网点,想买大额存单,五十万,周三下午再来签", key="v")
+    customers = CustomerService(bank, Settings(database_url=bank.url))
+    answer = customers.ask("wangfang", View.INTERACTIONS, {}, "", "C00000001", "test")
+    text = render_interactions(answer.interactions)
+    assert "1. 2026-11-30 王芳 到店:王建国来网点" in text
+    assert "产品 大额存单" in text and "金额 50万" in text and "下次跟进 12-02" in text
+    profile = customers.ask("wangfang", View.PROFILE, {}, "", "C00000001", "test").profile
+    assert "下次跟进 12-02" in render_profile(profile, date(2026, 11, 30))
+    # Imported contacts read as before.
+    assert "2026-11-20 王芳 电话:聊了基金定投,有兴趣" in text
+
+
+# ------------------------------------------------------------------ tags and feedback
+
+
+def test_staff_tag_a_customer_and_remove_the_tag(service, bank):
+    added = service.tag_customer("wangfang", "C00000005", "子女留学")
+    assert added.outcome is TagOutcome.ADDED and "子女留学" in added.tags
+    assert service.tag_customer("wangfang", "C00000005", "子女留学").outcome is TagOutcome.ALREADY
+    [row] = rows(bank, CustomerTag, CustomerTag.tag == "子女留学")
+    assert (row.source, row.created_by) == ("staff", "S0003")
+    removed = service.tag_customer("wangfang", "C00000005", "子女留学", remove=True)
+    assert removed.outcome is TagOutcome.REMOVED and "子女留学" not in removed.tags
+    assert service.tag_customer("wangfang", "C00000003", "x").outcome is TagOutcome.NOT_FOUND
+
+
+def test_feedback_is_kept_and_listed(service, bank):
+    assert service.feedback("zhangli", "查客户的时候能不能显示地址", "ask_customer", "test").outcome == "saved"
+    assert service.feedback("nobody", "hi", None).outcome == "stranger"
+    [line] = service.list_feedback()
+    assert (line.staff_name, line.text, line.last_intent) == ("张丽", "查客户的时候能不能显示地址", "ask_customer")
+
+
+# ------------------------------------------------------------------ the daily list
+
+
+def test_daily_list_ranks_overdue_first_and_numbers_the_items(service, bank):
+    log(service, "电话联系陈美玲,明天再打", customer="C00000005", key="t1")  # due 12-01
+    log(service, "电话联系王建国,12月3号再联系", key="t2")  # due 12-03
+    daily = service.daily_list("wangfang", date(2026, 12, 3))
+    assert daily.outcome == "ok"
+    kinds = [(i.kind, i.customer_id, i.overdue) for i in daily.items]
+    assert kinds[0] == (ItemKind.FOLLOW_UP, "C00000005", True)
+    assert (ItemKind.FOLLOW_UP, "C00000001", False) in kinds
+    assert [i.number for i in daily.items] == list(range(1, len(daily.items) + 1))
+    # 王建国's 50万 邮享定期1年 matures on 12-09, within 7 days of 12-03, but 王芳 just called him.
+    assert not any(i.kind is ItemKind.MATURITY and i.customer_id == "C00000001" for i in daily.items)
+    text = render_daily_list(daily.items, date(2026, 12, 3))
+    assert text.startswith("12月3日待办") and "1. 陈美玲:跟进(已逾期2天)" in text
+
+
+def test_daily_list_shows_maturities_of_the_managers_customers(service):
+    daily = service.daily_list("wangfang", date(2026, 12, 3))
+    maturity = [i for i in daily.items if i.kind is ItemKind.MATURITY and i.customer_id == "C00000001"]
+    assert maturity and maturity[0].value == Decimal("500000") and maturity[0].due == date(2026, 12, 9)
+    assert "邮享定期1年 50万 12月9日(周三)到期" in maturity[0].reason
+    assert all(date(2026, 12, 3) <= i.due <= date(2026, 12, 10) for i in daily.items if i.kind is not ItemKind.REFERRAL)
+    # A teller manages nobody: no maturities or birthdays.
+    assert not [i for i in service.daily_list("zhangli", date(2026, 12, 3)).items
+                if i.kind in (ItemKind.MATURITY, ItemKind.BIRTHDAY)]
+
+
+def test_daily_list_has_referrals_waiting(service, bank):
+    referrals = ReferralService(bank, Settings(database_url=bank.url))
+    created = referrals.create("zhangli", "C00000005", "理财", "S0003", "想了解", "r1")
+    daily = service.daily_list("wangfang")
+    [item] = [i for i in daily.items if i.kind is ItemKind.REFERRAL]
+    assert item.referral_no == created.referral.referral_no and not item.overdue
+    with clock.frozen(datetime(2026, 12, 3, 10, 0)):
+        later = service.daily_list("wangfang")
+    [item] = [i for i in later.items if i.kind is ItemKind.REFERRAL]
+    assert item.overdue and item.number == 1 and "已超时未联系" in item.reason
+
+
+def test_complete_by_number_as_shown(service, bank):
+    log(service, "电话联系陈美玲,明天再打", customer="C00000005", key="c1")
+    daily = service.daily_list("wangfang", date(2026, 12, 1))
+    number = next(i.number for i in daily.items if i.kind is ItemKind.FOLLOW_UP)
+    done = service.complete("wangfang", number, daily.refs)
+    assert done.outcome is CompleteOutcome.DONE and done.follow_up.customer_name == "陈美玲"
+    assert service.complete("wangfang", number, daily.refs).outcome is CompleteOutcome.ALREADY_DONE
+    assert service.complete("wangfang", 99, daily.refs).outcome is CompleteOutcome.NOT_FOUND
+    other = next((i.number for i in daily.items if i.kind is not ItemKind.FOLLOW_UP), None)
+    if other:
+        assert service.complete("wangfang", other, daily.refs).outcome is CompleteOutcome.NOT_A_FOLLOW_UP
+    # Somebody else's follow-up cannot be closed by id.
+    assert service.complete("zhangli", follow_up_id=done.follow_up.id).outcome is CompleteOutcome.NOT_FOUND
+    assert rows(bank, FollowUp)[0].done_reason == "completed"
+    assert service.daily_list("wangfang", date(2026, 12, 1)).follow_up_ids.count(done.follow_up.id) == 0
+
+
+# ------------------------------------------------------------------ the morning digest
+
+
+def test_morning_digest_once_per_working_day_after_the_digest_time(service, bank):
+    settings = Settings(database_url=bank.url)
+    assert morning_digest(bank, datetime(2026, 11, 30, 8, 0), settings).skipped == "too_early"
+    assert morning_digest(bank, datetime(2026, 11, 29, 9, 0), settings).skipped == "weekend"  # a Sunday
+    report = morning_digest(bank, datetime(2026, 11, 30, 8, 30), settings)
+    sent = dict(report.sent)
+    assert {"S0003", "S0006", "S0008"} <= set(sent)  # every customer manager
+    assert "S0001" not in sent  # a teller with nothing to do gets nothing
+    again = morning_digest(bank, datetime(2026, 11, 30, 9, 0), settings)
+    assert again.sent == [] and again.already_sent == len(report.sent)
+    notes = rows(bank, Notification, Notification.staff_id == "S0003")
+    assert [n.dedupe_key for n in notes] == ["digest:S0003:2026-11-30"]
+    assert notes[0].text.startswith("王芳,早上好!") and notes[0].kind == "daily_digest"
+
+
+def test_digest_time_comes_from_the_environment():
+    assert Settings.from_env({"DIGEST_TIME": "07:45"}).digest_time.strftime("%H:%M") == "07:45"
+    with pytest.raises(ValueError):
+        Settings.from_env({"DIGEST_TIME": "早上"})
+
+
+def test_cli_digest_and_feedback(service, bank, capsys):
+    from bot.cli import main
+
+    service.feedback("zhangli", "挺好用", "greet", "test")
+    assert main(["feedback"]) == 0
+    assert "挺好用" in capsys.readouterr().out
+    assert main(["digest", "--now", "2026-11-30T09:00"]) == 0
+    assert "每日待办:新发送" in capsys.readouterr().out
