@@ -94,10 +94,6 @@ class ActionAcknowledgeDeny(StaffOnlyReply):
 # The capability each later intent belongs to, as staff call it.
 FEATURES_NOT_READY = {
     "suggest_products": "产品推荐",
-    "log_visit": "拜访记录",
-    "list_tasks": "待办清单",
-    "tag_customer": "客户标签",
-    "give_feedback": "意见反馈",
 }
 
 

@@ -36,15 +36,22 @@ def _slot_events(answer: CustomerAnswer, product_word: str | None) -> list[dict[
             SlotSet("candidate_ids", None),
             SlotSet("pending_view", None),
             SlotSet("pending_product", None),
+            SlotSet("pending_tag", None),
         ]
     if answer.outcome is Outcome.CHOOSE:
         return [
             SlotSet("candidate_ids", [c.customer_id for c in answer.candidates]),
             SlotSet("pending_view", answer.view.value),
             SlotSet("pending_product", product_word),
+            SlotSet("pending_tag", None),
         ]
     if answer.outcome in (Outcome.NOT_FOUND, Outcome.PROBLEM):
-        return [SlotSet("candidate_ids", None), SlotSet("pending_view", None), SlotSet("pending_product", None)]
+        return [
+            SlotSet("candidate_ids", None),
+            SlotSet("pending_view", None),
+            SlotSet("pending_product", None),
+            SlotSet("pending_tag", None),
+        ]
     return []
 
 
@@ -58,6 +65,12 @@ class CustomerViewAction(Action):
         return self.action_name
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if self.view is None:
+            from actions.visits import tag_after_choice
+
+            tagged = await tag_after_choice(dispatcher, tracker)
+            if tagged is not None:
+                return tagged
         entities = latest_entities(tracker)
         product_word = (entities.get("product") or [None])[0] if self.view is View.HOLDINGS else None
         answer = await in_thread(

@@ -28,6 +28,8 @@ def _turn_events(turn: ReferralTurn) -> list[dict[str, Any]]:
         SlotSet("referral_draft", turn.state.to_dict() if turn.state else None),
         SlotSet("referral_in_progress", turn.state is not None),
     ]
+    if turn.state is not None:  # one draft at a time: a visit note being confirmed is set aside
+        events += [SlotSet("visit_draft", None), SlotSet("visit_in_progress", False)]
     if turn.customer_id:
         events += [SlotSet("current_customer_id", turn.customer_id), SlotSet("candidate_ids", None)]
     if turn.referral_no:

@@ -20,12 +20,15 @@ from bot.db import Database
 from bot.referral_dialogue import ReferralConversation, ReferralUpdates
 from bot.referrals import ReferralService
 from bot.settings import Settings
+from bot.visit_dialogue import VisitConversation
+from bot.visits import VisitService
 
 T = TypeVar("T")
 
 _executor: ThreadPoolExecutor | None = None
 _services: dict[str, CustomerService] = {}
 _referral_services: dict[str, ReferralService] = {}
+_visit_services: dict[str, VisitService] = {}
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -53,6 +56,17 @@ def referral_service() -> ReferralService:
     if settings.database_url not in _referral_services:
         _referral_services[settings.database_url] = ReferralService(customer_service().db, settings)
     return _referral_services[settings.database_url]
+
+
+def visit_service() -> VisitService:
+    settings = Settings.from_env()
+    if settings.database_url not in _visit_services:
+        _visit_services[settings.database_url] = VisitService(customer_service().db, settings)
+    return _visit_services[settings.database_url]
+
+
+def visit_conversation() -> VisitConversation:
+    return VisitConversation(customer_service(), visit_service())
 
 
 def referral_conversation() -> ReferralConversation:

@@ -1,4 +1,5 @@
-"""The action server's periodic job: the referral SLA check (reminders and escalations).
+"""The action server's periodic jobs: the referral SLA check (reminders and escalations) and
+the morning digest (each person's daily list into the outbox on working days, once a day).
 
 Started by the first action the server runs (rasa-sdk gives no start-up hook), then every
 `SLA_CHECK_INTERVAL_SECONDS` (default 300; 0 turns it off, e.g. when cron runs
@@ -10,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from actions.runtime import in_thread, referral_service
+from actions.runtime import in_thread, referral_service, visit_service
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,12 @@ async def _every(seconds: float) -> None:
                 logger.info("SLA check: %d reminders, %d escalations", len(report.reminders), len(report.escalations))
         except Exception:  # a failed run must not stop the next one
             logger.exception("SLA check failed")
+        try:
+            digest = await in_thread(visit_service().morning_digest)
+            if digest.sent:
+                logger.info("Morning digest: %d lists sent", len(digest.sent))
+        except Exception:
+            logger.exception("Morning digest failed")
         await asyncio.sleep(seconds)
 
 

@@ -357,19 +357,43 @@ class VisitService:
 
     # ------------------------------------------------------------------ visit notes
 
-    def parse(self, session: Session, staff: StaffMember, text: str, entities: dict[str, list[str]] | None = None) -> VisitNote:
-        """Read a note with this bank's catalogue, staff and the customers this person may see."""
+    def parse(
+        self,
+        session: Session,
+        staff: StaffMember,
+        text: str,
+        entities: dict[str, list[str]] | None = None,
+        now: datetime | None = None,
+    ) -> VisitNote:
+        """Read a note with this bank's catalogue, staff and the customers this person may see.
+        `now` is when the note was written (relative times count from it); default the clock."""
         staff_names = session.execute(select(Staff.name)).scalars().all()
         names = customers.names_in_text(session, staff, text)
         return parse_visit_note(
             text,
-            clock.now(),
+            now or clock.now(),
             known_products=product_catalogue(session),
             staff_names=staff_names,
             customer_names=names,
             entities=entities,
             follow_up_hour=self.settings.follow_up_default_hour,
         )
+
+    def customer_name(self, chat_id: str, customer_id: str) -> str | None:
+        """The name of a customer this person may see, else None."""
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            customer = _visible(session, staff, customer_id) if staff else None
+            return customer.name if customer else None
+
+    def read_note(
+        self, chat_id: str, text: str, entities: dict[str, list[str]] | None = None, now: datetime | None = None
+    ) -> VisitNote | None:
+        """The note as it was read when drafted (`now` = that moment), for saving it after the
+        confirmation; None for a stranger."""
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            return None if staff is None else self.parse(session, staff, text, entities, now)
 
     def draft_visit(
         self,
@@ -378,6 +402,7 @@ class VisitService:
         entities: dict[str, list[str]] | None = None,
         customer_in_context: str | None = None,
         channel: str = "",
+        now: datetime | None = None,
     ) -> VisitDraft:
         """Read the note and find its customer: an identifier in it, a name in it, else the
         customer in context. Writes nothing but the audit rows of a candidate list."""
@@ -388,7 +413,7 @@ class VisitService:
                 return VisitDraft(VisitOutcome.STRANGER)
             if not (text or "").strip():
                 return VisitDraft(VisitOutcome.EMPTY_NOTE, staff=staff)
-            note = self.parse(session, staff, text, entities)
+            note = self.parse(session, staff, text, entities, now)
             queries = [CustomerQuery(QueryKind.CUSTOMER_ID, c) for c in note.customer_ids]
             queries += [CustomerQuery(QueryKind.PHONE, p) for p in note.phones]
             queries += [CustomerQuery(QueryKind.NAME, n) for n in note.customer_names]

@@ -12,6 +12,10 @@ SLOTS = {
     "referral_draft": None,
     "referral_in_progress": False,
     "current_referral_no": None,
+    "visit_draft": None,
+    "visit_in_progress": False,
+    "task_refs": None,
+    "pending_tag": None,
 }
 
 

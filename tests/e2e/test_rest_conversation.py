@@ -140,7 +140,7 @@ def test_two_staff_members_and_a_stranger_over_rest(rasa_server, action_server, 
     assert refusal.startswith("抱歉,没有查到您的员工登记信息")
     assert say(server, "somebody-else", "查一下王建国") .startswith("抱歉")
 
-    not_ready = say(server, teller, "记一下今天拜访了王建国")
+    not_ready = say(server, teller, "给她推荐点什么产品")
     assert "还在建设中" in not_ready
 
     everything = [listing, chosen, holdings, switched, loan, other, refusal]

@@ -1,0 +1,210 @@
+"""Visit and follow-up actions: log a visit (a short conversation), tag a customer, the daily
+list and "完成第2条", feedback."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import (
+    channel_of,
+    customer_service,
+    deliver_notifications,
+    in_thread,
+    latest_entities,
+    latest_text,
+    visit_conversation,
+    visit_service,
+)
+from bot import customer_replies, visit_replies
+from bot.clock import clock
+from bot.customer_service import Outcome, PendingChoice, View
+from bot.visit_dialogue import (
+    VisitDraftState,
+    VisitTurn,
+    item_number,
+    render_completed,
+    render_tag_result,
+    tag_request,
+)
+
+
+async def _reply(dispatcher: CollectingDispatcher, tracker: Tracker, turn: VisitTurn) -> list:
+    if not turn.stranger:
+        await deliver_notifications(dispatcher, tracker)
+    dispatcher.utter_message(text=turn.reply)
+    events = [
+        SlotSet("visit_draft", turn.state.to_dict() if turn.state else None),
+        SlotSet("visit_in_progress", turn.state is not None),
+    ]
+    if turn.state is not None:  # one draft at a time: a referral being made is set aside
+        events += [SlotSet("referral_draft", None), SlotSet("referral_in_progress", False)]
+    if turn.customer_id:
+        events += [SlotSet("current_customer_id", turn.customer_id), SlotSet("candidate_ids", None)]
+    return events
+
+
+class ActionLogVisit(Action):
+    """"今天上门拜访了王建国,对基金定投有兴趣,约了下周三再谈": read it, show it, confirm."""
+
+    def name(self) -> str:
+        return "action_log_visit"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        turn = await in_thread(
+            visit_conversation().start,
+            tracker.sender_id,
+            latest_text(tracker),
+            latest_entities(tracker),
+            tracker.get_slot("current_customer_id"),
+            channel_of(tracker),
+        )
+        return await _reply(dispatcher, tracker, turn)
+
+
+class ActionVisitStep(Action):
+    """Any answer while a visit is being logged: which customer, a correction, confirm or cancel."""
+
+    def name(self) -> str:
+        return "action_visit_step"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        state = VisitDraftState.from_dict(tracker.get_slot("visit_draft"))
+        conversation = visit_conversation()
+        if state is None:
+            turn = await in_thread(
+                conversation.start, tracker.sender_id, latest_text(tracker), latest_entities(tracker),
+                tracker.get_slot("current_customer_id"), channel_of(tracker),
+            )
+        else:
+            turn = await in_thread(
+                conversation.resume,
+                tracker.sender_id,
+                state,
+                (tracker.latest_message.get("intent") or {}).get("name"),
+                latest_entities(tracker),
+                latest_text(tracker),
+                channel_of(tracker),
+            )
+        return await _reply(dispatcher, tracker, turn)
+
+
+def _tag(chat_id: str, customer_id: str, pending: dict, channel: str):
+    return visit_service().tag_customer(chat_id, customer_id, pending["tag"], pending["remove"], channel)
+
+
+class ActionTagCustomer(Action):
+    """"给王建国加个标签:有房贷需求", "把他的沉睡客户标签去掉"."""
+
+    def name(self) -> str:
+        return "action_tag_customer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        entities, text, channel = latest_entities(tracker), latest_text(tracker), channel_of(tracker)
+        tag, remove = tag_request(entities, text)
+        for value in entities.get("tag") or []:
+            text = text.replace(value, " ")  # a tag word is never a customer's name
+        answer = await in_thread(
+            customer_service().ask, tracker.sender_id, View.PICK, entities, text,
+            tracker.get_slot("current_customer_id"), channel,
+        )
+        if answer.outcome is Outcome.STRANGER:
+            dispatcher.utter_message(text=customer_replies.STRANGER)
+            return []
+        await deliver_notifications(dispatcher, tracker)
+        if not tag:
+            dispatcher.utter_message(text="要加什么标签?比如“给王建国加个标签:有房贷需求”。")
+            return []
+        pending = {"tag": tag, "remove": remove}
+        if answer.outcome is Outcome.CHOOSE:
+            dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
+            return [
+                SlotSet("candidate_ids", [c.customer_id for c in answer.candidates]),
+                SlotSet("pending_view", View.PICK.value),
+                SlotSet("pending_tag", pending),
+            ]
+        if answer.outcome is not Outcome.SHOWN:
+            dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
+            return []
+        result = await in_thread(_tag, tracker.sender_id, answer.customer_id, pending, channel)
+        dispatcher.utter_message(text=render_tag_result(result))
+        return [SlotSet("current_customer_id", answer.customer_id)]
+
+
+async def tag_after_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """The answer to "which one?" when the question came from tagging; None otherwise."""
+    pending = tracker.get_slot("pending_tag")
+    ids = tracker.get_slot("candidate_ids")
+    if not pending or not ids:
+        return None
+    answer = await in_thread(
+        customer_service().choose, tracker.sender_id, list(ids), latest_text(tracker), View.PICK, channel_of(tracker)
+    )
+    if answer.outcome is not Outcome.SHOWN:
+        dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
+        return []
+    result = await in_thread(_tag, tracker.sender_id, answer.customer_id, pending, channel_of(tracker))
+    dispatcher.utter_message(text=render_tag_result(result))
+    return [
+        SlotSet("current_customer_id", answer.customer_id),
+        SlotSet("candidate_ids", None),
+        SlotSet("pending_view", None),
+        SlotSet("pending_tag", None),
+    ]
+
+
+class ActionListTasks(Action):
+    """"今天要跟进哪些客户", "我的待办"; "完成第2条" closes a follow-up of the list last shown."""
+
+    def name(self) -> str:
+        return "action_list_tasks"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        text = latest_text(tracker)
+        number = item_number(text) if "完成" in text or "办完" in text or "做完" in text else None
+        if number is not None:
+            result = await in_thread(
+                visit_service().complete, tracker.sender_id, item_number=number, shown=tracker.get_slot("task_refs") or []
+            )
+            if result.outcome.value != "stranger":
+                await deliver_notifications(dispatcher, tracker)
+            dispatcher.utter_message(text=render_completed(result))
+            return []
+        daily = await in_thread(visit_service().daily_list, tracker.sender_id, clock.today(), channel_of(tracker))
+        if daily.outcome == "stranger":
+            dispatcher.utter_message(text=customer_replies.STRANGER)
+            return []
+        await deliver_notifications(dispatcher, tracker)
+        reply = visit_replies.render_daily_list(daily.items, daily.today)
+        if daily.items:
+            reply += "\n回复序号看这位客户的360信息。"
+        dispatcher.utter_message(text=reply)
+        return [
+            SlotSet("task_refs", daily.refs),
+            # The numbers also open the customer: the "which one?" answer of the 360 view.
+            SlotSet("candidate_ids", [item.customer_id for item in daily.items] or None),
+            SlotSet("pending_view", View.PROFILE.value if daily.items else None),
+            SlotSet("pending_tag", None),
+        ]
+
+
+class ActionGiveFeedback(Action):
+    """"提个建议:转介能不能加个提醒": kept with the person, the time and the last intent."""
+
+    def name(self) -> str:
+        return "action_give_feedback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        intents = [e.get("parse_data", {}).get("intent", {}).get("name") for e in tracker.events if e.get("event") == "user"]
+        last_intent = next((i for i in reversed(intents[:-1]) if i), None)
+        saved = await in_thread(
+            visit_service().feedback, tracker.sender_id, latest_text(tracker), last_intent, channel_of(tracker)
+        )
+        if saved.outcome == "stranger":
+            dispatcher.utter_message(text=customer_replies.STRANGER)
+            return []
+        await deliver_notifications(dispatcher, tracker)
+        dispatcher.utter_message(text="收到,谢谢!您的意见已记下,维护团队会看到。")
+        return []

@@ -1,0 +1,261 @@
+"""The conversations of visits and follow-ups: log a visit from one free-text message, tag a
+customer, the daily list and "完成第2条", feedback.
+
+Logging a visit: the bot reads the note (bot.visit_notes), shows what it understood and saves
+nothing until the user confirms; before that the user can correct a field in plain words
+("跟进时间改成下周五", "不是电话,是上门", "不用跟进") or cancel. The note is read again at
+confirmation with the moment it was written, so "明天" means the same day however late the
+confirmation comes. The state between messages is a plain dict kept by the chat layer in a slot.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+
+from bot import customer_replies
+from bot.clock import clock
+from bot.customer_service import CustomerService, Outcome, PendingChoice, View
+from bot.money import format_amount
+from bot.time_expressions import find_time_expressions
+from bot.visit_notes import CHANNEL_WORDS, VisitNote
+from bot.visits import CompleteOutcome, TagOutcome, VisitOutcome, VisitService
+
+CUSTOMER, CONFIRM = "customer", "confirm"
+STEPS = (CUSTOMER, CONFIRM)
+CHANNELS = ("上门", "电话", "到店", "微信")
+
+CANCEL = re.compile(r"^(取消|算了|不记了|不用记了|不要了|放弃|先不记|别记了|不用了)")
+CONFIRM_WORDS = re.compile(r"^(确认|确定|对|对的|是的|是|好|好的|可以|没问题|行|ok|OK|嗯|保存|记吧|记上)[。!！\s]*$")
+NO_FOLLOW_UP = re.compile(r"(不用跟进|不跟进|不用提醒|不要提醒|不需要跟进|取消跟进|没有跟进)")
+FOLLOW_UP_WORDS = re.compile(r"(跟进|回访|提醒|再联系|约|下次)")
+REMOVE_TAG = re.compile(r"(去掉|删掉|删除|移除|撤掉|拿掉|取消|不要)")
+TAG_AFTER_COLON = re.compile(r"标签\s*[::]\s*(\S+)")
+ITEM_NUMBER = re.compile(r"第?\s*(\d{1,2})\s*(?:条|个|项)?")
+CHINESE_ITEM = re.compile(r"第([一二三四五六七八九十])")
+_CHINESE_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+
+EVENT_WORDS = {"maturity": "到期", "inflow": "到账", "outflow": "要用钱", "purchase": "已购买"}
+ASK_CUSTOMER = "这次拜访的是哪位客户?发姓名、手机号或客户号。回复“取消”不记了。"
+CANCELLED = "好的,这条拜访没有记录,什么都没有保存。"
+
+
+@dataclass
+class VisitDraftState:
+    step: str = CONFIRM
+    request_key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    text: str = ""
+    entities: dict = field(default_factory=dict)
+    written_at: str = ""  # ISO, when the note was sent: relative times count from it
+    customer_id: str | None = None
+    customer_name: str = ""
+    candidate_ids: list[str] = field(default_factory=list)
+    channel: str | None = None  # a correction; None: as read from the note
+    follow_up_at: str | None = None  # a correction (ISO); "none" for no follow-up; None: as read
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "VisitDraftState | None":
+        if not data or data.get("step") not in STEPS:
+            return None
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class VisitTurn:
+    reply: str
+    state: VisitDraftState | None
+    customer_id: str | None = None
+    stranger: bool = False
+
+
+def _corrected(note: VisitNote, state: VisitDraftState) -> VisitNote:
+    changes = {}
+    if state.channel:
+        changes.update(channel=state.channel, channel_given=True)
+    if state.follow_up_at == "none":
+        changes.update(follow_up_at=None, follow_up_text=None)
+    elif state.follow_up_at:
+        changes.update(follow_up_at=datetime.fromisoformat(state.follow_up_at))
+    return replace(note, **changes) if changes else note
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    local = moment.astimezone(clock.tz)
+    days = (local.date() - clock.today()).days
+    day = {0: "今天", 1: "明天", 2: "后天", -1: "昨天"}.get(days, f"{local.month}月{local.day}日")
+    return f"{day} {local:%H:%M}"
+
+
+def render_understood(customer_name: str, note: VisitNote) -> str:
+    products = "、".join(note.product_words) or "—"
+    amounts = "、".join(a.text for a in note.amounts) or "—"
+    lines = [
+        "我理解的拜访记录:",
+        f"客户:{customer_name}",
+        f"方式:{note.channel}" + ("" if note.channel_given else "(没写,按到店记)"),
+        f"时间:{_when(note.happened_at)}",
+        f"提到的产品:{products}",
+        f"金额:{amounts}",
+    ]
+    for event in note.events:
+        what = " ".join(x for x in (format_amount(event.amount) if event.amount else "", event.product or "") if x)
+        when = f"{event.at.month}月{event.at.day}日" if event.at else ""
+        lines.append(f"资金动向:{what} {when}{EVENT_WORDS.get(str(getattr(event.kind, 'value', event.kind)), '')}".strip())
+    lines.append(f"下次跟进:{_when(note.follow_up_at) if note.follow_up_at else '无'}")
+    if note.tags:
+        lines.append("标签:" + "、".join(note.tags))
+    lines.append("回复“确认”保存,“取消”不记;要改直接说,如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”。")
+    return "\n".join(lines)
+
+
+class VisitConversation:
+    def __init__(self, customers: CustomerService, visits: VisitService) -> None:
+        self.customers = customers
+        self.visits = visits
+
+    def start(self, chat_id, text, entities, customer_in_context, channel) -> VisitTurn:
+        now = clock.now()
+        draft = self.visits.draft_visit(chat_id, text, entities, customer_in_context, channel, now=now)
+        state = VisitDraftState(text=text, entities=entities, written_at=now.isoformat())
+        if draft.outcome is VisitOutcome.STRANGER:
+            return VisitTurn(customer_replies.STRANGER, None, stranger=True)
+        if draft.outcome is VisitOutcome.EMPTY_NOTE:
+            return VisitTurn("请把拜访情况发给我,比如“今天上门拜访了王建国,对基金定投有兴趣,约了下周三再谈”。", None)
+        if draft.outcome is VisitOutcome.NOT_FOUND:
+            return VisitTurn("在您服务的网点里没有找到这位客户,这条拜访没有记录。请核对姓名、手机号或客户号再发一次。", None)
+        if draft.outcome is VisitOutcome.NO_CUSTOMER_GIVEN:
+            state.step = CUSTOMER
+            return VisitTurn(ASK_CUSTOMER, state)
+        if draft.outcome is VisitOutcome.CHOOSE:
+            state.step, state.candidate_ids = CUSTOMER, [c.customer_id for c in draft.candidates]
+            return VisitTurn(customer_replies.render_candidates(draft.candidates, False), state)
+        state.customer_id, state.customer_name = draft.customer_id, draft.customer_name
+        return VisitTurn(render_understood(draft.customer_name, draft.note), state, customer_id=draft.customer_id)
+
+    def resume(self, chat_id, state: VisitDraftState, intent, entities, text, channel) -> VisitTurn:
+        text = text.strip()
+        if CANCEL.match(text) or (intent == "deny" and not entities and state.step == CUSTOMER):
+            return VisitTurn(CANCELLED, None)
+        if state.step == CUSTOMER:
+            pending = PendingChoice(state.candidate_ids, View.PICK) if state.candidate_ids else None
+            answer = self.customers.handle(chat_id, View.PICK if not pending else None, entities, text, None, pending, channel)
+            if answer.outcome is Outcome.STRANGER:
+                return VisitTurn(customer_replies.STRANGER, None, stranger=True)
+            if answer.outcome is not Outcome.SHOWN:
+                if answer.outcome in (Outcome.CHOOSE, Outcome.BAD_CHOICE):
+                    state.candidate_ids = [c.customer_id for c in answer.candidates]
+                    return VisitTurn(customer_replies.render(answer, clock.today()), state)
+                return VisitTurn(customer_replies.render(answer, clock.today()) + "\n回复“取消”不记了。", state)
+            state.step, state.customer_id, state.candidate_ids = CONFIRM, answer.customer_id, []
+            state.customer_name = self.visits.customer_name(chat_id, answer.customer_id) or answer.customer_id
+            return self._show(chat_id, state)
+        if CONFIRM_WORDS.match(text) or (intent == "affirm" and not entities):
+            return self._save(chat_id, state, channel)
+        if self._correct(state, text):
+            return self._show(chat_id, state)
+        if intent == "deny":
+            return VisitTurn("要改哪一项?比如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”;不记了就回复“取消”。", state,
+                             customer_id=state.customer_id)
+        return VisitTurn("这条拜访还没保存。回复“确认”保存,“取消”不记,或直接说要改的地方。", state, customer_id=state.customer_id)
+
+    def _correct(self, state: VisitDraftState, text: str) -> bool:
+        """Apply a correction in plain words; False when the message corrects nothing."""
+        changed = False
+        if NO_FOLLOW_UP.search(text):
+            state.follow_up_at, changed = "none", True
+        else:
+            spans = find_time_expressions(text, clock.now(), default_hour=self.visits.settings.follow_up_default_hour)
+            if spans and (FOLLOW_UP_WORDS.search(text) or "改" in text):
+                state.follow_up_at, changed = spans[-1].point.isoformat(), True
+        # "不是电话,是上门": the last channel word named is the right one.
+        named = [(text.rfind(word), CHANNEL_WORDS.get(word, word)) for word in CHANNEL_WORDS if word in text]
+        named = [(at, ch) for at, ch in named if ch in CHANNELS]
+        if named:
+            state.channel, changed = max(named)[1], True
+        return changed
+
+    def _note(self, chat_id: str, state: VisitDraftState) -> VisitNote | None:
+        note = self.visits.read_note(chat_id, state.text, state.entities, datetime.fromisoformat(state.written_at))
+        return None if note is None else _corrected(note, state)
+
+    def _show(self, chat_id: str, state: VisitDraftState) -> VisitTurn:
+        note = self._note(chat_id, state)
+        if note is None:
+            return VisitTurn(customer_replies.STRANGER, None, stranger=True)
+        return VisitTurn(render_understood(state.customer_name, note), state, customer_id=state.customer_id)
+
+    def _save(self, chat_id: str, state: VisitDraftState, channel: str) -> VisitTurn:
+        note = self._note(chat_id, state)
+        if note is None:
+            return VisitTurn(customer_replies.STRANGER, None, stranger=True)
+        logged = self.visits.log_visit(chat_id, state.customer_id, note, state.request_key, channel)
+        if logged.outcome is VisitOutcome.STRANGER:
+            return VisitTurn(customer_replies.STRANGER, None, stranger=True)
+        if logged.outcome is not VisitOutcome.LOGGED:
+            return VisitTurn("在您服务的网点里没有找到这位客户,这条拜访没有记录。", None)
+        parts = [f"已记录:{logged.customer_name} {logged.channel} {_when(logged.happened_at)}。"]
+        if logged.follow_up:
+            parts.append(f"已建跟进任务:{_when(logged.follow_up.due_at)},到时会出现在您的待办里。")
+        if logged.tags_added:
+            parts.append("已加标签:" + "、".join(logged.tags_added) + "。")
+        if logged.tags_removed:
+            parts.append("已去掉标签:" + "、".join(logged.tags_removed) + "。")
+        if logged.closed_follow_ups:
+            parts.append(f"之前对这位客户的{len(logged.closed_follow_ups)}条跟进已完成。")
+        return VisitTurn("\n".join(parts), None, customer_id=logged.customer_id)
+
+
+# ---------------------------------------------------------------------------- tags, list, feedback
+
+
+def tag_request(entities: dict[str, list[str]], text: str) -> tuple[str | None, bool]:
+    """The tag a message asks to add or remove: ("有房贷需求", False)."""
+    remove = bool(REMOVE_TAG.search(text))
+    tags = entities.get("tag") or []
+    if tags:
+        return tags[0], remove
+    found = TAG_AFTER_COLON.search(text)
+    return (found.group(1).strip("。,,") if found else None), remove
+
+
+def item_number(text: str) -> int | None:
+    """"完成第2条", "第二个办完了", "2" -> 2."""
+    found = CHINESE_ITEM.search(text)
+    if found:
+        return _CHINESE_DIGITS[found.group(1)]
+    found = ITEM_NUMBER.search(text)
+    return int(found.group(1)) if found else None
+
+
+def render_tag_result(result) -> str:
+    name = result.customer_name or "客户"
+    texts = {
+        TagOutcome.ADDED: f"已给{name}加上标签「{result.tag}」。",
+        TagOutcome.REMOVED: f"已去掉{name}的标签「{result.tag}」。",
+        TagOutcome.ALREADY: f"{name}已经有标签「{result.tag}」了。",
+        TagOutcome.NOT_PRESENT: f"{name}没有标签「{result.tag}」。",
+        TagOutcome.EMPTY: "要加什么标签?比如“给王建国加个标签:有房贷需求”。",
+        TagOutcome.NOT_FOUND: "在您服务的网点里没有找到这位客户。",
+        TagOutcome.STRANGER: customer_replies.STRANGER,
+    }
+    text = texts[result.outcome]
+    if result.outcome in (TagOutcome.ADDED, TagOutcome.REMOVED) and result.tags:
+        text += "现有标签:" + "、".join(result.tags) + "。"
+    return text
+
+
+def render_completed(result) -> str:
+    texts = {
+        CompleteOutcome.DONE: "好的,这条跟进已完成。",
+        CompleteOutcome.ALREADY_DONE: "这条跟进之前已经完成了。",
+        CompleteOutcome.NOT_A_FOLLOW_UP: "这一条不是跟进任务(到期、生日或转介提醒),办完即可,不用标记完成;转介请更新转介状态。",
+        CompleteOutcome.NOT_FOUND: "没找到这一条。先发“我的待办”看看清单,再回复“完成第几条”。",
+        CompleteOutcome.STRANGER: customer_replies.STRANGER,
+    }
+    return texts[result.outcome]

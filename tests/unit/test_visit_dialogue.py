@@ -1,0 +1,24 @@
+"""The small readers of the visit and task conversations."""
+from __future__ import annotations
+
+import pytest
+
+from bot.visit_dialogue import VisitDraftState, item_number, tag_request
+
+
+@pytest.mark.parametrize("text, number", [("完成第2条", 2), ("第二个办完了", 2), ("完成 3", 3), ("第十条做完了", 10), ("完成了", None)])
+def test_item_number(text, number):
+    assert item_number(text) == number
+
+
+def test_tag_request_reads_the_tag_and_whether_to_remove_it():
+    assert tag_request({"tag": ["有房贷需求"]}, "给王建国加个标签:有房贷需求") == ("有房贷需求", False)
+    assert tag_request({}, "给王建国加个标签:爱打太极") == ("爱打太极", False)
+    assert tag_request({"tag": ["沉睡客户"]}, "把他的沉睡客户标签去掉") == ("沉睡客户", True)
+    assert tag_request({}, "给他加个标签") == (None, False)
+
+
+def test_state_round_trip():
+    state = VisitDraftState(text="今天上门", customer_id="C00000001", channel="电话", follow_up_at="none")
+    assert VisitDraftState.from_dict(state.to_dict()) == state
+    assert VisitDraftState.from_dict({"step": "x"}) is None
