@@ -41,9 +41,11 @@ def _given_name(rng: random.Random) -> str:
 ALL_SURNAMES = list(SURNAMES) + list(COMPOUND_SURNAMES)
 
 
-def _surname(rng: random.Random, index: int) -> str:
-    # Walk through every surname once before repeating, so all of them appear.
-    return ALL_SURNAMES[index] if index < len(ALL_SURNAMES) else rng.choice(ALL_SURNAMES)
+def _surname(rng: random.Random, index: int, order: list[str]) -> str:
+    # Walk through every surname once before repeating, so all of them appear; in shuffled order,
+    # so that compound surnames (last in the list) do not all land in the last files' contexts
+    # (they did: 东方, 司马 … came out as staff names only).
+    return order[index] if index < len(order) else rng.choice(ALL_SURNAMES)
 
 
 def _examples(path: Path) -> list[tuple[str, str]]:
@@ -59,8 +61,37 @@ def _examples(path: Path) -> list[tuple[str, str]]:
     return found
 
 
+ANY_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\((\w+)\)|\{[^}]*\})")
+
+
+def _names_align(example: str) -> bool:
+    """Whether every name in the example starts and ends on a token edge of the bot's tokenizer
+    (jieba without HMM, the bank's dictionary): a generated 甘宇 before 都买过 gives the token 宇都,
+    which no tagger can split, so such a name is drawn again."""
+    import jieba
+
+    plain, spans, position = "", [], 0
+    for match in ANY_ANNOTATION.finditer(example):
+        plain += example[position:match.start()]
+        if match.group(2) in ("customer_name", "staff_name"):
+            spans.append((len(plain), len(plain) + len(match.group(1))))
+        plain += match.group(1)
+        position = match.end()
+    plain += example[position:]
+    edges = {0}
+    for _word, start, end in jieba.tokenize(plain, HMM=False):
+        edges.update((start, end))
+    return all(start in edges and end in edges for start, end in spans)
+
+
 def main() -> None:
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.load_userdict(str(REPO / "data" / "jieba" / "userdict.txt"))
     rng = random.Random(SEED)
+    order = list(ALL_SURNAMES)
+    rng.shuffle(order)
     nlu_dir = REPO / "data" / "nlu"
     originals = [example for name in SOURCES if (nlu_dir / name).exists() for example in _examples(nlu_dir / name)]
     existing = {text for _, text in originals}
@@ -70,11 +101,14 @@ def main() -> None:
         for _ in range(COPIES_PER_EXAMPLE):
             def replace(match: re.Match) -> str:
                 nonlocal counter
-                name = _surname(rng, counter) + _given_name(rng)
+                name = _surname(rng, counter, order) + _given_name(rng)
                 counter += 1
                 return f"[{name}]({match.group(2)})"
 
-            variant = ANNOTATION.sub(replace, text)
+            for _attempt in range(20):
+                variant = ANNOTATION.sub(replace, text)
+                if _names_align(variant):
+                    break
             if variant not in existing:
                 existing.add(variant)
                 by_intent.setdefault(intent, []).append(variant)
