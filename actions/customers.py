@@ -66,11 +66,12 @@ class CustomerViewAction(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         if self.view is None:
-            from actions.visits import tag_after_choice
+            from actions.visits import complete_from_list, tag_after_choice
 
-            tagged = await tag_after_choice(dispatcher, tracker)
-            if tagged is not None:
-                return tagged
+            for follow_on in (tag_after_choice, complete_from_list):
+                handled = await follow_on(dispatcher, tracker)
+                if handled is not None:
+                    return handled
         entities = latest_entities(tracker)
         product_word = (entities.get("product") or [None])[0] if self.view is View.HOLDINGS else None
         answer = await in_thread(

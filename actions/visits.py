@@ -155,6 +155,22 @@ async def tag_after_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -
     ]
 
 
+COMPLETING = ("完成", "办完", "做完", "搞定")
+
+
+async def complete_from_list(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """"完成第2条" right after the daily list (the NLU may call it an answer); None otherwise."""
+    text = latest_text(tracker)
+    refs = tracker.get_slot("task_refs")
+    if not refs or not any(word in text for word in COMPLETING) or item_number(text) is None:
+        return None
+    result = await in_thread(visit_service().complete, tracker.sender_id, item_number=item_number(text), shown=list(refs))
+    if result.outcome.value != "stranger":
+        await deliver_notifications(dispatcher, tracker)
+    dispatcher.utter_message(text=render_completed(result))
+    return []
+
+
 class ActionListTasks(Action):
     """"今天要跟进哪些客户", "我的待办"; "完成第2条" closes a follow-up of the list last shown."""
 
@@ -163,14 +179,12 @@ class ActionListTasks(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         text = latest_text(tracker)
-        number = item_number(text) if "完成" in text or "办完" in text or "做完" in text else None
-        if number is not None:
-            result = await in_thread(
-                visit_service().complete, tracker.sender_id, item_number=number, shown=tracker.get_slot("task_refs") or []
-            )
-            if result.outcome.value != "stranger":
-                await deliver_notifications(dispatcher, tracker)
-            dispatcher.utter_message(text=render_completed(result))
+        if any(word in text for word in COMPLETING) and item_number(text) is not None:
+            if tracker.get_slot("task_refs"):
+                return await complete_from_list(dispatcher, tracker)
+            dispatcher.utter_message(text=render_completed(
+                await in_thread(visit_service().complete, tracker.sender_id, item_number=item_number(text), shown=[])
+            ))
             return []
         daily = await in_thread(visit_service().daily_list, tracker.sender_id, clock.today(), channel_of(tracker))
         if daily.outcome == "stranger":
