@@ -111,3 +111,19 @@ async def test_feedback_is_kept(talk, bank):
 
     lines = VisitService(bank).list_feedback()
     assert [line.text for line in lines] == ["提个建议:转介能不能加个提醒"]
+
+
+async def test_morning_digest_arrives_at_the_top_of_the_next_reply(talk, bank):
+    from actions.runtime import visit_service
+
+    _, slots = await talk(LOG, "wangfang", "今天电话联系了C00000005,她说明天再来网点谈理财", "log_visit",
+                          [("customer_id", "C00000005")])
+    await talk(STEP, "wangfang", "确认", "affirm", **slots)
+    with clock.frozen(datetime(2026, 12, 1, 8, 0)):  # Tuesday, before DIGEST_TIME (08:30)
+        assert not visit_service().morning_digest().sent
+    with clock.frozen(datetime(2026, 12, 1, 8, 40)):
+        assert visit_service().morning_digest().sent
+        assert not visit_service().morning_digest().sent  # once per person per day
+        replies, _ = await talk("action_help", "wangfang", "帮助", "help")
+    assert replies[0].startswith("王芳,早上好!") and "陈美玲:跟进" in replies[0]
+    assert replies[-1] == "utter_help"
