@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.drafts import DraftAction
 from actions.runtime import (
     channel_of,
     current_staff,
@@ -23,70 +24,23 @@ from bot.clock import clock
 from bot.referral_dialogue import ReferralDraftState, ReferralTurn, asks_own_figures, month_asked
 
 
-def _turn_events(turn: ReferralTurn) -> list[dict[str, Any]]:
-    events = [
-        SlotSet("referral_draft", turn.state.to_dict() if turn.state else None),
-        SlotSet("referral_in_progress", turn.state is not None),
-    ]
-    if turn.state is not None:  # one draft at a time: a visit note being confirmed is set aside
-        events += [SlotSet("visit_draft", None), SlotSet("visit_in_progress", False)]
-    if turn.customer_id:
-        events += [SlotSet("current_customer_id", turn.customer_id), SlotSet("candidate_ids", None)]
-    if turn.referral_no:
-        events.append(SlotSet("current_referral_no", turn.referral_no))
-    return events
-
-
-async def _reply(dispatcher: CollectingDispatcher, tracker: Tracker, turn: ReferralTurn) -> list:
-    if not turn.stranger:
-        await deliver_notifications(dispatcher, tracker)
-    dispatcher.utter_message(text=turn.reply)
-    return _turn_events(turn)
-
-
-class ActionRecordReferral(Action):
+class ActionRecordReferral(DraftAction):
     """"把王建国转介给客户经理,想了解基金定投", "新建转介": start a referral."""
 
-    def name(self) -> str:
-        return "action_record_referral"
+    action_name, kind = "action_record_referral", "referral"
+    state_class = ReferralDraftState
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        turn = await in_thread(
-            referral_conversation().start,
-            tracker.sender_id,
-            latest_entities(tracker),
-            latest_text(tracker),
-            tracker.get_slot("current_customer_id"),
-            channel_of(tracker),
-        )
-        return await _reply(dispatcher, tracker, turn)
+    def new_conversation(self):
+        return referral_conversation()
+
+    def extra_events(self, turn: ReferralTurn) -> list[dict[str, Any]]:
+        return [SlotSet("current_referral_no", turn.referral_no)] if turn.referral_no else []
 
 
-class ActionReferralStep(Action):
+class ActionReferralStep(ActionRecordReferral):
     """Any message while a referral is being made: the answer to what the bot asked."""
 
-    def name(self) -> str:
-        return "action_referral_step"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        state = ReferralDraftState.from_dict(tracker.get_slot("referral_draft"))
-        conversation = referral_conversation()
-        if state is None:  # the slot was lost (e.g. a new session): start over from this message
-            turn = await in_thread(
-                conversation.start, tracker.sender_id, latest_entities(tracker), latest_text(tracker),
-                tracker.get_slot("current_customer_id"), channel_of(tracker),
-            )
-        else:
-            turn = await in_thread(
-                conversation.resume,
-                tracker.sender_id,
-                state,
-                (tracker.latest_message.get("intent") or {}).get("name"),
-                latest_entities(tracker),
-                latest_text(tracker),
-                channel_of(tracker),
-            )
-        return await _reply(dispatcher, tracker, turn)
+    action_name, resumes = "action_referral_step", True
 
 
 class ActionUpdateReferral(Action):

@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.drafts import DraftAction
 from actions.runtime import (
     channel_of,
     customer_service,
@@ -23,7 +24,6 @@ from bot.clock import clock
 from bot.customer_service import Outcome, PendingChoice, View
 from bot.visit_dialogue import (
     VisitDraftState,
-    VisitTurn,
     item_number,
     render_completed,
     render_tag_result,
@@ -31,64 +31,20 @@ from bot.visit_dialogue import (
 )
 
 
-async def _reply(dispatcher: CollectingDispatcher, tracker: Tracker, turn: VisitTurn) -> list:
-    if not turn.stranger:
-        await deliver_notifications(dispatcher, tracker)
-    dispatcher.utter_message(text=turn.reply)
-    events = [
-        SlotSet("visit_draft", turn.state.to_dict() if turn.state else None),
-        SlotSet("visit_in_progress", turn.state is not None),
-    ]
-    if turn.state is not None:  # one draft at a time: a referral being made is set aside
-        events += [SlotSet("referral_draft", None), SlotSet("referral_in_progress", False)]
-    if turn.customer_id:
-        events += [SlotSet("current_customer_id", turn.customer_id), SlotSet("candidate_ids", None)]
-    return events
-
-
-class ActionLogVisit(Action):
+class ActionLogVisit(DraftAction):
     """"今天上门拜访了王建国,对基金定投有兴趣,约了下周三再谈": read it, show it, confirm."""
 
-    def name(self) -> str:
-        return "action_log_visit"
+    action_name, kind = "action_log_visit", "visit"
+    state_class = VisitDraftState
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        turn = await in_thread(
-            visit_conversation().start,
-            tracker.sender_id,
-            latest_text(tracker),
-            latest_entities(tracker),
-            tracker.get_slot("current_customer_id"),
-            channel_of(tracker),
-        )
-        return await _reply(dispatcher, tracker, turn)
+    def new_conversation(self):
+        return visit_conversation()
 
 
-class ActionVisitStep(Action):
+class ActionVisitStep(ActionLogVisit):
     """Any answer while a visit is being logged: which customer, a correction, confirm or cancel."""
 
-    def name(self) -> str:
-        return "action_visit_step"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        state = VisitDraftState.from_dict(tracker.get_slot("visit_draft"))
-        conversation = visit_conversation()
-        if state is None:
-            turn = await in_thread(
-                conversation.start, tracker.sender_id, latest_text(tracker), latest_entities(tracker),
-                tracker.get_slot("current_customer_id"), channel_of(tracker),
-            )
-        else:
-            turn = await in_thread(
-                conversation.resume,
-                tracker.sender_id,
-                state,
-                (tracker.latest_message.get("intent") or {}).get("name"),
-                latest_entities(tracker),
-                latest_text(tracker),
-                channel_of(tracker),
-            )
-        return await _reply(dispatcher, tracker, turn)
+    action_name, resumes = "action_visit_step", True
 
 
 def _tag(chat_id: str, customer_id: str, pending: dict, channel: str):

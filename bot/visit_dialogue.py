@@ -119,7 +119,7 @@ class VisitConversation:
         self.customers = customers
         self.visits = visits
 
-    def start(self, chat_id, text, entities, customer_in_context, channel) -> VisitTurn:
+    def start(self, chat_id, entities, text, customer_in_context, channel) -> VisitTurn:
         now = clock.now()
         draft = self.visits.draft_visit(chat_id, text, entities, customer_in_context, channel, now=now)
         state = VisitDraftState(text=text, entities=entities, written_at=now.isoformat())
