@@ -225,8 +225,11 @@ def names_in_text(session: Session, staff: StaffMember, text: str) -> list[str]:
     return [name for name in names if not any(name != longer and name in longer for longer in names)]
 
 
-def visible_customer(session: Session, staff: StaffMember, customer_id: str) -> Customer | None:
-    customer = session.get(Customer, customer_id)
+def visible_customer(session: Session, staff: StaffMember, customer_id: str | None) -> Customer | None:
+    """The customer if this staff member may see them; None for nobody, or a customer elsewhere."""
+    if not customer_id:
+        return None
+    customer = session.get(Customer, customer_id.strip().upper())
     if customer is None or customer.branch_id not in staff.served_branch_ids:
         return None
     return customer

@@ -44,6 +44,7 @@ from bot import audit, credit, outbox
 from bot import referral_replies as replies
 from bot.access import ROLE_NAMES, StaffMember, identify_staff, may_see
 from bot.clock import clock
+from bot.customers import visible_customer
 from bot.db import Database
 from bot.identity import to_half_width
 from bot.models import (
@@ -822,7 +823,7 @@ class ReferralService:
             staff = identify_staff(session, chat_id)
             if staff is None:
                 return Draft(DraftOutcome.STRANGER)
-            customer = self._visible_customer(session, staff, customer_id)
+            customer = visible_customer(session, staff, customer_id)
             if customer is None:
                 return Draft(DraftOutcome.CUSTOMER_NOT_VISIBLE, staff, product_word=product_word, note=note)
             ref = CustomerRef(customer.customer_id, customer.name, customer.branch_id, _branch_names(session).get(customer.branch_id, ""))
@@ -879,7 +880,7 @@ class ReferralService:
         staff = identify_staff(session, chat_id)
         if staff is None:
             return Created(CreateOutcome.STRANGER)
-        customer = self._visible_customer(session, staff, customer_id)
+        customer = visible_customer(session, staff, customer_id)
         if customer is None:
             return Created(CreateOutcome.CUSTOMER_NOT_VISIBLE)
         _lock_customer(session, customer.customer_id)
@@ -934,15 +935,6 @@ class ReferralService:
         audit.record_view(session, staff.staff_id, customer.customer_id, audit.REFERRAL, channel, f"转介 {referral.referral_no}")
         info = replace(info, open_count=info.open_count + 1)
         return Created(CreateOutcome.CREATED, summary, info, _summaries(session, duplicates, staff))
-
-    @staticmethod
-    def _visible_customer(session: Session, staff: StaffMember, customer_id: str | None) -> Customer | None:
-        if not customer_id:
-            return None
-        customer = session.get(Customer, customer_id.strip().upper())
-        if customer is None or not may_see(staff, customer.branch_id):
-            return None
-        return customer
 
     # ------------------------------------------------------------------ updating
 

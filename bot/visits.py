@@ -283,15 +283,6 @@ def _staff_member(session: Session, staff: Staff) -> StaffMember:
     return StaffMember(staff.staff_id, staff.name, staff.role, staff.branch_id, branch_name, frozenset(served))
 
 
-def _visible(session: Session, staff: StaffMember, customer_id: str | None) -> Customer | None:
-    if not customer_id:
-        return None
-    customer = session.get(Customer, customer_id.strip().upper())
-    if customer is None or not may_see(staff, customer.branch_id):
-        return None
-    return customer
-
-
 def _follow_up_info(row: FollowUp, customer_name: str) -> FollowUpInfo:
     return FollowUpInfo(
         id=row.id,
@@ -383,7 +374,7 @@ class VisitService:
         """The name of a customer this person may see, else None."""
         with self.db.unit_of_work() as session:
             staff = identify_staff(session, chat_id)
-            customer = _visible(session, staff, customer_id) if staff else None
+            customer = customers.visible_customer(session, staff, customer_id) if staff else None
             return customer.name if customer else None
 
     def read_note(
@@ -434,7 +425,7 @@ class VisitService:
             # read as a name, so the customer in context is used if there is one.
             if note.customer_ids or note.phones or (queries and not customer_in_context):
                 return VisitDraft(VisitOutcome.NOT_FOUND, note, staff)
-            customer = _visible(session, staff, customer_in_context)
+            customer = customers.visible_customer(session, staff, customer_in_context)
             if customer is None:
                 return VisitDraft(VisitOutcome.NO_CUSTOMER_GIVEN, note, staff)
             return VisitDraft(VisitOutcome.READY, note, staff, customer.customer_id, customer.name, from_context=True)
@@ -477,7 +468,7 @@ class VisitService:
         staff = identify_staff(session, chat_id)
         if staff is None:
             return LoggedVisit(VisitOutcome.STRANGER)
-        customer = _visible(session, staff, customer_id)
+        customer = customers.visible_customer(session, staff, customer_id)
         if customer is None:
             return LoggedVisit(VisitOutcome.NOT_FOUND)
         if not note.text.strip():
@@ -586,7 +577,7 @@ class VisitService:
             staff = identify_staff(session, chat_id)
             if staff is None:
                 return TagResult(TagOutcome.STRANGER)
-            customer = _visible(session, staff, customer_id)
+            customer = customers.visible_customer(session, staff, customer_id)
             if customer is None:
                 return TagResult(TagOutcome.NOT_FOUND)
             if not tag:
