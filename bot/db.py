@@ -11,7 +11,7 @@ from typing import Iterator
 
 import warnings
 
-from sqlalchemy import create_engine, event, exc
+from sqlalchemy import create_engine, event, exc, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -88,3 +88,34 @@ class Database:
             raise
         finally:
             session.close()
+
+
+# ---------------------------------------------------------------------------- write locks
+# Check-then-write (a duplicate check, a numbering, an outbox scan) must not interleave with
+# another writer. PostgreSQL locks the rows read; SQLite has one database-wide write lock, taken
+# here before the reads by a write statement that changes nothing.
+
+
+def is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def take_write_lock(session: Session) -> None:
+    """SQLite: hold the database's write lock until this unit of work ends. No-op elsewhere."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE customers SET customer_id = customer_id WHERE 1 = 0"))
+
+
+def for_update(session: Session, query, *, skip_locked: bool = False):
+    """`query` with its rows locked until the unit of work ends (the write lock on SQLite)."""
+    if is_postgresql(session):
+        return query.with_for_update(skip_locked=skip_locked)
+    take_write_lock(session)
+    return query
+
+
+def lock_customer(session: Session, customer_id: str) -> None:
+    """Serialise writes about one customer (referrals, visits, tags) until the unit of work ends."""
+    from bot.models import Customer  # models do not import this module; keep it that way
+
+    session.execute(for_update(session, select(Customer.customer_id).where(Customer.customer_id == customer_id)))

@@ -16,10 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import clock
+from bot.db import for_update
 from bot.models import Notification
 from bot.timeutil import to_local, to_storage
 
@@ -84,20 +85,6 @@ def enqueue(
     return True
 
 
-def begin_write(session: Session) -> None:
-    """On SQLite, take the database's write lock now, so that what this transaction reads next
-    is not changed by another writer before it commits. No-op elsewhere (row locks are used)."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("UPDATE notifications SET id = id WHERE 1 = 0"))
-
-
-def _lock_pending(session: Session, query):
-    if session.get_bind().dialect.name == "postgresql":
-        return query.with_for_update(skip_locked=True)
-    begin_write(session)
-    return query
-
-
 def take_undelivered(session: Session, staff_id: str, via: str) -> list[OutgoingNotification]:
     """This person's undelivered notifications, oldest first, marked delivered by `via`.
 
@@ -108,7 +95,7 @@ def take_undelivered(session: Session, staff_id: str, via: str) -> list[Outgoing
         .where(Notification.staff_id == staff_id, Notification.delivered_at.is_(None))
         .order_by(Notification.created_at, Notification.id)
     )
-    rows = list(session.execute(_lock_pending(session, query)).scalars())
+    rows = list(session.execute(for_update(session, query, skip_locked=True)).scalars())
     _mark(session, rows, via)
     return [_plain(row) for row in rows]
 
@@ -122,7 +109,7 @@ def pending_for_push(session: Session, limit: int = 100) -> list[OutgoingNotific
         .order_by(Notification.created_at, Notification.id)
         .limit(limit)
     )
-    return [_plain(row) for row in session.execute(_lock_pending(session, query)).scalars()]
+    return [_plain(row) for row in session.execute(for_update(session, query, skip_locked=True)).scalars()]
 
 
 def mark_delivered(session: Session, ids: list[int], via: str) -> int:

@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,7 +45,7 @@ from bot import referral_replies as replies
 from bot.access import ROLE_NAMES, StaffMember, identify_staff, may_see
 from bot.clock import clock
 from bot.customers import visible_customer
-from bot.db import Database
+from bot.db import Database, for_update, is_postgresql, lock_customer
 from bot.identity import to_half_width
 from bot.models import (
     OPEN_REFERRAL_STATUSES,
@@ -476,39 +476,16 @@ def _rate(converted: int, sent: int) -> Decimal | None:
 # ---------------------------------------------------------------------------- locks
 
 
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
-
-
-def _lock_customer(session: Session, customer_id: str) -> None:
-    """Serialise referral writes about one customer until this unit of work ends."""
-    if _dialect(session) == "postgresql":
-        session.execute(select(Customer.customer_id).where(Customer.customer_id == customer_id).with_for_update())
-    else:
-        # SQLite: a write that changes nothing takes the database's write lock now, before the
-        # duplicate check reads, so a concurrent creator waits and then sees this one's referral.
-        session.execute(
-            update(Customer)
-            .where(Customer.customer_id == customer_id)
-            .values(occupation=Customer.occupation)
-            .execution_options(synchronize_session=False)
-        )
-
-
 _NUMBERING_LOCK = 3_000_001  # pg advisory lock key for referral numbers
 
 
 def _lock_numbering(session: Session) -> None:
-    if _dialect(session) == "postgresql":
+    if is_postgresql(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _NUMBERING_LOCK})
 
 
 def _lock_referral(session: Session, referral_id: int) -> Referral | None:
-    query = select(Referral).where(Referral.id == referral_id)
-    if _dialect(session) == "postgresql":
-        query = query.with_for_update()
-    else:
-        outbox.begin_write(session)
+    query = for_update(session, select(Referral).where(Referral.id == referral_id))
     return session.execute(query.execution_options(populate_existing=True)).scalars().first()
 
 
@@ -883,7 +860,7 @@ class ReferralService:
         customer = visible_customer(session, staff, customer_id)
         if customer is None:
             return Created(CreateOutcome.CUSTOMER_NOT_VISIBLE)
-        _lock_customer(session, customer.customer_id)
+        lock_customer(session, customer.customer_id)
         existing = _by_request_key(session, request_key)
         if existing is not None:
             return Created(CreateOutcome.CREATED, _summary(session, existing, staff), repeated=True)
@@ -1299,10 +1276,7 @@ def run_sla_check(db: Database, now: datetime | None = None, settings: Settings 
             .where(Referral.status.in_(("new", "accepted")), Referral.escalated_at.is_(None))
             .order_by(Referral.sla_due_at, Referral.id)
         )
-        if _dialect(session) == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        else:
-            outbox.begin_write(session)
+        query = for_update(session, query, skip_locked=True)
         for referral in session.execute(query).scalars().all():
             span = referral.sla_due_at - referral.created_at
             remind_from = referral.created_at + span * settings.referral_sla_remind_at

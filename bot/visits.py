@@ -49,7 +49,7 @@ from bot import audit, customers, outbox
 from bot.access import StaffMember, identify_staff, may_see
 from bot.clock import clock
 from bot.customers import CustomerQuery, QueryKind
-from bot.db import Database
+from bot.db import Database, for_update, lock_customer, take_write_lock
 from bot.models import (
     OPEN_REFERRAL_STATUSES,
     Branch,
@@ -325,14 +325,6 @@ def _customer_tags(session: Session, customer_id: str) -> list[str]:
     )
 
 
-def _lock_customer(session: Session, customer_id: str) -> None:
-    """Serialise writes about one customer (tags, follow-ups) until the unit of work ends."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(Customer.customer_id).where(Customer.customer_id == customer_id).with_for_update())
-    else:
-        outbox.begin_write(session)
-
-
 def is_working_day(day: date) -> bool:
     """Monday to Friday. Public holidays and their make-up working days are not known here."""
     return day.weekday() < 5
@@ -473,7 +465,7 @@ class VisitService:
             return LoggedVisit(VisitOutcome.NOT_FOUND)
         if not note.text.strip():
             return LoggedVisit(VisitOutcome.EMPTY_NOTE)
-        _lock_customer(session, customer.customer_id)
+        lock_customer(session, customer.customer_id)
         existing = session.execute(select(Interaction).where(Interaction.request_key == request_key)).scalars().first()
         if existing is not None:
             return self._repeated(session, existing)
@@ -582,7 +574,7 @@ class VisitService:
                 return TagResult(TagOutcome.NOT_FOUND)
             if not tag:
                 return TagResult(TagOutcome.EMPTY, customer.customer_id, customer.name)
-            _lock_customer(session, customer.customer_id)
+            lock_customer(session, customer.customer_id)
             current = _customer_tags(session, customer.customer_id)
             if remove:
                 if tag not in current:
@@ -688,9 +680,9 @@ class VisitService:
                     if kind is not ItemKind.FOLLOW_UP:
                         return Completed(CompleteOutcome.NOT_A_FOLLOW_UP, item_kind=kind)
                     follow_up_id = int(value)
-            query = select(FollowUp).where(FollowUp.id == follow_up_id, FollowUp.staff_id == staff.staff_id)
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update()
+            query = for_update(
+                session, select(FollowUp).where(FollowUp.id == follow_up_id, FollowUp.staff_id == staff.staff_id)
+            )
             row = session.execute(query).scalars().first()
             customer = session.get(Customer, row.customer_id) if row else None
             if row is None or customer is None or not may_see(staff, customer.branch_id):
@@ -824,7 +816,7 @@ def morning_digest(db: Database, now: datetime | None = None, settings: Settings
         return DigestReport(moment, skipped="too_early")
     sent, already = [], 0
     with db.unit_of_work() as session:
-        outbox.begin_write(session)
+        take_write_lock(session)
         for staff_row in session.execute(select(Staff).order_by(Staff.staff_id)).scalars().all():
             key = f"digest:{staff_row.staff_id}:{today.isoformat()}"
             if session.execute(select(Notification.id).where(Notification.dedupe_key == key)).first():
