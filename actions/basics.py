@@ -89,25 +89,3 @@ class ActionAcknowledgeDeny(StaffOnlyReply):
 
     def name(self) -> str:
         return "action_acknowledge_deny"
-
-
-# The capability each later intent belongs to, as staff call it.
-FEATURES_NOT_READY = {
-    "suggest_products": "产品推荐",
-}
-
-
-class ActionFeatureNotReady(Action):
-    """Intents of capabilities not built yet: say so plainly, never a wrong answer."""
-
-    def name(self) -> str:
-        return "action_feature_not_ready"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        if await current_staff(tracker) is None:
-            dispatcher.utter_message(response="utter_stranger")
-            return []
-        await deliver_notifications(dispatcher, tracker)
-        intent = (tracker.latest_message.get("intent") or {}).get("name", "")
-        dispatcher.utter_message(response="utter_feature_not_ready", feature=FEATURES_NOT_READY.get(intent, "这个"))
-        return []

@@ -28,6 +28,22 @@ def _pending(tracker: Tracker) -> PendingChoice | None:
     return PendingChoice(list(ids), View(view), tracker.get_slot("pending_product"))
 
 
+# After the answer to "which one?": nothing waits for a choice any more.
+CHOICE_SETTLED = ("candidate_ids", "pending_view", "pending_tag", "pending_suggestion")
+
+
+async def chosen_customer(dispatcher: CollectingDispatcher, tracker: Tracker) -> str | None:
+    """The customer picked from the list the bot showed; None (and the reason said) otherwise."""
+    answer = await in_thread(
+        customer_service().choose, tracker.sender_id, list(tracker.get_slot("candidate_ids") or []),
+        latest_text(tracker), View.PICK, channel_of(tracker),
+    )
+    if answer.outcome is not Outcome.SHOWN:
+        dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
+        return None
+    return answer.customer_id
+
+
 def _slot_events(answer: CustomerAnswer, product_word: str | None) -> list[dict[str, Any]]:
     """Context for the next message: the customer now shown, or the list waiting for a choice."""
     if answer.outcome is Outcome.SHOWN:
@@ -37,6 +53,7 @@ def _slot_events(answer: CustomerAnswer, product_word: str | None) -> list[dict[
             SlotSet("pending_view", None),
             SlotSet("pending_product", None),
             SlotSet("pending_tag", None),
+            SlotSet("pending_suggestion", None),
         ]
     if answer.outcome is Outcome.CHOOSE:
         return [
@@ -44,6 +61,7 @@ def _slot_events(answer: CustomerAnswer, product_word: str | None) -> list[dict[
             SlotSet("pending_view", answer.view.value),
             SlotSet("pending_product", product_word),
             SlotSet("pending_tag", None),
+            SlotSet("pending_suggestion", None),
         ]
     if answer.outcome in (Outcome.NOT_FOUND, Outcome.PROBLEM):
         return [
@@ -51,6 +69,7 @@ def _slot_events(answer: CustomerAnswer, product_word: str | None) -> list[dict[
             SlotSet("pending_view", None),
             SlotSet("pending_product", None),
             SlotSet("pending_tag", None),
+            SlotSet("pending_suggestion", None),
         ]
     return []
 
@@ -66,9 +85,10 @@ class CustomerViewAction(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         if self.view is None:
+            from actions.suggestions import suggest_after_choice
             from actions.visits import complete_from_list, tag_after_choice
 
-            for follow_on in (tag_after_choice, complete_from_list):
+            for follow_on in (tag_after_choice, suggest_after_choice, complete_from_list):
                 handled = await follow_on(dispatcher, tracker)
                 if handled is not None:
                     return handled

@@ -48,16 +48,21 @@ class DraftAction(Action, metaclass=ABCMeta):
     def extra_events(self, turn: Any) -> list[dict[str, Any]]:
         return []
 
+    def starting_point(self, tracker: Tracker) -> tuple[dict[str, list[str]], str | None]:
+        """The entities a new draft starts from, and the customer in context."""
+        return latest_entities(tracker), tracker.get_slot("current_customer_id")
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         conversation = self.new_conversation()
         state = self.state_class.from_dict(tracker.get_slot(DRAFT_SLOTS[self.kind][0])) if self.resumes else None
         if state is None:  # a new draft, or the slot was lost (a new session): start from this message
+            entities, customer_in_context = self.starting_point(tracker)
             turn = await in_thread(
                 conversation.start,
                 chat_id=tracker.sender_id,
-                entities=latest_entities(tracker),
+                entities=entities,
                 text=latest_text(tracker),
-                customer_in_context=tracker.get_slot("current_customer_id"),
+                customer_in_context=customer_in_context,
                 channel=channel_of(tracker),
             )
         else:

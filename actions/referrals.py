@@ -22,6 +22,7 @@ from actions.runtime import (
 from bot import customer_replies, referral_replies
 from bot.clock import clock
 from bot.referral_dialogue import ReferralDraftState, ReferralTurn, asks_own_figures, month_asked
+from bot.suggestion_dialogue import product_number
 
 
 class ActionRecordReferral(DraftAction):
@@ -35,6 +36,17 @@ class ActionRecordReferral(DraftAction):
 
     def extra_events(self, turn: ReferralTurn) -> list[dict[str, Any]]:
         return [SlotSet("current_referral_no", turn.referral_no)] if turn.referral_no else []
+
+    def starting_point(self, tracker: Tracker) -> tuple[dict[str, list[str]], str | None]:
+        """"转介第一个给理财经理" right after suggestions: that product, for that customer."""
+        entities, customer_id = super().starting_point(tracker)
+        shown = tracker.get_slot("suggestions_shown") or {}
+        number = product_number(latest_text(tracker))
+        products = shown.get("products") or []
+        if number and not entities.get("product") and 1 <= number <= len(products):
+            entities = {**entities, "product": [products[number - 1]]}
+            customer_id = shown.get("customer_id") or customer_id
+        return entities, customer_id
 
 
 class ActionReferralStep(ActionRecordReferral):

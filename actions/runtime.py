@@ -20,6 +20,7 @@ from bot.db import Database
 from bot.referral_dialogue import ReferralConversation, ReferralUpdates
 from bot.referrals import ReferralService
 from bot.settings import Settings
+from bot.suggestions import SuggestionService
 from bot.visit_dialogue import VisitConversation
 from bot.visits import VisitService
 
@@ -29,6 +30,7 @@ _executor: ThreadPoolExecutor | None = None
 _services: dict[str, CustomerService] = {}
 _referral_services: dict[str, ReferralService] = {}
 _visit_services: dict[str, VisitService] = {}
+_suggestion_services: dict[str, SuggestionService] = {}
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -63,6 +65,13 @@ def visit_service() -> VisitService:
     if settings.database_url not in _visit_services:
         _visit_services[settings.database_url] = VisitService(customer_service().db, settings)
     return _visit_services[settings.database_url]
+
+
+def suggestion_service() -> SuggestionService:
+    settings = Settings.from_env()
+    if settings.database_url not in _suggestion_services:
+        _suggestion_services[settings.database_url] = SuggestionService(customer_service().db, settings)
+    return _suggestion_services[settings.database_url]
 
 
 def visit_conversation() -> VisitConversation:

@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.customers import CHOICE_SETTLED, chosen_customer
 from actions.drafts import DraftAction
 from actions.runtime import (
     channel_of,
@@ -21,7 +22,7 @@ from actions.runtime import (
 )
 from bot import customer_replies, visit_replies
 from bot.clock import clock
-from bot.customer_service import Outcome, PendingChoice, View
+from bot.customer_service import Outcome, View
 from bot.visit_dialogue import (
     VisitDraftState,
     item_number,
@@ -80,6 +81,7 @@ class ActionTagCustomer(Action):
                 SlotSet("candidate_ids", [c.customer_id for c in answer.candidates]),
                 SlotSet("pending_view", View.PICK.value),
                 SlotSet("pending_tag", pending),
+                SlotSet("pending_suggestion", None),
             ]
         if answer.outcome is not Outcome.SHOWN:
             dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
@@ -92,23 +94,14 @@ class ActionTagCustomer(Action):
 async def tag_after_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
     """The answer to "which one?" when the question came from tagging; None otherwise."""
     pending = tracker.get_slot("pending_tag")
-    ids = tracker.get_slot("candidate_ids")
-    if not pending or not ids:
+    if not pending or not tracker.get_slot("candidate_ids"):
         return None
-    answer = await in_thread(
-        customer_service().choose, tracker.sender_id, list(ids), latest_text(tracker), View.PICK, channel_of(tracker)
-    )
-    if answer.outcome is not Outcome.SHOWN:
-        dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
+    customer_id = await chosen_customer(dispatcher, tracker)
+    if customer_id is None:
         return []
-    result = await in_thread(_tag, tracker.sender_id, answer.customer_id, pending, channel_of(tracker))
+    result = await in_thread(_tag, tracker.sender_id, customer_id, pending, channel_of(tracker))
     dispatcher.utter_message(text=render_tag_result(result))
-    return [
-        SlotSet("current_customer_id", answer.customer_id),
-        SlotSet("candidate_ids", None),
-        SlotSet("pending_view", None),
-        SlotSet("pending_tag", None),
-    ]
+    return [SlotSet("current_customer_id", customer_id)] + [SlotSet(slot, None) for slot in CHOICE_SETTLED]
 
 
 COMPLETING = ("完成", "办完", "做完", "搞定")
@@ -157,6 +150,7 @@ class ActionListTasks(Action):
             SlotSet("candidate_ids", [item.customer_id for item in daily.items] or None),
             SlotSet("pending_view", View.PROFILE.value if daily.items else None),
             SlotSet("pending_tag", None),
+            SlotSet("pending_suggestion", None),
         ]
 
 

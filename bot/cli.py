@@ -9,6 +9,9 @@
   referrals report --month YYYY-MM [--branch ID] [--format csv|table]   monthly referral report
   digest [--now ISO]           put each person's daily list into the outbox (cron, working days)
   feedback [--since DATE] [--staff ID]   list what staff said about the bot, newest first
+  suggestions --customer ID | --staff ID   print the compliance trail of product suggestions
+  train-recs                   learn "what similar customers hold" from all holdings (nightly cron)
+  eval-recs [--customers N --seed S]   offline evaluation of the suggestions on the demo bank
 """
 from __future__ import annotations
 
@@ -89,6 +92,10 @@ def cmd_ensure_demo(args) -> int:
     write_demo_bank(DEMO_DIR, args.customers, DEMO_SEED, today=_today(None), progress=False)
     report = import_directory(database, DEMO_DIR, progress=False)
     print(f"已加载演示银行({args.customers} 位客户): {report}")
+    from bot.suggestions import SuggestionService
+
+    model = SuggestionService(database, settings).train()
+    print(f"推荐模型已训练: {model.customers} 位客户, 模型日期 {model.model_date}")
     return 0
 
 
@@ -184,6 +191,43 @@ def cmd_feedback(args) -> int:
     return 0
 
 
+def cmd_suggestions(args) -> int:
+    from bot.suggestions import suggestion_trail
+
+    if not args.customer and not args.staff:
+        print("请指定 --customer 客户号 或 --staff 员工号", file=sys.stderr)
+        return 2
+    with _database().unit_of_work() as session:
+        lines = suggestion_trail(session, customer_id=args.customer, staff_id=args.staff, limit=args.limit)
+    print("时间\t员工\t客户\t类型\t名次\t产品\t结论\t理由\t规则\t渠道\t模型日期")
+    for line in lines:
+        rules = " ".join(f"{r['rule']}{'✓' if r['passed'] else '✗'}" for r in line.rules)
+        kind = "推荐" if line.kind == "suggestion" else "能否购买"
+        print(f"{line.at:%Y-%m-%d %H:%M:%S}\t{line.staff_id}\t{line.customer_id}\t{kind}\t{line.rank or ''}\t"
+              f"{line.product_code}\t{'可' if line.allowed else '不可'}\t{';'.join(line.reasons)}\t{rules}\t"
+              f"{line.channel}\t{line.model_date or ''}")
+    print(f"共 {len(lines)} 条")
+    return 0
+
+
+def cmd_train_recs(_args) -> int:
+    from bot.suggestions import SuggestionService
+
+    model = SuggestionService(_database(), Settings.from_env()).train()
+    print(f"推荐模型已训练并保存: {model.customers} 位客户, {model.holdings} 笔持仓, 模型日期 {model.model_date}")
+    return 0
+
+
+def cmd_eval_recs(args) -> int:
+    from bot.recommendation_eval import evaluate, report_lines
+
+    today = date.fromisoformat(args.today) if args.today else _today(None)
+    report = evaluate(args.customers, args.seed, today, Settings.from_env())
+    for line in report_lines(report):
+        print(line)
+    return 0 if report.passed else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="网点助手命令行")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -234,6 +278,22 @@ def build_parser() -> argparse.ArgumentParser:
     feedback.add_argument("--staff", help="staff id")
     feedback.add_argument("--limit", type=int, default=200)
     feedback.set_defaults(run=cmd_feedback)
+
+    suggestions = commands.add_parser("suggestions", help="the compliance trail of product suggestions")
+    suggestions.add_argument("--customer")
+    suggestions.add_argument("--staff")
+    suggestions.add_argument("--limit", type=int, default=1000)
+    suggestions.set_defaults(run=cmd_suggestions)
+
+    commands.add_parser("train-recs", help="learn what similar customers hold (run nightly)").set_defaults(
+        run=cmd_train_recs
+    )
+
+    evaluation = commands.add_parser("eval-recs", help="offline evaluation of the suggestions on the demo bank")
+    evaluation.add_argument("--customers", type=int, default=DEMO_CUSTOMERS)
+    evaluation.add_argument("--seed", type=int, default=DEMO_SEED)
+    evaluation.add_argument("--today", help="ISO date the demo bank is built around (default: today)")
+    evaluation.set_defaults(run=cmd_eval_recs)
     return parser
 
 

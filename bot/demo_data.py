@@ -478,8 +478,9 @@ class _Bank:
         assets = rng.randint(*forced_assets) if forced_assets else self._assets(age, team.kind)
         risk_level, assessed_on = self._risk(age, birth)
         manager = self._manager(team, assets)
-        holdings = self._holdings(customer_id, age, birth, team.kind, risk_level, assets, occupation)
+        # Interests first: what a customer said they want shows in what they hold.
         tags = self._tags(age, team.kind, risk_level, assets, occupation)
+        holdings = self._holdings(customer_id, age, birth, team, risk_level, assets, occupation, tags)
         row = (
             customer_id, name, gender, birth.isoformat(), self._phone(), self._id_number(region, birth, gender),
             team.branch_id, manager, risk_level, assessed_on, ";".join(tags), occupation,
@@ -547,10 +548,11 @@ class _Bank:
         return ""
 
     def _holdings(
-        self, customer_id: str, age: int, birth: date, kind: str, risk_level: str, assets: int, occupation: str
+        self, customer_id: str, age: int, birth: date, team: _BranchTeam, risk_level: str, assets: int,
+        occupation: str, tags: list[str],
     ) -> list[tuple]:
         """1-6 positions: assets split to match the total, plus loans and cards by life stage."""
-        rng = self.rng
+        rng, kind = self.rng, team.kind
         allowed = int(risk_level[1]) if risk_level else 1  # never assessed: deposits and the like only
         adult = _years_after(birth, 18)
         liabilities = self._liabilities(age, kind, occupation)
@@ -559,7 +561,8 @@ class _Bank:
             if p.category not in LIABILITY_CATEGORIES and kind in p.channels and p.rating <= allowed
             and (p.min_age or 0) <= age <= (p.max_age or 200) and p.min_amount <= assets
         ]
-        weights = [self._appetite(p, age, kind, assets) for p in candidates]
+        weights = [self._appetite(p, age, kind, assets) * _preference(p, age, assets, team.county, occupation, tags)
+                   for p in candidates]
         wanted = min(6 - len(liabilities), 1 + (assets > 20_000) + (assets > 100_000) + (assets > 500_000) + rng.randint(0, 1))
         chosen: list[DemoProduct] = []
         while candidates and len(chosen) < wanted:
@@ -584,7 +587,11 @@ class _Bank:
         funds, wealthier → 理财, funds and 大额存单, agency branches → mostly deposits."""
         weight = {"存款": 3.0, "理财": 1.0, "基金": 0.6, "保险": 0.5, "贵金属": 0.2}[product.category]
         if product.category == "存款":
-            weight *= (1.8 if age >= 55 else 1.0) * (4.0 if kind == AGENCY else 1.0)
+            # Deposits are a county bank's staple, the more so the older the customer and in the
+            # villages; the young and the wealthy spread their money further.
+            weight *= (0.35 if age < 30 else 0.6 if age < 45 else 1.0 if age < 55 else 1.8) * (4.0 if kind == AGENCY else 1.0)
+            if assets >= 300_000 and kind == SELF:
+                weight *= 0.6
         elif product.category == "保险":
             weight *= 2.5 if age >= 45 else 1.0
         elif product.category == "基金":
@@ -676,6 +683,63 @@ class _Bank:
             rows.append((customer_id, rng.choice(staff), rng.choices(channels, weights=weights)[0],
                          _moment(today - timedelta(days=days), at), summary))
         return rows
+
+
+# ---------------------------------------------------------------------------- preferences
+#
+# What makes holdings more than popularity, so that suggestions can be measured
+# (`python -m bot eval-recs`): each multiplies how likely a customer holds a product (on top of
+# _appetite's broad strokes). Strong on purpose: 千人千面 is worth something only where customers
+# differ, and a county bank's customers differ by place, age, wealth and what they asked for.
+
+# Life stage: age band (low, high) -> products people of that age favour, and how strongly.
+_STAGE_FAVOURITES: tuple[tuple[int, int, dict[str, float]], ...] = (
+    (18, 29, {"F-DT": 16, "F-HB": 9, "F-ZS": 4, "W-XJ": 4}),
+    (30, 44, {"I-ZJ": 16, "W-WX90": 6, "F-ZQ": 6, "F-PH": 4}),
+    (45, 59, {"I-YL": 16, "W-AX180": 9, "W-XX1Y": 4, "D-DQ1Y": 2}),
+    (60, 200, {"D-DQ3Y": 9, "D-DQ1Y": 4, "I-ZS": 4, "D-HN1Y": 4}),
+)
+# Tier: the wealthy (30万 and more) buy the large-ticket products; the rest (under 5万) keep
+# money short and at hand.
+_WEALTHY_FAVOURITES = {"D-DE3Y": 9, "I-ZS": 9, "W-XX1Y": 6, "G-JT": 4}
+_MASS_FAVOURITES = {"D-DQ3M": 6, "W-XJ": 4, "D-HQ": 2}
+# Region: each county has products its people favour (word of mouth, a local campaign, the
+# branch's own habits); which of these a county has is fixed by its name.
+_COUNTY_FAVOURITES: tuple[dict[str, float], ...] = (
+    {"G-JT": 25, "W-WX90": 9, "I-YW": 9},
+    {"F-ZQ": 25, "W-AX180": 9, "D-DQ3M": 4},
+    {"I-ZS": 16, "W-XJ": 9, "D-HN1Y": 4},
+    {"F-PH": 16, "D-DQ1Y": 4, "I-YW": 4},
+)
+# Interests recorded as tags: the products they lead to.
+_TAG_FAVOURITES = {
+    "意向:基金": {"F-ZQ": 9, "F-PH": 9, "F-ZS": 9, "F-KJ": 9, "F-DT": 9, "F-HB": 4},
+    "意向:理财": {"W-XJ": 4, "W-WX90": 9, "W-AX180": 9, "W-XX1Y": 9},
+    "意向:大额存单": {"D-DE3Y": 36},
+    "养老规划": {"I-YL": 25, "D-DQ3Y": 2},
+    "子女教育": {"I-ZJ": 9, "D-DQ3Y": 4},
+    "小微企业主": {"W-XJ": 9},
+    "代发工资": {"F-DT": 4, "W-XJ": 2},
+}
+
+
+def _county_favourites(county: str) -> dict[str, float]:
+    """A county's favourites, fixed by the county's name (never by the random stream)."""
+    index = sum(county.encode("utf-8")) % len(_COUNTY_FAVOURITES)
+    return _COUNTY_FAVOURITES[index]
+
+
+def _preference(product: DemoProduct, age: int, assets: int, county: str, occupation: str, tags: list[str]) -> float:
+    weight = _county_favourites(county).get(product.code, 1.0)
+    for low, high, favourites in _STAGE_FAVOURITES:
+        if low <= age <= high:
+            weight *= favourites.get(product.code, 1.0)
+    weight *= (_WEALTHY_FAVOURITES if assets >= 300_000 else _MASS_FAVOURITES if assets < 50_000 else {}).get(product.code, 1.0)
+    for tag in tags:
+        weight *= _TAG_FAVOURITES.get(tag, {}).get(product.code, 1.0)
+    if occupation == "务农" and product.code in ("D-HN1Y", "I-YW"):
+        weight *= 4
+    return weight
 
 
 # ---------------------------------------------------------------------------- small helpers

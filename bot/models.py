@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -343,3 +344,69 @@ class Feedback(Base):
     text = Column(Text, nullable=False)
     last_intent = Column(String(100), nullable=False, default="")
     channel = Column(String(30), nullable=False, default="")
+
+
+# ---------------------------------------------------------------------------- product suggestions (产品推荐)
+
+SUGGESTION_LOG_KINDS = ("suggestion", "purchase_check")
+
+
+class RecommendationModel(Base):
+    """One training of the "what similar customers hold" model (`python -m bot train-recs`).
+
+    Kept in the database, not in a file, so every action server reads the same model; the newest
+    row is the one in use. `model_date` is the bank's local date of the holdings it learned from.
+    """
+
+    __tablename__ = "recommendation_models"
+    id = Column(Integer, primary_key=True)
+    model_date = Column(Date, nullable=False)
+    trained_at = Column(DateTime, nullable=False)
+    customers = Column(Integer, nullable=False)
+    holdings = Column(Integer, nullable=False)
+
+
+class RecommendationCount(Base):
+    """The counts a model is made of (bot.recommendations.CooccurrenceModel):
+
+    * 'product': customers holding `product_code`;
+    * 'pair': customers holding both `key` (a product code) and `product_code`;
+    * 'segment': customers of the segment `key` (e.g. '东城县|45-59|金卡') holding `product_code`;
+    * 'segment_size': customers in the segment `key` (product_code '');
+    * 'customers': customers learned from (key and product_code '').
+    """
+
+    __tablename__ = "recommendation_counts"
+    id = Column(Integer, primary_key=True)
+    model_id = Column(Integer, ForeignKey("recommendation_models.id", ondelete="CASCADE"), nullable=False)
+    kind = Column(String(20), nullable=False)
+    key = Column(String(100), nullable=False, default="")
+    product_code = Column(String(30), nullable=False, default="")
+    count = Column(Integer, nullable=False)
+    __table_args__ = (Index("ix_recommendation_counts_model", "model_id", "kind"),)
+
+
+class SuggestionLogEntry(Base):
+    """The compliance trail of suggestions: one row per product shown to a staff member as a
+    suggestion (kind 'suggestion', with its rank) or answered in "能买X吗" (kind 'purchase_check'),
+    with the reasons given and every eligibility rule checked. Written in the same transaction as
+    the audit row; like audit_log it keeps ids, not foreign keys, so it outlives the rows it names."""
+
+    __tablename__ = "suggestion_log"
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, index=True)
+    staff_id = Column(String(20), nullable=False, index=True)
+    customer_id = Column(String(9), nullable=False, index=True)
+    kind = Column(String(20), nullable=False)
+    product_code = Column(String(30), nullable=False)
+    rank = Column(Integer, nullable=True)
+    score = Column(Float, nullable=True)
+    allowed = Column(Boolean, nullable=False)
+    # ["50万定期12月3日到期", "同类客户中38%持有"]
+    reasons = Column(JSON, nullable=False)
+    # [{"rule": "risk", "passed": true, "reason": "风险等级C3,可购R3及以下"}, ...]
+    rules = Column(JSON, nullable=False)
+    channel = Column(String(30), nullable=False, default="")
+    # The date of the recommendation model that ranked it; None without a model (or for a check).
+    model_date = Column(Date, nullable=True)
+    __table_args__ = (CheckConstraint(f"kind IN {SUGGESTION_LOG_KINDS}", name="kind"),)

@@ -82,6 +82,9 @@ class Settings:
     daily_list_days: int = 7
     # The hour at which a follow-up given only a day ("下周三") is due (bot.time_expressions).
     follow_up_default_hour: int = DEFAULT_FOLLOW_UP_HOUR
+    # Product suggestions: holdings maturing within this many days count as money the customer
+    # has available, and a term deposit or 理财 maturing within it may be suggested again (renewal).
+    suggestion_maturity_days: int = 30
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -99,4 +102,5 @@ class Settings:
             digest_time=_clock_time(env.get("DIGEST_TIME", "08:30")),
             daily_list_days=int(env.get("DAILY_LIST_DAYS", "7")),
             follow_up_default_hour=_hour(env.get("FOLLOW_UP_DEFAULT_HOUR", str(DEFAULT_FOLLOW_UP_HOUR))),
+            suggestion_maturity_days=int(env.get("SUGGESTION_MATURITY_DAYS", "30")),
         )

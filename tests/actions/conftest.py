@@ -16,6 +16,8 @@ SLOTS = {
     "visit_in_progress": False,
     "task_refs": None,
     "pending_tag": None,
+    "pending_suggestion": None,
+    "suggestions_shown": None,
 }
 
 

@@ -59,25 +59,13 @@ async def test_stranger_is_refused_everywhere(talk):
     assert replies[0].startswith("抱歉,没有查到您的员工登记信息") and slots == {}
     replies, _ = await talk("action_greet", "nobody", "你好", "greet")
     assert replies == ["utter_stranger"]
-    replies, _ = await talk("action_feature_not_ready", "nobody", "给他推荐点产品", "suggest_products")
-    assert replies == ["utter_stranger"]
+    replies, _ = await talk("action_suggest_products", "nobody", "给他推荐点产品", "suggest_products")
+    assert replies[0].startswith("抱歉,没有查到您的员工登记信息")
 
 
 async def test_staff_get_the_static_reply(talk):
     replies, _ = await talk("action_help", "zhangli", "你能干啥", "help")
     assert replies == ["utter_help"]
-
-
-async def test_feature_not_ready_names_the_feature(executor, bank):
-    call = {
-        "next_action": "action_feature_not_ready",
-        "sender_id": "zhangli",
-        "tracker": {"sender_id": "zhangli", "slots": SLOTS, "latest_message": {"text": "给他推荐点产品", "intent": {"name": "suggest_products"}}, "events": []},
-        "domain": {},
-    }
-    result = await executor.run(call)
-    assert result["responses"][0]["response"] == "utter_feature_not_ready"
-    assert result["responses"][0]["feature"] == "产品推荐"
 
 
 async def test_bare_answer_with_nothing_pending(talk):

@@ -140,10 +140,11 @@ def test_two_staff_members_and_a_stranger_over_rest(rasa_server, action_server, 
     assert refusal.startswith("抱歉,没有查到您的员工登记信息")
     assert say(server, "somebody-else", "查一下王建国") .startswith("抱歉")
 
-    not_ready = say(server, teller, "给她推荐点什么产品")
-    assert "还在建设中" in not_ready
+    suggestions = say(server, teller, "给她推荐点什么产品")
+    assert suggestions.startswith("给陈美玲(C00000005)的推荐:") and "1. " in suggestions
+    assert "理由" in suggestions and "评估" in suggestions  # her assessment has expired: R1 only
 
-    everything = [listing, chosen, holdings, switched, loan, other, refusal]
+    everything = [listing, chosen, holdings, switched, loan, other, refusal, suggestions]
     assert not any(FULL_IDENTIFIER.search(text) for text in everything)
 
     with bank.unit_of_work() as session:
@@ -157,6 +158,7 @@ def test_two_staff_members_and_a_stranger_over_rest(rasa_server, action_server, 
         ("C00000002", "holdings", "rest"),
         ("C00000005", "profile_360", "rest"),
         ("C00000005", "holdings", "rest"),
+        ("C00000005", "suggestions", "rest"),
     ]
     assert other_trail == [("C00000003", "profile_360")]
     assert [a.staff_id for a in stranger_rows] == ["S0001"]

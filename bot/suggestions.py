@@ -1,0 +1,391 @@
+"""Product suggestions (产品推荐): the right products for this customer, with reasons, never one
+the customer may not buy (issue #5).
+
+Use cases, each one unit of work, for the actions and the command line:
+
+* suggest — the customer's eligible products, ranked (bot.recommendations), `limit` from
+  `offset` ("再推荐几个" asks the next page); with `product_words` ("给她推荐点理财") only the
+  products those words mean. Every suggestion shown is written to the
+  compliance trail (suggestion_log: staff, customer, product, rank, score, reasons, every rule
+  checked, time, channel, model date) in the same transaction as the audit row.
+* can_buy — "她能买大额存单吗": the products the words mean (bot.recommendations.match_products),
+  each checked against the suitability rules (bot.eligibility), yes or no with the rule that
+  decided. Loans and cards are answered with the credit process. Logged and audited the same way.
+* trail — the compliance trail of a customer or staff member (`python -m bot suggestions`).
+
+Conventions of the other services: a sender who is not registered staff gets outcome STRANGER; a
+customer who does not exist and a customer of a branch the sender does not serve both get
+NOT_FOUND, with nothing written. Nothing raises for these.
+
+The recommendation model is read from the database: the newest one, reloaded when
+`python -m bot train-recs` stores a newer one (checked on every call, one small query). Without a
+model the ranking uses the rules, maturities, tags, life stage and fit only, and says so in the log.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import audit
+from bot.access import identify_staff
+from bot.clock import clock
+from bot.customers import visible_customer
+from bot.db import Database
+from bot.eligibility import (
+    RULE_RISK,
+    ProductFacts,
+    Situation,
+    Verdict,
+    check_suitability,
+    risk_limit_text,
+    situation,
+)
+from bot.models import SuggestionLogEntry
+from bot.recommendations import (
+    CooccurrenceModel,
+    clean_words,
+    customer_facts,
+    latest_model_id,
+    load_catalogue,
+    load_model,
+    match_products,
+    rank_products,
+)
+from bot.settings import Settings
+from bot.timeutil import to_local, to_storage
+
+log = logging.getLogger(__name__)
+
+AUDIT_SUGGESTIONS = "suggestions"  # audit_log.shown: a list of suggestions was shown
+AUDIT_PURCHASE_CHECK = "purchase_check"  # audit_log.shown: "能买X吗" was answered
+KIND_SUGGESTION = "suggestion"
+KIND_PURCHASE_CHECK = "purchase_check"
+MAX_LIMIT = 10
+
+
+# ---------------------------------------------------------------------------- results
+
+
+class SuggestOutcome(str, Enum):
+    SHOWN = "shown"  # suggestions (possibly none: nothing fits) are in the result
+    STRANGER = "stranger"  # the sender is not registered staff
+    NOT_FOUND = "not_found"  # no such customer among the branches the sender serves
+
+
+class PurchaseOutcome(str, Enum):
+    ANSWERED = "answered"  # allowed / not allowed, with the deciding rule
+    CREDIT_PROCESS = "credit_process"  # a loan or card: the credit process, not suitability
+    UNKNOWN_PRODUCT = "unknown_product"  # the words match no product of the catalogue
+    STRANGER = "stranger"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    product_code: str
+    product_name: str
+    category: str
+    risk_rating: str
+    rank: int  # 1 for the best, counted over all pages
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SuggestionResult:
+    customer_id: str | None
+    customer_name: str | None
+    suggestions: tuple[Suggestion, ...]
+    notes: tuple[str, ...]  # e.g. the risk assessment must be renewed
+    has_more: bool  # "再推荐几个" would show more
+    outcome: SuggestOutcome = SuggestOutcome.SHOWN
+    offset: int = 0
+    model_date: date | None = None  # the recommendation model's date; None without a model
+    product_words: str | None = None  # "给她推荐点理财": only products these words mean
+
+
+@dataclass(frozen=True)
+class ProductVerdict:
+    """One product the words matched, and whether the customer may buy it."""
+
+    product_code: str
+    product_name: str
+    category: str
+    risk_rating: str
+    allowed: bool
+    rule: str  # the deciding rule (bot.eligibility.RULE_*)
+    reasons: tuple[str, ...]  # the failed rules' reasons, or the deciding rule's when allowed
+
+
+@dataclass(frozen=True)
+class PurchaseAnswer:
+    customer_id: str | None
+    customer_name: str | None
+    # The product, when the words meant one; None when they meant a kind (基金, 定期) or nothing.
+    product_code: str | None
+    # The product's name, or the words as understood ("基金") when they meant several products.
+    product_name: str | None
+    allowed: bool  # for a kind: at least one of its products may be bought
+    rule: str  # the rule that decided (bot.eligibility.RULE_*); RULE_CREDIT for loans and cards
+    reasons: tuple[str, ...]
+    outcome: PurchaseOutcome = PurchaseOutcome.ANSWERED
+    products: tuple[ProductVerdict, ...] = ()  # every product the words matched
+    notes: tuple[str, ...] = ()
+    words: str = ""
+
+
+@dataclass(frozen=True)
+class TrailLine:
+    at: datetime
+    staff_id: str
+    customer_id: str
+    kind: str
+    product_code: str
+    rank: int | None
+    score: float | None
+    allowed: bool
+    reasons: tuple[str, ...]
+    rules: tuple[dict, ...]
+    channel: str
+    model_date: date | None
+
+
+# ---------------------------------------------------------------------------- the service
+
+
+class SuggestionService:
+    def __init__(self, db: Database, settings: Settings | None = None) -> None:
+        self.db = db
+        self.settings = settings or Settings.from_env()
+        self._lock = threading.Lock()
+        self._model: CooccurrenceModel | None = None
+        self._model_id: int | None = None
+        self._warned_no_model = False
+
+    # ------------------------------------------------------------------ the model
+
+    def model(self, session: Session) -> CooccurrenceModel | None:
+        """The newest trained model, loaded once per training (shared by this process's calls)."""
+        newest = latest_model_id(session)
+        with self._lock:
+            if newest is None:
+                if not self._warned_no_model:
+                    log.warning("推荐模型尚未训练(python -m bot train-recs):推荐只按规则、到期、标签、人生阶段排序")
+                    self._warned_no_model = True
+                self._model, self._model_id = None, None
+                return None
+            if newest != self._model_id:
+                self._model = load_model(session, newest)
+                self._model_id = newest
+                self._warned_no_model = False
+                if self._model is not None:
+                    log.info("已加载推荐模型 %s(模型日期 %s)", newest, self._model.model_date)
+            return self._model
+
+    def _situation(self, session: Session, customer, catalogue: list[ProductFacts]) -> Situation:
+        facts = customer_facts(session, customer, {p.code: p for p in catalogue})
+        return situation(facts, clock.today(), self.settings.risk_assessment_valid_days,
+                         self.settings.suggestion_maturity_days)
+
+    # ------------------------------------------------------------------ suggest
+
+    def suggest(
+        self, chat_id: str, customer_id: str, *, offset: int = 0, limit: int = 3, channel: str = "chat",
+        product_words: str | None = None,
+    ) -> SuggestionResult:
+        """The customer's best eligible products, `limit` of them from `offset` (0: the best);
+        with `product_words` ("理财", "定期") only the products those words mean."""
+        words = clean_words(product_words or "") or None
+        offset = max(0, int(offset or 0))
+        limit = max(1, min(MAX_LIMIT, int(limit or 3)))
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            if staff is None:
+                return SuggestionResult(None, None, (), (), False, SuggestOutcome.STRANGER, offset)
+            customer = visible_customer(session, staff, customer_id)
+            if customer is None:
+                return SuggestionResult(None, None, (), (), False, SuggestOutcome.NOT_FOUND, offset)
+            catalogue = load_catalogue(session)
+            sit = self._situation(session, customer, catalogue)
+            model = self.model(session)
+            ranked = rank_products(sit, catalogue, model, self.settings.tiers)
+            notes = [sit.assessment_note] if sit.assessment_note else []
+            if words:
+                ranked, note = _only_products_of(words, catalogue, ranked)
+                notes += [note] if note else []
+            page = ranked[offset:offset + limit]
+            suggestions = tuple(
+                Suggestion(r.product.code, r.product.name, r.product.category, r.product.risk_rating,
+                           offset + number, r.score, r.reasons)
+                for number, r in enumerate(page, start=1)
+            )
+            if not ranked and not (words and notes):
+                notes.append(_nothing_fits_note(sit))
+            now = to_storage(clock.now())
+            model_date = model.model_date if model else None
+            for suggestion, r in zip(suggestions, page):
+                session.add(SuggestionLogEntry(
+                    at=now, staff_id=staff.staff_id, customer_id=customer.customer_id, kind=KIND_SUGGESTION,
+                    product_code=r.product.code, rank=suggestion.rank, score=float(r.score), allowed=True,
+                    reasons=list(r.reasons), rules=[c.as_dict() for c in r.verdict.checks],
+                    channel=(channel or "")[:30], model_date=model_date,
+                ))
+            shown = ",".join(s.product_code for s in suggestions) or "无"
+            audit.record_view(session, staff.staff_id, customer.customer_id, AUDIT_SUGGESTIONS, channel,
+                              f"产品推荐 第{offset + 1}起 {shown}")
+            return SuggestionResult(customer.customer_id, customer.name, suggestions, tuple(notes),
+                                    len(ranked) > offset + limit, SuggestOutcome.SHOWN, offset, model_date, words)
+
+    # ------------------------------------------------------------------ can_buy
+
+    def can_buy(self, chat_id: str, customer_id: str, product_words: str, *, channel: str = "chat") -> PurchaseAnswer:
+        """May the customer buy what the words name? Yes or no, with the rule that decided."""
+        words = clean_words(product_words)
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            if staff is None:
+                return _no_answer(PurchaseOutcome.STRANGER, words)
+            customer = visible_customer(session, staff, customer_id)
+            if customer is None:
+                return _no_answer(PurchaseOutcome.NOT_FOUND, words)
+            catalogue = load_catalogue(session)
+            matched = match_products(words, catalogue)
+            if not matched:
+                return _no_answer(PurchaseOutcome.UNKNOWN_PRODUCT, words, customer.customer_id, customer.name)
+            assets = [p for p in matched if not p.is_liability]
+            if not assets:
+                answer = _credit_answer(customer, matched, words)
+                audit.record_view(session, staff.staff_id, customer.customer_id, AUDIT_PURCHASE_CHECK, channel,
+                                  f"能否购买 {words}: 授信类")
+                return answer
+            # Products no longer on sale are answered only when the words mean nothing else.
+            candidates = [p for p in assets if p.on_sale] or assets
+            sit = self._situation(session, customer, catalogue)
+            verdicts = [check_suitability(p, sit) for p in candidates]
+            answer = _purchase_answer(customer, words, verdicts, sit)
+            now = to_storage(clock.now())
+            for verdict in verdicts:
+                session.add(SuggestionLogEntry(
+                    at=now, staff_id=staff.staff_id, customer_id=customer.customer_id, kind=KIND_PURCHASE_CHECK,
+                    product_code=verdict.product.code, rank=None, score=None, allowed=verdict.allowed,
+                    reasons=[c.reason for c in (verdict.failed or (verdict.deciding,))],
+                    rules=[c.as_dict() for c in verdict.checks], channel=(channel or "")[:30], model_date=None,
+                ))
+            audit.record_view(session, staff.staff_id, customer.customer_id, AUDIT_PURCHASE_CHECK, channel,
+                              f"能否购买 {words}: {'可以' if answer.allowed else '不可以'}")
+            return answer
+
+    # ------------------------------------------------------------------ the trail
+
+    def trail(self, customer_id: str | None = None, staff_id: str | None = None, limit: int = 1000) -> list[TrailLine]:
+        with self.db.unit_of_work() as session:
+            return suggestion_trail(session, customer_id, staff_id, limit)
+
+    def train(self, today: date | None = None) -> CooccurrenceModel:
+        """Learn the model from every holding and store it (`python -m bot train-recs`)."""
+        from bot.recommendations import train
+
+        with self.db.unit_of_work() as session:
+            return train(session, today or clock.today(), self.settings.tiers)
+
+
+def suggestion_trail(session: Session, customer_id: str | None = None, staff_id: str | None = None,
+                     limit: int = 1000) -> list[TrailLine]:
+    query = select(SuggestionLogEntry).order_by(SuggestionLogEntry.at, SuggestionLogEntry.id).limit(limit)
+    if customer_id:
+        query = query.where(SuggestionLogEntry.customer_id == customer_id.strip().upper())
+    if staff_id:
+        query = query.where(SuggestionLogEntry.staff_id == staff_id)
+    return [
+        TrailLine(to_local(e.at), e.staff_id, e.customer_id, e.kind, e.product_code, e.rank, e.score, e.allowed,
+                  tuple(e.reasons or ()), tuple(e.rules or ()), e.channel, e.model_date)
+        for e in session.execute(query).scalars()
+    ]
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _no_answer(outcome: PurchaseOutcome, words: str, customer_id=None, customer_name=None) -> PurchaseAnswer:
+    return PurchaseAnswer(customer_id, customer_name, None, words or None, False, "", (), outcome, words=words)
+
+
+def _credit_answer(customer, matched: list[ProductFacts], words: str) -> PurchaseAnswer:
+    from bot.eligibility import CREDIT_PROCESS_REASON, RULE_CREDIT
+
+    single = matched[0] if len(matched) == 1 else None
+    return PurchaseAnswer(
+        customer.customer_id, customer.name, single.code if single else None, single.name if single else words,
+        False, RULE_CREDIT, (CREDIT_PROCESS_REASON,), PurchaseOutcome.CREDIT_PROCESS, words=words,
+    )
+
+
+def _verdict_of(verdict: Verdict) -> ProductVerdict:
+    p = verdict.product
+    reasons = tuple(c.reason for c in verdict.failed) if verdict.failed else (verdict.deciding.reason,)
+    return ProductVerdict(p.code, p.name, p.category, p.risk_rating, verdict.allowed, verdict.deciding.rule, reasons)
+
+
+def _purchase_answer(customer, words: str, verdicts: list[Verdict], sit: Situation) -> PurchaseAnswer:
+    products = tuple(_verdict_of(v) for v in verdicts)
+    notes = (sit.assessment_note,) if sit.assessment_note else ()
+    if len(verdicts) == 1:
+        verdict = verdicts[0]
+        if verdict.allowed:
+            reasons = tuple(c.reason for c in verdict.checks if c.rule in (RULE_RISK, "min_amount", "age")
+                            and c.reason not in ("无年龄限制", "无起购金额"))
+        else:
+            reasons = tuple(c.reason for c in verdict.failed)
+        return PurchaseAnswer(customer.customer_id, customer.name, verdict.product.code, verdict.product.name,
+                              verdict.allowed, verdict.deciding.rule, reasons, PurchaseOutcome.ANSWERED,
+                              products, notes, words)
+    allowed = [v for v in verdicts if v.allowed]
+    if allowed:
+        rule, reasons = RULE_RISK, (risk_limit_text(sit),)
+    else:
+        # The rule that rules out most of them decides; said once for the customer (the risk
+        # limit), or its reasons once each (at most two).
+        counts = Counter(v.deciding.rule for v in verdicts)
+        rule = counts.most_common(1)[0][0]
+        if rule == RULE_RISK:
+            reasons = (risk_limit_text(sit),)
+        else:
+            reasons = tuple(dict.fromkeys(v.deciding.reason for v in verdicts if v.deciding.rule == rule))[:2]
+    return PurchaseAnswer(customer.customer_id, customer.name, None, words, bool(allowed), rule, reasons,
+                          PurchaseOutcome.ANSWERED, products, notes, words)
+
+
+def _only_products_of(words: str, catalogue: list[ProductFacts], ranked: list) -> tuple[list, str | None]:
+    """The ranking narrowed to the products the words mean, and a note when it cannot be."""
+    from bot.eligibility import CREDIT_PROCESS_REASON
+
+    matched = match_products(words, catalogue)
+    codes = {p.code for p in matched if not p.is_liability}
+    if matched and not codes:
+        return [], CREDIT_PROCESS_REASON
+    if not matched:
+        return ranked, f"没找到“{words}”对应的产品,以下按全部产品推荐"
+    narrowed = [r for r in ranked if r.product.code in codes]
+    if not narrowed:
+        return [], f"客户目前没有可买的{words}类产品(已持有或不符合适当性规则)"
+    return narrowed, None
+
+
+def _nothing_fits_note(sit: Situation) -> str:
+    from bot.eligibility import about
+
+    return (f"客户可用资金约{about(sit.available)}(活期、现金管理类、{sit.window_days}天内到期的资金),"
+            "暂无符合全部条件的产品")
+
+
+__all__ = [
+    "SuggestionService", "Suggestion", "SuggestionResult", "PurchaseAnswer", "ProductVerdict",
+    "SuggestOutcome", "PurchaseOutcome", "TrailLine", "suggestion_trail",
+]
