@@ -166,7 +166,7 @@ def cmd_digest(args) -> int:
     settings = Settings.from_env()
     now = datetime.fromisoformat(args.now) if args.now else None
     report = morning_digest(_database(), now, settings)
-    if report.skipped == "weekend":
+    if report.skipped == "not_working_day":
         print(f"{report.at:%Y-%m-%d} 不是工作日,不发送每日待办。")
         return 0
     if report.skipped == "too_early":

@@ -36,11 +36,13 @@ Rules decided here:
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 
+import chinese_calendar
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -68,6 +70,8 @@ from bot.settings import Settings
 from bot.tiers import LIABILITY_CATEGORIES
 from bot.timeutil import to_local, to_storage
 from bot.visit_notes import BOUGHT, INTEREST, NOT_INTERESTED, VisitNote, parse_visit_note
+
+log = logging.getLogger(__name__)
 
 AUDIT_VISIT = "visit"  # audit_log.shown for a logged visit
 AUDIT_TAG = "tag"
@@ -244,7 +248,7 @@ class DigestReport:
     at: datetime
     sent: list[tuple[str, int]] = field(default_factory=list)  # (staff_id, items) enqueued now
     already_sent: int = 0
-    skipped: str | None = None  # 'weekend', 'too_early' or None
+    skipped: str | None = None  # 'not_working_day', 'too_early' or None
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -325,9 +329,21 @@ def _customer_tags(session: Session, customer_id: str) -> list[str]:
     )
 
 
+_UNPUBLISHED_YEARS_WARNED: set[int] = set()
+
+
 def is_working_day(day: date) -> bool:
-    """Monday to Friday. Public holidays and their make-up working days are not known here."""
-    return day.weekday() < 5
+    """A working day on the mainland: public holidays off, their make-up weekend days on, from
+    the State Council's schedule as packaged by chinese_calendar. A year whose schedule the
+    installed package does not have yet (published each November) counts Monday to Friday,
+    and the log says so once: upgrade the package."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        if day.year not in _UNPUBLISHED_YEARS_WARNED:
+            _UNPUBLISHED_YEARS_WARNED.add(day.year)
+            log.warning("chinese_calendar has no holiday schedule for %s: working days are Monday to Friday", day.year)
+        return day.weekday() < 5
 
 
 # ---------------------------------------------------------------------------- the service
@@ -811,7 +827,7 @@ def morning_digest(db: Database, now: datetime | None = None, settings: Settings
     moment = moment.astimezone(clock.tz)
     today = moment.date()
     if not is_working_day(today):
-        return DigestReport(moment, skipped="weekend")
+        return DigestReport(moment, skipped="not_working_day")
     if moment.timetz().replace(tzinfo=None) < settings.digest_time:
         return DigestReport(moment, skipped="too_early")
     sent, already = [], 0

@@ -19,6 +19,7 @@ from bot.visits import (
     TagOutcome,
     VisitOutcome,
     VisitService,
+    is_working_day,
     morning_digest,
 )
 
@@ -216,10 +217,28 @@ def test_complete_by_number_as_shown(service, bank):
 # ------------------------------------------------------------------ the morning digest
 
 
+@pytest.mark.parametrize(
+    "day, working",
+    [
+        (date(2026, 11, 30), True),  # a Monday
+        (date(2026, 11, 29), False),  # a Sunday
+        (date(2026, 10, 1), False),  # 国庆节, a Thursday
+        (date(2026, 2, 17), False),  # 春节
+        (date(2026, 1, 4), True),  # a Sunday made a working day for 元旦
+    ],
+)
+def test_working_days_follow_the_official_holiday_schedule(day, working):
+    assert is_working_day(day) is working
+
+
+def test_a_year_without_a_published_schedule_counts_monday_to_friday():
+    assert is_working_day(date(2099, 1, 5)) is True and is_working_day(date(2099, 1, 4)) is False
+
+
 def test_morning_digest_once_per_working_day_after_the_digest_time(service, bank):
     settings = Settings(database_url=bank.url)
     assert morning_digest(bank, datetime(2026, 11, 30, 8, 0), settings).skipped == "too_early"
-    assert morning_digest(bank, datetime(2026, 11, 29, 9, 0), settings).skipped == "weekend"  # a Sunday
+    assert morning_digest(bank, datetime(2026, 11, 29, 9, 0), settings).skipped == "not_working_day"  # a Sunday
     report = morning_digest(bank, datetime(2026, 11, 30, 8, 30), settings)
     sent = dict(report.sent)
     assert {"S0003", "S0006", "S0008"} <= set(sent)  # every customer manager
