@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from bot import customer_replies
 from bot.clock import clock
@@ -105,13 +105,24 @@ def render_understood(customer_name: str, note: VisitNote) -> str:
     ]
     for event in note.events:
         what = " ".join(x for x in (format_amount(event.amount) if event.amount else "", event.product or "") if x)
-        when = f"{event.at.month}月{event.at.day}日" if event.at else ""
+        when = event_days(event.at, event.until)
         lines.append(f"资金动向:{what} {when}{EVENT_WORDS.get(str(getattr(event.kind, 'value', event.kind)), '')}".strip())
     lines.append(f"下次跟进:{_when(note.follow_up_at) if note.follow_up_at else '无'}")
     if note.tags:
         lines.append("标签:" + "、".join(note.tags))
     lines.append("回复“确认”保存,“取消”不记;要改直接说,如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”。")
     return "\n".join(lines)
+
+
+def event_days(first: date | None, last: date | None) -> str:
+    """"12月9日", a whole month "12月", or a range "12月1日至12月15日"."""
+    if first is None:
+        return ""
+    if last is None or last == first:
+        return f"{first.month}月{first.day}日"
+    if first.day == 1 and (last + timedelta(days=1)).day == 1 and (first.year, first.month) == (last.year, last.month):
+        return f"{first.month}月"
+    return f"{first.month}月{first.day}日至{last.month}月{last.day}日"
 
 
 class VisitConversation:

@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Iterable, Mapping
@@ -148,6 +148,8 @@ class MoneyEvent:
     product: str | None = None
     category: str | None = None
     at: date | None = None  # when it happens (maturity day, arrival), if the note says
+    # The last day of the range the note gave ("下个月" → the month's last day); None for one day.
+    until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -355,6 +357,13 @@ def _tag(kind: str, mention: ProductMention) -> str:
     return f"{kind}:{label or mention.category}"
 
 
+def _last_day(span, now: datetime) -> date | None:
+    """The last day of a span longer than a day ("下个月", "月底前"), else None."""
+    first = _local(span.point, now).date()
+    last = (_local(span.ends, now) - timedelta(microseconds=1)).date()
+    return last if last > first else None
+
+
 def _local(moment: datetime, now: datetime) -> datetime:
     if moment.tzinfo is None and now.tzinfo is not None:
         return moment.replace(tzinfo=now.tzinfo)
@@ -520,6 +529,7 @@ def parse_visit_note(
                 product=product.word if product else None,
                 category=product.category if product else None,
                 at=_local(span.point, now).date() if span is not None and kind is not EventKind.PURCHASE else None,
+                until=_last_day(span, now) if span is not None and kind is not EventKind.PURCHASE else None,
             )
         )
 

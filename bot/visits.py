@@ -267,6 +267,7 @@ def details_of(note: VisitNote) -> dict:
                 "product": e.product,
                 "category": e.category,
                 "at": e.at.isoformat() if e.at else None,
+                "until": e.until.isoformat() if e.until else None,
             }
             for e in note.events
         ],

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.visit_dialogue import VisitDraftState, item_number, tag_request
+from datetime import date
+
+from bot.visit_dialogue import VisitDraftState, event_days, item_number, tag_request
 
 
 @pytest.mark.parametrize("text, number", [("完成第2条", 2), ("第二个办完了", 2), ("完成 3", 3), ("第十条做完了", 10), ("完成了", None)])
@@ -22,3 +24,16 @@ def test_state_round_trip():
     state = VisitDraftState(text="今天上门", customer_id="C00000001", channel="电话", follow_up_at="none")
     assert VisitDraftState.from_dict(state.to_dict()) == state
     assert VisitDraftState.from_dict({"step": "x"}) is None
+
+
+@pytest.mark.parametrize(
+    "first, last, shown",
+    [
+        (date(2026, 12, 9), None, "12月9日"),
+        (date(2026, 12, 1), date(2026, 12, 31), "12月"),  # "下个月到期"
+        (date(2026, 12, 1), date(2026, 12, 15), "12月1日至12月15日"),
+        (None, None, ""),
+    ],
+)
+def test_a_money_event_shows_the_days_the_note_gave(first, last, shown):
+    assert event_days(first, last) == shown

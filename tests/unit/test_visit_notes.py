@@ -164,6 +164,7 @@ def test_a_maturity_time_is_not_the_follow_up():
     note = parse_visit_note("王建国50万定期下个月到期", NOW, CATALOGUE, STAFF, CUSTOMERS)
     assert note.follow_up_at is None
     assert note.events[0].kind is EventKind.MATURITY and note.events[0].at == date(2026, 12, 1)
+    assert note.events[0].until == date(2026, 12, 31)  # the whole month, not its first day
 
 
 @pytest.mark.parametrize("text,amounts", [
