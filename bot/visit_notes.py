@@ -75,6 +75,10 @@ FOLLOW_UP_WORDS = (
     "约了", "约好", "约在", "约", "再谈", "再聊", "跟进", "回访", "再联系", "联系一下", "下次", "提醒我", "提醒",
     "再来", "复访", "再去", "再打", "回电话", "来签", "来办", "过来", "上门", "见面",
 )
+# "到期前提醒我", "到期前联系她", "到期当天提醒": the follow-up is set from the maturity.
+_BEFORE_MATURITY_RE = re.compile(r"到期(前|之前|以前)[^,，。;；]{0,4}(提醒|联系|跟进|回访|打电话|找)")
+_ON_MATURITY_RE = re.compile(r"到期(时|的时候|当天|那天)[^,，。;；]{0,4}(提醒|联系|跟进|回访|打电话|找)")
+REMIND_DAYS_BEFORE_MATURITY = 3
 # Words that say "this clause is about the follow-up" strongly enough to pick its time.
 _FOLLOW_UP_RE = re.compile("|".join(sorted(FOLLOW_UP_WORDS, key=len, reverse=True)))
 
@@ -389,6 +393,23 @@ def _is_past(span, now: datetime) -> bool:
     return begins.date() < now.date()
 
 
+def _reminder_before_maturity(
+    text: str, events: list[MoneyEvent], now: datetime, hour: int
+) -> tuple[datetime, str] | None:
+    """"50万定期12月9日到期,到期前提醒我": REMIND_DAYS_BEFORE_MATURITY days before the maturity
+    (never before tomorrow, never after the maturity); "到期当天提醒" on the day itself."""
+    before, on_the_day = _BEFORE_MATURITY_RE.search(text), _ON_MATURITY_RE.search(text)
+    maturity = next((e.at for e in events if e.kind is EventKind.MATURITY and e.at), None)
+    if maturity is None or not (before or on_the_day):
+        return None
+    today = now.date()
+    if on_the_day and not before:
+        day = max(maturity, today)
+    else:
+        day = min(max(maturity - timedelta(days=REMIND_DAYS_BEFORE_MATURITY), today + timedelta(days=1)), maturity)
+    return datetime.combine(day, time(hour, 0), tzinfo=now.tzinfo), (before or on_the_day).group(0)
+
+
 def _follow_up_moment(span, now: datetime, hour: int) -> datetime:
     point = _local(span.point, now)
     if span.has_time_of_day:
@@ -546,6 +567,8 @@ def parse_visit_note(
         follow_span = future[-1] if future else None
     follow_up_at = _follow_up_moment(follow_span, now, follow_up_hour) if follow_span else None
     follow_up_text = follow_span.text if follow_span else None
+    if follow_span is None:
+        follow_up_at, follow_up_text = _reminder_before_maturity(text, events, now, follow_up_hour) or (None, None)
     if follow_span is None:
         for value in entities.get("time", []):
             hinted = parse_time_expression(value, now)

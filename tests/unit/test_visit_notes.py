@@ -175,3 +175,19 @@ def test_a_maturity_time_is_not_the_follow_up():
 def test_amounts(text, amounts):
     taken = [(m.start(), m.end()) for m in __import__("re").finditer(r"\d{11}", text)]
     assert [str(a.amount.normalize()) if a.amount % 1 else str(int(a.amount)) for a in find_amounts(text, taken)] == amounts
+
+
+@pytest.mark.parametrize("text, follow_up", [
+    ("王建国50万定期12月9日到期,到期前提醒我", datetime(2026, 12, 6, 9, 0)),
+    ("王建国50万定期12月9日到期 到期当天提醒我联系他", datetime(2026, 12, 9, 9, 0)),
+    ("陈美玲20万理财明天到期,到期前联系她", datetime(2026, 12, 1, 9, 0)),  # never before tomorrow
+    ("王建国50万定期12月9日到期,约了下周一再谈,到期前提醒我", datetime(2026, 12, 7, 9, 0)),  # a time given wins
+])
+def test_a_reminder_before_the_maturity_becomes_the_follow_up(text, follow_up):
+    note = parse_visit_note(text, NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.follow_up_at == follow_up.replace(tzinfo=NOW.tzinfo)
+
+
+def test_no_maturity_no_reminder():
+    note = parse_visit_note("王建国说到期前提醒他一下", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.follow_up_at is None
