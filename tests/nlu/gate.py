@@ -10,13 +10,12 @@ import json
 import sys
 from pathlib import Path
 
-# Issue #2 asks 0.95 for intent accuracy and customer_name F1. Measured on the held-out file,
-# two trainings of the current pipeline: customer_name 0.964 and 0.966, intent 0.944 and 0.949
-# (CPU training is not reproducible; figures move by about 0.01). The gates stand just under the
-# measured figures so that training noise does not fail CI and no change makes the model worse:
-# names 0.94, intent 0.93 until the model is reliably above 0.95.
-INTENT_ACCURACY = 0.93
-ENTITY_F1 = {"customer_name": 0.94, "phone": 0.95, "customer_id": 0.95}
+# Issue #2's thresholds. Measured on the held-out file with the current pipeline (DIET averaged
+# with a logistic regression, components/intent_ensemble.py): intent accuracy 0.970, customer_name
+# F1 0.976, phone and customer_id 1.00. CPU training is not reproducible; DIET alone moved by
+# about 0.01 between trainings, the ensemble less.
+INTENT_ACCURACY = 0.95
+ENTITY_F1 = {"customer_name": 0.95, "phone": 0.95, "customer_id": 0.95}
 PATTERN_ENTITIES = {"phone", "customer_id", "id_number"}
 
 

@@ -6,6 +6,8 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 
 from components.name_features import FEATURES, WINDOW, name_features, token_shape
+from components.bare_identifier import BareIdentifierIntent, is_bare_identifier
+from components.intent_ensemble import blend
 from components.name_filter import NameEntityFilter, could_be_a_name
 from components.tokenizer import DictionaryJiebaTokenizer
 
@@ -48,3 +50,55 @@ def test_name_shape_of_a_surname_and_its_neighbours():
     assert "second_after_surname_alone" in token_shape(tokens, 3)
     matrix = name_features(tokens)
     assert matrix.shape == (4, len(WINDOW) * len(FEATURES))
+
+
+def _entity(entity: str, text: str, value: str) -> dict:
+    start = text.index(value)
+    return {"entity": entity, "value": value, "start": start, "end": start + len(value)}
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("欧阳子涵", [("customer_name", "欧阳子涵")]),
+        ("安婷呢？", [("customer_name", "安婷")]),
+        ("王建国 13812345678", [("customer_name", "王建国"), ("phone", "13812345678")]),
+        ("C00000005", [("customer_id", "C00000005")]),
+    ],
+)
+def test_a_message_that_is_only_a_customer_identifier_is_a_lookup(text, found):
+    entities = [_entity(kind, text, value) for kind, value in found]
+    message = Message(data={"text": text, "entities": entities, "intent": {"name": "record_referral", "confidence": 0.9},
+                            "intent_ranking": [{"name": "record_referral", "confidence": 0.9},
+                                               {"name": "lookup_customer", "confidence": 0.05}]})
+    BareIdentifierIntent().process([message])
+    assert message.get("intent") == {"name": "lookup_customer", "confidence": 0.9}
+    assert [r["name"] for r in message.get("intent_ranking")] == ["lookup_customer", "record_referral"]
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("是C12345678那个", [("customer_id", "C12345678")]),
+        ("她叫林小雨", [("customer_name", "林小雨")]),
+        ("陈静", [("staff_name", "陈静")]),  # the answer to "转给谁?"
+        ("谢谢", []),
+    ],
+)
+def test_a_message_with_other_words_keeps_its_intent(text, found):
+    entities = [_entity(kind, text, value) for kind, value in found]
+    assert not is_bare_identifier(text, entities)
+
+
+def test_the_ensemble_averages_diet_and_the_regression():
+    classes = ["greet", "lookup_customer", "record_referral"]
+    diet = [{"name": "record_referral", "confidence": 0.9}, {"name": "lookup_customer", "confidence": 0.1}]
+    ranking = blend(diet, classes, [0.0, 0.8, 0.2], diet_weight=0.3)
+    assert [r["name"] for r in ranking] == ["lookup_customer", "record_referral", "greet"]
+    assert ranking[0]["confidence"] == pytest.approx(0.3 * 0.1 + 0.7 * 0.8)
+    assert ranking[1]["confidence"] == pytest.approx(0.3 * 0.9 + 0.7 * 0.2)
+
+
+def test_without_a_diet_ranking_the_regression_decides():
+    ranking = blend([], ["greet", "thanks"], [0.3, 0.7], diet_weight=0.3)
+    assert ranking[0] == {"name": "thanks", "confidence": pytest.approx(0.7)}

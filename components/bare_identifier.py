@@ -1,0 +1,73 @@
+"""A message that is nothing but a customer's name or number asks who that customer is.
+
+Staff type "王建国", "13812345678" or "C00000005" on their own to look a customer up. DIET reads
+such a message from its characters alone, and a name it never saw can resemble the two-name
+messages of a referral ("闻人子墨" → record_referral). When the identifiers found in the message
+(names from DIET, numbers from the regexes) are all there is, apart from punctuation and a final
+particle, the intent is lookup_customer. Answers to "which one?" ("是王建国那个", "尾号5678的")
+have other words and keep the intent DIET gave them. A bare staff name is left alone: it may be
+the answer to "转给谁?".
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+CUSTOMER_IDENTIFIERS = frozenset({"customer_name", "phone", "customer_id", "id_number"})
+LOOKUP = "lookup_customer"
+# Separators between a name and a number, punctuation, and the particles of a bare question.
+_FILLER = re.compile(r"[\s,，。.、;；:：!！?？~～…/\-]|[呢吧啊呀嘛哦么]$")
+
+
+def is_bare_identifier(text: str, entities: List[Dict[str, Any]]) -> bool:
+    """True when the customer identifiers in `entities` are all the words of `text`."""
+    found = [e for e in entities if e.get("entity") in CUSTOMER_IDENTIFIERS and "start" in e and "end" in e]
+    if not found:
+        return False
+    rest = list(text)
+    for entity in found:
+        for index in range(int(entity["start"]), min(int(entity["end"]), len(rest))):
+            rest[index] = " "
+    remainder = "".join(rest).strip()
+    while True:
+        shorter = _FILLER.sub("", remainder).strip()
+        if shorter == remainder:
+            return remainder == ""
+        remainder = shorter
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class BareIdentifierIntent(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "BareIdentifierIntent":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get("name") == LOOKUP:
+                continue
+            if not is_bare_identifier(message.get(TEXT) or "", message.get(ENTITIES) or []):
+                continue
+            confidence = float(intent.get("confidence") or 1.0)
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != LOOKUP]
+            message.set(INTENT, {"name": LOOKUP, "confidence": confidence}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [{"name": LOOKUP, "confidence": confidence}, *ranking], add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
