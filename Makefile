@@ -66,7 +66,7 @@ validate: $(VENV)/.installed
 	$(PY) tests/validate_data.py
 
 test-unit: $(VENV)/.installed
-	$(PY) -m pytest tests/unit tests/actions -q
+	$(PY) -m pytest tests/unit tests/actions tests/channels -q
 
 test-nlu: $(MODEL)
 	rm -rf results/nlu

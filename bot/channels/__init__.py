@@ -1,0 +1,9 @@
+"""Rasa input channels: the one part of bot/ that imports Rasa (registered in credentials.yml).
+
+- `bot.channels.wecom.WeComInput` — WeCom (企业微信) self-built app callbacks;
+  `bot.channels.wecom_crypto` — its signature and AES scheme (pure, no Rasa).
+- `bot.channels.rest_auth.TokenRestInput` — the REST channel behind a shared token, with limits.
+- `bot.channels.limits` — per-sender rate limit and seen-once set (in memory).
+
+Importing this package imports nothing; each channel module is loaded by its module path.
+"""

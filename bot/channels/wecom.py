@@ -1,0 +1,410 @@
+"""WeCom (企业微信) self-built app as a Rasa input channel.
+
+Register in credentials.yml by module path (see README, "Connecting WeCom"):
+
+    bot.channels.wecom.WeComInput:
+      corp_id: ${WECOM_CORP_ID}
+      agent_id: ${WECOM_AGENT_ID}
+      token: ${WECOM_TOKEN}
+      encoding_aes_key: ${WECOM_AES_KEY}
+      secret: ${WECOM_SECRET}
+
+Routes (under /webhooks/wecom/):
+  GET  callback  URL verification: signature over echostr, decrypt, answer the plaintext.
+  POST callback  a message: signature, timestamp window, decrypt, ReceiveId; answered at once with
+                 an empty 200, processed in a background task whose replies go out through
+                 message/send. A MsgId seen again (WeCom retries after 5 s without an answer) is
+                 acknowledged and not processed again.
+
+The sender is FromUserName from the decrypted, signed callback: the WeCom userid that the
+platform verified, mapped to staff through staff.chat_id like every channel. Nothing in the
+message text can choose the sender.
+"""
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+import unicodedata
+import xml.etree.ElementTree as ET
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
+
+import aiohttp
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+
+from bot.channels.limits import SeenOnce, SlidingWindowLimiter
+from bot.channels.wecom_crypto import WeComCrypto, WeComError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_BASE = "https://qyapi.weixin.qq.com"
+# errcodes meaning "the access token is invalid or expired": fetch a new one and retry once.
+TOKEN_ERRCODES = frozenset({40001, 40014, 42001})
+# message/send takes at most 2048 bytes of text content.
+MAX_CONTENT_BYTES = 2048
+
+TEXT_ONLY_REPLY = "暂时只支持文字消息,请用文字描述您的问题。"
+TOO_LONG_REPLY = "消息太长了(最多 {limit} 个字),请分几条发送。"
+TOO_FAST_REPLY = "发送太频繁了,请稍后再试(每分钟最多 {limit} 条)。"
+BUTTON_HINT = "请回复序号选择。"
+
+
+class WeComApiError(Exception):
+    """WeCom's API answered with an errcode (the message never contains a token or secret)."""
+
+    def __init__(self, call: str, errcode: Any, errmsg: Any = "") -> None:
+        super().__init__(f"{call}: errcode {errcode} {str(errmsg)[:120]}")
+        self.errcode = errcode
+
+
+class UnsafeXml(ValueError):
+    pass
+
+
+def parse_xml(text: str | bytes) -> Dict[str, str]:
+    """The child elements of a flat WeCom XML document as a dict of text.
+
+    DOCTYPE and ENTITY declarations are refused before parsing: WeCom never sends them, and they
+    are how entity-expansion bombs and external entities get in.
+    """
+    probe = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    upper = probe.upper()
+    if "<!DOCTYPE" in upper or "<!ENTITY" in upper:
+        raise UnsafeXml("DOCTYPE or ENTITY in XML")
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as e:
+        raise UnsafeXml(f"malformed XML ({e.__class__.__name__})") from None
+    return {child.tag: (child.text or "") for child in root}
+
+
+def render_buttons(text: str, buttons: List[Dict[str, Any]]) -> str:
+    """Rasa buttons as numbered lines, since a WeCom text message has no buttons."""
+    lines = [text] if text else []
+    lines += [f"{number}. {button.get('title') or button.get('payload', '')}"
+              for number, button in enumerate(buttons, start=1)]
+    lines.append(BUTTON_HINT)
+    return "\n".join(lines)
+
+
+def split_content(text: str, max_bytes: int = MAX_CONTENT_BYTES) -> List[str]:
+    """Pieces of at most max_bytes UTF-8 bytes, cut after a line end where possible."""
+    pieces: List[str] = []
+    current, size, last_break = [], 0, -1
+    for char in text:
+        width = len(char.encode("utf-8"))
+        if size + width > max_bytes:
+            cut = last_break + 1 if last_break >= 0 else len(current)
+            pieces.append("".join(current[:cut]))
+            current = current[cut:]
+            size = len("".join(current).encode("utf-8"))
+            last_break = -1
+        current.append(char)
+        size += width
+        if char == "\n":
+            last_break = len(current) - 1
+    pieces.append("".join(current))
+    return [p.strip("\n") for p in pieces if p.strip()] or [text or " "]
+
+
+class ButtonMemory:
+    """The buttons last sent to each user, so that "2" can be answered with the second payload."""
+
+    def __init__(self, ttl_seconds: float = 1800.0, max_users: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.max_users = max_users
+        self._clock = clock
+        self._buttons: Dict[str, tuple[float, List[Dict[str, Any]]]] = {}
+
+    def remember(self, user: str, buttons: List[Dict[str, Any]]) -> None:
+        self._buttons.pop(user, None)
+        self._buttons[user] = (self._clock(), list(buttons))
+        while len(self._buttons) > self.max_users:
+            self._buttons.pop(next(iter(self._buttons)))
+
+    def resolve(self, user: str, text: str) -> str:
+        """The payload of the button the text picks by number, else the text unchanged.
+
+        The buttons are forgotten whatever the answer: a number in a later message refers to
+        whatever list came after.
+        """
+        at, buttons = self._buttons.pop(user, (0.0, []))
+        if not buttons or self._clock() - at > self.ttl_seconds:
+            return text
+        answer = unicodedata.normalize("NFKC", text).strip().rstrip(".。")
+        if answer.isdigit() and 1 <= int(answer) <= len(buttons):
+            chosen = buttons[int(answer) - 1]
+            return chosen.get("payload") or chosen.get("title") or text
+        return text
+
+
+class WeComClient:
+    """WeCom's server API: gettoken (cached until shortly before it expires) and message/send."""
+
+    def __init__(self, corp_id: str, secret: str, agent_id: int | str,
+                 api_base: str = DEFAULT_API_BASE, token_margin_seconds: float = 300.0,
+                 timeout_seconds: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.corp_id = corp_id
+        self._secret = secret
+        self.agent_id = int(agent_id)
+        self.api_base = api_base.rstrip("/")
+        self.token_margin_seconds = token_margin_seconds
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._clock = clock
+        self._token: Optional[str] = None
+        self._token_expires_at = 0.0
+        self._lock: Optional[asyncio.Lock] = None
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    def __repr__(self) -> str:  # never the secret or the token
+        return f"WeComClient(corp_id={self.corp_id!r}, agent_id={self.agent_id}, api_base={self.api_base!r})"
+
+    async def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    def forget_token(self) -> None:
+        self._token, self._token_expires_at = None, 0.0
+
+    async def access_token(self) -> str:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:  # one gettoken at a time, however many replies wait for it
+            if self._token and self._clock() < self._token_expires_at:
+                return self._token
+            session = await self._get_session()
+            params = {"corpid": self.corp_id, "corpsecret": self._secret}
+            async with session.get(f"{self.api_base}/cgi-bin/gettoken", params=params) as resp:
+                body = await resp.json(content_type=None)
+            if resp.status != 200 or body.get("errcode", 0) != 0 or not body.get("access_token"):
+                raise WeComApiError("gettoken", body.get("errcode", resp.status), body.get("errmsg", ""))
+            lifetime = float(body.get("expires_in", 7200))
+            self._token = body["access_token"]
+            self._token_expires_at = self._clock() + max(lifetime - self.token_margin_seconds, lifetime / 2)
+            return self._token
+
+    async def send_text(self, user: str, content: str) -> None:
+        payload = {"touser": user, "msgtype": "text", "agentid": self.agent_id,
+                   "text": {"content": content}, "safe": 0}
+        for attempt in (1, 2):
+            token = await self.access_token()
+            session = await self._get_session()
+            async with session.post(f"{self.api_base}/cgi-bin/message/send",
+                                    params={"access_token": token}, json=payload) as resp:
+                body = await resp.json(content_type=None)
+            errcode = body.get("errcode", 0 if resp.status == 200 else resp.status)
+            if errcode == 0:
+                if body.get("invaliduser"):
+                    logger.warning("wecom.send: user not reachable by this app (invaliduser)")
+                return
+            if errcode in TOKEN_ERRCODES and attempt == 1:
+                logger.info("wecom.send: access token rejected (errcode %s), fetching a new one", errcode)
+                if self._token == token:
+                    self.forget_token()
+                continue
+            raise WeComApiError("message/send", errcode, body.get("errmsg", ""))
+
+
+class WeComOutput(OutputChannel):
+    """Replies through message/send; buttons become numbered lines."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "wecom"
+
+    def __init__(self, client: WeComClient, buttons: Optional[ButtonMemory] = None) -> None:
+        self.client = client
+        self.buttons = buttons
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        for piece in split_content(text):
+            await self.client.send_text(recipient_id, piece)
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
+                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        if self.buttons is not None:
+            self.buttons.remember(recipient_id, buttons)
+        await self.send_text_message(recipient_id, render_buttons(text, buttons))
+
+    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        await self.send_text_message(recipient_id, image)
+
+
+def _required(credentials: Dict[str, Any], key: str) -> str:
+    value = credentials.get(key)
+    if value is None or str(value).strip() == "":
+        raise ValueError(f"credentials.yml 中 WeCom 渠道缺少 {key}")
+    return str(value).strip()
+
+
+class WeComInput(InputChannel):
+    """Receives WeCom callbacks for one self-built app (自建应用)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "wecom"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WeComInput":
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        corp_id = _required(credentials, "corp_id")
+        crypto = WeComCrypto(
+            token=_required(credentials, "token"),
+            encoding_aes_key=_required(credentials, "encoding_aes_key"),
+            receive_id=corp_id,
+            timestamp_window_seconds=float(credentials.get("timestamp_window_seconds", 300)),
+        )
+        client = WeComClient(
+            corp_id=corp_id,
+            secret=_required(credentials, "secret"),
+            agent_id=_required(credentials, "agent_id"),
+            api_base=str(credentials.get("api_base") or DEFAULT_API_BASE),
+        )
+        return cls(
+            crypto,
+            client,
+            max_message_chars=int(credentials.get("max_message_chars", 2000)),
+            rate_limit=int(credentials.get("rate_limit_per_minute", 30)),
+            dedup_ttl_seconds=float(credentials.get("dedup_ttl_seconds", 600)),
+        )
+
+    def __init__(self, crypto: WeComCrypto, client: WeComClient, max_message_chars: int = 2000,
+                 rate_limit: int = 30, dedup_ttl_seconds: float = 600.0, max_body_bytes: int = 64_000,
+                 now: Callable[[], float] = time.time) -> None:
+        self.crypto = crypto
+        self.client = client
+        self.max_message_chars = max_message_chars
+        self.max_body_bytes = max_body_bytes
+        self.rate_limit = rate_limit
+        self.rate_limiter = SlidingWindowLimiter(rate_limit, 60.0)
+        self.seen = SeenOnce(ttl_seconds=dedup_ttl_seconds)
+        self.buttons = ButtonMemory()
+        self._now = now  # wall clock for the timestamp window; tests set it
+        self._tasks: Set[asyncio.Task] = set()
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return WeComOutput(self.client, self.buttons)
+
+    async def drain(self) -> None:
+        """Waits for the messages being processed (tests; graceful shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)  # a strong reference until it is done
+        task.add_done_callback(self._tasks.discard)
+
+    def _reject(self, request: Request, reason: str, status: int = 403) -> HTTPResponse:
+        # The reason and where it came from; never the body, the query's echostr or the text.
+        logger.warning("wecom.callback.rejected status=%s reason=%s ip=%s timestamp=%s", status,
+                       reason, request.ip, str(request.args.get("timestamp", ""))[:20])
+        return response.text("forbidden" if status == 403 else "bad request", status=status)
+
+    async def _reply(self, user: str, text: str) -> None:
+        try:
+            await WeComOutput(self.client).send_text_message(user, text)
+        except Exception as e:  # noqa: BLE001 - a failed reply must not kill the worker
+            logger.error("wecom.reply.failed error=%s", e.__class__.__name__)
+
+    async def _process(self, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                       fields: Dict[str, str]) -> None:
+        user = fields["FromUserName"]
+        text = self.buttons.resolve(user, fields.get("Content", ""))
+        message = UserMessage(
+            text,
+            WeComOutput(self.client, self.buttons),
+            user,
+            input_channel=self.name(),
+            metadata={"wecom": {"msg_id": fields.get("MsgId"), "agent_id": fields.get("AgentID"),
+                                "create_time": fields.get("CreateTime")}},
+        )
+        try:
+            await on_new_message(message)
+        except Exception as e:  # noqa: BLE001
+            logger.error("wecom.message.failed msg_id=%s error=%s", fields.get("MsgId"), e.__class__.__name__)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        module = inspect.getmodule(self)
+        wecom = Blueprint(f"wecom_webhook_{type(self).__name__}", module.__name__ if module else None)
+
+        @wecom.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @wecom.route("/callback", methods=["GET"])
+        async def verify_url(request: Request) -> HTTPResponse:
+            args = {k: request.args.get(k) for k in ("msg_signature", "timestamp", "nonce", "echostr")}
+            if not all(args.values()):
+                return self._reject(request, "missing query parameters", status=400)
+            try:
+                echo = self.crypto.verify_url(args["msg_signature"], args["timestamp"], args["nonce"],
+                                              args["echostr"], now=self._now())
+            except WeComError as e:
+                return self._reject(request, f"{e.__class__.__name__}: {e}")
+            logger.info("wecom.callback.url_verified")
+            return response.text(echo)
+
+        @wecom.route("/callback", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            args = {k: request.args.get(k) for k in ("msg_signature", "timestamp", "nonce")}
+            if not all(args.values()):
+                return self._reject(request, "missing query parameters", status=400)
+            body = request.body or b""
+            if len(body) > self.max_body_bytes:
+                return self._reject(request, f"body of {len(body)} bytes", status=413)
+            try:
+                envelope = parse_xml(body)
+                encrypted = envelope.get("Encrypt", "")
+                if not encrypted:
+                    raise WeComError("no Encrypt element")
+                plain = self.crypto.open_callback(args["msg_signature"], args["timestamp"], args["nonce"],
+                                                  encrypted, now=self._now())
+                fields = parse_xml(plain)
+            except (WeComError, ValueError) as e:
+                return self._reject(request, f"{e.__class__.__name__}: {e}")
+            user = fields.get("FromUserName", "").strip()
+            if not user:
+                return self._reject(request, "no FromUserName", status=400)
+            fields["FromUserName"] = user
+
+            msg_type = fields.get("MsgType", "")
+            key = fields.get("MsgId") or f"{user}:{fields.get('CreateTime')}:{msg_type}:{fields.get('Event', '')}"
+            if not self.seen.first_time(key):
+                logger.info("wecom.callback.duplicate msg_id=%s", fields.get("MsgId", ""))
+                return response.text("")
+
+            if msg_type == "event":
+                pass  # entering the app, subscribing...: nothing to answer
+            elif msg_type != "text":
+                self._spawn(self._reply(user, TEXT_ONLY_REPLY))
+            elif not self.rate_limiter.allow(user):
+                logger.warning("wecom.message.rate_limited")
+                self._spawn(self._reply(user, TOO_FAST_REPLY.format(limit=self.rate_limit)))
+            elif len(fields.get("Content", "")) > self.max_message_chars:
+                logger.info("wecom.message.too_long chars=%s", len(fields.get("Content", "")))
+                self._spawn(self._reply(user, TOO_LONG_REPLY.format(limit=self.max_message_chars)))
+            else:
+                self._spawn(self._process(on_new_message, fields))
+            # WeCom retries a callback not answered within 5 s: answer now, work in the background.
+            return response.text("")
+
+        @wecom.listener("after_server_stop")
+        async def close_client(app: Any, loop: Any) -> None:
+            await self.drain()
+            await self.client.close()
+
+        return wecom
