@@ -101,6 +101,8 @@ WEIGHTS = {
     "fit": W_FIT,
 }
 
+# The first page of suggestions: a stated interest always has a product on it.
+TOP_N = 3
 # A reason is shown only for a signal contributing at least this much to the score.
 MIN_REASON_CONTRIBUTION = 0.15
 # Segments with fewer customers than this back off to a coarser one.
@@ -664,7 +666,24 @@ def rank_products(
         score = sum(s.contribution for s in signals)
         ranked.append(Ranked(product, round(score, 4), reasons_of(product, sit, signals), verdict, signals))
     ranked.sort(key=lambda r: (-r.score, r.product.code))
-    return ranked
+    return with_stated_interest(ranked)
+
+
+def with_stated_interest(ranked: list[Ranked]) -> list[Ranked]:
+    """What the customer said she wants (意向:基金) is on the first page (TOP_N): when no product
+    of the first page answers a stated interest, the best one that does takes its last place.
+    Staff act on what the customer asked for; what similar customers hold should not bury it."""
+    def answers_interest(item: Ranked) -> bool:
+        return any(s.name == "interest" and s.contribution > 0 for s in item.signals)
+
+    first = ranked[:TOP_N]
+    if len(first) < TOP_N or any(answers_interest(item) for item in first):
+        return ranked
+    wanted = next((item for item in ranked[TOP_N:] if answers_interest(item)), None)
+    if wanted is None:
+        return ranked
+    rest = [item for item in ranked if item is not wanted]
+    return rest[:TOP_N - 1] + [wanted] + rest[TOP_N - 1:]
 
 
 def reasons_of(product: ProductFacts, sit: Situation, signals: Sequence[Signal]) -> tuple[str, ...]:

@@ -50,7 +50,9 @@ def test_suggestions_for_a_customer_with_money_maturing(service, bank):
     # His 50万 one-year deposit matures on 9 December: renewing it comes first, and says why.
     assert result.suggestions[0].product_code == "D-DQ1Y"
     assert result.suggestions[0].reasons[0] == "50万定期12月9日到期,可续存"
-    assert all(any(r.startswith("50万定期12月9日到期") for r in s.reasons) for s in result.suggestions)
+    assert sum(any(r.startswith("50万定期12月9日到期") for r in s.reasons) for s in result.suggestions) >= 2
+    # He told his manager he wants funds (意向:基金): one of the first three answers that.
+    assert any("客户有基金意向" in s.reasons for s in result.suggestions)
     assert result.model_date is None
 
 

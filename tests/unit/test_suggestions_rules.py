@@ -298,6 +298,17 @@ def test_an_interest_tag_raises_the_products_it_names():
     assert fund[0].product.category == "基金" and "客户有基金意向" in fund[0].reasons
 
 
+def test_a_stated_interest_always_has_a_product_on_the_first_page():
+    # What similar customers hold would fill the first page with gold; she asked about funds.
+    alike = [customer(age=35, holdings=[cash(30000), HoldingFacts(CATALOGUE[7], Decimal(5000))]) for _ in range(40)]
+    model = learn(alike, TODAY, TIERS)
+    plain = ranked(customer(age=35, holdings=[cash(30000)]), model)
+    wanted = ranked(customer(age=35, holdings=[cash(30000)], tags=["意向:基金"]), model)
+    assert wanted[0].product.code == plain[0].product.code == "G-JT"  # the best stays first
+    assert any(r.product.category == "基金" and "客户有基金意向" in r.reasons for r in wanted[:3])
+    assert sorted(r.product.code for r in wanted) == sorted(r.product.code for r in plain)  # nothing lost
+
+
 def test_a_declined_interest_lowers_the_product():
     base = [r.product.code for r in ranked(customer(age=30, holdings=[cash(50000)]))]
     declined = [r.product.code for r in ranked(customer(age=30, holdings=[cash(50000)], tags=["不感兴趣:基金"]))]
