@@ -514,6 +514,10 @@ def parse_visit_note(
     for index, (start, end) in enumerate(clauses):
         clause = text[start:end]
         kind, keyword = None, None
+        if _BEFORE_MATURITY_RE.search(clause) or _ON_MATURITY_RE.search(clause):
+            # "到期前提醒我" asks for a reminder about a maturity told elsewhere: not a new event.
+            clause = _BEFORE_MATURITY_RE.sub(lambda m: " " * len(m.group(0)), clause)
+            clause = _ON_MATURITY_RE.sub(lambda m: " " * len(m.group(0)), clause)
         for event_kind, words in ((EventKind.MATURITY, MATURITY_WORDS), (EventKind.INFLOW, INFLOW_WORDS),
                                   (EventKind.OUTFLOW, OUTFLOW_WORDS)):
             hit = _first_word(clause, words)

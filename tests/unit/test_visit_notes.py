@@ -191,3 +191,9 @@ def test_a_reminder_before_the_maturity_becomes_the_follow_up(text, follow_up):
 def test_no_maturity_no_reminder():
     note = parse_visit_note("王建国说到期前提醒他一下", NOW, CATALOGUE, STAFF, CUSTOMERS)
     assert note.follow_up_at is None
+
+
+def test_asking_for_a_reminder_is_not_another_money_event():
+    note = parse_visit_note("电话联系了陈美玲,她20万理财下个月到期,对大额存单有兴趣,到期前提醒我", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert [(e.kind, e.amount) for e in note.events] == [(EventKind.MATURITY, W(200000))]
+    assert note.follow_up_at is not None
