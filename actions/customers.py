@@ -44,6 +44,43 @@ async def chosen_customer(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     return answer.customer_id
 
 
+async def customer_to_act_on(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    text: str,
+    waiting_slot: str,
+    waiting_request: Any,
+    missing: str | None = None,
+) -> tuple[str | None, list[dict[str, Any]]]:
+    """The customer an action does something to (tag, suggest): named in `text`, or the one in
+    context. Strangers are refused and a member of staff gets her notifications first; `missing`,
+    if given, is said instead (the request lacks what it needs); namesakes are listed and the
+    request waits in `waiting_slot` for the choice. Returns (the customer id or None, slot events)."""
+    answer = await in_thread(
+        customer_service().ask, tracker.sender_id, View.PICK, latest_entities(tracker), text,
+        tracker.get_slot("current_customer_id"), channel_of(tracker),
+    )
+    if answer.outcome is Outcome.STRANGER:
+        dispatcher.utter_message(text=customer_replies.STRANGER)
+        return None, []
+    await deliver_notifications(dispatcher, tracker)
+    if missing:
+        dispatcher.utter_message(text=missing)
+        return None, []
+    if answer.outcome is Outcome.SHOWN:
+        return answer.customer_id, []
+    dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
+    if answer.outcome is not Outcome.CHOOSE:
+        return None, []
+    others = [slot for slot in CHOICE_SETTLED[2:] if slot != waiting_slot]
+    return None, [
+        SlotSet("candidate_ids", [c.customer_id for c in answer.candidates]),
+        SlotSet("pending_view", View.PICK.value),
+        SlotSet(waiting_slot, waiting_request),
+        *(SlotSet(slot, None) for slot in others),
+    ]
+
+
 def _slot_events(answer: CustomerAnswer, product_word: str | None) -> list[dict[str, Any]]:
     """Context for the next message: the customer now shown, or the list waiting for a choice."""
     if answer.outcome is Outcome.SHOWN:

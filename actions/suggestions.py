@@ -7,19 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.customers import CHOICE_SETTLED, chosen_customer
-from actions.runtime import (
-    channel_of,
-    customer_service,
-    deliver_notifications,
-    in_thread,
-    latest_entities,
-    latest_text,
-    suggestion_service,
-)
-from bot import customer_replies
-from bot.clock import clock
-from bot.customer_service import Outcome, View
+from actions.customers import CHOICE_SETTLED, chosen_customer, customer_to_act_on
+from actions.runtime import channel_of, in_thread, latest_entities, latest_text, suggestion_service
 from bot.suggestion_dialogue import SuggestionRequest, read_request
 from bot.suggestion_replies import render_purchase_answer, render_suggestions
 from bot.suggestions import SuggestOutcome
@@ -58,30 +47,14 @@ class ActionSuggestProducts(Action):
         return "action_suggest_products"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        entities, text, channel = latest_entities(tracker), latest_text(tracker), channel_of(tracker)
+        entities, text = latest_entities(tracker), latest_text(tracker)
         request = read_request(text, entities.get("product"))
         for value in entities.get("product") or []:
             text = text.replace(value, " ")  # a product word is never a customer's name
-        answer = await in_thread(
-            customer_service().ask, tracker.sender_id, View.PICK, entities, text,
-            tracker.get_slot("current_customer_id"), channel,
-        )
-        if answer.outcome is Outcome.STRANGER:
-            dispatcher.utter_message(text=customer_replies.STRANGER)
-            return []
-        await deliver_notifications(dispatcher, tracker)
-        if answer.outcome is Outcome.CHOOSE:
-            dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
-            return [
-                SlotSet("candidate_ids", [c.customer_id for c in answer.candidates]),
-                SlotSet("pending_view", View.PICK.value),
-                SlotSet("pending_suggestion", request.__dict__),
-                SlotSet("pending_tag", None),
-            ]
-        if answer.outcome is not Outcome.SHOWN:
-            dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
-            return []
-        return await _reply(dispatcher, tracker, answer.customer_id, request)
+        customer_id, events = await customer_to_act_on(dispatcher, tracker, text, "pending_suggestion", request.__dict__)
+        if customer_id is None:
+            return events
+        return await _reply(dispatcher, tracker, customer_id, request)
 
 
 async def suggest_after_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:

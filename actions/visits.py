@@ -8,11 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.customers import CHOICE_SETTLED, chosen_customer
+from actions.customers import CHOICE_SETTLED, chosen_customer, customer_to_act_on
 from actions.drafts import DraftAction
 from actions.runtime import (
     channel_of,
-    customer_service,
     deliver_notifications,
     in_thread,
     latest_entities,
@@ -22,7 +21,7 @@ from actions.runtime import (
 )
 from bot import customer_replies, visit_replies
 from bot.clock import clock
-from bot.customer_service import Outcome, View
+from bot.customer_service import View
 from bot.visit_dialogue import (
     VisitDraftState,
     item_number,
@@ -59,36 +58,18 @@ class ActionTagCustomer(Action):
         return "action_tag_customer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        entities, text, channel = latest_entities(tracker), latest_text(tracker), channel_of(tracker)
+        entities, text = latest_entities(tracker), latest_text(tracker)
         tag, remove = tag_request(entities, text)
         for value in entities.get("tag") or []:
             text = text.replace(value, " ")  # a tag word is never a customer's name
-        answer = await in_thread(
-            customer_service().ask, tracker.sender_id, View.PICK, entities, text,
-            tracker.get_slot("current_customer_id"), channel,
-        )
-        if answer.outcome is Outcome.STRANGER:
-            dispatcher.utter_message(text=customer_replies.STRANGER)
-            return []
-        await deliver_notifications(dispatcher, tracker)
-        if not tag:
-            dispatcher.utter_message(text="要加什么标签?比如“给王建国加个标签:有房贷需求”。")
-            return []
         pending = {"tag": tag, "remove": remove}
-        if answer.outcome is Outcome.CHOOSE:
-            dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
-            return [
-                SlotSet("candidate_ids", [c.customer_id for c in answer.candidates]),
-                SlotSet("pending_view", View.PICK.value),
-                SlotSet("pending_tag", pending),
-                SlotSet("pending_suggestion", None),
-            ]
-        if answer.outcome is not Outcome.SHOWN:
-            dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
-            return []
-        result = await in_thread(_tag, tracker.sender_id, answer.customer_id, pending, channel)
+        missing = None if tag else "要加什么标签?比如“给王建国加个标签:有房贷需求”。"
+        customer_id, events = await customer_to_act_on(dispatcher, tracker, text, "pending_tag", pending, missing)
+        if customer_id is None:
+            return events
+        result = await in_thread(_tag, tracker.sender_id, customer_id, pending, channel_of(tracker))
         dispatcher.utter_message(text=render_tag_result(result))
-        return [SlotSet("current_customer_id", answer.customer_id)]
+        return [SlotSet("current_customer_id", customer_id)]
 
 
 async def tag_after_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
