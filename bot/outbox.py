@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import clock
 from bot.db import for_update
-from bot.models import Notification
+from bot.models import Notification, Staff
 from bot.timeutil import to_local, to_storage
 
 # Kinds of notification.
@@ -101,11 +101,12 @@ def take_undelivered(session: Session, staff_id: str, via: str) -> list[Outgoing
 
 
 def pending_for_push(session: Session, limit: int = 100) -> list[OutgoingNotification]:
-    """Undelivered notifications of everyone, oldest first, locked for this unit of work
-    (PostgreSQL: other pushers skip them); mark the ones sent with `mark_delivered`."""
+    """Undelivered notifications of everyone who has a chat id, oldest first, locked for this
+    unit of work (PostgreSQL: other pushers skip them); mark the ones sent with `mark_delivered`."""
+    reachable = select(Staff.staff_id).where(Staff.chat_id.is_not(None), Staff.chat_id != "")
     query = (
         select(Notification)
-        .where(Notification.delivered_at.is_(None))
+        .where(Notification.delivered_at.is_(None), Notification.staff_id.in_(reachable))
         .order_by(Notification.created_at, Notification.id)
         .limit(limit)
     )

@@ -279,12 +279,17 @@ class WeComInput(InputChannel):
             max_message_chars=int(credentials.get("max_message_chars", 2000)),
             rate_limit=int(credentials.get("rate_limit_per_minute", 30)),
             dedup_ttl_seconds=float(credentials.get("dedup_ttl_seconds", 600)),
+            push_interval_seconds=float(credentials.get("push_interval_seconds", 30)),
         )
 
     def __init__(self, crypto: WeComCrypto, client: WeComClient, max_message_chars: int = 2000,
                  rate_limit: int = 30, dedup_ttl_seconds: float = 600.0, max_body_bytes: int = 64_000,
-                 now: Callable[[], float] = time.time) -> None:
+                 now: Callable[[], float] = time.time, push_interval_seconds: float = 0.0) -> None:
         self.crypto = crypto
+        # Notifications of the outbox (a new referral, the morning list) pushed to staff's WeCom
+        # every this many seconds (bot/push.py); 0 leaves them for the top of the next reply.
+        self.push_interval_seconds = push_interval_seconds
+        self._push_task: Optional[asyncio.Task] = None
         self.client = client
         self.max_message_chars = max_message_chars
         self.max_body_bytes = max_body_bytes
@@ -297,6 +302,24 @@ class WeComInput(InputChannel):
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         return WeComOutput(self.client, self.buttons)
+
+    def start_pushing(self, db: Any = None) -> None:
+        """Push the outbox to staff's WeCom every push_interval_seconds (started with the server)."""
+        if self.push_interval_seconds <= 0 or self._push_task is not None:
+            return
+        from bot.db import Database
+        from bot.push import push_forever
+
+        output = WeComOutput(self.client)
+        self._push_task = asyncio.ensure_future(
+            push_forever(db or Database(), output.send_text_message, "wecom", self.push_interval_seconds)
+        )
+
+    async def stop_pushing(self) -> None:
+        if self._push_task is not None:
+            self._push_task.cancel()
+            await asyncio.gather(self._push_task, return_exceptions=True)
+            self._push_task = None
 
     async def drain(self) -> None:
         """Waits for the messages being processed (tests; graceful shutdown)."""
@@ -340,6 +363,14 @@ class WeComInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         module = inspect.getmodule(self)
         wecom = Blueprint(f"wecom_webhook_{type(self).__name__}", module.__name__ if module else None)
+
+        @wecom.listener("after_server_start")
+        async def push_outbox(_app: Any, _loop: Any) -> None:
+            self.start_pushing()
+
+        @wecom.listener("before_server_stop")
+        async def stop_pushing(_app: Any, _loop: Any) -> None:
+            await self.stop_pushing()
 
         @wecom.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
