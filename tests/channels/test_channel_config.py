@@ -8,6 +8,7 @@ from rasa.core.channels.rest import RestInput
 from rasa.core.run import create_http_input_channels
 
 from bot.channels.rest_auth import TokenRestInput
+from bot.channels.webchat import WebChatInput
 from bot.channels.wecom import DEFAULT_API_BASE, WeComInput
 from tests.channels.conftest import SAMPLE_AES_KEY, SAMPLE_CORP_ID, SAMPLE_TOKEN
 
@@ -25,9 +26,9 @@ bot.channels.rest_auth.TokenRestInput:
 """
 
 
-def test_the_repository_credentials_keep_plain_rest():
+def test_the_repository_credentials_are_plain_rest_and_the_demo_web_chat():
     channels = create_http_input_channels(None, str(REPO / "credentials.yml"))
-    assert [type(c) for c in channels] == [RestInput]
+    assert [type(c) for c in channels] == [RestInput, WebChatInput]
 
 
 def test_the_readme_block_loads_with_secrets_from_the_environment(tmp_path, monkeypatch):

@@ -1,0 +1,191 @@
+"""A local web chat page for demos and for training new staff: pick a demo staff member, chat.
+
+FOR DEMOS AND TRAINING ON A LOCAL MACHINE ONLY. NEVER EXPOSE IT IN PRODUCTION. Like Rasa's plain
+`rest:` channel, the sender is whatever the request says, and here the page even lets the user
+choose it from a list of staff: anyone who can reach the port can chat as any staff member and
+see their customers. Bind Rasa to localhost (or a training-room machine with no route from the
+bank's network) when this channel is on; production uses WeCom or the token-protected REST channel.
+
+Register in credentials.yml by module path:
+
+    bot.channels.webchat.WebChatInput:
+      demo: true          # required for the staff picker (GET staff); without it, staff is 404
+      # optional:
+      # max_message_chars: 2000
+      # max_body_bytes: 16384
+      # rate_limit_per_minute: 30
+
+then `make serve` and open http://localhost:5005/webhooks/webchat/.
+
+Routes (under /webhooks/webchat/):
+  GET  /         the page (bot/channels/webchat/index.html: one file, inline CSS and JS, nothing
+                 loaded from another host; served with a Content-Security-Policy saying so).
+  GET  staff     JSON list of the demo staff with a chat id: chat_id, name, role (Chinese),
+                 branch; from the project database (DATABASE_URL). 404 unless `demo: true`.
+  POST webhook   {"sender": <chat id>, "message": "..."} like the REST channel; answers with the
+                 bot's messages (text and buttons). Over-long messages are refused with 413,
+                 too many per sender per minute with 429, each with a Chinese reply.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+
+from bot.channels.limits import SlidingWindowLimiter
+
+logger = logging.getLogger(__name__)
+_json = partial(response.json, dumps=partial(json.dumps, ensure_ascii=False))
+
+PAGE = Path(__file__).with_name("webchat") / "index.html"
+# The page is self-contained: the browser may load nothing from anywhere else.
+PAGE_HEADERS = {
+    "Content-Security-Policy": ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                                "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+                                "frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+TOO_FAST_REPLY = "发送太频繁了,请稍后再试(每分钟最多 {limit} 条)。"
+TOO_LONG_REPLY = "消息太长了(最多 {limit} 个字),请分几条发送。"
+TOO_BIG_REPLY = "请求太大,未处理。"
+NOT_DEMO_REPLY = "演示模式未开启:在 credentials.yml 的 bot.channels.webchat.WebChatInput 下设置 demo: true。"
+STAFF_FAILED_REPLY = "读取演示员工失败,请检查数据库(python -m bot ensure-demo)。"
+
+
+@lru_cache(maxsize=1)
+def page_html() -> str:
+    return PAGE.read_text(encoding="utf-8")
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+def demo_staff(database_url: Optional[str] = None) -> List[Dict[str, str]]:
+    """Every staff member with a chat id, by branch then staff id (blocking: run it in a thread)."""
+    from sqlalchemy import select
+
+    from bot.access import ROLE_NAMES
+    from bot.db import Database
+    from bot.models import Branch, Staff
+
+    with Database(database_url).unit_of_work() as session:
+        rows = session.execute(
+            select(Staff.chat_id, Staff.name, Staff.role, Branch.branch_id, Branch.name)
+            .join(Branch, Staff.branch_id == Branch.branch_id)
+            .where(Staff.chat_id.is_not(None), Staff.chat_id != "")
+            .order_by(Branch.branch_id, Staff.staff_id)
+        ).all()
+    return [{"chat_id": chat_id, "name": name, "role": ROLE_NAMES.get(role, role),
+             "branch_id": branch_id, "branch": branch_name}
+            for chat_id, name, role, branch_id, branch_name in rows]
+
+
+class WebChatInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebChatInput":
+        credentials = credentials or {}
+        return cls(
+            demo=_truthy(credentials.get("demo", False)),
+            max_message_chars=int(credentials.get("max_message_chars", 2000)),
+            max_body_bytes=int(credentials.get("max_body_bytes", 16_384)),
+            rate_limit=int(credentials.get("rate_limit_per_minute", 30)),
+            rate_window_seconds=float(credentials.get("rate_window_seconds", 60)),
+            database_url=credentials.get("database_url") or None,
+        )
+
+    def __init__(self, demo: bool = False, max_message_chars: int = 2000, max_body_bytes: int = 16_384,
+                 rate_limit: int = 30, rate_window_seconds: float = 60.0,
+                 database_url: Optional[str] = None) -> None:
+        self.demo = demo
+        self.max_message_chars = max_message_chars
+        self.max_body_bytes = max_body_bytes
+        self.rate_limit = rate_limit
+        self.rate_limiter = SlidingWindowLimiter(rate_limit, rate_window_seconds)
+        self.database_url = database_url  # None: DATABASE_URL / the project default, read per request
+        logger.warning("webchat channel on: for demos and training on a local machine only, never in production "
+                       "(anyone who reaches the port can chat as any staff member)")
+
+    def _extract_input_channel(self, req: Request) -> Text:
+        return self.name()
+
+    def _parse(self, request: Request) -> "tuple[Optional[HTTPResponse], str, str]":
+        """(refusal or None, sender, text) for a POST to the webhook."""
+        body = request.body or b""
+        if len(body) > self.max_body_bytes:
+            logger.warning("webchat.refused status=413 bytes=%s", len(body))
+            return _json([{"text": TOO_BIG_REPLY}], status=413), "", ""
+        try:
+            data = json.loads(body or b"null")
+        except ValueError:
+            return _json({"error": "body is not JSON"}, status=400), "", ""
+        if (not isinstance(data, dict) or not isinstance(data.get("sender"), str) or not data["sender"].strip()
+                or not isinstance(data.get("message"), str)):
+            return _json({"error": "sender and message are required"}, status=400), "", ""
+        sender, text = data["sender"].strip(), data["message"]
+        if len(text) > self.max_message_chars:
+            logger.warning("webchat.refused status=413 chars=%s", len(text))
+            return (_json([{"recipient_id": sender, "text": TOO_LONG_REPLY.format(limit=self.max_message_chars)}],
+                          status=413), sender, text)
+        if not self.rate_limiter.allow(sender):
+            logger.warning("webchat.refused status=429")
+            return (_json([{"recipient_id": sender, "text": TOO_FAST_REPLY.format(limit=self.rate_limit)}],
+                          status=429), sender, text)
+        return None, sender, text
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webchat = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webchat.route("/", methods=["GET"])
+        async def page(request: Request) -> HTTPResponse:
+            return response.html(page_html(), headers=PAGE_HEADERS)
+
+        @webchat.route("/health", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return _json({"status": "ok"})
+
+        @webchat.route("/staff", methods=["GET"])
+        async def staff(request: Request) -> HTTPResponse:
+            if not self.demo:
+                return _json({"error": NOT_DEMO_REPLY}, status=404)
+            try:
+                people = await asyncio.get_running_loop().run_in_executor(None, demo_staff, self.database_url)
+            except Exception:
+                logger.exception("webchat.staff failed")
+                return _json({"error": STAFF_FAILED_REPLY}, status=503)
+            return _json(people, headers={"Cache-Control": "no-store"})
+
+        @webchat.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            refusal, sender, text = self._parse(request)
+            if refusal is not None:
+                return refusal
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
+                                                 metadata=None))
+            except asyncio.CancelledError:
+                logger.error("webchat.message timed out")
+            except Exception:
+                logger.exception("webchat.message failed")
+            return _json(collector.messages)
+
+        return webchat
