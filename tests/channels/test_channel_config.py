@@ -26,9 +26,10 @@ bot.channels.rest_auth.TokenRestInput:
 """
 
 
-def test_the_repository_credentials_are_plain_rest_and_the_demo_web_chat():
+def test_the_repository_credentials_are_open_rest_with_checks_and_the_demo_web_chat():
     channels = create_http_input_channels(None, str(REPO / "credentials.yml"))
-    assert [type(c) for c in channels] == [RestInput, WebChatInput]
+    assert [type(c) for c in channels] == [TokenRestInput, WebChatInput]
+    assert channels[0].token == "" and channels[0].rate_limit == 120  # open, for local use
 
 
 def test_the_readme_block_loads_with_secrets_from_the_environment(tmp_path, monkeypatch):

@@ -14,12 +14,15 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.audit import audit_trail
+from bot.models import Customer
 from tests.bank_fixtures import TODAY
 
 REPO = Path(__file__).resolve().parents[2]
@@ -187,3 +190,51 @@ def test_referral_reaches_the_receiver_and_the_referrer_hears_back(rasa_server, 
     heard_back = say(server, "zhangli", "我的转介")
     assert heard_back.startswith("【转介进展】") and "陈静" in heard_back
     assert "我发出的转介(1条)" in heard_back
+
+
+BAD_MESSAGES = [
+    "",
+    "   \n\t ",
+    "查" * 10_000,
+    "😀😀😀 👍",
+    "\x00\x07\x1b[31m查一下\x7f",
+    "王建国'; DROP TABLE customers; --",
+    "<script>alert('x')</script><img src=x onerror=alert(1)>",
+    "Ｗang建国 hello 查一下 الاسم",
+]
+
+
+def post(server: str, body: bytes, content_type: str = "application/json") -> tuple[int, bytes]:
+    request = urllib.request.Request(f"{server}/webhooks/rest/webhook", data=body, headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_bad_input_gets_a_reply_or_a_4xx_never_a_500_or_a_change(rasa_server, action_server, bank):
+    server, _ = rasa_server
+    say(server, "zhangli", "/restart")
+    with bank.unit_of_work() as session:
+        before = session.execute(select(func.count()).select_from(Customer)).scalar_one()
+    for message in BAD_MESSAGES:
+        status, body = post(server, json.dumps({"sender": "zhangli", "message": message}).encode())
+        assert status == 200 or status == 413 and len(message) > 2000, (message[:20], status, body[:200])
+        texts = [reply.get("text", "") for reply in json.loads(body)]
+        if message.strip():
+            assert texts and all(texts), message[:20]  # a reply, in words
+        assert not any("Traceback" in text or "Error" in text for text in texts)
+    for body, content_type in [
+        (b"{not json", "application/json"),
+        (b'["sender", "message"]', "application/json"),
+        ('{"message": "查一下王建国"}'.encode(), "application/json"),
+        (b"sender=zhangli&message=hi", "application/x-www-form-urlencoded"),
+    ]:
+        status, _ = post(server, body, content_type)
+        assert status < 500, (body, status)
+    with bank.unit_of_work() as session:
+        assert session.execute(select(func.count()).select_from(Customer)).scalar_one() == before
+    say(server, "zhangli", "/restart")  # a garbled message may have opened a draft waiting for an answer
+    still = say(server, "zhangli", "查下C00000005")
+    assert "【陈美玲】" in still, still  # still answering
