@@ -127,6 +127,17 @@ def mark_delivered(session: Session, ids: list[int], via: str) -> int:
     return result.rowcount
 
 
+def release(session: Session, ids: list[int], via: str) -> None:
+    """Undo `mark_delivered` by `via` for notifications that could not be sent after all."""
+    if ids:
+        session.execute(
+            update(Notification)
+            .where(Notification.id.in_(ids), Notification.delivered_via == via)
+            .values(delivered_at=None, delivered_via=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
 def _mark(session: Session, rows: list[Notification], via: str) -> None:
     now = to_storage(clock.now())
     for row in rows:

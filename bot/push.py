@@ -6,7 +6,8 @@ undelivered notifications (marked delivered by `via` in a short transaction, so 
 pusher, on another worker, never sends them too), send each to the staff member's chat id, and
 release the ones that could not be sent (then the next round, or her next reply, delivers them).
 Sending happens outside any transaction: no database lock is held while the platform answers.
-A process that dies between claiming and sending loses those pushes; the log shows the claim.
+A process that dies between claiming and sending loses those pushes: they stay marked delivered
+by `via` and never reach the chat.
 """
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ import logging
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from bot import outbox
 from bot.db import Database
-from bot.models import Notification, Staff
+from bot.models import Staff
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +45,9 @@ def _claim(db: Database, via: str, limit: int) -> list[tuple[int, str, str]]:
 
 
 def _release(db: Database, ids: list[int], via: str) -> None:
-    if not ids:
-        return
-    with db.unit_of_work() as session:
-        session.execute(
-            update(Notification)
-            .where(Notification.id.in_(ids), Notification.delivered_via == via)
-            .values(delivered_at=None, delivered_via=None)
-            .execution_options(synchronize_session=False)
-        )
+    if ids:
+        with db.unit_of_work() as session:
+            outbox.release(session, ids, via)
 
 
 async def push_once(db: Database, send: Send, via: str, limit: int = 50) -> PushReport:
