@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS ?= ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install run serve train actions test test-unit test-nlu test-conversations test-e2e test-recs test-browser validate demo-data clean
+.PHONY: help install run serve train actions test test-unit test-nlu test-conversations test-e2e test-recs test-browser test-matrix synapse validate demo-data clean
 
 help:
 	@echo "make run     chat in the terminal as demo teller $(DEMO_STAFF) (installs, loads demo data, trains)"
@@ -92,7 +92,25 @@ test-e2e: $(MODEL)
 test-browser: $(MODEL)
 	$(PY) -m pytest tests/browser -q
 
-test: validate test-unit test-recs test-conversations test-nlu test-e2e test-browser
+# Synapse, the Matrix homeserver the Matrix channel's tests talk to. AGPL: a test-time tool in its
+# own virtual environment, never installed into the project's. A failed install is reported and
+# the Matrix test then skips, saying why.
+SYNAPSE_VENV ?= var/synapse-venv
+$(SYNAPSE_VENV)/.installed: tests/matrix/synapse-requirements.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required"; exit 1; }
+	@rm -rf $(SYNAPSE_VENV) && mkdir -p $(dir $(SYNAPSE_VENV))
+	$(PYTHON310) -m venv $(SYNAPSE_VENV)
+	$(SYNAPSE_VENV)/bin/python -m pip install --quiet --upgrade pip==24.0
+	$(SYNAPSE_VENV)/bin/python -m pip install --quiet -r tests/matrix/synapse-requirements.txt \
+	  && touch $@ || echo "Synapse could not be installed: the Matrix test will skip"
+
+synapse: $(SYNAPSE_VENV)/.installed
+
+# The Matrix channel against a real Synapse on 127.0.0.1 (skips, saying why, without Synapse).
+test-matrix: $(MODEL) synapse
+	SYNAPSE_VENV=$(SYNAPSE_VENV) $(PY) -m pytest tests/matrix -q
+
+test: validate test-unit test-recs test-conversations test-nlu test-e2e test-browser test-matrix
 	@echo "make test: all checks passed"
 
 clean:

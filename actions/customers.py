@@ -20,6 +20,16 @@ from bot.clock import clock
 from bot.customer_service import CustomerAnswer, Outcome, PendingChoice, View
 
 
+def say_answer(dispatcher: CollectingDispatcher, answer: CustomerAnswer) -> None:
+    """The answer in Chinese; a "which one?" list also as buttons whose payload is the number, as
+    if typed (the web chat shows them; WeCom and Matrix keep the numbered text)."""
+    buttons = None
+    if answer.outcome is Outcome.CHOOSE:
+        buttons = [{"title": f"{c.name} {c.masked_phone}", "payload": str(number)}
+                   for number, c in enumerate(answer.candidates, start=1)]
+    dispatcher.utter_message(text=customer_replies.render(answer, clock.today()), buttons=buttons)
+
+
 def _pending(tracker: Tracker) -> PendingChoice | None:
     ids = tracker.get_slot("candidate_ids")
     if not ids:
@@ -39,7 +49,7 @@ async def chosen_customer(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         latest_text(tracker), View.PICK, channel_of(tracker),
     )
     if answer.outcome is not Outcome.SHOWN:
-        dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
+        say_answer(dispatcher, answer)
         return None
     return answer.customer_id
 
@@ -69,7 +79,7 @@ async def customer_to_act_on(
         return None, []
     if answer.outcome is Outcome.SHOWN:
         return answer.customer_id, []
-    dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
+    say_answer(dispatcher, answer)
     if answer.outcome is not Outcome.CHOOSE:
         return None, []
     others = [slot for slot in CHOICE_SETTLED[2:] if slot != waiting_slot]
@@ -144,7 +154,7 @@ class CustomerViewAction(Action):
         )
         if answer.outcome is not Outcome.STRANGER:
             await deliver_notifications(dispatcher, tracker)
-        dispatcher.utter_message(text=customer_replies.render(answer, clock.today()))
+        say_answer(dispatcher, answer)
         return _slot_events(answer, product_word)
 
 

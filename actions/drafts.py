@@ -12,6 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import channel_of, deliver_notifications, in_thread, latest_entities, latest_text
 
+# A draft waiting for its confirmation offers the two answers as buttons (numbered choices on WeCom
+# and Matrix, where "1" then means 确认).
+CONFIRM_BUTTONS = [{"title": "确认", "payload": "确认"}, {"title": "取消", "payload": "取消"}]
+
 # Each draft's slots: its state and the flag the rules look at.
 DRAFT_SLOTS = {"referral": ("referral_draft", "referral_in_progress"), "visit": ("visit_draft", "visit_in_progress")}
 
@@ -77,5 +81,5 @@ class DraftAction(Action, metaclass=ABCMeta):
             )
         if not turn.stranger:
             await deliver_notifications(dispatcher, tracker)
-        dispatcher.utter_message(text=turn.reply)
+        dispatcher.utter_message(text=turn.reply, buttons=CONFIRM_BUTTONS if turn.awaiting_confirmation else None)
         return draft_events(self.kind, turn) + self.extra_events(turn)

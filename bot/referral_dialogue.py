@@ -84,6 +84,11 @@ class ReferralTurn:
     referral_no: str | None = None  # the referral just saved
     stranger: bool = False
 
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """The summary was shown and the answer is 确认 or 取消 (or a change)."""
+        return self.state is not None and self.state.step == CONFIRM
+
 
 def _first(entities: dict[str, list[str]], name: str) -> str | None:
     values = entities.get(name) or []

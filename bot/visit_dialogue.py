@@ -71,6 +71,11 @@ class VisitTurn:
     customer_id: str | None = None
     stranger: bool = False
 
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """The summary was shown and the answer is 确认 or 取消 (or a change)."""
+        return self.state is not None and self.state.step == CONFIRM
+
 
 def _corrected(note: VisitNote, state: VisitDraftState) -> VisitNote:
     changes = {}

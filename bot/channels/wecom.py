@@ -26,7 +26,6 @@ import asyncio
 import inspect
 import logging
 import time
-import unicodedata
 import xml.etree.ElementTree as ET
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
 
@@ -37,6 +36,7 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
+from bot.channels.buttons import ButtonMemory, render_buttons
 from bot.channels.limits import SeenOnce, SlidingWindowLimiter
 from bot.channels.wecom_crypto import WeComCrypto, WeComError
 
@@ -51,7 +51,6 @@ MAX_CONTENT_BYTES = 2048
 TEXT_ONLY_REPLY = "暂时只支持文字消息,请用文字描述您的问题。"
 TOO_LONG_REPLY = "消息太长了(最多 {limit} 个字),请分几条发送。"
 TOO_FAST_REPLY = "发送太频繁了,请稍后再试(每分钟最多 {limit} 条)。"
-BUTTON_HINT = "请回复序号选择。"
 
 
 class WeComApiError(Exception):
@@ -83,15 +82,6 @@ def parse_xml(text: str | bytes) -> Dict[str, str]:
     return {child.tag: (child.text or "") for child in root}
 
 
-def render_buttons(text: str, buttons: List[Dict[str, Any]]) -> str:
-    """Rasa buttons as numbered lines, since a WeCom text message has no buttons."""
-    lines = [text] if text else []
-    lines += [f"{number}. {button.get('title') or button.get('payload', '')}"
-              for number, button in enumerate(buttons, start=1)]
-    lines.append(BUTTON_HINT)
-    return "\n".join(lines)
-
-
 def split_content(text: str, max_bytes: int = MAX_CONTENT_BYTES) -> List[str]:
     """Pieces of at most max_bytes UTF-8 bytes, cut after a line end where possible."""
     pieces: List[str] = []
@@ -110,38 +100,6 @@ def split_content(text: str, max_bytes: int = MAX_CONTENT_BYTES) -> List[str]:
             last_break = len(current) - 1
     pieces.append("".join(current))
     return [p.strip("\n") for p in pieces if p.strip()] or [text or " "]
-
-
-class ButtonMemory:
-    """The buttons last sent to each user, so that "2" can be answered with the second payload."""
-
-    def __init__(self, ttl_seconds: float = 1800.0, max_users: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl_seconds = ttl_seconds
-        self.max_users = max_users
-        self._clock = clock
-        self._buttons: Dict[str, tuple[float, List[Dict[str, Any]]]] = {}
-
-    def remember(self, user: str, buttons: List[Dict[str, Any]]) -> None:
-        self._buttons.pop(user, None)
-        self._buttons[user] = (self._clock(), list(buttons))
-        while len(self._buttons) > self.max_users:
-            self._buttons.pop(next(iter(self._buttons)))
-
-    def resolve(self, user: str, text: str) -> str:
-        """The payload of the button the text picks by number, else the text unchanged.
-
-        The buttons are forgotten whatever the answer: a number in a later message refers to
-        whatever list came after.
-        """
-        at, buttons = self._buttons.pop(user, (0.0, []))
-        if not buttons or self._clock() - at > self.ttl_seconds:
-            return text
-        answer = unicodedata.normalize("NFKC", text).strip().rstrip(".。")
-        if answer.isdigit() and 1 <= int(answer) <= len(buttons):
-            chosen = buttons[int(answer) - 1]
-            return chosen.get("payload") or chosen.get("title") or text
-        return text
 
 
 class WeComClient:

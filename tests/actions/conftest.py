@@ -36,7 +36,8 @@ def no_periodic_sla_job(monkeypatch):
 
 @pytest.fixture
 def talk(executor, bank):
-    """Send one message to one action; returns (texts or response names, slot changes)."""
+    """Send one message to one action; returns (texts or response names, slot changes). The
+    whole responses of the last call (buttons included) are in `talk.responses`."""
 
     async def run(action, sender, text, intent, entities=(), **slots):
         latest = {
@@ -58,6 +59,7 @@ def talk(executor, bank):
             "domain": {},
         }
         result = await executor.run(call)
+        run.responses = result["responses"]
         replies = [m.get("text") or m.get("response") for m in result["responses"]]
         slot_changes = {e["name"]: e["value"] for e in result["events"] if e["event"] == "slot"}
         return replies, slot_changes

@@ -16,9 +16,13 @@ async def test_lookup_lists_namesakes_then_number_picks_one(talk):
     assert "找到2位叫王建国的客户" in replies[0]
     assert "139****5678" in replies[0] and "135****4321" in replies[0]
     assert slots["candidate_ids"] == ["C00000001", "C00000002"]
+    # Buttons that answer with the number, as if typed.
+    assert talk.responses[0]["buttons"] == [{"title": "王建国 139****5678", "payload": "1"},
+                                            {"title": "王建国 135****4321", "payload": "2"}]
 
     replies, slots = await talk("action_answer_choice", "zhangli", "2", "inform", **slots)
     assert "【王建国】男 38岁" in replies[0]
+    assert talk.responses[0]["buttons"] == []
     assert "C00000002" in replies[0]
     assert slots["current_customer_id"] == "C00000002"
     assert slots["candidate_ids"] is None

@@ -27,6 +27,7 @@ async def test_refer_in_one_message_confirm_and_receiver_is_told(talk, bank):
     assert "王建国(C00000001)" in summary and "基金定投(基金)" in summary and "王芳" in summary
     assert slots["referral_in_progress"] is True
     assert referral_count(bank) == 0  # nothing is written before the confirmation
+    assert [b["payload"] for b in talk.responses[-1]["buttons"]] == ["确认", "取消"]
 
     replies, slots = await talk(STEP, "zhangli", "确认", "affirm", **slots)
     saved = replies[-1]

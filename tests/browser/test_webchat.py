@@ -12,22 +12,15 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
-import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from tests.bank_fixtures import TODAY
-from tests.e2e.test_rest_conversation import free_port, stop, wait_for
+from tests.servers import MODEL, REPO, running_bot, stop
 
-REPO = Path(__file__).resolve().parents[2]
-MODEL = REPO / "models" / "wangdian.tar.gz"
-RASA = str(Path(sys.executable).parent / "rasa")
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = REPO / "results" / "webchat.png"
 
@@ -43,29 +36,8 @@ CREDENTIALS = "rest:\nbot.channels.webchat.WebChatInput:\n  demo: true\n"
 @pytest.fixture
 def servers(bank, tmp_path):
     """The action server and `rasa run` (REST + web chat), both on the test's demo bank."""
-    env = {**os.environ, "DATABASE_URL": bank.url, "BOT_FROZEN_NOW": f"{TODAY.isoformat()}T10:00:00"}
-    action_port, rasa_port = free_port(), free_port()
-    (tmp_path / "endpoints.yml").write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
-    (tmp_path / "credentials.yml").write_text(CREDENTIALS)
-    actions_log, rasa_log = tmp_path / "actions.log", tmp_path / "rasa.log"
-    actions = subprocess.Popen(
-        [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
-        cwd=REPO, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT,
-    )
-    rasa = None
-    try:
-        rasa = subprocess.Popen(
-            [RASA, "run", "-m", str(MODEL), "--port", str(rasa_port), "--endpoints", str(tmp_path / "endpoints.yml"),
-             "--credentials", str(tmp_path / "credentials.yml"), "--log-file", str(tmp_path / "rasa-file.log")],
-            cwd=REPO, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
-        )
-        wait_for(f"http://127.0.0.1:{action_port}/health", actions, actions_log, timeout=120)
-        wait_for(f"http://127.0.0.1:{rasa_port}/webhooks/webchat/health", rasa, rasa_log)
-        yield f"http://127.0.0.1:{rasa_port}"
-    finally:
-        if rasa is not None:
-            stop(rasa)
-        stop(actions)
+    with running_bot(bank.url, tmp_path, CREDENTIALS, "/webhooks/webchat/health") as server:
+        yield server
 
 
 @pytest.fixture
@@ -129,23 +101,6 @@ class DevTools:
         raise AssertionError(f"timed out waiting for {what or expression}; the page shows:\n{messages}")
 
 
-ADD_BUTTONS_TO_LISTING = """(() => {
-    const realFetch = window.fetch.bind(window);
-    window.fetch = async (url, options) => {
-        const resp = await realFetch(url, options);
-        if (!String(url).endsWith('/webhook') || !String((options || {}).body).includes('查一下王建国')) {
-            return resp;
-        }
-        const replies = await resp.json();
-        replies[replies.length - 1].buttons = [
-            {title: '王建国 139****5678', payload: '1'}, {title: '王建国 135****4321', payload: '2'}];
-        return new Response(JSON.stringify(replies),
-                            {status: resp.status, headers: {'Content-Type': 'application/json'}});
-    };
-    return true;
-})()"""
-
-
 def bot_says(text: str) -> str:
     return ("Array.from(document.querySelectorAll('#messages .bot'))"
             f".some(m => m.textContent.includes({json.dumps(text)}))")
@@ -191,9 +146,6 @@ async def test_a_teller_looks_up_a_customer_in_the_web_chat(servers, chromium):
             })()""")
             assert label == "张丽(柜员,城关支行)"
 
-            # The bot's replies carry no buttons today (choices are numbered text). To check that
-            # buttons render and send their payload, the page's fetch adds two to the listing reply.
-            await page.evaluate(ADD_BUTTONS_TO_LISTING)
             await send(page, "查一下王建国")
             await page.wait_until(bot_says("找到2位叫王建国的客户"), what="the list of namesakes")
             listing = await page.evaluate("document.querySelector('#messages .bot').innerText")

@@ -57,3 +57,29 @@ def test_missing_credentials_fail_at_start():
                                      "encoding_aes_key": SAMPLE_AES_KEY})
     with pytest.raises(Exception):
         WeComInput.from_credentials(None)
+
+
+MATRIX_BLOCK = """
+bot.channels.matrix.MatrixInput:
+  homeserver: ${MATRIX_HOMESERVER}      # https://matrix.bank.example
+  user_id: ${MATRIX_BOT_USER}
+  password: ${MATRIX_BOT_PASSWORD}
+  staff_server: bank.example
+"""
+
+
+def test_the_readme_matrix_block_loads_with_secrets_from_the_environment(tmp_path, monkeypatch):
+    from bot.channels.matrix import MatrixInput
+
+    for name, value in {"MATRIX_HOMESERVER": "https://matrix.bank.example", "MATRIX_BOT_USER": "@wangdian:bank.example",
+                        "MATRIX_BOT_PASSWORD": "bot-password"}.items():
+        monkeypatch.setenv(name, value)
+    credentials = tmp_path / "credentials.yml"
+    credentials.write_text(MATRIX_BLOCK, encoding="utf-8")
+    (matrix,) = create_http_input_channels(None, str(credentials))
+    assert isinstance(matrix, MatrixInput) and matrix.name() == "matrix"
+    assert matrix.connection.homeserver == "https://matrix.bank.example"
+    assert matrix.directory.chat_id("@zhangli:bank.example") == "zhangli"
+    assert matrix.push_interval_seconds == 30
+    assert "bot-password" not in repr(matrix.connection)
+    assert MATRIX_BLOCK.strip() in (REPO / "README.md").read_text(encoding="utf-8")

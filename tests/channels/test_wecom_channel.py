@@ -14,9 +14,9 @@ from bot.channels.wecom import (
     WeComClient,
     WeComInput,
     parse_xml,
-    render_buttons,
     split_content,
 )
+from bot.channels.buttons import render_buttons
 from bot.channels.wecom_crypto import WeComCrypto
 from rasa.core.channels.channel import UserMessage
 from tests.channels.conftest import (
