@@ -3,6 +3,7 @@ confirmed): start one from a message, feed it the next answers, keep its state i
 keep only one open at a time."""
 from __future__ import annotations
 
+import logging
 from abc import ABCMeta, abstractmethod
 from typing import Any
 
@@ -11,6 +12,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import channel_of, deliver_notifications, in_thread, latest_entities, latest_text
+from bot.db import DatabaseUnavailable
+
+logger = logging.getLogger(__name__)
+
+# The database failed during the turn: the unit of work rolled back, the draft (slot) is kept,
+# and "确认" again once it is back saves it.
+NOT_SAVED_REPLY = "系统暂时连不上数据库,这次没有保存任何内容。请稍后再回复一次(草稿还在)。"
 
 # A draft waiting for its confirmation offers the two answers as buttons (numbered choices on WeCom
 # and Matrix, where "1" then means 确认).
@@ -57,6 +65,15 @@ class DraftAction(Action, metaclass=ABCMeta):
         return latest_entities(tracker), tracker.get_slot("current_customer_id")
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        try:
+            return await self._turn(dispatcher, tracker)
+        except DatabaseUnavailable as error:
+            logger.error("%s: database unavailable (%s), nothing saved", self.action_name, error)
+            dispatcher.messages.clear()  # nothing said before the failure stands
+            dispatcher.utter_message(text=NOT_SAVED_REPLY)
+            return []
+
+    async def _turn(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
         conversation = self.new_conversation()
         state = self.state_class.from_dict(tracker.get_slot(DRAFT_SLOTS[self.kind][0])) if self.resumes else None
         if state is None:  # a new draft, or the slot was lost (a new session): start from this message

@@ -78,16 +78,39 @@ class Database:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """One transaction: committed if the block succeeds, rolled back if it raises."""
+        """One transaction: committed if the block succeeds, rolled back if it raises.
+
+        A database that is down, unreachable, timing out or locked raises DatabaseUnavailable:
+        nothing of the block was committed, and trying again later is the answer.
+        """
         session = self._sessions()
         try:
             yield session
             session.commit()
+        except UNAVAILABLE as error:
+            _rollback_quietly(session)
+            raise DatabaseUnavailable(type(error).__name__) from error
         except BaseException:
-            session.rollback()
+            _rollback_quietly(session)
             raise
         finally:
             session.close()
+
+
+class DatabaseUnavailable(Exception):
+    """The bank's database could not be reached or did not answer in time; nothing was written."""
+
+
+# What a database that is down, restarting, cut off or overloaded raises (as opposed to a bug:
+# a constraint violated, a missing column).
+UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.DisconnectionError, exc.TimeoutError)
+
+
+def _rollback_quietly(session: Session) -> None:
+    try:
+        session.rollback()
+    except exc.SQLAlchemyError:  # the connection is gone: the server has rolled back already
+        pass
 
 
 # ---------------------------------------------------------------------------- write locks

@@ -34,6 +34,7 @@ import asyncio
 import html
 import inspect
 import logging
+import time
 import unicodedata
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
 
@@ -59,6 +60,7 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
+from bot.channels.answering import answering
 from bot.channels.buttons import ButtonMemory, render_buttons
 from bot.channels.limits import SeenOnce, SlidingWindowLimiter
 
@@ -141,6 +143,9 @@ class MatrixConnection:
                                    max_timeouts=3, request_timeout=sync_timeout_ms / 1000 + 30)
         self.client = client or AsyncClient(self.homeserver, user_id, device_id=device_id or "",
                                             config=config)
+        # Messages sent before this (the homeserver's timestamps, ms) are backlog, never answered:
+        # a room the bot joins at start arrives with its history.
+        self.started_at_ms = 0
         self._direct_rooms: Dict[str, str] = {}  # mxid -> room id, rooms the bot created or found
         self._room_lock: Optional[asyncio.Lock] = None
 
@@ -149,6 +154,7 @@ class MatrixConnection:
 
     async def connect(self) -> None:
         """Logs in and syncs once, so that the backlog is skipped and the rooms are known."""
+        self.started_at_ms = int(time.time() * 1000)
         if self._access_token:
             device_id = self.device_id
             if not device_id:
@@ -320,6 +326,9 @@ class MatrixInput(InputChannel):
                          room: MatrixRoom, event: RoomMessageText) -> None:
         if event.sender == self.connection.user_id or not self.seen.first_time(event.event_id):
             return
+        if event.server_timestamp < self.connection.started_at_ms:
+            logger.info("matrix.message.backlog_skipped room=%s", room.room_id)
+            return
         if not is_direct(room):
             if self._mentions_bot(event.body or ""):
                 self._spawn(self._notice(room.room_id, GROUP_ROOM_REPLY))
@@ -349,8 +358,8 @@ class MatrixInput(InputChannel):
                 metadata={"matrix": {"room_id": room_id, "event_id": event_id}},
             )
             try:
-                await on_new_message(message)
-            except Exception as e:  # noqa: BLE001
+                await answering(on_new_message)(message)
+            except Exception as e:  # noqa: BLE001 - even the apology could not be sent
                 logger.error("matrix.message.failed event=%s error=%s", event_id, e.__class__.__name__)
         if not lock.locked() and self._sender_locks.get(sender) is lock:
             self._sender_locks.pop(sender, None)

@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 
+from bot.channels.answering import answering
 from bot.channels.limits import SlidingWindowLimiter
 
 logger = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ class TokenRestInput(RestInput):
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        rest = super().blueprint(on_new_message)
+        rest = super().blueprint(answering(on_new_message))
 
         @rest.middleware("request")
         async def guard(request: Request) -> Optional[HTTPResponse]:

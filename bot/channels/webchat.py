@@ -42,6 +42,8 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 
+from bot.channels.answering import answering
+
 from bot.channels.limits import SlidingWindowLimiter
 
 logger = logging.getLogger(__name__)
@@ -152,6 +154,7 @@ class WebChatInput(RestInput):
         return None, sender, text
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = answering(on_new_message)
         webchat = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webchat.route("/", methods=["GET"])

@@ -36,6 +36,7 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
+from bot.channels.answering import answering
 from bot.channels.buttons import ButtonMemory, render_buttons
 from bot.channels.limits import SeenOnce, SlidingWindowLimiter
 from bot.channels.wecom_crypto import WeComCrypto, WeComError
@@ -314,8 +315,8 @@ class WeComInput(InputChannel):
                                 "create_time": fields.get("CreateTime")}},
         )
         try:
-            await on_new_message(message)
-        except Exception as e:  # noqa: BLE001
+            await answering(on_new_message)(message)
+        except Exception as e:  # noqa: BLE001 - even the apology could not be sent
             logger.error("wecom.message.failed msg_id=%s error=%s", fields.get("MsgId"), e.__class__.__name__)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -156,3 +156,30 @@ async def test_stranger_cannot_refer(talk, bank):
     replies, slots = await talk(REFER, "nobody", "把王建国转介给客户经理", "record_referral", [("customer_name", "王建国")])
     assert replies[-1].startswith("抱歉,没有查到您的员工登记信息")
     assert slots.get("referral_in_progress") is False
+
+
+async def test_database_failing_at_the_confirmation_saves_nothing_and_the_retry_works(talk, bank, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    from actions.drafts import NOT_SAVED_REPLY
+
+    _, slots = await talk(
+        REFER, "zhangli", "把C00000001转介给王芳,想了解基金定投", "record_referral",
+        [("customer_id", "C00000001"), ("staff_name", "王芳"), ("product", "基金定投")],
+    )
+    real_commit = Session.commit
+
+    def connection_lost(session):
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(Session, "commit", connection_lost)
+    replies, changes = await talk(STEP, "zhangli", "确认", "affirm", **slots)
+    assert replies == [NOT_SAVED_REPLY]  # told, and nothing else said
+    assert changes == {}  # the draft is kept
+    monkeypatch.setattr(Session, "commit", real_commit)
+    assert referral_count(bank) == 0  # nothing half-written
+
+    replies, after = await talk(STEP, "zhangli", "确认", "affirm", **slots)
+    assert re.search(r"转介编号 ZJ\d{8}-\d{4}", replies[-1])
+    assert after["referral_in_progress"] is False and referral_count(bank) == 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rasa.core.channels.rest import RestInput
 from rasa.core.run import create_http_input_channels
 
 from bot.channels.rest_auth import TokenRestInput

@@ -28,6 +28,7 @@ class FakeConnection:
     """What MatrixInput uses of MatrixConnection, recording the notices sent."""
 
     user_id = BOT
+    started_at_ms = 0
 
     def __init__(self) -> None:
         self.notices: list[tuple[str, str]] = []
@@ -46,10 +47,10 @@ def room(*others: str) -> MatrixRoom:
     return r
 
 
-def text_event(sender: str, body: str, event_id: str | None = None):
+def text_event(sender: str, body: str, event_id: str | None = None, sent_at_ms: int = 1000):
     return RoomMessage.parse_event({
         "type": "m.room.message", "event_id": event_id or f"$e{next(_ids)}", "sender": sender,
-        "origin_server_ts": 1, "content": {"msgtype": "m.text", "body": body}})
+        "origin_server_ts": sent_at_ms, "content": {"msgtype": "m.text", "body": body}})
 
 
 @pytest.fixture
@@ -93,6 +94,14 @@ async def test_own_messages_and_repeated_events_are_ignored(channel):
     event = text_event("@zhangli:bank.example", "你好", event_id="$same")
     assert len(await receive(channel, room("@zhangli:bank.example"), event)) == 1
     assert await receive(channel, room("@zhangli:bank.example"), event) == []
+
+
+async def test_messages_sent_before_the_bot_started_are_not_answered(channel):
+    channel.connection.started_at_ms = 5000
+    old = text_event("@zhangli:bank.example", "确认", sent_at_ms=4999)
+    assert await receive(channel, room("@zhangli:bank.example"), old) == []
+    new = text_event("@zhangli:bank.example", "你好", sent_at_ms=5001)
+    assert len(await receive(channel, room("@zhangli:bank.example"), new)) == 1
 
 
 async def test_group_rooms_get_no_customer_data(channel):

@@ -216,7 +216,7 @@ async def test_failed_send_is_logged_not_raised(caplog):
             assert resp.status == 200
         await channel.drain()
     assert len(agent.messages) == 1
-    assert "wecom.message.failed" in caplog.text
+    assert "turn.failed channel=wecom error=ClientConnectorError" in caplog.text
     assert "app-secret" not in caplog.text
 
 

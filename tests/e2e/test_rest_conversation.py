@@ -15,9 +15,12 @@ import urllib.error
 import urllib.request
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.audit import audit_trail
+from bot.channels.answering import NO_ANSWER_REPLY
 from bot.models import Customer
 from tests.bank_fixtures import TODAY
 from tests.servers import MODEL, RASA, REPO, free_port, stop, wait_for
@@ -205,3 +208,45 @@ def test_bad_input_gets_a_reply_or_a_4xx_never_a_500_or_a_change(rasa_server, ac
     say(server, "zhangli", "/restart")  # a garbled message may have opened a draft waiting for an answer
     still = say(server, "zhangli", "查下C00000005")
     assert "【陈美玲】" in still, still  # still answering
+
+
+def customer_count(bank) -> int:
+    with bank.unit_of_work() as session:
+        return session.execute(select(func.count()).select_from(Customer)).scalar_one()
+
+
+@pytest.fixture
+def customers_before(bank) -> int:
+    return customer_count(bank)
+
+
+# Words staff type, markup and control characters, glued at random: through the real NLU, dialogue
+# and actions. "确认" and the like are left out so that a random turn never confirms a draft.
+FUZZ_PIECES = ["查", "一下", "王建国", "陈美玲", "C00000005", "139", "1391234", "110101", "转介", "给理财经理",
+               "拜访", "明天", "50万", "推荐", "她", "第二个", "2", "取消", "<b>", "</script>", "'", ";", "--",
+               "{", "}", "\\", "😀", "\u200b", "\x1b", "\n", " ", "ＡＢＣ", "١٢٣", "ñ"]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(message=st.one_of(
+    st.lists(st.sampled_from(FUZZ_PIECES), min_size=1, max_size=12).map("".join),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200),
+))
+def test_fuzzed_messages_always_get_an_answer_and_change_no_customer(rasa_server, action_server, bank, customers_before,
+                                                                    message):
+    server, _ = rasa_server
+    status, body = post(server, json.dumps({"sender": "wangfang", "message": message}).encode())
+    assert status == 200, (message, status, body[:200])
+    texts = [reply.get("text", "") for reply in json.loads(body)]
+    if message.strip() and not message.startswith("/"):
+        assert texts and all(texts), message
+    assert NO_ANSWER_REPLY not in texts, message  # no action failed on it
+    assert customer_count(bank) == customers_before
+
+
+def test_with_the_action_server_down_the_bot_says_so_instead_of_nothing(rasa_server):
+    server, _ = rasa_server  # no action_server fixture: nothing listens on the action port
+    status, body = post(server, json.dumps({"sender": "zhangli", "message": "查一下王建国"}).encode())
+    assert status == 200
+    assert [reply.get("text") for reply in json.loads(body)] == [NO_ANSWER_REPLY]

@@ -27,7 +27,7 @@ import aiohttp
 
 from tests.servers import REPO, free_port, stop, wait_for
 
-SYNAPSE_VENV = Path(os.environ.get("SYNAPSE_VENV", REPO / "var" / "synapse-venv"))
+SYNAPSE_VENV = REPO / os.environ.get("SYNAPSE_VENV", "var/synapse-venv")  # relative to the repository
 SYNAPSE_PYTHON = SYNAPSE_VENV / "bin" / "python"
 SHARED_SECRET = "wangdian-test-registration-secret"
 SERVER_NAME = "localhost"

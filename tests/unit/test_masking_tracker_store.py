@@ -1,0 +1,77 @@
+"""Phone and ID numbers typed by staff are kept in Rasa's tracker store only masked."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+
+import pytest
+import sqlalchemy as sa
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from rasa.shared.core.domain import Domain
+
+from components.tracker_store import MaskingSQLTrackerStore, masked
+from tests.servers import REPO
+
+PHONE, ID_NUMBER = "13912345678", "110101199003074514"
+DOMAIN = Domain.load(str(REPO / "domain.yml"))
+
+
+def store_for(kind: str, tmp_path) -> MaskingSQLTrackerStore:
+    if kind == "sqlite":
+        return MaskingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    url = sa.engine.make_url(os.environ["TEST_DATABASE_URL"])
+    store = MaskingSQLTrackerStore(domain=DOMAIN, dialect="postgresql", host=url.host, port=url.port, db=url.database,
+                                   username=url.username, password=url.password)
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM events"))
+    return store
+
+
+@pytest.mark.parametrize("kind", ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else []))
+async def test_stored_events_hold_no_full_phone_or_id_number(kind, tmp_path, caplog):
+    store = store_for(kind, tmp_path)
+    text = f"{PHONE}是谁,身份证{ID_NUMBER}"
+    parse = {"text": text, "intent": {"name": "lookup_customer", "confidence": 0.9},
+             "entities": [{"entity": "phone", "value": PHONE, "start": 0, "end": 11}]}
+    tracker = DialogueStateTracker.from_events("zhangli", [
+        ActionExecuted("action_listen"),
+        UserUttered(text, parse["intent"], parse["entities"], parse_data=parse),
+        ActionExecuted("action_lookup_customer"),
+        BotUttered("【王建国】139****5678"),
+        SlotSet("current_customer_id", "C00000001"),
+    ])
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("rasa.core.processor").debug(f"Received user message '{text}'")
+        await store.save(tracker)
+
+    with store.engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT type_name, intent_name, data FROM events WHERE sender_id = 'zhangli'")).all()
+    stored = " ".join(json.dumps(json.loads(data), ensure_ascii=False) for _, _, data in rows)
+    assert PHONE not in stored and ID_NUMBER not in stored
+    assert "139****5678是谁" in stored and "110101********4514" in stored
+    assert ("user", "lookup_customer") in {(t, i) for t, i, _ in rows}
+    assert PHONE not in caplog.text and "139****5678" in caplog.text
+
+    # The next turn reads the history back: the customer in context is intact.
+    again = await store.retrieve("zhangli")
+    assert again.get_slot("current_customer_id") == "C00000001"
+    assert again.latest_message.text == "139****5678是谁,身份证110101********4514"
+    assert again.latest_message.entities[0]["value"] == "139****5678"
+    stored_user = json.loads(next(d for t, _, d in rows if t == "user"))
+    assert stored_user["parse_data"]["entities"][0]["value"] == "139****5678"
+
+    # Saving again adds only the new events, masked too.
+    tracker.update(UserUttered(f"再查{PHONE}", {"name": "lookup_customer", "confidence": 0.9}))
+    await store.save(tracker)
+    with store.engine.connect() as connection:
+        texts = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = 'zhangli'")).scalars().all()
+    assert len(texts) == len(rows) + 1 and PHONE not in "".join(texts)
+
+
+def test_masking_walks_nested_values_and_keeps_other_types():
+    assert masked({"a": [PHONE, {"b": ID_NUMBER}], "n": 3, "f": None}) == \
+        {"a": ["139****5678", {"b": "110101********4514"}], "n": 3, "f": None}
+    assert masked("C00000001") == "C00000001"  # customer numbers are not personal identifiers
