@@ -50,6 +50,50 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
+def bank_env(database_url: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    from tests.bank_fixtures import TODAY
+
+    return {**os.environ, "DATABASE_URL": database_url, "BOT_FROZEN_NOW": f"{TODAY.isoformat()}T10:00:00",
+            **(extra or {})}
+
+
+@contextlib.contextmanager
+def action_server(database_url: str, directory: Path, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """`rasa run actions` on this database; yields its webhook URL."""
+    port = free_port()
+    log = directory / f"actions-{port}.log"
+    process = subprocess.Popen(
+        [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
+        cwd=REPO, env=bank_env(database_url, env), stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/health", process, log, timeout=120)
+        yield f"http://127.0.0.1:{port}/webhook"
+    finally:
+        stop(process)
+
+
+@contextlib.contextmanager
+def rasa_server(database_url: str, directory: Path, credentials: str, endpoints: Path, ready_path: str,
+                env: Mapping[str, str] | None = None, ready=lambda body: True,
+                extra_args: tuple[str, ...] = ()) -> Iterator[str]:
+    """`rasa run` with these credentials and endpoints; yields its base URL once `ready_path` answers."""
+    port = free_port()
+    (directory / f"credentials-{port}.yml").write_text(credentials)
+    log = directory / f"rasa-{port}.log"
+    process = subprocess.Popen(
+        [RASA, "run", "-m", str(MODEL), "--port", str(port), "--endpoints", str(endpoints),
+         "--credentials", str(directory / f"credentials-{port}.yml"), "--log-file", str(directory / f"rasa-file-{port}.log"),
+         *extra_args],
+        cwd=REPO, env=bank_env(database_url, env), stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}{ready_path}", process, log, ready=ready)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
 @contextlib.contextmanager
 def running_bot(database_url: str, directory: Path, credentials: str, ready_path: str,
                 env: Mapping[str, str] | None = None, ready=lambda body: True) -> Iterator[str]:
@@ -57,29 +101,8 @@ def running_bot(database_url: str, directory: Path, credentials: str, ready_path
 
     Yields the Rasa server's base URL once `ready_path` answers. The logs are in `directory`.
     """
-    from tests.bank_fixtures import TODAY
-
-    env = {**os.environ, "DATABASE_URL": database_url,
-           "BOT_FROZEN_NOW": f"{TODAY.isoformat()}T10:00:00", **(env or {})}
-    action_port, rasa_port = free_port(), free_port()
-    (directory / "endpoints.yml").write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
-    (directory / "credentials.yml").write_text(credentials)
-    actions_log, rasa_log = directory / "actions.log", directory / "rasa.log"
-    actions = subprocess.Popen(
-        [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
-        cwd=REPO, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT,
-    )
-    rasa = None
-    try:
-        rasa = subprocess.Popen(
-            [RASA, "run", "-m", str(MODEL), "--port", str(rasa_port), "--endpoints", str(directory / "endpoints.yml"),
-             "--credentials", str(directory / "credentials.yml"), "--log-file", str(directory / "rasa-file.log")],
-            cwd=REPO, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
-        )
-        wait_for(f"http://127.0.0.1:{action_port}/health", actions, actions_log, timeout=120)
-        wait_for(f"http://127.0.0.1:{rasa_port}{ready_path}", rasa, rasa_log, ready=ready)
-        yield f"http://127.0.0.1:{rasa_port}"
-    finally:
-        if rasa is not None:
-            stop(rasa)
-        stop(actions)
+    with action_server(database_url, directory, env) as webhook:
+        endpoints = directory / "endpoints.yml"
+        endpoints.write_text(f'action_endpoint:\n  url: "{webhook}"\n')
+        with rasa_server(database_url, directory, credentials, endpoints, ready_path, env, ready) as server:
+            yield server

@@ -1,0 +1,110 @@
+"""The production set-up: two Rasa servers (one of them with two Sanic workers) share one
+conversation through the PostgreSQL tracker store and the Redis lock store
+(endpoints.production.yml), as behind a load balancer. One teller's turns alternate between them,
+two of them at the same moment; the dialogue state must follow and no event may be lost.
+
+Needs TEST_DATABASE_URL (PostgreSQL) and Redis on 127.0.0.1:6379, as in CI; skips otherwise.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import sqlalchemy as sa
+
+from tests.e2e.test_rest_conversation import say
+from tests.servers import MODEL, REPO, action_server, rasa_server
+
+TRACKER_DB = "wangdian_tracker_test"
+REDIS_DB = "15"
+
+
+def redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+pytestmark = [
+    pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train`"),
+    pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL (PostgreSQL)"),
+    pytest.mark.skipif(not redis_up(), reason="needs Redis on 127.0.0.1:6379"),
+]
+
+
+def fresh_tracker_database(url: sa.engine.URL) -> None:
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {TRACKER_DB} WITH (FORCE)"))
+    engine.dispose()
+
+
+def flush_redis() -> None:
+    with socket.create_connection(("127.0.0.1", 6379), timeout=2) as connection:
+        connection.sendall(f"SELECT {REDIS_DB}\r\nFLUSHDB\r\n".encode())
+        connection.recv(64)
+
+
+def tracker_events(server: str, sender: str) -> list[dict]:
+    with urllib.request.urlopen(f"{server}/conversations/{sender}/tracker", timeout=30) as response:
+        return json.loads(response.read())["events"]
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # the bank; the conversation is on PG + Redis
+def test_one_conversation_alternating_between_two_servers(bank, tmp_path):
+    pg = sa.engine.make_url(os.environ["TEST_DATABASE_URL"])
+    fresh_tracker_database(pg)
+    flush_redis()
+    env = {
+        "RASA_TRACKER_DB_HOST": pg.host or "127.0.0.1", "RASA_TRACKER_DB_PORT": str(pg.port or 5432),
+        "RASA_TRACKER_DB": TRACKER_DB, "RASA_TRACKER_DB_USER": pg.username or "postgres",
+        "RASA_TRACKER_DB_PASSWORD": pg.password or "", "RASA_TRACKER_LOGIN_DB": pg.database,
+        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_DB": REDIS_DB,
+    }
+    credentials = (REPO / "credentials.yml").read_text(encoding="utf-8")
+    endpoints = REPO / "endpoints.production.yml"
+    with action_server(bank.url, tmp_path) as webhook:
+        env["ACTION_SERVER_URL"] = webhook
+        with rasa_server(bank.url, tmp_path, credentials, endpoints, "/", {**env, "SANIC_WORKERS": "2"},
+                         extra_args=("--enable-api",)) as a, \
+                rasa_server(bank.url, tmp_path, credentials, endpoints, "/", env, extra_args=("--enable-api",)) as b:
+            listing = say(a, "zhangli", "查一下王建国")
+            assert "找到2位叫王建国的客户" in listing
+            chosen = say(b, "zhangli", "2")  # B knows what A listed
+            assert "【王建国】男 38岁" in chosen and "C00000002" in chosen
+            holdings = say(a, "zhangli", "他名下有哪些产品")  # A knows what B chose
+            assert holdings.startswith("王建国名下的产品")
+            summary = say(b, "zhangli", "帮他转介给理财经理,想了解理财")
+            assert summary.startswith("请确认这条转介") and "王建国(C00000002)" in summary
+            saved = say(a, "zhangli", "确认")
+            assert re.search(r"转介编号 ZJ\d{8}-\d{4}", saved)
+            by_phone = say(b, "zhangli", "13912345678是谁")
+            assert "【王建国】男 60岁" in by_phone
+
+            # Two messages of the same person at the same moment, one to each server: the lock
+            # store makes one wait for the other; both are answered and both are in the history.
+            with ThreadPoolExecutor(2) as pool:
+                both = list(pool.map(lambda pair: say(pair[0], "zhangli", pair[1]), [(a, "我的转介"), (b, "我的待办")]))
+            assert "我发出的转介(1条)" in both[0] and both[1]
+
+            events = tracker_events(a, "zhangli")
+            assert tracker_events(b, "zhangli") == events
+            user_texts = [e["text"] for e in events if e["event"] == "user"]
+            assert user_texts[:6] == ["查一下王建国", "2", "他名下有哪些产品", "帮他转介给理财经理,想了解理财", "确认",
+                                      "139****5678是谁"]  # the phone is stored masked
+            assert sorted(user_texts[6:]) == sorted(["我的转介", "我的待办"])
+            assert sum(e["event"] == "bot" for e in events) >= 8
+
+    engine = sa.create_engine(pg.set(database=TRACKER_DB))
+    with engine.connect() as connection:
+        stored = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = 'zhangli'")).scalars().all()
+    engine.dispose()
+    assert stored and not any("13912345678" in row for row in stored)
