@@ -60,6 +60,7 @@ run: demo-data $(MODEL)
 	  $(RASA) shell -m $(MODEL) --conversation-id $(DEMO_STAFF) --endpoints endpoints.yml
 
 serve: demo-data $(MODEL)
+	@mkdir -p var
 	@$(RASA) run actions --actions actions --port $(ACTIONS_PORT) & \
 	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT INT TERM; \
 	  $(RASA) run -m $(MODEL) --enable-api --interface $(RASA_HOST) --port $(RASA_PORT) --endpoints endpoints.yml --credentials credentials.yml

@@ -76,13 +76,13 @@ def action_server(database_url: str, directory: Path, env: Mapping[str, str] | N
 @contextlib.contextmanager
 def rasa_server(database_url: str, directory: Path, credentials: str, endpoints: Path, ready_path: str,
                 env: Mapping[str, str] | None = None, ready=lambda body: True,
-                extra_args: tuple[str, ...] = ()) -> Iterator[str]:
+                extra_args: tuple[str, ...] = (), model: Path = MODEL) -> Iterator[str]:
     """`rasa run` with these credentials and endpoints; yields its base URL once `ready_path` answers."""
     port = free_port()
     (directory / f"credentials-{port}.yml").write_text(credentials)
     log = directory / f"rasa-{port}.log"
     process = subprocess.Popen(
-        [RASA, "run", "-m", str(MODEL), "--port", str(port), "--endpoints", str(endpoints),
+        [RASA, "run", "-m", str(model), "--port", str(port), "--endpoints", str(endpoints),
          "--credentials", str(directory / f"credentials-{port}.yml"), "--log-file", str(directory / f"rasa-file-{port}.log"),
          *extra_args],
         cwd=REPO, env=bank_env(database_url, env), stdout=log.open("w"), stderr=subprocess.STDOUT,

@@ -7,12 +7,12 @@ import os
 
 import pytest
 import sqlalchemy as sa
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa.shared.core.domain import Domain
 
-from components.tracker_store import MaskingSQLTrackerStore, masked
+from components.tracker_store import MaskingSQLTrackerStore, masked, turns_in_session
 from tests.servers import REPO
 
 PHONE, ID_NUMBER = "13912345678", "110101199003074514"
@@ -75,3 +75,38 @@ def test_masking_walks_nested_values_and_keeps_other_types():
     assert masked({"a": [PHONE, {"b": ID_NUMBER}], "n": 3, "f": None}) == \
         {"a": ["139****5678", {"b": "110101********4514"}], "n": 3, "f": None}
     assert masked("C00000001") == "C00000001"  # customer numbers are not personal identifiers
+
+
+async def test_a_long_session_is_closed_at_a_turn_end_carrying_every_slot(tmp_path):
+    store = MaskingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"), max_session_turns=3)
+    tracker = DialogueStateTracker.from_events("zhangli", [
+        ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")], slots=DOMAIN.slots)
+
+    async def turn(text: str, *events) -> DialogueStateTracker:
+        nonlocal tracker
+        tracker.update(UserUttered(text, {"name": "lookup_customer", "confidence": 0.9}))
+        tracker.update(ActionExecuted("action_lookup_customer"))
+        for event in events:
+            tracker.update(event)
+        tracker.update(BotUttered("好的"))
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+        tracker = await store.retrieve("zhangli")
+        return tracker
+
+    await turn("查下C00000001", SlotSet("current_customer_id", "C00000001"))
+    await turn("他名下有哪些产品")
+    assert turns_in_session(tracker) == 2 and len(tracker.events) > 8
+    after = await turn("她最近谁联系过", SlotSet("candidate_ids", ["C00000001", "C00000002"]))
+    # The third message closed the session: the next one starts from a short tracker...
+    assert [type(e).__name__ for e in after.events][:1] == ["SessionStarted"]
+    assert turns_in_session(after) == 0 and len(after.events) <= 5
+    # ...with the context intact.
+    assert after.get_slot("current_customer_id") == "C00000001"
+    assert after.get_slot("candidate_ids") == ["C00000001", "C00000002"]
+    again = await turn("2")
+    assert turns_in_session(again) == 1 and again.get_slot("current_customer_id") == "C00000001"
+    # Nothing is lost: every session is in the table.
+    everything = await store.retrieve_full_tracker("zhangli")
+    assert [e.text for e in everything.events if isinstance(e, UserUttered)] == \
+        ["查下C00000001", "他名下有哪些产品", "她最近谁联系过", "2"]
