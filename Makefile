@@ -21,13 +21,14 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS ?= ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install run serve train actions test test-unit test-nlu test-conversations test-e2e test-recs test-browser test-matrix synapse validate demo-data clean
+.PHONY: help install run serve train actions test test-unit test-nlu test-conversations test-e2e test-recs test-browser test-matrix test-bench bench bare-model synapse validate demo-data clean
 
 help:
 	@echo "make run     chat in the terminal as demo teller $(DEMO_STAFF) (installs, loads demo data, trains)"
 	@echo "make serve   Rasa HTTP server (REST channel on :$(RASA_PORT)) + action server, no terminal"
 	@echo "make test    everything CI runs"
 	@echo "make train   train the model if data/, domain.yml or config.yml changed"
+	@echo "make bench   load and long-conversation benchmark against a bare Rasa bot (~30 min)"
 
 # ---------------------------------------------------------------- environment
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -111,7 +112,26 @@ synapse: $(SYNAPSE_VENV)/.installed
 test-matrix: $(MODEL) synapse
 	SYNAPSE_VENV=$(SYNAPSE_VENV) $(PY) -m pytest tests/matrix -q
 
-test: validate test-unit test-recs test-conversations test-nlu test-e2e test-browser test-matrix
+# The bare Rasa bot `make bench` compares with: same NLU data and pipeline, no custom actions.
+BARE_MODEL := models/bare.tar.gz
+$(BARE_MODEL): $(VENV)/.installed bench/bare/domain.yml bench/bare/rules.yml bench/bare/config.yml $(shell find data/nlu data/jieba -type f 2>/dev/null)
+	$(RASA) train --config bench/bare/config.yml --domain bench/bare/domain.yml --data data/nlu bench/bare/rules.yml \
+	  --out models --fixed-model-name bare
+
+bare-model: $(BARE_MODEL)
+
+# Simulated staff against this bot and the bare bot, at 5 to 80 people, with one and two Rasa
+# workers, and one 500-turn conversation: about 30 minutes. Writes results/bench/ (see
+# docs/performance.md for what it measured here).
+bench: $(MODEL) $(BARE_MODEL)
+	$(PY) -m bench.run --users 5,10,20,40,80 --duration 45 --long-turns 500 --bots product,bare --workers 1,2
+
+# The small version CI runs: this bot only, 5 and 10 people, a 110-turn conversation; fails on
+# any error or if the conversation's last 50 turns are over 1.5 times slower than its first 50.
+test-bench: $(MODEL)
+	$(PY) -m bench.run --users 5,10 --duration 15 --long-turns 110 --bots product --out results/bench-ci --check
+
+test: validate test-unit test-recs test-conversations test-nlu test-e2e test-browser test-matrix test-bench
 	@echo "make test: all checks passed"
 
 clean:

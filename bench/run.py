@@ -99,7 +99,7 @@ def prepare_bank(database_url: str, levels: list[int], customers: int) -> dict[s
         for index, (level, n) in enumerate(wanted):
             chat_id = f"bench-{level}-{n}"
             if chat_id not in existing:
-                session.add(Staff(staff_id=f"B{index:05d}", name=f"压测{level}-{n}", role=roles[index % len(roles)],
+                session.add(Staff(staff_id=f"BN{level}-{n}", name=f"压测{level}-{n}", role=roles[index % len(roles)],
                                   branch_id=branches[index % len(branches)], chat_id=chat_id))
     people = {p.chat_id: p for p in staff_with_customers(db)}
     return {level: [people[f"bench-{level}-{n}"] for n in range(int(level) if level != "long" else 1)]
@@ -254,15 +254,15 @@ def capacity(levels: list[Level]) -> int:
     return served
 
 
-def write_reports(levels: list[Level], longs: dict[str, list[float]]) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with (RESULTS / "bench.csv").open("w", newline="") as f:
+def write_reports(levels: list[Level], longs: dict[str, list[float]], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "bench.csv").open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["bot", "workers", "users", "messages", "throughput_msg_s", "p50_ms", "p95_ms", "p99_ms", "errors"])
         for l in levels:
             writer.writerow([l.bot, l.workers, l.users, len(l.latencies_ms), f"{l.throughput:.2f}",
                              f"{l.percentile(50):.0f}", f"{l.percentile(95):.0f}", f"{l.percentile(99):.0f}", l.errors])
-    with (RESULTS / "long.csv").open("w", newline="") as f:
+    with (out / "long.csv").open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["bot", "turn", "latency_ms"])
         for bot, latencies in longs.items():
@@ -285,7 +285,7 @@ def write_reports(levels: list[Level], longs: dict[str, list[float]]) -> None:
     right.set(xlabel="turn", ylabel="latency (ms)", title="One long conversation")
     right.legend()
     fig.tight_layout()
-    fig.savefig(RESULTS / "bench.png", dpi=110)
+    fig.savefig(out / "bench.png", dpi=110)
 
 
 def print_summary(levels: list[Level], longs: dict[str, list[float]]) -> dict[tuple[str, int], int]:
@@ -313,7 +313,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=2.0, help="mean think time between a person's messages (s)")
     parser.add_argument("--long-turns", type=int, default=500)
     parser.add_argument("--bots", default="product,bare")
-    parser.add_argument("--workers", default="1", help="Rasa Sanic workers to try, e.g. 1,2 (2+ uses PG + Redis)")
+    parser.add_argument("--workers", default="1",
+                        help="the product's Rasa Sanic workers to try, e.g. 1,2 (2+ uses PostgreSQL + Redis); "
+                             "the bare bot always runs as Rasa comes, one worker")
+    parser.add_argument("--out", default=str(RESULTS), help="where the CSV files and the plot go")
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument("--database-url", default=f"sqlite:///{REPO / 'var' / 'bench' / 'bank.sqlite3'}")
     parser.add_argument("--seed", type=int, default=1)
@@ -333,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     longs: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as directory:
         for bot in bots:
-            for workers in workers_list:
+            for workers in (workers_list if bot == "product" else [1]):
                 print(f"{bot}, {workers} Rasa worker(s):", flush=True)
                 # every (bot, workers) run starts fresh conversations: new people per run
                 results, long = asyncio.run(bench_bot(bot, workers, args.database_url, people, levels, args,
@@ -342,8 +345,9 @@ def main(argv: list[str] | None = None) -> int:
                 if long:
                     longs[f"{bot} ×{workers}"] = long
     print_summary(all_levels, longs)
-    write_reports(all_levels, longs)
-    print(f"\nwritten: {RESULTS / 'bench.csv'}, {RESULTS / 'long.csv'}, {RESULTS / 'bench.png'}")
+    out = Path(args.out)
+    write_reports(all_levels, longs, out)
+    print(f"\nwritten: {out / 'bench.csv'}, {out / 'long.csv'}, {out / 'bench.png'}")
     if args.check:
         problems = [f"{l.errors} errors: {l.bot} ×{l.workers}, {l.users} staff" for l in all_levels if l.errors]
         for name, latencies in longs.items():

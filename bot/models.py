@@ -270,6 +270,9 @@ class Notification(Base):
     created_at = Column(DateTime, nullable=False)
     delivered_at = Column(DateTime, nullable=True)
     delivered_via = Column(String(30), nullable=True)
+    # A push the platform refused waits before the next attempt, longer each time (bot/outbox.py).
+    push_attempts = Column(Integer, nullable=False, default=0, server_default="0")
+    push_after = Column(DateTime, nullable=True)
     __table_args__ = (Index("ix_notifications_pending", "staff_id", "delivered_at"),)
 
 

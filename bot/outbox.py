@@ -14,9 +14,9 @@ marks, so a second taker reads only after the first has committed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import clock
@@ -33,6 +33,10 @@ REFERRAL_LOST = "referral_lost"
 REFERRAL_CANCELLED = "referral_cancelled"
 SLA_REMINDER = "sla_reminder"
 SLA_ESCALATION = "sla_escalation"
+
+# A push the platform refused is tried again after 30 s, 1 min, 2 min... at most every hour.
+PUSH_RETRY_FIRST = timedelta(seconds=30)
+PUSH_RETRY_MAX = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -102,11 +106,13 @@ def take_undelivered(session: Session, staff_id: str, via: str) -> list[Outgoing
 
 def pending_for_push(session: Session, limit: int = 100) -> list[OutgoingNotification]:
     """Undelivered notifications of everyone who has a chat id, oldest first, locked for this
-    unit of work (PostgreSQL: other pushers skip them); mark the ones sent with `mark_delivered`."""
+    unit of work (PostgreSQL: other pushers skip them); mark the ones sent with `mark_delivered`.
+    One whose last push failed waits until its `push_after` (the chat still shows it at once)."""
     reachable = select(Staff.staff_id).where(Staff.chat_id.is_not(None), Staff.chat_id != "")
+    due = or_(Notification.push_after.is_(None), Notification.push_after <= to_storage(clock.now()))
     query = (
         select(Notification)
-        .where(Notification.delivered_at.is_(None), Notification.staff_id.in_(reachable))
+        .where(Notification.delivered_at.is_(None), Notification.staff_id.in_(reachable), due)
         .order_by(Notification.created_at, Notification.id)
         .limit(limit)
     )
@@ -128,14 +134,24 @@ def mark_delivered(session: Session, ids: list[int], via: str) -> int:
 
 
 def release(session: Session, ids: list[int], via: str) -> None:
-    """Undo `mark_delivered` by `via` for notifications that could not be sent after all."""
-    if ids:
-        session.execute(
-            update(Notification)
-            .where(Notification.id.in_(ids), Notification.delivered_via == via)
-            .values(delivered_at=None, delivered_via=None)
-            .execution_options(synchronize_session=False)
-        )
+    """Undo `mark_delivered` by `via` for notifications that could not be sent after all; each
+    waits before its next push: 30 s after the first failure, doubling, at most an hour."""
+    if not ids:
+        return
+    now = clock.now()
+    rows = session.execute(
+        for_update(session, select(Notification).where(Notification.id.in_(ids), Notification.delivered_via == via))
+    ).scalars()
+    for row in rows:
+        row.push_attempts = (row.push_attempts or 0) + 1
+        row.push_after = to_storage(now + push_backoff(row.push_attempts))
+        row.delivered_at = row.delivered_via = None
+    session.flush()
+
+
+def push_backoff(attempts: int) -> timedelta:
+    """How long a notification waits after its `attempts`-th failed push."""
+    return min(PUSH_RETRY_FIRST * 2 ** (max(attempts, 1) - 1), PUSH_RETRY_MAX)
 
 
 def _mark(session: Session, rows: list[Notification], via: str) -> None:

@@ -4,7 +4,9 @@ The chat shows a staff member's notifications at the top of her next reply; a pl
 message people first pushes them as soon as they are written. One round: claim up to `limit`
 undelivered notifications (marked delivered by `via` in a short transaction, so that a second
 pusher, on another worker, never sends them too), send each to the staff member's chat id, and
-release the ones that could not be sent (then the next round, or her next reply, delivers them).
+release the ones that could not be sent: they stay in the outbox and are pushed again after 30 s,
+then 1, 2, 4... minutes, at most hourly (bot/outbox.py), and her next reply in the chat shows
+them anyway.
 Sending happens outside any transaction: no database lock is held while the platform answers.
 A process that dies between claiming and sending loses those pushes: they stay marked delivered
 by `via` and never reach the chat.

@@ -73,11 +73,10 @@ def action_server(database_url: str, directory: Path, env: Mapping[str, str] | N
         stop(process)
 
 
-@contextlib.contextmanager
-def rasa_server(database_url: str, directory: Path, credentials: str, endpoints: Path, ready_path: str,
-                env: Mapping[str, str] | None = None, ready=lambda body: True,
-                extra_args: tuple[str, ...] = (), model: Path = MODEL) -> Iterator[str]:
-    """`rasa run` with these credentials and endpoints; yields its base URL once `ready_path` answers."""
+def start_rasa(database_url: str, directory: Path, credentials: str, endpoints: Path,
+               env: Mapping[str, str] | None = None, extra_args: tuple[str, ...] = (),
+               model: Path = MODEL) -> tuple[subprocess.Popen, str, Path]:
+    """Starts `rasa run` (not waiting for it): the process, its base URL and its log."""
     port = free_port()
     (directory / f"credentials-{port}.yml").write_text(credentials)
     log = directory / f"rasa-{port}.log"
@@ -87,11 +86,35 @@ def rasa_server(database_url: str, directory: Path, credentials: str, endpoints:
          *extra_args],
         cwd=REPO, env=bank_env(database_url, env), stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
+    return process, f"http://127.0.0.1:{port}", log
+
+
+@contextlib.contextmanager
+def rasa_servers(count: int, database_url: str, directory: Path, credentials: str, endpoints: Path, ready_path: str,
+                 envs: list[Mapping[str, str]] | None = None, ready=lambda body: True,
+                 extra_args: tuple[str, ...] = (), model: Path = MODEL) -> Iterator[list[str]]:
+    """`count` Rasa servers started together (loading a model takes most of a minute each)."""
+    started = []
     try:
-        wait_for(f"http://127.0.0.1:{port}{ready_path}", process, log, ready=ready)
-        yield f"http://127.0.0.1:{port}"
+        for index in range(count):
+            started.append(start_rasa(database_url, directory, credentials, endpoints,
+                                      (envs or [{}] * count)[index], extra_args, model))
+        for process, url, log in started:
+            wait_for(f"{url}{ready_path}", process, log, ready=ready)
+        yield [url for _, url, _ in started]
     finally:
-        stop(process)
+        for process, _, _ in started:
+            stop(process)
+
+
+@contextlib.contextmanager
+def rasa_server(database_url: str, directory: Path, credentials: str, endpoints: Path, ready_path: str,
+                env: Mapping[str, str] | None = None, ready=lambda body: True,
+                extra_args: tuple[str, ...] = (), model: Path = MODEL) -> Iterator[str]:
+    """`rasa run` with these credentials and endpoints; yields its base URL once `ready_path` answers."""
+    with rasa_servers(1, database_url, directory, credentials, endpoints, ready_path, [env or {}], ready,
+                      extra_args, model) as (url,):
+        yield url
 
 
 @contextlib.contextmanager

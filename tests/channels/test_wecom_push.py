@@ -3,10 +3,12 @@ first, once, and a push the platform refuses is kept for later."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from bot import outbox
+from bot.clock import clock
 from bot.channels.wecom import WeComClient, WeComOutput
 from bot.models import Notification
 from bot.push import push_once
@@ -45,16 +47,29 @@ async def test_notifications_are_pushed_to_the_staff_members_wecom_once(bank, we
     await client.close()
 
 
-async def test_a_refused_push_is_kept_for_the_next_round(bank, wecom_api):
+async def test_a_refused_push_is_kept_and_retried_later_and_later_then_sent_once(bank, wecom_api):
     client, send = sender(wecom_api)
     notify(bank, "S0004", "【新转介】张丽转介给您:陈美玲", "push-test:3")
-    wecom_api.send_failures = [60020]  # WeCom: not allowed from this IP
+    start = clock.now()
+    wecom_api.send_failures = [60020, 60020]  # WeCom: not allowed from this IP, twice
     report = await push_once(bank, send, "wecom")
     assert report.sent == [] and len(report.failed) == 1
-    assert delivered(bank) == [("S0004", None)]
-    report = await push_once(bank, send, "wecom")
-    assert len(report.sent) == 1 and wecom_api.texts() == ["【新转介】张丽转介给您:陈美玲"]
+    assert delivered(bank) == [("S0004", None)]  # kept in the outbox
+    assert (await push_once(bank, send, "wecom")).failed == []  # not hammered: it waits 30 s
+    with clock.frozen(start + timedelta(seconds=31)):
+        assert len((await push_once(bank, send, "wecom")).failed) == 1  # second failure: now 60 s
+    with clock.frozen(start + timedelta(seconds=31 + 45)):
+        assert (await push_once(bank, send, "wecom")).sent == []
+    with clock.frozen(start + timedelta(seconds=31 + 61)):
+        report = await push_once(bank, send, "wecom")
+        assert len(report.sent) == 1 and wecom_api.texts() == ["【新转介】张丽转介给您:陈美玲"]
+        assert (await push_once(bank, send, "wecom")).sent == []  # never twice
     await client.close()
+
+
+def test_push_backoff_doubles_up_to_an_hour():
+    assert [outbox.push_backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert outbox.push_backoff(20) == timedelta(hours=1)
 
 
 async def test_the_channel_pushes_while_the_server_runs(bank, wecom_api, monkeypatch):

@@ -227,6 +227,8 @@ FUZZ_PIECES = ["查", "一下", "王建国", "陈美玲", "C00000005", "139", "1
                "{", "}", "\\", "😀", "\u200b", "\x1b", "\n", " ", "ＡＢＣ", "١٢٣", "ñ"]
 
 
+# On SQLite only: the answers do not depend on the database, and each example is a full turn.
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 @settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(message=st.one_of(

@@ -1,42 +1,78 @@
 """The production set-up: two Rasa servers (one of them with two Sanic workers) share one
 conversation through the PostgreSQL tracker store and the Redis lock store
 (endpoints.production.yml), as behind a load balancer. One teller's turns alternate between them,
-two of them at the same moment; the dialogue state must follow and no event may be lost.
+two of them at the same moment; the dialogue state must follow and no event may be lost. Then
+Redis goes down: a clear answer, the conversation untouched; Redis comes back: it goes on.
 
-Needs TEST_DATABASE_URL (PostgreSQL) and Redis on 127.0.0.1:6379, as in CI; skips otherwise.
+Needs TEST_DATABASE_URL (PostgreSQL) and Debian's redis-server, as in CI; skips otherwise. The
+test runs its own redis-server on a free port, so that it can stop it.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+import shutil
 import socket
+import subprocess
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from bot.channels.answering import NO_ANSWER_REPLY
 from tests.e2e.test_rest_conversation import say
-from tests.servers import MODEL, REPO, action_server, rasa_server
+from tests.servers import MODEL, REPO, action_server, free_port, rasa_servers, stop
 
 TRACKER_DB = "wangdian_tracker_test"
-REDIS_DB = "15"
+REDIS_SERVER = shutil.which("redis-server")
 
 
-def redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
+class PrivateRedis:
+    """A redis-server of this test's own, on a free port, that the test can stop and start again."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.directory = directory
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.directory)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
+                    connection.sendall(b"PING\r\n")
+                    if connection.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+
+@pytest.fixture
+def redis(tmp_path):
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 pytestmark = [
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train`"),
     pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL (PostgreSQL)"),
-    pytest.mark.skipif(not redis_up(), reason="needs Redis on 127.0.0.1:6379"),
+    pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server (Debian package redis-server)"),
 ]
 
 
@@ -47,35 +83,27 @@ def fresh_tracker_database(url: sa.engine.URL) -> None:
     engine.dispose()
 
 
-def flush_redis() -> None:
-    with socket.create_connection(("127.0.0.1", 6379), timeout=2) as connection:
-        connection.sendall(f"SELECT {REDIS_DB}\r\nFLUSHDB\r\n".encode())
-        connection.recv(64)
-
-
 def tracker_events(server: str, sender: str) -> list[dict]:
     with urllib.request.urlopen(f"{server}/conversations/{sender}/tracker", timeout=30) as response:
         return json.loads(response.read())["events"]
 
 
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # the bank; the conversation is on PG + Redis
-def test_one_conversation_alternating_between_two_servers(bank, tmp_path):
+def test_one_conversation_alternating_between_two_servers(bank, redis, tmp_path):
     pg = sa.engine.make_url(os.environ["TEST_DATABASE_URL"])
     fresh_tracker_database(pg)
-    flush_redis()
     env = {
         "RASA_TRACKER_DB_HOST": pg.host or "127.0.0.1", "RASA_TRACKER_DB_PORT": str(pg.port or 5432),
         "RASA_TRACKER_DB": TRACKER_DB, "RASA_TRACKER_DB_USER": pg.username or "postgres",
         "RASA_TRACKER_DB_PASSWORD": pg.password or "", "RASA_TRACKER_LOGIN_DB": pg.database,
-        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_DB": REDIS_DB,
+        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis.port), "REDIS_DB": "1",
     }
     credentials = (REPO / "credentials.yml").read_text(encoding="utf-8")
     endpoints = REPO / "endpoints.production.yml"
     with action_server(bank.url, tmp_path) as webhook:
         env["ACTION_SERVER_URL"] = webhook
-        with rasa_server(bank.url, tmp_path, credentials, endpoints, "/", {**env, "SANIC_WORKERS": "2"},
-                         extra_args=("--enable-api",)) as a, \
-                rasa_server(bank.url, tmp_path, credentials, endpoints, "/", env, extra_args=("--enable-api",)) as b:
+        with rasa_servers(2, bank.url, tmp_path, credentials, endpoints, "/", [{**env, "SANIC_WORKERS": "2"}, env],
+                          extra_args=("--enable-api",)) as (a, b):
             listing = say(a, "zhangli", "查一下王建国")
             assert "找到2位叫王建国的客户" in listing
             chosen = say(b, "zhangli", "2")  # B knows what A listed
@@ -102,6 +130,17 @@ def test_one_conversation_alternating_between_two_servers(bank, tmp_path):
                                       "139****5678是谁"]  # the phone is stored masked
             assert sorted(user_texts[6:]) == sorted(["我的转介", "我的待办"])
             assert sum(e["event"] == "bot" for e in events) >= 8
+
+            # Redis goes down: each server says the message was not processed; nothing changes.
+            redis.stop()
+            for server in (a, b):
+                assert say(server, "zhangli", "查下C00000005") == NO_ANSWER_REPLY
+            assert tracker_events(a, "zhangli") == events
+            # It comes back: the same conversation goes on, on both servers.
+            redis.start()
+            assert "【陈美玲】" in say(b, "zhangli", "查下C00000005")
+            assert say(a, "zhangli", "她办没办过房贷").startswith("陈美玲")
+            assert len(tracker_events(b, "zhangli")) > len(events)
 
     engine = sa.create_engine(pg.set(database=TRACKER_DB))
     with engine.connect() as connection:
