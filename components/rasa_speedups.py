@@ -1,0 +1,95 @@
+"""Two fixes to Rasa 3.6.21's per-message hot path, found by profiling `make bench`.
+
+py-spy on the Rasa server at 20 simulated staff (docs/performance.md) put:
+
+- about a third of the busy time in `jsonschema.validate` called by
+  `RemoteAction._validate_action_result` for every custom action's response: `validate` checks the
+  *schema* against the JSON-Schema meta-schema and builds a new validator each call, although
+  the schema (`action_response_format_spec`) never changes. Here the validator is built and the
+  schema checked once; each response is still validated, with the same error message.
+- 6% in `Event.resolve_by_type`, which walks every subclass of Event (`all_subclasses`, with
+  `inspect.isabstract`) for each event deserialised from the tracker store. Here the classes are
+  looked up in a map, rebuilt when a name is missing (an Event subclass imported later).
+
+Both keep Rasa's behaviour (tests/unit/test_rasa_speedups.py compares them with the originals)
+and are applied when this package is imported, i.e. when Rasa loads the model's components.
+They are tied to Rasa 3.6: `apply` refuses to patch another version.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, Optional, Text, Type
+
+logger = logging.getLogger(__name__)
+
+RASA_VERSION = "3.6.21"
+_applied = False
+
+
+def _cached_action_result_validation() -> None:
+    from jsonschema.exceptions import best_match
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validator_for(schema)
+    validator_class.check_schema(schema)
+    validator = validator_class(schema)
+
+    def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+        error = best_match(validator.iter_errors(result))  # what jsonschema.validate raises
+        if error is None:
+            return True
+        error.message += (
+            f". Failed to validate Action server response from API, "
+            f"make sure your response from the Action endpoint is valid. "
+            f"For more information about the format visit "
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
+        raise error
+
+    RemoteAction._validate_action_result = _validate_action_result
+
+
+def _cached_event_types() -> None:
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import Event
+
+    by_name: Dict[Text, Type[Event]] = {}
+
+    def rebuild() -> None:
+        by_name.clear()
+        for cls in rasa.shared.utils.common.all_subclasses(Event):
+            by_name.setdefault(cls.type_name, cls)  # the first, as Rasa's loop returns
+
+    def resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
+        cls = by_name.get(type_name)
+        if cls is None:
+            rebuild()
+            cls = by_name.get(type_name)
+        if cls is not None:
+            return cls
+        if type_name == "topic":
+            return None  # backwards compatibility to support old TopicSet evts
+        if default is not None:
+            return default
+        raise ValueError(f"Unknown event name '{type_name}'.")
+
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
+def apply() -> bool:
+    """Patches Rasa once; False (and a warning) on a Rasa version these fixes were not made for."""
+    global _applied
+    if _applied:
+        return True
+    import rasa
+
+    if rasa.__version__ != RASA_VERSION:
+        logger.warning("rasa_speedups: written for Rasa %s, found %s: not applied", RASA_VERSION, rasa.__version__)
+        return False
+    _cached_action_result_validation()
+    _cached_event_types()
+    _applied = True
+    return True
