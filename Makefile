@@ -124,7 +124,7 @@ bare-model: $(BARE_MODEL)
 # workers, and one 500-turn conversation: about 30 minutes. Writes results/bench/ (see
 # docs/performance.md for what it measured here).
 bench: $(MODEL) $(BARE_MODEL)
-	$(PY) -m bench.run --users 5,10,20,40,80 --duration 45 --long-turns 500 --bots product,bare --workers 1,2
+	$(PY) -m bench.run --users 5,10,20,40,60,80 --duration 45 --long-turns 500 --bots product,bare --workers 1,2
 
 # The small version CI runs: this bot only, 5 and 10 people, a 110-turn conversation; fails on
 # any error or if the conversation's last 50 turns are over 1.5 times slower than its first 50.

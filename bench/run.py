@@ -227,7 +227,7 @@ async def bench_bot(bot: str, workers: int, database_url: str, people: dict[str,
         for users in levels:
             level = await run_level(server, people[str(users)], bot, workers, args.duration, args.think, args.seed)
             results.append(level)
-            print(f"  {bot:8} workers={workers} users={users:3}  {level.throughput:6.1f} msg/s  "
+            print(f"  {time.strftime('%H:%M:%S')} {bot:8} workers={workers} users={users:3}  {level.throughput:6.1f} msg/s  "
                   f"p50 {level.percentile(50):6.0f}  p95 {level.percentile(95):6.0f}  p99 {level.percentile(99):6.0f} ms"
                   f"  errors {level.errors}", flush=True)
         return long
