@@ -206,7 +206,7 @@ def endpoints_for(directory: Path, webhook: str | None, workers: int, bot: str) 
         lines.append("tracker_store:\n  type: components.tracker_store.MaskingSQLTrackerStore\n  dialect: postgresql\n"
                      f"  url: {url.host}\n  port: {url.port or 5432}\n  db: wangdian_bench_tracker\n"
                      f"  username: {url.username}\n  password: \"{url.password or ''}\"\n  login_db: {url.database}")
-        lines.append(f"lock_store:\n  type: redis\n  url: 127.0.0.1\n  port: 6379\n  db: {REDIS_DB}\n  key_prefix: bench")
+        lines.append(f"lock_store:\n  type: components.lock_store.AtomicRedisLockStore\n  url: 127.0.0.1\n  port: 6379\n  db: {REDIS_DB}\n  key_prefix: bench")
         env["SANIC_WORKERS"] = str(workers)
     elif bot == "product":
         lines.append("tracker_store:\n  type: components.tracker_store.MaskingSQLTrackerStore\n  dialect: sqlite\n"

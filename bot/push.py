@@ -69,6 +69,13 @@ async def push_once(db: Database, send: Send, via: str, limit: int = 50) -> Push
     return report
 
 
+def start_pushing(send: Send, via: str, interval_seconds: float, db: Database | None = None) -> asyncio.Task | None:
+    """The push loop as a background task of the running server (None when the interval is 0)."""
+    if interval_seconds <= 0:
+        return None
+    return asyncio.ensure_future(push_forever(db or Database(), send, via, interval_seconds))
+
+
 async def push_forever(db: Database, send: Send, via: str, interval_seconds: float, limit: int = 50) -> None:
     """Rounds every `interval_seconds` until cancelled; a failing round is logged, never fatal."""
     while True:

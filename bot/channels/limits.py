@@ -1,4 +1,5 @@
-"""In-memory guards shared by the channels: a per-sender rate limit and a seen-once set.
+"""What the channels share: a per-sender rate limit and a seen-once set (in memory), and the
+check of credentials.yml's required settings.
 
 Both live in one process's memory. With several Sanic workers or several Rasa servers behind a
 load balancer each process keeps its own counts (a sender gets N times the rate, a WeCom retry
@@ -8,9 +9,17 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict, deque
-from typing import Callable, Deque, Dict
+from typing import Any, Callable, Deque, Dict, Type
 
 Clock = Callable[[], float]
+
+
+def required(credentials: Dict[str, Any], key: str, channel: str, error: Type[Exception] = ValueError) -> str:
+    """A setting the channel cannot start without, stripped; a clear error at start otherwise."""
+    value = credentials.get(key)
+    if value is None or str(value).strip() == "":
+        raise error(f"credentials.yml 中 {channel} 渠道缺少 {key}")
+    return str(value).strip()
 
 
 class SlidingWindowLimiter:

@@ -62,7 +62,8 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.channels.answering import answering
 from bot.channels.buttons import ButtonMemory, render_buttons
-from bot.channels.limits import SeenOnce, SlidingWindowLimiter
+from bot.channels.limits import SeenOnce, SlidingWindowLimiter, required
+from bot.push import start_pushing
 
 logger = logging.getLogger(__name__)
 
@@ -79,10 +80,7 @@ class MatrixConfigError(ValueError):
 
 
 def _required(credentials: Dict[str, Any], key: str) -> str:
-    value = credentials.get(key)
-    if value is None or str(value).strip() == "":
-        raise MatrixConfigError(f"credentials.yml 中 Matrix 渠道缺少 {key}")
-    return str(value).strip()
+    return required(credentials, key, "Matrix", MatrixConfigError)
 
 
 class StaffDirectory:
@@ -413,14 +411,9 @@ class MatrixInput(InputChannel):
                 await asyncio.sleep(delay)
 
     def start_pushing(self, db: Any = None) -> None:
-        if self.push_interval_seconds <= 0 or self._push_task is not None:
-            return
-        from bot.db import Database
-        from bot.push import push_forever
-
-        output = MatrixOutput(self.connection, self.directory)
-        self._push_task = asyncio.ensure_future(
-            push_forever(db or Database(), output.send_text_message, "matrix", self.push_interval_seconds))
+        if self._push_task is None:
+            self._push_task = start_pushing(MatrixOutput(self.connection, self.directory).send_text_message,
+                                            "matrix", self.push_interval_seconds, db)
 
     async def stop(self) -> None:
         for task in (self._push_task, self._runner):

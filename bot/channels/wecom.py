@@ -38,8 +38,9 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.channels.answering import answering
 from bot.channels.buttons import ButtonMemory, render_buttons
-from bot.channels.limits import SeenOnce, SlidingWindowLimiter
+from bot.channels.limits import SeenOnce, SlidingWindowLimiter, required
 from bot.channels.wecom_crypto import WeComCrypto, WeComError
+from bot.push import start_pushing
 
 logger = logging.getLogger(__name__)
 
@@ -202,10 +203,7 @@ class WeComOutput(OutputChannel):
 
 
 def _required(credentials: Dict[str, Any], key: str) -> str:
-    value = credentials.get(key)
-    if value is None or str(value).strip() == "":
-        raise ValueError(f"credentials.yml 中 WeCom 渠道缺少 {key}")
-    return str(value).strip()
+    return required(credentials, key, "WeCom")
 
 
 class WeComInput(InputChannel):
@@ -264,15 +262,9 @@ class WeComInput(InputChannel):
 
     def start_pushing(self, db: Any = None) -> None:
         """Push the outbox to staff's WeCom every push_interval_seconds (started with the server)."""
-        if self.push_interval_seconds <= 0 or self._push_task is not None:
-            return
-        from bot.db import Database
-        from bot.push import push_forever
-
-        output = WeComOutput(self.client)
-        self._push_task = asyncio.ensure_future(
-            push_forever(db or Database(), output.send_text_message, "wecom", self.push_interval_seconds)
-        )
+        if self._push_task is None:
+            self._push_task = start_pushing(WeComOutput(self.client).send_text_message, "wecom",
+                                            self.push_interval_seconds, db)
 
     async def stop_pushing(self) -> None:
         if self._push_task is not None:
