@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -43,11 +44,29 @@ def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 30
 
 
 def stop(process: subprocess.Popen) -> None:
-    process.terminate()
+    """Stop the process and everything it started (Sanic workers with SANIC_WORKERS > 1), if it
+    was started in its own session (start_new_session=True, as the servers here are)."""
+    try:
+        group = os.getpgid(process.pid)
+    except ProcessLookupError:
+        group = None
+    own_group = group is not None and group == process.pid
+    if own_group:
+        os.killpg(group, signal.SIGTERM)
+    else:
+        process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
+        pass
+    if own_group:
+        try:
+            os.killpg(group, signal.SIGKILL)  # workers left behind
+        except ProcessLookupError:
+            pass
+    elif process.poll() is None:
         process.kill()
+    process.wait(timeout=10)
 
 
 def bank_env(database_url: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -65,6 +84,7 @@ def action_server(database_url: str, directory: Path, env: Mapping[str, str] | N
     process = subprocess.Popen(
         [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
         cwd=REPO, env=bank_env(database_url, env), stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/health", process, log, timeout=120)
@@ -85,6 +105,7 @@ def start_rasa(database_url: str, directory: Path, credentials: str, endpoints: 
          "--credentials", str(directory / f"credentials-{port}.yml"), "--log-file", str(directory / f"rasa-file-{port}.log"),
          *extra_args],
         cwd=REPO, env=bank_env(database_url, env), stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     return process, f"http://127.0.0.1:{port}", log
 
