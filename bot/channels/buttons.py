@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 import unicodedata
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional, Text
 
 BUTTON_HINT = "请回复序号选择。"
 
@@ -58,3 +58,19 @@ class ButtonMemory:
             chosen = buttons[int(answer) - 1]
             return chosen.get("payload") or chosen.get("title") or text
         return text
+
+
+class NumberedButtons:
+    """OutputChannel methods for a platform that shows only text (mix in before OutputChannel):
+    buttons become numbered lines, remembered so that the number answers them; an image is its URL."""
+
+    buttons: Optional[ButtonMemory] = None
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
+                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        if self.buttons is not None:
+            self.buttons.remember(recipient_id, buttons)
+        await self.send_text_message(recipient_id, render_buttons(text, buttons))
+
+    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        await self.send_text_message(recipient_id, image)

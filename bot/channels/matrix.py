@@ -36,7 +36,7 @@ import inspect
 import logging
 import time
 import unicodedata
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
 
 from nio import (
     AsyncClient,
@@ -61,7 +61,7 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.channels.answering import answering
-from bot.channels.buttons import ButtonMemory, render_buttons
+from bot.channels.buttons import ButtonMemory, NumberedButtons
 from bot.channels.limits import SeenOnce, SlidingWindowLimiter, required
 from bot.push import start_pushing
 
@@ -220,7 +220,7 @@ class MatrixConnection:
         await self.client.close()
 
 
-class MatrixOutput(OutputChannel):
+class MatrixOutput(NumberedButtons, OutputChannel):
     """Replies as m.notice to the room the message came from (or the person's direct room)."""
 
     @classmethod
@@ -244,15 +244,6 @@ class MatrixOutput(OutputChannel):
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self.connection.send_notice(await self._room_for(recipient_id), text)
-
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
-        if self.buttons is not None:
-            self.buttons.remember(recipient_id, buttons)
-        await self.send_text_message(recipient_id, render_buttons(text, buttons))
-
-    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
-        await self.send_text_message(recipient_id, image)
 
 
 class MatrixInput(InputChannel):

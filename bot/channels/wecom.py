@@ -37,7 +37,7 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.channels.answering import answering
-from bot.channels.buttons import ButtonMemory, render_buttons
+from bot.channels.buttons import ButtonMemory, NumberedButtons
 from bot.channels.limits import SeenOnce, SlidingWindowLimiter, required
 from bot.channels.wecom_crypto import WeComCrypto, WeComError
 from bot.push import start_pushing
@@ -177,7 +177,7 @@ class WeComClient:
             raise WeComApiError("message/send", errcode, body.get("errmsg", ""))
 
 
-class WeComOutput(OutputChannel):
+class WeComOutput(NumberedButtons, OutputChannel):
     """Replies through message/send; buttons become numbered lines."""
 
     @classmethod
@@ -191,15 +191,6 @@ class WeComOutput(OutputChannel):
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         for piece in split_content(text):
             await self.client.send_text(recipient_id, piece)
-
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text,
-                                     buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
-        if self.buttons is not None:
-            self.buttons.remember(recipient_id, buttons)
-        await self.send_text_message(recipient_id, render_buttons(text, buttons))
-
-    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
-        await self.send_text_message(recipient_id, image)
 
 
 def _required(credentials: Dict[str, Any], key: str) -> str:
