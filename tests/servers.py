@@ -72,7 +72,10 @@ def stop(process: subprocess.Popen) -> None:
 def bank_env(database_url: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     from tests.bank_fixtures import TODAY
 
+    # No periodic SLA check and morning digest in the action server: a digest landing at the top of
+    # some reply, depending on timing, is not what these tests check (tests/actions check it).
     return {**os.environ, "DATABASE_URL": database_url, "BOT_FROZEN_NOW": f"{TODAY.isoformat()}T10:00:00",
+            "SLA_CHECK_INTERVAL_SECONDS": "0",
             **(extra or {})}
 
 

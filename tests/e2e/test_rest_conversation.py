@@ -8,7 +8,6 @@ database).
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import urllib.error
@@ -22,8 +21,7 @@ from sqlalchemy import func, select
 from bot.audit import audit_trail
 from bot.channels.answering import NO_ANSWER_REPLY
 from bot.models import Customer
-from tests.bank_fixtures import TODAY
-from tests.servers import MODEL, RASA, REPO, free_port, stop, wait_for
+from tests.servers import MODEL, RASA, REPO, bank_env, free_port, stop, wait_for
 
 FULL_IDENTIFIER = re.compile(r"\d{11,}")
 
@@ -57,7 +55,7 @@ def rasa_server(tmp_path_factory, action_port):
 @pytest.fixture
 def action_server(bank, action_port, tmp_path):
     log = tmp_path / "actions.log"
-    env = {**os.environ, "DATABASE_URL": bank.url, "BOT_FROZEN_NOW": f"{TODAY.isoformat()}T10:00:00"}
+    env = bank_env(bank.url)
     process = subprocess.Popen(
         [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
         cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
