@@ -288,6 +288,7 @@ class MatrixInput(InputChannel):
         self._sync_failures = 0
         self._tasks: Set[asyncio.Task] = set()
         self._sender_locks: Dict[str, asyncio.Lock] = {}
+        self._waiting: Dict[str, int] = {}  # messages of each sender being handled or waiting
         self._runner: Optional[asyncio.Task] = None
         self._push_task: Optional[asyncio.Task] = None
 
@@ -337,7 +338,10 @@ class MatrixInput(InputChannel):
     async def _process(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], room_id: str,
                        sender: str, text: str, event_id: str) -> None:
         # One person's messages are handled in the order they arrived; different people's at once.
+        # The lock is dropped when no message of hers is waiting: `locked()` alone is False in the
+        # moment between one holder's release and the next waiter's wake-up.
         lock = self._sender_locks.setdefault(sender, asyncio.Lock())
+        self._waiting[sender] = self._waiting.get(sender, 0) + 1
         async with lock:
             message = UserMessage(
                 self.buttons.resolve(sender, unicodedata.normalize("NFC", text)),
@@ -350,7 +354,9 @@ class MatrixInput(InputChannel):
                 await answering(on_new_message)(message)
             except Exception as e:  # noqa: BLE001 - even the apology could not be sent
                 logger.error("matrix.message.failed event=%s error=%s", event_id, e.__class__.__name__)
-        if not lock.locked() and self._sender_locks.get(sender) is lock:
+        self._waiting[sender] -= 1
+        if not self._waiting[sender]:
+            del self._waiting[sender]
             self._sender_locks.pop(sender, None)
 
     async def on_invite(self, room: MatrixRoom, event: InviteMemberEvent) -> None:

@@ -158,3 +158,20 @@ def test_credentials_need_a_password_or_a_token_and_never_show_them():
         MatrixInput.from_credentials({"user_id": BOT, "password": "x"})
     connection = MatrixConnection("http://127.0.0.1:8008", BOT, password="hunter2-secret")
     assert "hunter2" not in repr(connection)
+
+
+async def test_one_persons_messages_are_handled_one_at_a_time_in_order(channel):
+    dm, running, order = room("@zhangli:bank.example"), [], []
+
+    async def slow(message):
+        running.append(message.text)
+        assert len(running) == 1  # never two of hers at once
+        await asyncio.sleep(0.01)
+        order.append(message.text)
+        running.remove(message.text)
+
+    for text in ("1", "2", "3"):
+        await channel.on_message(slow, dm, text_event("@zhangli:bank.example", text))
+    while channel._tasks:
+        await asyncio.gather(*list(channel._tasks))
+    assert order == ["1", "2", "3"] and channel._sender_locks == {} and channel._waiting == {}
