@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS ?= ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install run serve train actions test test-unit test-nlu test-conversations test-e2e test-recs test-browser test-matrix test-bench bench bare-model synapse validate demo-data clean
+.PHONY: help install run serve train actions test test-unit test-nlu test-conversations test-e2e test-recs test-browser test-matrix test-bench test-scale bench bench-db bare-model synapse validate demo-data clean
 
 help:
 	@echo "make run     chat in the terminal as demo teller $(DEMO_STAFF) (installs, loads demo data, trains)"
@@ -29,6 +29,7 @@ help:
 	@echo "make test    everything CI runs"
 	@echo "make train   train the model if data/, domain.yml or config.yml changed"
 	@echo "make bench   load and long-conversation benchmark against a bare Rasa bot (~30 min)"
+	@echo "make bench-db  a million customers into PostgreSQL, then lookups and 360 views timed (~15 min)"
 
 # ---------------------------------------------------------------- environment
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -131,7 +132,17 @@ bench: $(MODEL) $(BARE_MODEL)
 test-bench: $(MODEL)
 	$(PY) -m bench.run --users 5,10 --duration 15 --long-turns 110 --bots product --out results/bench-ci --check
 
-test: validate test-unit test-recs test-conversations test-nlu test-e2e test-browser test-matrix test-bench
+# A million customers written, loaded into PostgreSQL and queried (python -m bot bench-db): about
+# 12 minutes. SCALE_DATABASE_URL is dropped and created empty: a database of its own.
+SCALE_DATABASE_URL ?= postgresql+psycopg2://postgres@127.0.0.1:5432/wangdian_scale
+bench-db: $(VENV)/.installed
+	$(PY) -m bench.scale --customers 1000000 --database-url $(SCALE_DATABASE_URL) --reimport
+
+# The small version CI runs: 20,000 customers, fails if a bench-db p99 target is missed.
+test-scale: $(VENV)/.installed
+	$(PY) -m bench.scale --customers 20000 --samples 500 --database-url $(SCALE_DATABASE_URL) --check
+
+test: validate test-unit test-recs test-conversations test-nlu test-e2e test-browser test-matrix test-bench test-scale
 	@echo "make test: all checks passed"
 
 clean:

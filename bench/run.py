@@ -181,12 +181,9 @@ def fresh_conversation_stores(url) -> None:
     """An empty tracker database and lock store for a multi-worker run."""
     import socket
 
-    from sqlalchemy import create_engine, text
+    from bot.db import recreate_database
 
-    engine = create_engine(url.set(drivername="postgresql+psycopg2"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS wangdian_bench_tracker WITH (FORCE)"))
-    engine.dispose()
+    recreate_database(url.set(drivername="postgresql+psycopg2", database="wangdian_bench_tracker"), create=False)
     with socket.create_connection(("127.0.0.1", 6379), timeout=2) as connection:
         connection.sendall(f"SELECT {REDIS_DB}\r\nFLUSHDB\r\n".encode())
         connection.recv(64)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import Enum
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from bot import audit
 from bot.access import StaffMember
@@ -263,6 +263,8 @@ def _holding_lines(session: Session, customer_id: str) -> list[HoldingLine]:
         select(Holding, Product)
         .join(Product, Holding.product_code == Product.product_code)
         .where(Holding.customer_id == customer_id)
+        # The product is selected already: not a second join for Holding.product.
+        .options(lazyload(Holding.product))
         .order_by(Holding.maturity_date.is_(None), Holding.maturity_date, Holding.start_date)
     )
     return [
@@ -276,6 +278,8 @@ def _interaction_lines(session: Session, customer_id: str, limit: int) -> list[I
         select(Interaction, Staff.name)
         .join(Staff, Interaction.staff_id == Staff.staff_id)
         .where(Interaction.customer_id == customer_id)
+        # Only the name is needed: loading the Staff row would load what they cover as well.
+        .options(lazyload(Interaction.staff))
         .order_by(Interaction.happened_at.desc(), Interaction.id.desc())
         .limit(limit)
     )

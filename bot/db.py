@@ -106,6 +106,27 @@ class DatabaseUnavailable(Exception):
 UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.DisconnectionError, exc.TimeoutError)
 
 
+def recreate_database(url, create: bool = True) -> None:
+    """PostgreSQL: drop the database `url` names, closing its connections, and create it empty
+    (unless `create` is False). For benchmarks and tests that need a database of their own."""
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    if not target.drivername.startswith("postgresql") or not target.database:
+        raise ValueError(f"not a PostgreSQL database URL: {target!r}")
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+            if create:
+                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        server.dispose()
+    stale = _engines.pop(target.render_as_string(hide_password=False), None)
+    if stale is not None:  # its pooled connections were to the dropped database
+        stale.dispose()
+
+
 def _rollback_quietly(session: Session) -> None:
     try:
         session.rollback()

@@ -15,12 +15,25 @@ Two parts:
 
 Fast enough for 100,000 customers in seconds: Faker (zh_CN) only supplies name characters, places
 and jobs once; every per-customer choice is a seeded `random.Random`, and rows stream to disk.
+
+A million customers (load tests, `python -m bot bench-db`) in flat memory and on every core: the
+first `EXACT_CUSTOMERS` are drawn one after another, their names, phones and ID numbers kept
+unique with sets in memory; the rest are drawn in up to `LATER_PARTS` parts, each with its own
+seeded generator, in parallel processes, and appended in order, so the files are still the same
+for a seed whatever the number of processes. Those later customers need no memory of the others:
+their phone numbers are a permutation of the customer number (with prefixes the first ones never
+use), their ID numbers take the next free sequence number of their part for their birth date and
+gender, and their names may repeat (namesakes are common in a bank of a million).
 """
 from __future__ import annotations
 
 import csv
 import math
+import multiprocessing
+import os
 import random
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from itertools import accumulate
 from datetime import date, datetime, time, timedelta
@@ -207,6 +220,14 @@ _PHONE_PREFIXES = tuple(
     str(p) for p in (*range(130, 140), 150, 151, 152, 153, 155, 156, 157, 158, 159, 176, 177, 178,
                      *range(180, 190), 198, 199)
 )
+# Real mobile prefixes the first customers never use: the later ones' numbers cannot collide.
+_LATER_PHONE_PREFIXES = ("145", "147", "166", "171", "173", "175", "191", "193", "195", "196", "197")
+EXACT_CUSTOMERS = 100_000
+LATER_PARTS = 10
+# ID numbers have 500 sequence numbers per birth date, region and gender; the later parts share
+# them out (each part every LATER_PARTS-th one), so a part takes at most this many customers born
+# on one day of one gender: room for about five million customers.
+_LATER_PER_BIRTH_DAY = 500 // LATER_PARTS
 _VILLAGE_SUFFIXES = ("庄", "村", "屯", "营", "湾", "寨", "铺", "沟")
 _CHANNEL_WEIGHTS = {SELF: (("电话", 40), ("到店", 25), ("微信", 20), ("上门", 15)),
                     AGENCY: (("电话", 30), ("到店", 20), ("微信", 10), ("上门", 40))}
@@ -224,47 +245,124 @@ _PITCHES = tuple(p.name for p in PRODUCTS if p.on_sale and p.category not in LIA
 _MATURITY_SUMMARY = "提醒{product}{date:%m月%d日}到期,客户考虑续存"
 
 
-def write_demo_bank(directory: Path, customers: int, seed: int, today: date, progress: bool = False) -> dict[str, int]:
+def write_demo_bank(
+    directory: Path, customers: int, seed: int, today: date, progress: bool = False, processes: int | None = None
+) -> dict[str, int]:
     """Write the demo bank's CSV files into `directory`; returns the rows written per file.
 
     `customers` counts all customers, the 5 showcase ones included (at least those 5 are written).
+    Customers after the first `EXACT_CUSTOMERS` are drawn by `processes` processes (default: one
+    per core); the files do not depend on how many.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     bank = _Bank(seed, today, max(customers, len(SHOWCASE_CUSTOMERS)))
-    with _CsvFiles(directory) as files:
+    with _CsvFiles(directory) as files, tqdm(
+        total=bank.customer_count, desc="客户", unit="户", disable=not progress
+    ) as bar:
         for row in bank.branches:
             files.write("branches.csv", row)
         for person in bank.staff:
             files.write("staff.csv", person)
         for product in PRODUCTS:
             files.write("products.csv", product.row())
-        for customer in tqdm(bank.customers(), total=bank.customer_count, desc="客户", unit="户", disable=not progress):
-            files.write("customers.csv", customer.row)
-            for row in customer.holdings:
-                files.write("holdings.csv", row)
-            for row in customer.interactions:
-                files.write("interactions.csv", row)
+        for customer in bank.customers():
+            files.write_customer(customer)
+            bar.update()
+        for part in _later_parts(bank, directory, processes):
+            files.append(part)
+            bar.update(part.customers)
     return files.counts
+
+
+@dataclass
+class _Part:
+    """Customers `first`..`last` written by one process into a directory of headerless CSV files."""
+
+    number: int
+    first: int
+    last: int
+    directory: Path
+
+    @property
+    def customers(self) -> int:
+        return self.last - self.first + 1
+
+
+# The bank the later parts are drawn from, inherited by the worker processes when they fork.
+_PARTS_BANK: "_Bank | None" = None
+
+
+def _later_parts(bank: "_Bank", directory: Path, processes: int | None) -> Iterator[_Part]:
+    """The customers after the first EXACT_CUSTOMERS, part by part in order, drawn in parallel."""
+    first = EXACT_CUSTOMERS + 1
+    remaining = bank.customer_count - EXACT_CUSTOMERS
+    if remaining <= 0:
+        return
+    size = math.ceil(remaining / LATER_PARTS)
+    scratch = Path(tempfile.mkdtemp(prefix=".parts-", dir=directory))
+    parts = [
+        _Part(n, start, min(start + size - 1, bank.customer_count), scratch / str(n))
+        for n, start in enumerate(range(first, bank.customer_count + 1, size))
+    ]
+    global _PARTS_BANK
+    _PARTS_BANK = bank
+    try:
+        workers = max(1, min(processes or os.cpu_count() or 1, len(parts)))
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_write_part, parts)
+    finally:
+        _PARTS_BANK = None
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _write_part(part: _Part) -> _Part:
+    """In a worker process: draw one part's customers with its own generator."""
+    bank = _PARTS_BANK
+    assert bank is not None, "forked without a bank"
+    bank.start_part(part.number)
+    part.directory.mkdir()
+    with _CsvFiles(part.directory, headers=False) as files:
+        for number in range(part.first, part.last + 1):
+            files.write_customer(bank._random_customer(f"C{number:08d}", None))
+    return part
 
 
 class _CsvFiles:
     """All the CSV files open at once, so each customer's holdings and contacts stream out with it."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, headers: bool = True) -> None:
         self.directory = directory
+        self.headers = headers
         self.counts = {name: 0 for name in HEADERS}
 
     def __enter__(self) -> "_CsvFiles":
         self.streams = {name: (self.directory / name).open("w", encoding="utf-8", newline="") for name in HEADERS}
         self.writers = {name: csv.writer(stream, lineterminator="\n") for name, stream in self.streams.items()}
-        for name, header in HEADERS.items():
-            self.writers[name].writerow(header)
+        if self.headers:
+            for name, header in HEADERS.items():
+                self.writers[name].writerow(header)
         return self
 
     def write(self, name: str, row: tuple | list) -> None:
         self.writers[name].writerow(row)
         self.counts[name] += 1
+
+    def write_customer(self, customer: "_GeneratedCustomer") -> None:
+        self.write("customers.csv", customer.row)
+        for row in customer.holdings:
+            self.write("holdings.csv", row)
+        for row in customer.interactions:
+            self.write("interactions.csv", row)
+
+    def append(self, part: _Part) -> None:
+        """Add a part's rows after the ones written so far."""
+        for name, stream in self.streams.items():
+            with (part.directory / name).open(encoding="utf-8", newline="") as rows:
+                for line in rows:
+                    stream.write(line)
+                    self.counts[name] += 1
+        shutil.rmtree(part.directory)
 
     def __exit__(self, *_exc) -> None:
         for stream in self.streams.values():
@@ -303,10 +401,15 @@ class _Names:
         self.given = {"M": list(person.first_names_male), "F": list(person.first_names_female)}
         self.single = {g: [n for n in names if len(n) == 1] for g, names in self.given.items()}
         self.used = set(SHOWCASE_NAMES) | {staff[1] for staff in SHOWCASE_STAFF}
+        self.remember = True  # False for the later customers: names may repeat, memory stays flat
         self.pool = [(self.unique(gender), gender) for gender in rng.choices("MF", k=max(3, customers // 40))]
 
     def unique(self, gender: str) -> str:
         name = self._draw(gender)
+        if not self.remember:
+            while name in SHOWCASE_NAMES:
+                name = self._draw(gender)
+            return name
         # The space of names is finite: after enough tries a repeat is allowed, never a showcase name.
         for _attempt in range(50):
             if name not in self.used:
@@ -335,6 +438,7 @@ class _Names:
 class _Bank:
     def __init__(self, seed: int, today: date, customers: int) -> None:
         self.rng = random.Random(seed)
+        self.seed = seed
         self.today = today
         self.customer_count = customers
         faker = Faker("zh_CN")
@@ -343,6 +447,10 @@ class _Bank:
         self.jobs = sorted({job for job in (faker.job() for _ in range(200)) if len(job) <= 10 and job != "其他"})
         self.phones = {c.phone for c in SHOWCASE_CUSTOMERS}
         self.id_numbers: set[str] = set()
+        # Set in the processes drawing the customers after EXACT_CUSTOMERS (start_part).
+        self.part: int | None = None
+        self.born: dict[tuple[date, str], int] = {}
+        self.phone_offset = seed * 7919 % 10**8
         self.branches = list(SHOWCASE_BRANCHES)
         self.staff = [list(person) for person in SHOWCASE_STAFF]
         self.teams = self._showcase_teams()
@@ -441,11 +549,12 @@ class _Bank:
     # ------------------------------------------------------------------ customers
 
     def customers(self) -> Iterator[_GeneratedCustomer]:
+        """The showcase customers and the random ones up to EXACT_CUSTOMERS (see `_later_parts`)."""
         for showcase in SHOWCASE_CUSTOMERS:
             yield self._showcase(showcase)
         # The first random customers cover every tier, so even a small demo bank has a 钻石 customer.
         forced = ((8_000_000, 15_000_000), (600_000, 2_000_000), (80_000, 300_000), (5_000, 40_000))
-        for number in range(len(SHOWCASE_CUSTOMERS) + 1, self.customer_count + 1):
+        for number in range(len(SHOWCASE_CUSTOMERS) + 1, min(self.customer_count, EXACT_CUSTOMERS) + 1):
             index = number - len(SHOWCASE_CUSTOMERS) - 1
             yield self._random_customer(f"C{number:08d}", forced[index] if index < len(forced) else None)
 
@@ -482,7 +591,7 @@ class _Bank:
         tags = self._tags(age, team.kind, risk_level, assets, occupation)
         holdings = self._holdings(customer_id, age, birth, team, risk_level, assets, occupation, tags)
         row = (
-            customer_id, name, gender, birth.isoformat(), self._phone(), self._id_number(region, birth, gender),
+            customer_id, name, gender, birth.isoformat(), self._phone(int(customer_id[1:])), self._id_number(region, birth, gender),
             team.branch_id, manager, risk_level, assessed_on, ";".join(tags), occupation,
         )
         interactions = self._interactions(customer_id, team, manager, holdings) if rng.random() < 0.2 else []
@@ -494,7 +603,19 @@ class _Bank:
         earliest = _years_before(self.today, age + 1) + timedelta(days=1)
         return earliest + timedelta(days=self.rng.randint(0, (latest - earliest).days))
 
-    def _phone(self) -> str:
+    def start_part(self, part: int) -> None:
+        """Draw the customers of one later part: its own generator, names that may repeat."""
+        self.part = part
+        self.rng = random.Random(f"{self.seed}:{part}")
+        self.names.rng = self.rng
+        self.names.remember = False
+        self.born = {}
+
+    def _phone(self, number: int) -> str:
+        if self.part is not None:
+            # A permutation of the customer number (48271 is prime to 10**8): never repeated.
+            suffix = (number * 48271 + self.phone_offset) % 10**8
+            return f"{_LATER_PHONE_PREFIXES[number % len(_LATER_PHONE_PREFIXES)]}{suffix:08d}"
         while True:
             phone = f"{self.rng.choice(_PHONE_PREFIXES)}{self.rng.randrange(10**8):08d}"
             if phone not in self.phones:
@@ -503,11 +624,27 @@ class _Bank:
 
     def _id_number(self, region: str, birth: date, gender: str) -> str:
         """A resident ID number whose birth date and gender digit match the customer."""
+        if self.part is not None:
+            return self._later_id_number(region, birth, gender)
         while True:
             sequence = self.rng.randrange(500) * 2 + (1 if gender == "M" else 0)
             first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
             if first17 not in self.id_numbers:
                 self.id_numbers.add(first17)
+                return first17 + id_check_char(first17)
+
+    def _later_id_number(self, region: str, birth: date, gender: str) -> str:
+        """The part's next sequence number for this birth date and gender: unique whatever the
+        region, and never one the first customers took."""
+        key = (birth, gender)
+        while True:
+            count = self.born.get(key, 0)
+            if count >= _LATER_PER_BIRTH_DAY:
+                raise ValueError(f"演示数据: {birth} 出生的客户太多,身份证顺序码不够用(约五百万客户以内)")
+            self.born[key] = count + 1
+            sequence = (count * LATER_PARTS + self.part) * 2 + (1 if gender == "M" else 0)
+            first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
+            if first17 not in self.id_numbers:
                 return first17 + id_check_char(first17)
 
     def _occupation(self, age: int, kind: str) -> str:

@@ -20,13 +20,19 @@ Rules that matter to the bank:
 from __future__ import annotations
 
 import csv
+import io
+import queue
+import threading
+from operator import itemgetter
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, select, text, tuple_
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from tqdm import tqdm
@@ -53,7 +59,7 @@ from bot.models import (
 )
 from bot.timeutil import to_storage
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 MAX_ERRORS = 20
 # Numeric(18, 2): at most 16 digits before the decimal point.
 _MAX_AMOUNT = Decimal("1e16")
@@ -245,6 +251,9 @@ class _Reference:
     field: str
     target: InstrumentedAttribute
     label: str
+    # A small table (branches, staff, products): the keys found are remembered for the rest of the
+    # file instead of asked again for every batch. Nothing an import does removes them.
+    small: bool = False
 
 
 # ---------------------------------------------------------------------------- files
@@ -268,6 +277,7 @@ class _Loader:
         self.session = session
         self.header = header
         self.now = now
+        self.known: dict[str, set[str]] = {reference.field: set() for reference in self.references if reference.small}
 
     def parse(self, row: _Row) -> _Parsed | None:
         raise NotImplementedError
@@ -277,7 +287,10 @@ class _Loader:
         errors = []
         for reference in self.references:
             wanted = {item.values[reference.field] for item in batch if item.values.get(reference.field)}
-            found = _existing(self.session, reference.target, wanted)
+            known = self.known.get(reference.field, set())
+            found = known | _existing(self.session, reference.target, wanted - known)
+            if reference.small:
+                known |= found
             errors += [
                 RowError(self.file, item.line, reference.field, f"{reference.label} {value} 不存在(导入文件和数据库中都没有)")
                 for item in batch
@@ -304,7 +317,7 @@ class _Loader:
         return errors
 
     def write(self, batch: list[_Parsed]) -> None:
-        _upsert(self.session, self.table, [item.values for item in batch], self.key, self.insert_only)
+        _write_rows(self.session, self.table, [item.values for item in batch], self.key, self.insert_only)
 
 
 class _Branches(_Loader):
@@ -329,7 +342,7 @@ class _Staff(_Loader):
     columns = ("staff_id", "name", "role", "branch_id", "chat_id")
     optional = ("covers",)
     key = ("staff_id",)
-    references = (_Reference("branch_id", Branch.branch_id, "网点"),)
+    references = (_Reference("branch_id", Branch.branch_id, "网点", small=True),)
     unique = ("chat_id", Staff.chat_id)
 
     def parse(self, row: _Row) -> _Parsed | None:
@@ -364,7 +377,7 @@ class _Staff(_Loader):
             {"staff_id": item.values["staff_id"], "branch_id": branch} for item in batch for branch in item.members or ()
         ]
         if coverage:
-            self.session.execute(StaffCoverage.__table__.insert(), coverage)
+            _write_rows(self.session, StaffCoverage.__table__, coverage, ("staff_id", "branch_id"), update=False)
 
 
 class _Customers(_Loader):
@@ -377,8 +390,8 @@ class _Customers(_Loader):
     optional = ("manager_id",)
     key = ("customer_id",)
     references = (
-        _Reference("branch_id", Branch.branch_id, "网点"),
-        _Reference("manager_id", Staff.staff_id, "员工"),
+        _Reference("branch_id", Branch.branch_id, "网点", small=True),
+        _Reference("manager_id", Staff.staff_id, "员工", small=True),
     )
     unique = ("id_number", Customer.id_number)
 
@@ -415,10 +428,8 @@ class _Customers(_Loader):
             for item in batch
             for tag in item.members or ()
         ]
-        if tags:
-            statement = _insert_for(self.session)(CustomerTag.__table__)
-            # A tag staff already gave the customer stays theirs.
-            self.session.execute(statement.on_conflict_do_nothing(index_elements=["customer_id", "tag"]), tags)
+        # A tag staff already gave the customer stays theirs.
+        _write_rows(self.session, CustomerTag.__table__, tags, ("customer_id", "tag"), update=False)
 
 
 def _check_id_matches(row: _Row, values: dict[str, Any]) -> None:
@@ -473,7 +484,7 @@ class _Holdings(_Loader):
     key = ("customer_id", "product_code", "start_date")
     references = (
         _Reference("customer_id", Customer.customer_id, "客户"),
-        _Reference("product_code", Product.product_code, "产品"),
+        _Reference("product_code", Product.product_code, "产品", small=True),
     )
 
     def parse(self, row: _Row) -> _Parsed | None:
@@ -497,7 +508,7 @@ class _Interactions(_Loader):
     key = ("customer_id", "staff_id", "happened_at")
     references = (
         _Reference("customer_id", Customer.customer_id, "客户"),
-        _Reference("staff_id", Staff.staff_id, "员工"),
+        _Reference("staff_id", Staff.staff_id, "员工", small=True),
     )
     insert_only = ("created_at",)
 
@@ -532,13 +543,68 @@ def _insert_for(session: Session) -> Callable[[Table], Any]:
     raise NotImplementedError(f"导入只支持 SQLite 和 PostgreSQL,不支持 {dialect}")
 
 
-def _upsert(
-    session: Session, table: Table, rows: list[dict[str, Any]], key: tuple[str, ...], insert_only: tuple[str, ...]
+def _write_rows(
+    session: Session,
+    table: Table,
+    rows: list[dict[str, Any]],
+    key: tuple[str, ...],
+    insert_only: tuple[str, ...] = (),
+    update: bool = True,
 ) -> None:
-    statement = _insert_for(session)(table)
-    changes = {name: statement.excluded[name] for name in rows[0] if name not in key and name not in insert_only}
-    statement = statement.on_conflict_do_update(index_elements=list(key), set_=changes)
-    session.execute(statement, rows)
+    """Insert the rows; a row whose key is already there is updated (`update`) or left as it is.
+
+    On PostgreSQL the rows go in by COPY into a staging table and one INSERT ... SELECT: about
+    four times faster than multi-row INSERT statements, which a million customers need.
+    """
+    if not rows:
+        return
+    insert = _insert_for(session)
+    columns = list(rows[0])
+    if session.bind.dialect.name == "postgresql":
+        stage = _copy_to_stage(session, table, columns, rows)
+        statement = insert(table).from_select(columns, select(*(stage.c[name] for name in columns)))
+    else:
+        statement = insert(table)
+    changes = {name: statement.excluded[name] for name in columns if name not in key and name not in insert_only}
+    if update and changes:
+        # A row the export repeats unchanged is not rewritten (a nightly full export is mostly that).
+        changed = tuple_(*(table.c[name] for name in changes)).is_distinct_from(tuple_(*changes.values()))
+        statement = statement.on_conflict_do_update(index_elements=list(key), set_=changes, where=changed)
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=list(key))
+    if session.bind.dialect.name == "postgresql":
+        session.execute(statement)
+    else:
+        session.execute(statement, rows)
+
+
+def _copy_to_stage(session: Session, table: Table, columns: list[str], rows: list[dict[str, Any]]):
+    """COPY the rows into this transaction's staging table for `table` (created on first use with
+    the same column types, dropped at commit or rollback); returns it as a selectable."""
+    stages = session.info.setdefault("import_stages", {})
+    listed = ", ".join(columns)
+    stage = stages.get((table.name, listed))
+    if stage is None:
+        stage = stages[(table.name, listed)] = f"import_stage_{len(stages)}"
+        session.execute(
+            text(f"CREATE TEMPORARY TABLE {stage} ON COMMIT DROP AS SELECT {listed} FROM {table.name} WITH NO DATA")
+        )
+    else:
+        session.execute(text(f"TRUNCATE {stage}"))
+    # CSV written by the csv module (C): None and "" both come out empty, which COPY reads as NULL
+    # except in the NOT NULL columns, where FORCE_NOT_NULL makes it the empty string.
+    data = io.StringIO()
+    values = itemgetter(*columns)
+    csv.writer(data, lineterminator="\n").writerows(map(values, rows) if len(columns) > 1 else map(lambda row: [values(row)], rows))
+    data.seek(0)
+    required = [column for column in columns if not table.c[column].nullable]
+    options = f", FORCE_NOT_NULL ({', '.join(required)})" if required else ""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.copy_expert(f"COPY {stage} ({listed}) FROM STDIN WITH (FORMAT csv{options})", data)
+    finally:
+        cursor.close()
+    return sql_table(stage, *(sql_column(column) for column in columns))
 
 
 def _existing(session: Session, column: InstrumentedAttribute, values: set[str]) -> set[str]:
@@ -551,14 +617,18 @@ def _existing(session: Session, column: InstrumentedAttribute, values: set[str])
 
 
 class _ErrorLog:
+    """The problems found so far, by the reading thread and the writing thread alike."""
+
     def __init__(self) -> None:
         self.errors: list[RowError] = []
+        self._lock = threading.Lock()
 
     def add(self, errors: Iterable[RowError]) -> None:
-        for error in errors:
-            if self.full:
-                return
-            self.errors.append(error)
+        with self._lock:
+            for error in errors:
+                if self.full:
+                    return
+                self.errors.append(error)
 
     @property
     def full(self) -> bool:
@@ -605,21 +675,24 @@ def _import_file(
             if header is None:
                 return 0
             loader = loader_type(session, header, now)
-            batch: dict[tuple, _Parsed] = {}
-            for values in reader:
-                line = reader.line_num
-                bar.update()
-                parsed = _parse_row(loader, line, values, log)
-                if parsed is not None:
-                    # The same natural key twice in a batch: the last row wins, as across batches.
-                    batch[tuple(parsed.values[k] for k in loader.key)] = parsed
-                if len(batch) >= BATCH_SIZE:
-                    imported += _flush(loader, list(batch.values()), log)
-                    batch = {}
-                if log.full:
-                    return imported
-            if batch:
-                imported += _flush(loader, list(batch.values()), log)
+            with _BatchWriter(loader, log) as writer:
+                batch: dict[tuple, _Parsed] = {}
+                for values in reader:
+                    line = reader.line_num
+                    bar.update()
+                    parsed = _parse_row(loader, line, values, log)
+                    if parsed is not None:
+                        # The same natural key twice in a batch: the last row wins, as across batches.
+                        batch[tuple(parsed.values[k] for k in loader.key)] = parsed
+                    if len(batch) >= BATCH_SIZE:
+                        writer.put(list(batch.values()))
+                        batch = {}
+                    if log.full:
+                        break
+                else:
+                    if batch:
+                        writer.put(list(batch.values()))
+            imported = writer.written
         except UnicodeDecodeError:
             log.add([RowError(file, line + 1, "(文件编码)", "文件不是 UTF-8 编码(Excel 请“另存为 CSV UTF-8”)")])
         except csv.Error as error:
@@ -663,13 +736,55 @@ def _parse_row(loader: _Loader, line: int, values: dict[str | None, Any], log: _
     return None
 
 
-def _flush(loader: _Loader, batch: list[_Parsed], log: _ErrorLog) -> int:
-    errors = loader.check(batch)
-    log.add(errors)
-    if log.errors:
-        return 0
-    loader.write(batch)
-    return len(batch)
+class _BatchWriter:
+    """Checks and writes a file's batches in a thread of its own, in order, while the next batch is
+    read and validated: the database works while Python parses, instead of each waiting for the
+    other. At most `_WAITING` batches wait, so memory stays flat however long the file is.
+
+    Only this thread uses the session until the block ends; an error it meets (the database going
+    away) is raised again in the reading thread, which then stops.
+    """
+
+    _WAITING = 2
+
+    def __init__(self, loader: _Loader, log: _ErrorLog) -> None:
+        self.loader = loader
+        self.log = log
+        self.written = 0
+        self.failure: BaseException | None = None
+        self._batches: queue.Queue[list[_Parsed] | None] = queue.Queue(maxsize=self._WAITING)
+        self._thread = threading.Thread(target=self._run, name=f"import {loader.file}", daemon=True)
+
+    def __enter__(self) -> "_BatchWriter":
+        self._thread.start()
+        return self
+
+    def put(self, batch: list[_Parsed]) -> None:
+        if self.failure is not None:
+            raise self.failure
+        self._batches.put(batch)
+
+    def __exit__(self, *_exc) -> None:
+        self._batches.put(None)
+        self._thread.join()
+        if self.failure is not None:
+            raise self.failure
+
+    def _run(self) -> None:
+        while (batch := self._batches.get()) is not None:
+            if self.failure is not None:
+                continue  # keep taking batches so the reader never blocks; nothing more is written
+            try:
+                self.written += self._flush(batch)
+            except BaseException as error:  # re-raised in the reading thread
+                self.failure = error
+
+    def _flush(self, batch: list[_Parsed]) -> int:
+        self.log.add(self.loader.check(batch))
+        if self.log.errors:
+            return 0
+        self.loader.write(batch)
+        return len(batch)
 
 
 def _count_lines(path: Path) -> int:

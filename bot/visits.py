@@ -43,7 +43,7 @@ from decimal import Decimal
 from enum import Enum
 
 import chinese_calendar
-from sqlalchemy import select
+from sqlalchemy import and_, extract, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -728,6 +728,24 @@ def _days_until_birthday(birth: date, today: date) -> int:
     return 366
 
 
+def _month_days(today: date, days: int) -> set[tuple[int, int]]:
+    """(month, day) of each day from today to `days` days on; 29 February with the 28th, since
+    such birthdays fall on the 28th in other years (see _days_until_birthday)."""
+    found = {((today + timedelta(days=n)).month, (today + timedelta(days=n)).day) for n in range(days + 1)}
+    return found | {(2, 29)} if (2, 28) in found else found
+
+
+def _born_on_one_of(month_days: set[tuple[int, int]]):
+    """Birth date on one of these (month, day): a filter the database applies, so only the
+    few customers with a birthday soon are read, not all a manager's customers."""
+    return or_(
+        *(
+            and_(extract("month", Customer.birth_date) == month, extract("day", Customer.birth_date) == day)
+            for month, day in sorted(month_days)
+        )
+    )
+
+
 def build_daily_list(session: Session, staff: StaffMember, today: date, days: int = 7) -> list[DailyItem]:
     """The daily list of one staff member (see the module's rules), numbered from 1."""
     from bot import visit_replies as replies
@@ -760,21 +778,19 @@ def build_daily_list(session: Session, staff: StaffMember, today: date, days: in
                                replies.referral_reason(referral.referral_no, referral.product_word, referral.status, overdue),
                                due, referral.converted_amount, overdue, referral_no=referral.referral_no))
 
-    managed = select(Customer.customer_id).where(Customer.manager_id == staff.staff_id)
+    # Maturities and birthdays of the customers this person manages, unless contacted lately.
+    # Columns, not ORM objects: a manager of a large branch has thousands of customers.
     horizon = today + timedelta(days=days)
     since = to_storage(datetime.combine(today - timedelta(days=days), datetime.min.time()))
     contacted = set(
         session.execute(
-            select(Interaction.customer_id).where(
-                Interaction.staff_id == staff.staff_id, Interaction.happened_at >= since,
-                Interaction.customer_id.in_(managed),
-            )
+            select(Interaction.customer_id).where(Interaction.staff_id == staff.staff_id, Interaction.happened_at >= since)
         ).scalars()
     )
-    for holding, product, customer in session.execute(
-        select(Holding, Product, Customer)
+    for customer_id, name, branch_id, product_name, amount, maturity_date in session.execute(
+        select(Customer.customer_id, Customer.name, Customer.branch_id, Product.name, Holding.amount, Holding.maturity_date)
+        .join(Holding, Holding.customer_id == Customer.customer_id)
         .join(Product, Holding.product_code == Product.product_code)
-        .join(Customer, Holding.customer_id == Customer.customer_id)
         .where(
             Customer.manager_id == staff.staff_id,
             Holding.maturity_date >= today,
@@ -782,31 +798,36 @@ def build_daily_list(session: Session, staff: StaffMember, today: date, days: in
             Product.category.notin_(LIABILITY_CATEGORIES),
         )
     ).all():
-        if customer.customer_id in contacted or not may_see(staff, customer.branch_id):
+        if customer_id in contacted or not may_see(staff, branch_id):
             continue
-        amount = Decimal(holding.amount)
-        items.append(DailyItem(0, ItemKind.MATURITY, customer.customer_id, customer.name,
-                               replies.maturity_reason(product.name, amount, holding.maturity_date, today),
-                               holding.maturity_date, amount, product_name=product.name))
+        amount = Decimal(amount)
+        items.append(DailyItem(0, ItemKind.MATURITY, customer_id, name,
+                               replies.maturity_reason(product_name, amount, maturity_date, today),
+                               maturity_date, amount, product_name=product_name))
 
     birthday_customers = [
-        c for c in session.execute(select(Customer).where(Customer.manager_id == staff.staff_id, Customer.birth_date.isnot(None))).scalars()
-        if _days_until_birthday(c.birth_date, today) <= days and c.customer_id not in contacted and may_see(staff, c.branch_id)
+        (customer_id, name, birth_date)
+        for customer_id, name, birth_date, branch_id in session.execute(
+            select(Customer.customer_id, Customer.name, Customer.birth_date, Customer.branch_id).where(
+                Customer.manager_id == staff.staff_id, _born_on_one_of(_month_days(today, days))
+            )
+        )
+        if _days_until_birthday(birth_date, today) <= days and customer_id not in contacted and may_see(staff, branch_id)
     ]
     if birthday_customers:
         assets: dict[str, Decimal] = {}
         for customer_id, amount, category in session.execute(
             select(Holding.customer_id, Holding.amount, Product.category)
             .join(Product, Holding.product_code == Product.product_code)
-            .where(Holding.customer_id.in_([c.customer_id for c in birthday_customers]))
+            .where(Holding.customer_id.in_([customer_id for customer_id, _name, _born in birthday_customers]))
         ):
             if category not in LIABILITY_CATEGORIES:
                 assets[customer_id] = assets.get(customer_id, Decimal(0)) + Decimal(amount)
-        for customer in birthday_customers:
-            due = today + timedelta(days=_days_until_birthday(customer.birth_date, today))
-            age = due.year - customer.birth_date.year
-            items.append(DailyItem(0, ItemKind.BIRTHDAY, customer.customer_id, customer.name,
-                                   replies.birthday_reason(due, today, age), due, assets.get(customer.customer_id, Decimal(0))))
+        for customer_id, name, birth_date in birthday_customers:
+            due = today + timedelta(days=_days_until_birthday(birth_date, today))
+            age = due.year - birth_date.year
+            items.append(DailyItem(0, ItemKind.BIRTHDAY, customer_id, name,
+                                   replies.birthday_reason(due, today, age), due, assets.get(customer_id, Decimal(0))))
 
     items.sort(key=lambda i: (not i.overdue, i.due, -(i.value or 0), _KIND_ORDER[i.kind], i.customer_id))
     return [DailyItem(n, *(getattr(i, f) for f in _ITEM_FIELDS[1:])) for n, i in enumerate(items, start=1)]

@@ -24,6 +24,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.channels.answering import NO_ANSWER_REPLY
+from bot.db import recreate_database
 from tests.e2e.test_rest_conversation import say
 from tests.servers import MODEL, REPO, action_server, free_port, rasa_servers, stop
 
@@ -77,10 +78,8 @@ pytestmark = [
 
 
 def fresh_tracker_database(url: sa.engine.URL) -> None:
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {TRACKER_DB} WITH (FORCE)"))
-    engine.dispose()
+    """No tracker database: Rasa creates it (through RASA_TRACKER_LOGIN_DB) on first use."""
+    recreate_database(url.set(database=TRACKER_DB), create=False)
 
 
 def tracker_events(server: str, sender: str) -> list[dict]:

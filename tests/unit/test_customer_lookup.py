@@ -200,3 +200,42 @@ def test_name_cut_short_by_the_nlu_is_completed_from_the_text(service):
 def test_unknown_name_still_reports_not_found(service):
     answer = ask(service, "zhangli", "查一下司马相如", {"customer_name": ["司马相如"]})
     assert answer.outcome is Outcome.NOT_FOUND and answer.query.value == "司马相如"
+
+
+# ------------------------------------------------------------------ SQL statements of the 360 view
+
+
+def test_the_360_view_takes_a_fixed_number_of_statements_however_much_the_customer_holds(service, bank):
+    """No N+1: the 360 summary of a customer with 12 more holdings, contacts and tags costs the
+    same statements as before; a million-customer bank depends on it (bench-db times it)."""
+    from datetime import datetime
+
+    from sqlalchemy import event
+
+    from bot.models import CustomerTag, Holding, Interaction, Product
+
+    def statements_for_profile() -> int:
+        executed = []
+        listener = lambda *args: executed.append(args[2])  # noqa: E731  (statement text)
+        event.listen(bank.engine, "before_cursor_execute", listener)
+        try:
+            answer = ask(service, "suntao", "查下C00000003", {"customer_id": ["C00000003"]})
+        finally:
+            event.remove(bank.engine, "before_cursor_execute", listener)
+        assert answer.profile is not None and answer.profile.customer_id == "C00000003"
+        return len(executed)
+
+    before = statements_for_profile()
+    with bank.unit_of_work() as session:
+        codes = session.execute(select(Product.product_code).order_by(Product.product_code).limit(12)).scalars().all()
+        for n, code in enumerate(codes):
+            session.add(Holding(customer_id="C00000003", product_code=code, amount=Decimal(1000 + n),
+                                start_date=TODAY - timedelta(days=400 + n), maturity_date=TODAY + timedelta(days=30 + n)))
+            session.add(Interaction(customer_id="C00000003", staff_id="S0001", channel="电话",
+                                    happened_at=datetime(2025, 1, 1 + n, 9), summary=f"回访{n}", created_at=datetime(2025, 1, 1)))
+            session.add(CustomerTag(customer_id="C00000003", tag=f"测试标签{n}", source="import", created_at=datetime(2025, 1, 1)))
+    after = statements_for_profile()
+    assert after == before
+    # Who is asking (and what they cover), the lookup, holdings with their products, tags, the
+    # manager's name, the last contact, the branch name and the audit row.
+    assert before <= 10

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot import demo_data
 from bot.demo_data import SHOWCASE_BRANCHES, write_demo_bank
 from bot.identity import is_valid_customer_id, is_valid_id_number, is_valid_phone
 from bot.importer import import_directory
@@ -90,6 +91,28 @@ def test_files_do_not_depend_on_the_process(tmp_path):
         subprocess.run([sys.executable, "-c", script, str(tmp_path / hash_seed)], check=True, env=environment, cwd=ROOT)
     for name in ("branches.csv", "staff.csv", "customers.csv", "holdings.csv", "interactions.csv"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+def test_a_large_bank_is_drawn_in_parallel_parts_that_do_not_depend_on_the_processes(tmp_path, monkeypatch):
+    """Past EXACT_CUSTOMERS (made small here) customers come from parallel parts: the files are
+    the same with one process or two, nothing is left behind, and identifiers stay unique."""
+    monkeypatch.setattr(demo_data, "EXACT_CUSTOMERS", 400)
+    one, two = tmp_path / "one", tmp_path / "two"
+    counts = write_demo_bank(one, 3000, seed=2, today=TODAY, processes=1)
+    assert write_demo_bank(two, 3000, seed=2, today=TODAY, processes=2) == counts
+    for name in counts:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    assert sorted(path.name for path in two.iterdir()) == sorted(counts)
+    later = rows(two, "customers.csv")
+    assert [c["customer_id"] for c in later] == [f"C{n:08d}" for n in range(1, 3001)]
+    assert len({c["phone"] for c in later}) == len({c["id_number"] for c in later}) == 3000
+    for c in later[400:]:
+        assert is_valid_phone(c["phone"]) and is_valid_id_number(c["id_number"]), c
+        assert c["id_number"][6:14] == c["birth_date"].replace("-", "")
+        assert c["gender"] == ("M" if int(c["id_number"][16]) % 2 else "F")
+    names = Counter(c["name"] for c in later)
+    assert names["王建国"] == 3 and names["陈美玲"] == 1  # the showcase names stay theirs
+    assert len(rows(two, "holdings.csv")) == counts["holdings.csv"] > 3000
 
 
 def test_counts_are_what_was_written(tmp_path):

@@ -185,6 +185,29 @@ def test_daily_list_shows_maturities_of_the_managers_customers(service):
                 if i.kind in (ItemKind.MATURITY, ItemKind.BIRTHDAY)]
 
 
+def test_daily_list_has_birthdays_within_the_week_and_29_february_on_the_28th(service, bank):
+    from sqlalchemy import update
+
+    from bot.models import Customer, Staff
+
+    with bank.unit_of_work() as session:
+        manager = session.execute(select(Staff.staff_id).where(Staff.chat_id == "wangfang")).scalar_one()
+        contacted = select(Interaction.customer_id)
+        managed = session.execute(
+            select(Customer.customer_id).where(Customer.manager_id == manager, Customer.customer_id.notin_(contacted))
+            .order_by(Customer.customer_id).limit(3)
+        ).scalars().all()
+        born = dict(zip(managed, (date(1960, 3, 1), date(1988, 2, 29), date(1970, 3, 10))))
+        for customer_id, birth_date in born.items():
+            session.execute(update(Customer).where(Customer.customer_id == customer_id).values(birth_date=birth_date))
+    # 2027 is not a leap year: the 29 February birthday is kept on the 28th, within the week.
+    items = service.daily_list("wangfang", date(2027, 2, 25)).items
+    birthdays = {i.customer_id: i.due for i in items if i.kind is ItemKind.BIRTHDAY and i.customer_id in born}
+    assert birthdays == {managed[0]: date(2027, 3, 1), managed[1]: date(2027, 2, 28)}
+    later = service.daily_list("wangfang", date(2027, 3, 5)).items
+    assert {i.customer_id for i in later if i.kind is ItemKind.BIRTHDAY and i.customer_id in born} == {managed[2]}
+
+
 def test_daily_list_has_referrals_waiting(service, bank):
     referrals = ReferralService(bank, Settings(database_url=bank.url))
     created = referrals.create("zhangli", "C00000005", "理财", "S0003", "想了解", "r1")
