@@ -138,7 +138,9 @@ SCALE_DATABASE_URL ?= postgresql+psycopg2://postgres@127.0.0.1:5432/wangdian_sca
 bench-db: $(VENV)/.installed
 	$(PY) -m bench.scale --customers 1000000 --database-url $(SCALE_DATABASE_URL) --reimport
 
-# The small version CI runs: 20,000 customers, fails if a bench-db p99 target is missed.
+# The small version CI runs: 20,000 customers written, loaded and queried; fails if a step fails
+# (an import error, a lookup not finding its customer) or loading takes over 10 minutes. The p99
+# targets are printed, not gated: on 2 cores some are missed (docs/performance.md).
 test-scale: $(VENV)/.installed
 	$(PY) -m bench.scale --customers 20000 --samples 500 --database-url $(SCALE_DATABASE_URL) --check
 

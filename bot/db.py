@@ -48,9 +48,13 @@ def make_engine(url: str) -> Engine:
         return engine
     options = {}
     if url.startswith("postgresql"):
-        # Batch the importer's INSERT ... ON CONFLICT rows into multi-row statements (1.7x faster).
+        # Batch executemany INSERTs into multi-row statements (1.7x faster).
         options["executemany_mode"] = "values_plus_batch"
-    return create_engine(url, future=True, pool_pre_ping=True, pool_size=10, max_overflow=10, **options)
+    # No ping before every unit of work: on this kind of machine a round trip is 0.3-1 ms, a fifth
+    # of a lookup. Connections are renewed after 5 minutes, before any firewall's idle timeout;
+    # after a database restart the first unit of work of a process fails (DatabaseUnavailable:
+    # nothing written, the user is asked to try again), the pool is renewed, the next one works.
+    return create_engine(url, future=True, pool_recycle=300, pool_size=10, max_overflow=10, **options)
 
 
 def get_engine(url: str | None = None) -> Engine:

@@ -141,7 +141,7 @@ class Holding(Base):
     product_code = Column(String(30), ForeignKey("products.product_code"), nullable=False)
     amount = Column(MONEY, nullable=False)
     start_date = Column(Date, nullable=False)
-    maturity_date = Column(Date, nullable=True, index=True)
+    maturity_date = Column(Date, nullable=True)
     product = relationship(Product, lazy="joined")
     __table_args__ = (
         UniqueConstraint("customer_id", "product_code", "start_date", name="uq_holdings_position"),

@@ -3,7 +3,8 @@
 The customer_id indexes of holdings and customer_tags repeat the first column of their unique
 keys, which lookups by customer_id use; each cost every imported row another index entry (a
 million customers' import is bounded by the database's writing). holdings' becomes
-(customer_id, maturity_date): a manager's maturities without reading every holding. The daily
+(customer_id, maturity_date): a manager's maturities without reading every holding; nothing
+looks holdings up by maturity date alone, so that index goes. The daily
 list also reads a manager's customers (on PostgreSQL from the index alone, which carries the
 columns it needs) and their recent contacts by staff_id and time.
 
@@ -22,6 +23,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.drop_index('ix_holdings_customer_id', table_name='holdings')
+    op.drop_index('ix_holdings_maturity_date', table_name='holdings')
     op.create_index('ix_holdings_customer_maturity', 'holdings', ['customer_id', 'maturity_date'], unique=False)
     op.drop_index('ix_customer_tags_customer_id', table_name='customer_tags')
     op.drop_index('ix_customers_manager_id', table_name='customers')
@@ -38,4 +40,5 @@ def downgrade() -> None:
     op.create_index('ix_customers_manager_id', 'customers', ['manager_id'], unique=False)
     op.create_index('ix_customer_tags_customer_id', 'customer_tags', ['customer_id'], unique=False)
     op.drop_index('ix_holdings_customer_maturity', table_name='holdings')
+    op.create_index('ix_holdings_maturity_date', 'holdings', ['maturity_date'], unique=False)
     op.create_index('ix_holdings_customer_id', 'holdings', ['customer_id'], unique=False)
