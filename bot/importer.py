@@ -36,7 +36,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import Table, any_, bindparam, delete, select, text, tuple_
+from sqlalchemy import Table, any_, bindparam, delete, select, text, tuple_, update
 from sqlalchemy import column as sql_column
 from sqlalchemy import table as sql_table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -449,6 +449,19 @@ class _Customers(_Loader):
         ]
         # A tag staff already gave the customer stays theirs.
         _write_rows(self.session, CustomerTag.__table__, tags, ("customer_id", "tag"), update=False)
+        if "manager_id" in self.header:
+            _copy_managers_to_holdings(self.session, {item.values["customer_id"] for item in batch})
+
+
+def _copy_managers_to_holdings(session: Session, customer_ids: set[str]) -> None:
+    """A customer given another manager takes their holdings' copy along (Holding.manager_id)."""
+    holdings, customers = Holding.__table__, Customer.__table__
+    manager = select(customers.c.manager_id).where(customers.c.customer_id == holdings.c.customer_id).scalar_subquery()
+    session.execute(
+        update(holdings)
+        .where(_among(session, holdings.c.customer_id, customer_ids), holdings.c.manager_id.is_distinct_from(manager))
+        .values(manager_id=manager)
+    )
 
 
 def _check_id_matches(row: _Row, values: dict[str, Any]) -> None:
@@ -518,6 +531,17 @@ class _Holdings(_Loader):
             if values["start_date"] and values["maturity_date"] and values["maturity_date"] < values["start_date"]:
                 row.fail("maturity_date", f"到期日 {values['maturity_date']} 早于起始日 {values['start_date']}")
         return None if row.errors else _Parsed(row.line, values)
+
+    def write(self, batch: list[_Parsed]) -> None:
+        """Upsert the holdings, each with its customer's manager (Holding.manager_id)."""
+        wanted = {item.values["customer_id"] for item in batch}
+        managers = dict(
+            self.session.execute(
+                select(Customer.customer_id, Customer.manager_id).where(_among(self.session, Customer.customer_id, wanted))
+            ).all()
+        )
+        rows = [{**item.values, "manager_id": managers.get(item.values["customer_id"])} for item in batch]
+        _write_rows(self.session, self.table, rows, self.key, self.insert_only)
 
 
 class _Interactions(_Loader):

@@ -136,17 +136,24 @@ class Product(Base):
 class Holding(Base):
     __tablename__ = "holdings"
     id = Column(Integer, primary_key=True)
-    # Found through uq_holdings_position and ix_holdings_customer_maturity, which start with it.
+    # Found through uq_holdings_position, which starts with it.
     customer_id = Column(String(9), ForeignKey("customers.customer_id", ondelete="CASCADE"), nullable=False)
     product_code = Column(String(30), ForeignKey("products.product_code"), nullable=False)
     amount = Column(MONEY, nullable=False)
     start_date = Column(Date, nullable=False)
     maturity_date = Column(Date, nullable=True)
+    # A copy of the customer's manager (Customer.manager_id), kept by the import, which is the only
+    # writer of both: a manager's maturities of the week are one range of ix_holdings_manager_maturity
+    # instead of a look into the holdings of each of their (up to thousands of) customers.
+    manager_id = Column(String(20), nullable=True)
     product = relationship(Product, lazy="joined")
     __table_args__ = (
         UniqueConstraint("customer_id", "product_code", "start_date", name="uq_holdings_position"),
-        # A customer's holdings maturing soon (the daily list) without reading the others.
-        Index("ix_holdings_customer_maturity", "customer_id", "maturity_date"),
+        # The daily list's maturities; on PostgreSQL read from the index alone.
+        Index(
+            "ix_holdings_manager_maturity", "manager_id", "maturity_date",
+            postgresql_include=["customer_id", "product_code", "amount"],
+        ),
     )
 
 

@@ -792,6 +792,8 @@ def build_daily_list(session: Session, staff: StaffMember, today: date, days: in
         .join(Holding, Holding.customer_id == Customer.customer_id)
         .join(Product, Holding.product_code == Product.product_code)
         .where(
+            # The holdings' copy of the manager finds the week's maturities in one index range.
+            Holding.manager_id == staff.staff_id,
             Customer.manager_id == staff.staff_id,
             Holding.maturity_date >= today,
             Holding.maturity_date <= horizon,

@@ -172,6 +172,51 @@ def test_imports_a_subset_against_rows_already_in_the_database(database, files, 
     assert amount == Decimal("100500.00")
 
 
+def holdings_out_of_step(database) -> list[tuple[str, str | None, str | None]]:
+    """Holdings whose copy of the manager is not their customer's manager."""
+    with database.unit_of_work() as session:
+        return session.execute(
+            select(Holding.customer_id, Holding.manager_id, Customer.manager_id)
+            .join(Customer, Holding.customer_id == Customer.customer_id)
+            .where(Holding.manager_id.is_distinct_from(Customer.manager_id))
+        ).all()
+
+
+def test_holdings_carry_their_customers_manager_through_reassignments(database, files, tmp_path):
+    import_directory(database, files)
+    with database.unit_of_work() as session:
+        managed = session.execute(select(func.count()).where(Holding.manager_id.isnot(None))).scalar_one()
+        before = session.get(Customer, "C00000001").manager_id
+        other = session.execute(
+            select(Staff.staff_id).where(Staff.role == "customer_manager", Staff.staff_id != before).order_by(Staff.staff_id)
+        ).scalars().first()
+    assert managed > 0 and holdings_out_of_step(database) == []
+
+    # The nightly export of customers alone: one customer to another manager, one to nobody.
+    only_customers = tmp_path / "customers-only"
+    only_customers.mkdir()
+    shutil.copy(files / "customers.csv", only_customers)
+    edit(only_customers / "customers.csv", customer("C00000001"), manager_id=other)
+    edit(only_customers / "customers.csv", customer("C00000002"), manager_id="")
+    import_directory(database, only_customers)
+    with database.unit_of_work() as session:
+        moved = set(session.execute(select(Holding.manager_id).where(Holding.customer_id == "C00000001")).scalars())
+        unmanaged = set(session.execute(select(Holding.manager_id).where(Holding.customer_id == "C00000002")).scalars())
+    assert moved == {other} and unmanaged == {None}
+    assert holdings_out_of_step(database) == []
+
+    # Holdings imported again later take the customer's manager as it is now.
+    import_directory(database, _holdings_only(files, tmp_path))
+    assert holdings_out_of_step(database) == []
+
+
+def _holdings_only(files: Path, tmp_path: Path) -> Path:
+    directory = tmp_path / "holdings-only"
+    directory.mkdir()
+    shutil.copy(files / "holdings.csv", directory)
+    return directory
+
+
 # ------------------------------------------------------------------ errors: reported, nothing written
 
 
