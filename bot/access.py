@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import Branch, Staff
+from bot.models import Branch, Staff, StaffCoverage
 
 ROLE_NAMES = {
     "teller": "柜员",
@@ -36,23 +36,29 @@ class StaffMember:
 
 
 def identify_staff(session: Session, chat_id: str | None) -> StaffMember | None:
-    """The staff member behind a chat id, or None for a stranger."""
+    """The staff member behind a chat id, or None for a stranger.
+
+    One statement (every message of the chat asks it): a row per branch the person covers, or
+    one row with no covered branch.
+    """
     if not chat_id:
         return None
-    row = session.execute(
-        select(Staff, Branch.name).join(Branch, Staff.branch_id == Branch.branch_id).where(Staff.chat_id == chat_id)
-    ).first()
-    if row is None:
+    rows = session.execute(
+        select(Staff.staff_id, Staff.name, Staff.role, Staff.branch_id, Branch.name, StaffCoverage.branch_id)
+        .join(Branch, Staff.branch_id == Branch.branch_id)
+        .outerjoin(StaffCoverage, StaffCoverage.staff_id == Staff.staff_id)
+        .where(Staff.chat_id == chat_id)
+    ).all()
+    if not rows:
         return None
-    staff, branch_name = row
-    served = {staff.branch_id} | {cover.branch_id for cover in staff.covers}
+    staff_id, name, role, branch_id, branch_name, _covered = rows[0]
     return StaffMember(
-        staff_id=staff.staff_id,
-        name=staff.name,
-        role=staff.role,
-        branch_id=staff.branch_id,
+        staff_id=staff_id,
+        name=name,
+        role=role,
+        branch_id=branch_id,
         branch_name=branch_name,
-        served_branch_ids=frozenset(served),
+        served_branch_ids=frozenset({branch_id} | {covered for *_rest, covered in rows if covered}),
     )
 
 

@@ -326,9 +326,13 @@ def customer_profile(
             select(CustomerTag.tag).where(CustomerTag.customer_id == customer.customer_id).order_by(CustomerTag.id)
         ).scalars()
     )
-    manager_name = None
-    if customer.manager_id:
-        manager_name = session.execute(select(Staff.name).where(Staff.staff_id == customer.manager_id)).scalar()
+    # The branch's and the manager's names in one statement.
+    branch_name, manager_name = session.execute(
+        select(
+            select(Branch.name).where(Branch.branch_id == customer.branch_id).scalar_subquery(),
+            select(Staff.name).where(Staff.staff_id == customer.manager_id).scalar_subquery(),
+        )
+    ).one()
     last = _interaction_lines(session, customer.customer_id, 1)
     risk_expired = customer.risk_assessed_on is None or (
         (today - customer.risk_assessed_on).days > settings.risk_assessment_valid_days
@@ -340,7 +344,7 @@ def customer_profile(
         gender=customer.gender,
         age=age_on(customer.birth_date, today),
         masked_phone=mask_phone(customer.phone),
-        branch_name=_branch_names(session, {customer.branch_id}).get(customer.branch_id, customer.branch_id),
+        branch_name=branch_name or customer.branch_id,
         occupation=customer.occupation or "",
         tier=tier_for(total_assets, settings.tiers),
         total_assets=total_assets,

@@ -237,5 +237,5 @@ def test_the_360_view_takes_a_fixed_number_of_statements_however_much_the_custom
     after = statements_for_profile()
     assert after == before
     # Who is asking (and what they cover), the lookup, holdings with their products, tags, the
-    # manager's name, the last contact, the branch name and the audit row.
-    assert before <= 10
+    # branch's and manager's names, the last contact and the audit row.
+    assert before <= 7
