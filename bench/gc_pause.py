@@ -1,14 +1,14 @@
 """How long Python's full garbage collection stops a server process, before and after gc.freeze().
 
-    python -m bench.gc_pause                       # the action server's process
-    python -m bench.gc_pause --model models/x.tar.gz   # also a Rasa process with the model loaded
+    python -m bench.gc_pause                                # the action server's process
+    python -m bench.gc_pause --model models/wangdian.tar.gz # a Rasa server's, the model loaded
 
 A full (generation 2) collection walks every object the process tracks and holds the GIL while it
 does: every request in flight waits. A server's heap is mostly what it loaded at start (libraries,
 models, dictionaries), which lives as long as the process; `gc.freeze()` moves it out of the
 collector's sight. This builds the process's heap as the server does (the action server: the
-action modules and their warm-up, which freezes at its end) and times `gc.collect()` with and
-without what was frozen.
+action modules and their warm-up, which freezes at its end; Rasa: the model loaded, which the
+channels freeze once the server has started) and times `gc.collect()` with and without.
 """
 from __future__ import annotations
 
@@ -48,23 +48,23 @@ def _rasa_heap(model: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", help="a trained model: also time a Rasa process with it loaded")
+    parser.add_argument("--model", help="time a Rasa server's process with this model loaded instead")
     args = parser.parse_args()
 
-    _action_server_heap()
-    frozen = gc.get_freeze_count()
-    after = _full_collection_ms()
-    gc.unfreeze()
-    before = _full_collection_ms()
-    print(f"action server: {frozen} objects frozen at warm-up; full collection {before:.1f} ms without, {after:.1f} ms with")
     if args.model:
         _rasa_heap(args.model)
         loaded = len(gc.get_objects())
         before = _full_collection_ms()
         gc.freeze()
         after = _full_collection_ms()
-        print(f"rasa + model: {loaded} objects tracked; full collection {before:.1f} ms, {after:.1f} ms after gc.freeze()")
-
+        print(f"rasa with its model: {loaded} objects tracked; full collection {before:.1f} ms, {after:.1f} ms after gc.freeze()")
+        return
+    _action_server_heap()
+    frozen = gc.get_freeze_count()
+    after = _full_collection_ms()
+    gc.unfreeze()
+    before = _full_collection_ms()
+    print(f"action server: {frozen} objects frozen at warm-up; full collection {before:.1f} ms without, {after:.1f} ms with")
 
 if __name__ == "__main__":
     main()

@@ -63,6 +63,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from bot.channels.answering import answering
 from bot.channels.buttons import ButtonMemory, NumberedButtons
 from bot.channels.limits import SeenOnce, SlidingWindowLimiter, required
+from bot.channels.server_heap import freeze_after_start
 from bot.push import start_pushing
 
 logger = logging.getLogger(__name__)
@@ -424,7 +425,7 @@ class MatrixInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         module = inspect.getmodule(self)
-        matrix = Blueprint(f"matrix_webhook_{type(self).__name__}", module.__name__ if module else None)
+        matrix = freeze_after_start(Blueprint(f"matrix_webhook_{type(self).__name__}", module.__name__ if module else None))
 
         @matrix.listener("after_server_start")
         async def start_client(_app: Any, _loop: Any) -> None:

@@ -28,6 +28,7 @@ from rasa.core.channels.rest import RestInput
 
 from bot.channels.answering import answering
 from bot.channels.limits import SlidingWindowLimiter
+from bot.channels.server_heap import freeze_after_start
 
 logger = logging.getLogger(__name__)
 _json = partial(response.json, dumps=partial(json.dumps, ensure_ascii=False))
@@ -104,7 +105,7 @@ class TokenRestInput(RestInput):
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        rest = super().blueprint(answering(on_new_message))
+        rest = freeze_after_start(super().blueprint(answering(on_new_message)))
 
         @rest.middleware("request")
         async def guard(request: Request) -> Optional[HTTPResponse]:

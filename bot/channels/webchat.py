@@ -45,6 +45,7 @@ from rasa.core.channels.rest import RestInput
 from bot.channels.answering import answering
 
 from bot.channels.limits import SlidingWindowLimiter
+from bot.channels.server_heap import freeze_after_start
 
 logger = logging.getLogger(__name__)
 _json = partial(response.json, dumps=partial(json.dumps, ensure_ascii=False))
@@ -155,7 +156,7 @@ class WebChatInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         on_new_message = answering(on_new_message)
-        webchat = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+        webchat = freeze_after_start(Blueprint(f"custom_webhook_{type(self).__name__}", __name__))
 
         @webchat.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:

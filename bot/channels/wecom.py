@@ -39,6 +39,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from bot.channels.answering import answering
 from bot.channels.buttons import ButtonMemory, NumberedButtons
 from bot.channels.limits import SeenOnce, SlidingWindowLimiter, required
+from bot.channels.server_heap import freeze_after_start
 from bot.channels.wecom_crypto import WeComCrypto, WeComError
 from bot.push import start_pushing
 
@@ -304,7 +305,7 @@ class WeComInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         module = inspect.getmodule(self)
-        wecom = Blueprint(f"wecom_webhook_{type(self).__name__}", module.__name__ if module else None)
+        wecom = freeze_after_start(Blueprint(f"wecom_webhook_{type(self).__name__}", module.__name__ if module else None))
 
         @wecom.listener("after_server_start")
         async def push_outbox(_app: Any, _loop: Any) -> None:
