@@ -21,6 +21,9 @@ Rules that matter to the bank:
   ON CONFLICT) under a savepoint, its foreign keys and unique constraints doing the checking; a
   batch they refuse is rolled back to the savepoint and checked row by row for the messages.
 * A row the export repeats unchanged is not rewritten (a nightly full export is mostly that).
+* Each holding carries a copy of its customer's manager (Holding.manager_id, for the daily
+  list): written with the holding, and moved when a customers file gives a customer another
+  manager. The import is the only writer of both; nothing else may change a customer's manager.
 * Amounts are `Decimal` (never float); contact times are bank local time, stored as naive UTC.
 """
 from __future__ import annotations
