@@ -19,7 +19,7 @@ def _warm_up() -> None:
             logging.getLogger(__name__).warning("warm-up of the visit-note parser failed", exc_info=True)
         # What is loaded by now (Rasa SDK, SQLAlchemy, spaCy, jieba's dictionary: 400,000 objects)
         # lives as long as the process. Out of the garbage collector's sight, it no longer makes
-        # each full collection a pause of every request in flight: 110-220 ms -> under 1 ms
+        # each full collection a pause of every request in flight: about 200 ms -> under 1 ms
         # (`python -m bench.gc_pause`).
         gc.collect()
         gc.freeze()
