@@ -73,6 +73,14 @@ def import_tags(database, customer_id: str) -> dict[str, str]:
         return dict(rows.all())
 
 
+def only(files: Path, tmp_path: Path, file: str) -> Path:
+    """A directory holding a copy of one of the bank's files: an export of that file alone."""
+    directory = tmp_path / f"{Path(file).stem}-only"
+    directory.mkdir()
+    shutil.copy(files / file, directory)
+    return directory
+
+
 # ------------------------------------------------------------------ a good import
 
 
@@ -161,9 +169,7 @@ def test_reimport_replaces_imported_tags_and_keeps_staff_tags(database, files):
 
 def test_imports_a_subset_against_rows_already_in_the_database(database, files, tmp_path):
     import_directory(database, files)
-    only_holdings = tmp_path / "holdings-only"
-    only_holdings.mkdir()
-    shutil.copy(files / "holdings.csv", only_holdings)
+    only_holdings = only(files, tmp_path, "holdings.csv")
     edit(only_holdings / "holdings.csv", customer("C00000004"), amount="100500.00")
     report = import_directory(database, only_holdings)
     assert list(report.rows) == ["holdings.csv"]
@@ -193,9 +199,7 @@ def test_holdings_carry_their_customers_manager_through_reassignments(database, 
     assert managed > 0 and holdings_out_of_step(database) == []
 
     # The nightly export of customers alone: one customer to another manager, one to nobody.
-    only_customers = tmp_path / "customers-only"
-    only_customers.mkdir()
-    shutil.copy(files / "customers.csv", only_customers)
+    only_customers = only(files, tmp_path, "customers.csv")
     edit(only_customers / "customers.csv", customer("C00000001"), manager_id=other)
     edit(only_customers / "customers.csv", customer("C00000002"), manager_id="")
     import_directory(database, only_customers)
@@ -206,15 +210,8 @@ def test_holdings_carry_their_customers_manager_through_reassignments(database, 
     assert holdings_out_of_step(database) == []
 
     # Holdings imported again later take the customer's manager as it is now.
-    import_directory(database, _holdings_only(files, tmp_path))
+    import_directory(database, only(files, tmp_path, "holdings.csv"))
     assert holdings_out_of_step(database) == []
-
-
-def _holdings_only(files: Path, tmp_path: Path) -> Path:
-    directory = tmp_path / "holdings-only"
-    directory.mkdir()
-    shutil.copy(files / "holdings.csv", directory)
-    return directory
 
 
 # ------------------------------------------------------------------ errors: reported, nothing written
@@ -306,9 +303,7 @@ def test_errors_stop_after_the_limit(database, files):
 
 
 def test_a_missing_reference_in_a_subset_import(database, files, tmp_path):
-    only_holdings = tmp_path / "holdings-only"
-    only_holdings.mkdir()
-    shutil.copy(files / "holdings.csv", only_holdings)
+    only_holdings = only(files, tmp_path, "holdings.csv")
     with pytest.raises(ImportFailed) as failure:
         import_directory(database, only_holdings)
     first = failure.value.errors[0]
