@@ -66,5 +66,6 @@ def main() -> None:
     before = _full_collection_ms()
     print(f"action server: {frozen} objects frozen at warm-up; full collection {before:.1f} ms without, {after:.1f} ms with")
 
+
 if __name__ == "__main__":
     main()
