@@ -196,6 +196,15 @@ _pipelines: dict[tuple, object] = {}
 _jieba_words: set[str] = set()
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def describes_a_visit(text: str | None) -> bool:
+    """Whether a message can be a visit note: staff describe a visit in Chinese words. A message
+    with none (markup, code, emoji, only a number) is not kept as a customer's contact history."""
+    return bool(_HAN.search(text or ""))
+
+
 def _add_jieba_words(words: Iterable[str]) -> None:
     import jieba
 

@@ -69,7 +69,7 @@ from bot.models import (
 from bot.settings import Settings
 from bot.tiers import LIABILITY_CATEGORIES
 from bot.timeutil import to_local, to_storage
-from bot.visit_notes import BOUGHT, INTEREST, NOT_INTERESTED, VisitNote, parse_visit_note
+from bot.visit_notes import BOUGHT, INTEREST, NOT_INTERESTED, VisitNote, describes_a_visit, parse_visit_note
 
 log = logging.getLogger(__name__)
 
@@ -411,7 +411,7 @@ class VisitService:
             staff = identify_staff(session, chat_id)
             if staff is None:
                 return VisitDraft(VisitOutcome.STRANGER)
-            if not (text or "").strip():
+            if not describes_a_visit(text):
                 return VisitDraft(VisitOutcome.EMPTY_NOTE, staff=staff)
             note = self.parse(session, staff, text, entities, now)
             queries = [CustomerQuery(QueryKind.CUSTOMER_ID, c) for c in note.customer_ids]

@@ -49,6 +49,15 @@ def test_draft_finds_the_customer_named_in_the_note(service):
     assert draft.note.channel == "上门" and "意向:大额存单" in draft.note.tags
 
 
+@pytest.mark.parametrize("text", ["", "  \n", "<script>alert('x')</script><img src=x onerror=alert(1)>",
+                                  "😀😀😀 👍", "'; DROP TABLE interactions; --", "C00000001"])
+def test_a_message_without_words_is_not_a_visit_note(service, text):
+    # Nothing to keep as contact history, even with a customer in context: asked for the note.
+    draft = service.draft_visit("wangfang", text, {}, customer_in_context="C00000001")
+    assert draft.outcome is VisitOutcome.EMPTY_NOTE
+    assert rows(service.db, Interaction, Interaction.source == "chat") == []
+
+
 def test_draft_asks_which_of_namesakes_and_uses_context_otherwise(service):
     assert service.draft_visit("wangfang", "电话联系王建国,聊了基金", {}).outcome is VisitOutcome.CHOOSE
     draft = service.draft_visit("wangfang", "电话回访,客户想了解理财", {}, customer_in_context="C00000002")
