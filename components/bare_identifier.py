@@ -63,10 +63,12 @@ class BareIdentifierIntent(GraphComponent):
                 continue
             if not is_bare_identifier(message.get(TEXT) or "", message.get(ENTITIES) or []):
                 continue
-            confidence = float(intent.get("confidence") or 1.0)
+            # Decided by the rule, not the classifiers: certain. (With the displaced intent's
+            # confidence, the two tied and the FallbackClassifier's ambiguity check asked a
+            # teller who typed a bare phone number to rephrase.)
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != LOOKUP]
-            message.set(INTENT, {"name": LOOKUP, "confidence": confidence}, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [{"name": LOOKUP, "confidence": confidence}, *ranking], add_to_output=True)
+            message.set(INTENT, {"name": LOOKUP, "confidence": 1.0}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [{"name": LOOKUP, "confidence": 1.0}, *ranking], add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

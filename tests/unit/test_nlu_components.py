@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 
@@ -72,8 +73,12 @@ def test_a_message_that_is_only_a_customer_identifier_is_a_lookup(text, found):
                             "intent_ranking": [{"name": "record_referral", "confidence": 0.9},
                                                {"name": "lookup_customer", "confidence": 0.05}]})
     BareIdentifierIntent().process([message])
-    assert message.get("intent") == {"name": "lookup_customer", "confidence": 0.9}
+    assert message.get("intent") == {"name": "lookup_customer", "confidence": 1.0}
     assert [r["name"] for r in message.get("intent_ranking")] == ["lookup_customer", "record_referral"]
+    # and the fallback that runs after it (config.yml) lets it through: no tie with the intent it replaced
+    FallbackClassifier({**FallbackClassifier.get_default_config(), "threshold": 0.3,
+                        "ambiguity_threshold": 0.05}).process([message])
+    assert message.get("intent")["name"] == "lookup_customer"
 
 
 @pytest.mark.parametrize(
