@@ -110,3 +110,115 @@ async def test_a_long_session_is_closed_at_a_turn_end_carrying_every_slot(tmp_pa
     everything = await store.retrieve_full_tracker("zhangli")
     assert [e.text for e in everything.events if isinstance(e, UserUttered)] == \
         ["查下C00000001", "他名下有哪些产品", "她最近谁联系过", "2"]
+
+
+# ---------------------------------------------------------------- sessions kept in memory
+
+def statements_of(store: MaskingSQLTrackerStore) -> list[str]:
+    """Every SQL statement the store sends from now on, in order."""
+    sent: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute",
+                    lambda conn, cursor, statement, *args: sent.append(" ".join(statement.split())))
+    return sent
+
+
+def a_turn(tracker: DialogueStateTracker, text: str, *events) -> None:
+    tracker.update(UserUttered(text, {"name": "lookup_customer", "confidence": 0.9}))
+    tracker.update(ActionExecuted("action_lookup_customer"))
+    for event in events:
+        tracker.update(event)
+    tracker.update(BotUttered("好的"))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+def opening() -> list:
+    return [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+
+
+def dumped(tracker: DialogueStateTracker) -> list[dict]:
+    return [event.as_dict() for event in tracker.events]
+
+
+@pytest.mark.parametrize("kind", ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else []))
+async def test_a_conversation_this_process_saved_is_read_back_without_reloading_its_session(kind, tmp_path):
+    store = store_for(kind, tmp_path)
+    store.max_session_turns = 3
+    tracker = DialogueStateTracker.from_events("zhangli", opening(), slots=DOMAIN.slots)
+    sent = statements_of(store)
+    for number, text in enumerate([f"查{PHONE}", "他有哪些产品", "最近谁联系过", "2", "C00000001"]):
+        a_turn(tracker, text, SlotSet("current_customer_id", f"C0000000{number}"))
+        del sent[:]
+        await store.save(tracker)
+        if number > 0:  # a tracker this process read: its new rows are written without counting the old
+            assert not [s for s in sent if "count(" in s.lower()], sent
+        del sent[:]
+        tracker = await store.retrieve("zhangli")
+        if number > 0:  # one statement: the rows from this process's newest one on
+            assert len(sent) == 1 and "max(" not in sent[0].lower(), sent
+        # Exactly what a process that never saw the conversation reads from the table.
+        fresh = store_for(kind, tmp_path) if kind == "sqlite" else MaskingSQLTrackerStore(
+            domain=DOMAIN, dialect="postgresql", host=store.engine.url.host, port=store.engine.url.port,
+            db=store.engine.url.database, username=store.engine.url.username)
+        assert dumped(tracker) == dumped(await fresh.retrieve("zhangli"))
+        assert tracker.get_slot("current_customer_id") == f"C0000000{number}"
+    # The third message closed a session: the fifth is the second of the new one, phone still masked.
+    assert turns_in_session(tracker) == 2
+    everything = await store.retrieve_full_tracker("zhangli")
+    assert [e.text for e in everything.events if isinstance(e, UserUttered)] == \
+        ["查139****5678", "他有哪些产品", "最近谁联系过", "2", "C00000001"]
+
+
+@pytest.mark.parametrize("kind", ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else []))
+async def test_two_processes_taking_turns_each_read_what_the_other_wrote(kind, tmp_path):
+    first = store_for(kind, tmp_path)
+    second = store_for(kind, tmp_path) if kind == "sqlite" else MaskingSQLTrackerStore(
+        domain=DOMAIN, dialect="postgresql", host=first.engine.url.host, port=first.engine.url.port,
+        db=first.engine.url.database, username=first.engine.url.username)
+    for store in (first, second):
+        store.max_session_turns = 4
+    tracker = DialogueStateTracker.from_events("zhangli", opening(), slots=DOMAIN.slots)
+    await first.save(tracker)
+    texts = [f"第{n}条" for n in range(1, 10)]
+    for number, text in enumerate(texts):
+        store = (first, second)[number % 2]  # turns alternate between the two
+        tracker = await store.retrieve("zhangli")
+        assert tracker.get_slot("current_customer_id") == (f"C0000000{number}" if number else None)
+        a_turn(tracker, text, SlotSet("current_customer_id", f"C0000000{number + 1}"))
+        await store.save(tracker)
+    # Nothing lost, nothing written twice.
+    everything = await first.retrieve_full_tracker("zhangli")
+    assert [e.text for e in everything.events if isinstance(e, UserUttered)] == texts
+    assert dumped(await first.retrieve("zhangli")) == dumped(await second.retrieve("zhangli"))
+
+
+async def test_a_conversation_deleted_from_the_table_is_not_served_from_memory(tmp_path):
+    store = MaskingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    tracker = DialogueStateTracker.from_events("zhangli", opening(), slots=DOMAIN.slots)
+    a_turn(tracker, "查C00000001", SlotSet("current_customer_id", "C00000001"))
+    await store.save(tracker)
+    assert (await store.retrieve("zhangli")).get_slot("current_customer_id") == "C00000001"
+    with store.engine.begin() as connection:  # e.g. an erasure request, then a new conversation
+        connection.execute(sa.text("DELETE FROM events"))
+    assert await store.retrieve("zhangli") is None
+    tracker = DialogueStateTracker.from_events("zhangli", opening(), slots=DOMAIN.slots)
+    a_turn(tracker, "查C00000002", SlotSet("current_customer_id", "C00000002"))
+    await store.save(tracker)
+    again = await store.retrieve("zhangli")
+    assert again.get_slot("current_customer_id") == "C00000002"
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["查C00000002"]
+
+
+async def test_memory_holds_at_most_the_configured_number_of_conversations(tmp_path):
+    store = MaskingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"),
+                                   cached_conversations=2)
+    for sender in ("zhangli", "wangfang", "lina"):
+        tracker = DialogueStateTracker.from_events(sender, opening(), slots=DOMAIN.slots)
+        a_turn(tracker, "我的待办")
+        await store.save(tracker)
+        await store.retrieve(sender)
+    sent = statements_of(store)
+    await store.retrieve("wangfang")
+    assert len(sent) == 1 and "max(" not in sent[0].lower()  # still in memory: only newer rows asked for
+    del sent[:]
+    tracker = await store.retrieve("zhangli")  # the least recently used one: its session read again
+    assert len(sent) == 1 and "max(" in sent[0].lower() and tracker.latest_message.text == "我的待办"
