@@ -77,19 +77,26 @@ def test_masking_walks_nested_values_and_keeps_other_types():
     assert masked("C00000001") == "C00000001"  # customer numbers are not personal identifiers
 
 
+def a_turn(tracker: DialogueStateTracker, text: str, *events) -> None:
+    tracker.update(UserUttered(text, {"name": "lookup_customer", "confidence": 0.9}))
+    tracker.update(ActionExecuted("action_lookup_customer"))
+    for event in events:
+        tracker.update(event)
+    tracker.update(BotUttered("好的"))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+def opening() -> list:
+    return [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+
+
 async def test_a_long_session_is_closed_at_a_turn_end_carrying_every_slot(tmp_path):
     store = MaskingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"), max_session_turns=3)
-    tracker = DialogueStateTracker.from_events("zhangli", [
-        ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")], slots=DOMAIN.slots)
+    tracker = DialogueStateTracker.from_events("zhangli", opening(), slots=DOMAIN.slots)
 
     async def turn(text: str, *events) -> DialogueStateTracker:
         nonlocal tracker
-        tracker.update(UserUttered(text, {"name": "lookup_customer", "confidence": 0.9}))
-        tracker.update(ActionExecuted("action_lookup_customer"))
-        for event in events:
-            tracker.update(event)
-        tracker.update(BotUttered("好的"))
-        tracker.update(ActionExecuted("action_listen"))
+        a_turn(tracker, text, *events)
         await store.save(tracker)
         tracker = await store.retrieve("zhangli")
         return tracker
@@ -120,19 +127,6 @@ def statements_of(store: MaskingSQLTrackerStore) -> list[str]:
     sa.event.listen(store.engine, "before_cursor_execute",
                     lambda conn, cursor, statement, *args: sent.append(" ".join(statement.split())))
     return sent
-
-
-def a_turn(tracker: DialogueStateTracker, text: str, *events) -> None:
-    tracker.update(UserUttered(text, {"name": "lookup_customer", "confidence": 0.9}))
-    tracker.update(ActionExecuted("action_lookup_customer"))
-    for event in events:
-        tracker.update(event)
-    tracker.update(BotUttered("好的"))
-    tracker.update(ActionExecuted("action_listen"))
-
-
-def opening() -> list:
-    return [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
 
 
 def dumped(tracker: DialogueStateTracker) -> list[dict]:
