@@ -203,7 +203,10 @@ def test_bad_input_gets_a_reply_or_a_4xx_never_a_500_or_a_change(rasa_server, ac
         assert status < 500, (body, status)
     with bank.unit_of_work() as session:
         assert session.execute(select(func.count()).select_from(Customer)).scalar_one() == before
-    still = say(server, "zhangli", "查下C00000005")  # no draft left waiting by a garbled message
+    # A garbled message with a name in it may have opened a draft (which one depends on the
+    # training: a referral with CI's model of e61e98b); a markup-only one no longer does.
+    say(server, "zhangli", "/restart")
+    still = say(server, "zhangli", "查下C00000005")
     assert "【陈美玲】" in still, still  # still answering
 
 
