@@ -15,6 +15,15 @@ _ID_CHECK_CHARS = "10X98765432"
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def has_chinese_words(text: str | None) -> bool:
+    """Whether a message says anything in Chinese. Staff write Chinese: a message with no Han
+    character (markup, code, emoji, only a number) describes no visit and no referral."""
+    return bool(_HAN.search(text or ""))
+
+
 def to_half_width(text: str) -> str:
     return text.translate(_FULL_WIDTH)
 

@@ -20,6 +20,7 @@ from bot import customer_replies, referral_replies
 from bot.choice import ByPosition, parse_choice
 from bot.clock import clock
 from bot.customer_service import CustomerService, Outcome, PendingChoice, View
+from bot.identity import has_chinese_words
 from bot.referrals import (
     CreateOutcome,
     DraftOutcome,
@@ -40,6 +41,7 @@ NEW_ANYWAY_WORDS = re.compile(r"(新建|还是建|再建|另建|重新建|另外
 
 ASK_CUSTOMER = "要转介哪位客户?发姓名、手机号或客户号。回复“取消”放弃。"
 ASK_PRODUCT = "客户对什么产品感兴趣?比如 理财、基金定投、大额存单、房贷、信用卡。"
+NOT_A_REFERRAL = "没看懂这条转介。请说说客户、产品和转给谁,比如“王建国想办房贷,转给陈静”。"
 CANCELLED = "好的,这条转介已取消,什么都没有保存。"
 
 
@@ -126,6 +128,8 @@ class ReferralConversation:
         """A record_referral message: take what it says, then ask for what is missing."""
         if self.customers.who_is(chat_id) is None:
             return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
+        if not has_chinese_words(text):  # markup, code, emoji: nothing to refer, no draft opened
+            return ReferralTurn(NOT_A_REFERRAL, None)
         state = ReferralDraftState(customer_id=customer_in_context)
         self._take_details(state, entities)
         turn = self._pick_customer(chat_id, state, entities, text, channel, pending=None)

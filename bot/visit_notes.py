@@ -48,7 +48,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Iterable, Mapping
 
-from bot.identity import CUSTOMER_ID_RE, PHONE_RE, normalise_customer_id, to_half_width
+from bot.identity import CUSTOMER_ID_RE, PHONE_RE, has_chinese_words, normalise_customer_id, to_half_width
 from bot.names import COMPOUND_SURNAMES, SURNAMES
 from bot.referrals import PRODUCT_WORDS, category_of_word, parse_amount
 
@@ -196,13 +196,10 @@ _pipelines: dict[tuple, object] = {}
 _jieba_words: set[str] = set()
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
 def describes_a_visit(text: str | None) -> bool:
     """Whether a message can be a visit note: staff describe a visit in Chinese words. A message
     with none (markup, code, emoji, only a number) is not kept as a customer's contact history."""
-    return bool(_HAN.search(text or ""))
+    return has_chinese_words(text)
 
 
 def _add_jieba_words(words: Iterable[str]) -> None:

@@ -74,6 +74,15 @@ def test_unknown_product_is_asked_again(conversation):
     assert turn.state.step == PRODUCT and "没认出“火箭”" in turn.reply
 
 
+@pytest.mark.parametrize("text", ["<script>alert(1)</script>", "😀👍", "'; DROP TABLE referrals; --", "C00000001"])
+def test_a_message_without_words_opens_no_referral(conversation, bank, text):
+    # Even with a customer in context (the model may read such a message as record_referral).
+    turn = conversation.start("zhangli", {}, text, "C00000005", "rest")
+    assert turn.state is None and "没看懂这条转介" in turn.reply
+    with bank.unit_of_work() as session:
+        assert session.execute(select(func.count()).select_from(Referral)).scalar_one() == 0
+
+
 def test_stranger_gets_nothing(conversation):
     turn = conversation.start("nobody", {"customer_id": ["C00000001"]}, "转介C00000001", None, "rest")
     assert turn.stranger and turn.state is None
