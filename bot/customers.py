@@ -46,6 +46,9 @@ class QueryKind(str, Enum):
 class CustomerQuery:
     kind: QueryKind
     value: str
+    # For a name: longer readings of it in the message (the NLU can cut a name short, 阚志 of
+    # 阚志刚), searched with it; a customer of either name is a match.
+    longer_names: tuple[str, ...] = ()
 
 
 class QueryProblem(str, Enum):
@@ -87,13 +90,30 @@ def parse_customer_query(entities: dict[str, list[str]], text: str) -> CustomerQ
     for value in entities.get("customer_name", []):
         name = value.strip()
         if name:
-            return CustomerQuery(QueryKind.NAME, name)
+            return CustomerQuery(QueryKind.NAME, name, longer_names(name, text))
     # Digits that look like an attempt at a phone or customer number, but are not one.
     if any(len(run) in (10, 12) for run in _digit_runs(text)):
         return QueryProblem.BAD_PHONE
     if any(len(run) == 18 or len(run) == 17 for run in _digit_runs(text)):
         return QueryProblem.BAD_ID_CHECKSUM
     return None
+
+
+MAX_NAME_LENGTH = 4
+
+
+def longer_names(name: str, text: str) -> tuple[str, ...]:
+    """The name followed by one or more Han characters where it occurs in the text, up to a
+    name's longest (4): 阚志刚 and 阚志刚的 for 阚志 in "阚志刚的理财"."""
+    found = []
+    start = text.find(name)
+    while start >= 0 and name:
+        end = start + len(name)
+        while end < len(text) and end - start < MAX_NAME_LENGTH and "\u4e00" <= text[end] <= "\u9fff":
+            end += 1
+            found.append(text[start:end])
+        start = text.find(name, start + 1)
+    return tuple(dict.fromkeys(found))
 
 
 def _digit_runs(text: str) -> list[str]:
@@ -192,7 +212,8 @@ def find_customers(session: Session, staff: StaffMember, query: CustomerQuery, l
         QueryKind.CUSTOMER_ID: Customer.customer_id == query.value,
         QueryKind.PHONE: Customer.phone == query.value,
         QueryKind.ID_NUMBER: Customer.id_number == query.value,
-        QueryKind.NAME: Customer.name == query.value,
+        QueryKind.NAME: Customer.name.in_((query.value, *query.longer_names)) if query.longer_names
+        else Customer.name == query.value,
     }
     statement = (
         select(Customer)

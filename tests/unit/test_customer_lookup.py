@@ -197,6 +197,35 @@ def test_name_cut_short_by_the_nlu_is_completed_from_the_text(service):
     assert answer.outcome is Outcome.SHOWN and answer.customer_id == "C00000005"
 
 
+def test_name_cut_short_onto_another_customers_name_offers_both(service, bank):
+    """陈美 is a customer too: a message that says 陈美玲, read by the NLU as 陈美, must not show
+    陈美's file as if it were the one asked for; the two are offered to choose from."""
+    from bot.models import Customer
+
+    with bank.unit_of_work() as session:
+        branch = session.get(Customer, "C00000005").branch_id
+        session.add(Customer(customer_id="C00000999", name="陈美", gender="F", branch_id=branch))
+    answer = ask(service, "zhangli", "陈美玲的情况", {"customer_name": ["陈美"]})
+    assert answer.outcome is Outcome.CHOOSE
+    assert sorted(c.name for c in answer.candidates) == ["陈美", "陈美玲"]
+    # Said in full and read in full, it is 陈美玲 alone.
+    answer = ask(service, "zhangli", "陈美玲的情况", {"customer_name": ["陈美玲"]})
+    assert answer.outcome is Outcome.SHOWN and answer.customer_id == "C00000005"
+    # And 陈美 alone is 陈美.
+    answer = ask(service, "zhangli", "查一下陈美", {"customer_name": ["陈美"]})
+    assert answer.outcome is Outcome.SHOWN and answer.customer_id == "C00000999"
+
+
+def test_longer_names_are_the_name_followed_by_han_characters_up_to_four():
+    from bot.customers import longer_names
+
+    assert longer_names("阚志", "帮我查阚志刚的理财") == ("阚志刚", "阚志刚的")
+    assert longer_names("东方翠", "东方翠屏来了") == ("东方翠屏",)
+    assert longer_names("王芳", "王芳 13912345678") == ()
+    assert longer_names("司马相如", "司马相如的情况") == ()
+    assert longer_names("李四", "找不到") == ()
+
+
 def test_unknown_name_still_reports_not_found(service):
     answer = ask(service, "zhangli", "查一下司马相如", {"customer_name": ["司马相如"]})
     assert answer.outcome is Outcome.NOT_FOUND and answer.query.value == "司马相如"
