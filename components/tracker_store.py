@@ -52,6 +52,7 @@ from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotS
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.db import make_engine
 from bot.privacy import install_log_masking, mask_identifiers_in_text
 
 logger = logging.getLogger(__name__)
@@ -121,6 +122,14 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         self.max_session_turns = int(max_session_turns)
         self.cached_conversations = int(cached_conversations)
         self._sessions: OrderedDict[str, StoredSession] = OrderedDict()
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+            # Rasa's engine opens a new SQLite connection for every load and save and syncs the
+            # file to disk at every commit: the bank database's engine instead (bot.db), with
+            # open connections kept and a write-ahead log.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = make_engine(str(url))
+            self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         # Loading a conversation starts by finding its latest session start. With only Rasa's
         # index (sender_id) PostgreSQL planned that, on a new table, as a subquery per row: one
         # conversation went from 50 to 520 ms over 160 messages in make bench. This index
