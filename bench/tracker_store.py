@@ -7,7 +7,7 @@ Plays staff taking turns (each turn: the tracker loaded, a message with its pars
 custom action's events, the reply, saved) through MaskingSQLTrackerStore with its sessions kept in
 memory (the default) and without (`cached_conversations: 0`, every load read from the table as
 Rasa's SQLTrackerStore does), and prints the time of a load and of a save. Sessions close every
-10 messages as configured, so the figures hold for a conversation of any length. The PostgreSQL
+5 messages as configured, so the figures hold for a conversation of any length. The PostgreSQL
 run drops and recreates the events table of that database.
 """
 from __future__ import annotations

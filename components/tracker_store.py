@@ -11,7 +11,7 @@ Staff keep one chat open all day. Bare Rasa slows down turn after turn within a 
 message reloads and deserialises all of the session's events, the rules re-featurise the whole
 history, and the whole tracker travels to the action server with each action (measured by
 `make bench`: 111 ms at the start, 590 ms around turn 400; docs/performance.md). So a session is
-closed after `max_session_turns` user messages (default 10): at the end of the turn that reaches
+closed after `max_session_turns` user messages (default 5): at the end of the turn that reaches
 it, the store appends a new session start that carries every slot over (the customer in
 context, open drafts, pending choices), as Rasa does after an idle hour. The next message loads
 only the new session. Older sessions stay in the table, as history.
@@ -116,7 +116,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
     end after `max_session_turns` user messages (0: only after idle time), and which keeps the
     latest session of up to `cached_conversations` conversations in memory (0: none)."""
 
-    def __init__(self, *args: Any, max_session_turns: int = 10, cached_conversations: int = 1000,
+    def __init__(self, *args: Any, max_session_turns: int = 5, cached_conversations: int = 1000,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_session_turns = int(max_session_turns)
