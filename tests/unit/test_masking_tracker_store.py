@@ -216,3 +216,21 @@ async def test_memory_holds_at_most_the_configured_number_of_conversations(tmp_p
     del sent[:]
     tracker = await store.retrieve("zhangli")  # the least recently used one: its session read again
     assert len(sent) == 1 and "max(" in sent[0].lower() and tracker.latest_message.text == "我的待办"
+
+
+async def test_a_sqlite_conversation_file_keeps_its_connection_and_a_write_ahead_log(tmp_path):
+    """Rasa's own SQLite engine opened a connection for every load and save and synced a rollback
+    journal at every commit: on the Rasa process's event loop, for every message."""
+    store = MaskingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    tracker = DialogueStateTracker.from_events("zhangli", opening(), slots=DOMAIN.slots)
+    a_turn(tracker, "我的待办")
+    await store.save(tracker)
+    await store.retrieve("zhangli")
+    connects = []
+    sa.event.listen(store.engine, "connect", lambda *_: connects.append(1))
+    a_turn(tracker, "查C00000001", SlotSet("current_customer_id", "C00000001"))
+    await store.save(tracker)
+    assert (await store.retrieve("zhangli")).get_slot("current_customer_id") == "C00000001"
+    assert connects == []  # a turn on an open connection
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.text("PRAGMA journal_mode")).scalar_one() == "wal"
