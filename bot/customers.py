@@ -20,6 +20,7 @@ from bot.identity import (
     CUSTOMER_ID_RE,
     ID_NUMBER_RE,
     PHONE_RE,
+    is_han,
     is_valid_id_number,
     is_valid_phone,
     normalise_customer_id,
@@ -109,7 +110,7 @@ def longer_names(name: str, text: str) -> tuple[str, ...]:
     start = text.find(name)
     while start >= 0 and name:
         end = start + len(name)
-        while end < len(text) and end - start < MAX_NAME_LENGTH and "\u4e00" <= text[end] <= "\u9fff":
+        while end < len(text) and end - start < MAX_NAME_LENGTH and is_han(text[end]):
             end += 1
             found.append(text[start:end])
         start = text.find(name, start + 1)

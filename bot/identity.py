@@ -18,6 +18,12 @@ _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000:
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+def is_han(text: str) -> bool:
+    """Whether every character of a non-empty text is a Han character (the basic CJK block):
+    what a Chinese name, or one more character of it, is written in."""
+    return bool(text) and all("\u4e00" <= character <= "\u9fff" for character in text)
+
+
 def has_chinese_words(text: str | None) -> bool:
     """Whether a message says anything in Chinese. Staff write Chinese: a message with no Han
     character (markup, code, emoji, only a number) describes no visit and no referral."""

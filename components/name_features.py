@@ -24,6 +24,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.identity import is_han
 from bot.names import COMPOUND_SURNAMES, SURNAMES
 
 SINGLE_SURNAMES = frozenset(SURNAMES)
@@ -59,10 +60,6 @@ WINDOW = (-1, 0, 1)
 _INDEX = {(offset, name): i for i, (offset, name) in enumerate((o, n) for o in WINDOW for n in FEATURES)}
 
 
-def _is_han(text: str) -> bool:
-    return bool(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
 def _word_frequency(word: str) -> int:
     import jieba
 
@@ -74,7 +71,7 @@ def token_shape(tokens: List[Token], i: int) -> set[str]:
     """The shape features of the i-th token, without its neighbours."""
     word = tokens[i].text
     shape: set[str] = set()
-    han = _is_han(word)
+    han = is_han(word)
     length = len(word)
     shape.add(f"len{length}" if length < 4 else "len4plus")
     if han:
@@ -96,7 +93,7 @@ def token_shape(tokens: List[Token], i: int) -> set[str]:
     if han:
         frequency = _word_frequency(word)
         shape.add("unknown_to_jieba" if frequency == 0 else "rare_word" if frequency < 50 else "common_word")
-    if i > 1 and han and length == 1 and len(tokens[i - 1].text) == 1 and _is_han(tokens[i - 1].text):
+    if i > 1 and han and length == 1 and len(tokens[i - 1].text) == 1 and is_han(tokens[i - 1].text):
         if tokens[i - 2].text in SINGLE_SURNAMES or tokens[i - 2].text in COMPOUNDS:
             shape.add("second_after_surname_alone")
     if word in TITLES:

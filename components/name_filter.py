@@ -28,6 +28,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.identity import is_han
 from bot.names import COMPOUND_SURNAMES, SURNAMES
 
 NAME_ENTITIES = frozenset({"customer_name", "staff_name"})
@@ -63,7 +64,7 @@ def _word_frequency(word: str) -> int:
 
 
 def could_be_a_name(text: str) -> bool:
-    if not 2 <= len(text) <= 4 or not all("\u4e00" <= ch <= "\u9fff" for ch in text):
+    if not 2 <= len(text) <= 4 or not is_han(text):
         return False
     if text[:2] in COMPOUND:
         return len(text) >= 3
@@ -83,7 +84,7 @@ def completed(entity: dict, text: str, tokens: list) -> dict:
     if not surname_and_one or following is None or len(following.text) != 1:
         return entity
     character = following.text
-    if not "\u4e00" <= character <= "\u9fff" or character in PARTICLES or character in NEVER_COMPLETED:
+    if not is_han(character) or character in PARTICLES or character in NEVER_COMPLETED:
         return entity
     if _word_frequency(character) >= RARE_AS_A_WORD or _part_of_speech(character)[:1] in NOT_IN_NAMES:
         return entity

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.identity import id_check_char, is_valid_id_number, is_valid_phone, to_half_width
+from bot.identity import id_check_char, is_han, is_valid_id_number, is_valid_phone, to_half_width
 
 
 @pytest.mark.parametrize("number", ["110101199003074514", "11010519491231002X", "440524188001010014"])
@@ -24,3 +24,10 @@ def test_phone_format(phone, ok):
 
 def test_full_width_digits_are_read():
     assert to_half_width("１３９１２３４５６７８") == "13912345678"
+
+
+def test_is_han_is_true_only_for_text_written_all_in_han_characters():
+    assert is_han("陈美玲") and is_han("玲")
+    assert not is_han("")
+    assert not is_han("陈美玲1")
+    assert not is_han("Ａ") and not is_han("，") and not is_han("😀")
