@@ -52,5 +52,17 @@ def render_daily_list(items, today: date) -> str:
     return "\n".join(lines)
 
 
-def digest_text(staff_name: str, today: date, items) -> str:
-    return f"{staff_name},早上好!\n" + render_daily_list(items, today)
+def greeting(hour: int) -> str:
+    """Good morning before 11, and so on by the local hour the message goes out: the digest is
+    due at digest_time, but a server started late in the day sends that day's list at once."""
+    if 5 <= hour < 11:
+        return "早上好"
+    if 11 <= hour < 13:
+        return "中午好"
+    if 13 <= hour < 18:
+        return "下午好"
+    return "晚上好"
+
+
+def digest_text(staff_name: str, today: date, items, hour: int) -> str:
+    return f"{staff_name},{greeting(hour)}!\n" + render_daily_list(items, today)

@@ -866,6 +866,6 @@ def morning_digest(db: Database, now: datetime | None = None, settings: Settings
             items = build_daily_list(session, staff, today, settings.daily_list_days)
             if not items and staff.role != "customer_manager":
                 continue
-            if outbox.enqueue(session, staff.staff_id, replies.digest_text(staff.name, today, items), DIGEST, key):
+            if outbox.enqueue(session, staff.staff_id, replies.digest_text(staff.name, today, items, moment.hour), DIGEST, key):
                 sent.append((staff.staff_id, len(items)))
     return DigestReport(moment, sent, already)

@@ -282,6 +282,13 @@ def test_morning_digest_once_per_working_day_after_the_digest_time(service, bank
     assert notes[0].text.startswith("王芳,早上好!") and notes[0].kind == "daily_digest"
 
 
+def test_a_digest_sent_late_in_the_day_greets_by_the_local_hour(service, bank):
+    settings = Settings(database_url=bank.url)
+    morning_digest(bank, datetime(2026, 11, 30, 19, 10), settings)  # the server started at 19:10
+    notes = rows(bank, Notification, Notification.staff_id == "S0003")
+    assert notes[0].text.startswith("王芳,晚上好!")
+
+
 def test_digest_time_comes_from_the_environment():
     assert Settings.from_env({"DIGEST_TIME": "07:45"}).digest_time.strftime("%H:%M") == "07:45"
     with pytest.raises(ValueError):
