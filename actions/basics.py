@@ -76,6 +76,14 @@ class ActionAskRephrase(StaffOnlyReply):
     def name(self) -> str:
         return "action_ask_rephrase"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        from actions.customers import look_up_bare_name
+
+        looked_up = await look_up_bare_name(dispatcher, tracker)
+        if looked_up is not None:
+            return looked_up
+        return await super().run(dispatcher, tracker, domain)
+
 
 class ActionAcknowledgeAffirm(StaffOnlyReply):
     response = "utter_acknowledge_affirm"

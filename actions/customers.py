@@ -91,6 +91,19 @@ async def customer_to_act_on(
     ]
 
 
+async def look_up_bare_name(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
+    """The lookup for a message the NLU did not understand that is only a customer's name (a
+    name it never saw, read as anything but a name); None when the message is not one."""
+    answer = await in_thread(
+        customer_service().look_up_bare_name, tracker.sender_id, latest_text(tracker), channel_of(tracker)
+    )
+    if answer is None:
+        return None
+    await deliver_notifications(dispatcher, tracker)
+    say_answer(dispatcher, answer)
+    return _slot_events(answer, None)
+
+
 def _slot_events(answer: CustomerAnswer, product_word: str | None) -> list[dict[str, Any]]:
     """Context for the next message: the customer now shown, or the list waiting for a choice."""
     if answer.outcome is Outcome.SHOWN:

@@ -22,6 +22,7 @@ from bot.customers import (
     QueryProblem,
 )
 from bot.db import Database
+from bot.identity import is_han, without_filler
 from bot.settings import Settings
 
 
@@ -109,6 +110,17 @@ class CustomerService:
             view = pending.view if pending else View.PROFILE
             product_word = pending.product_word if pending else product_word
         return self.ask(chat_id, view, entities, text, customer_in_context, channel, product_word)
+
+    def look_up_bare_name(self, chat_id: str, text: str, channel: str) -> CustomerAnswer | None:
+        """A message the NLU did not understand that is only the name of a customer the staff
+        member may see ("王建国", "王建国呢"): that customer's 360 view, or the list to choose
+        from. None for anything else (谢谢, 周末, a name in no branch she serves), and then
+        nothing is read into the audit log."""
+        name = without_filler(text)
+        if not (2 <= len(name) <= customers.MAX_NAME_LENGTH and is_han(name)):
+            return None
+        answer = self.ask(chat_id, View.PROFILE, {"customer_name": [name]}, name, None, channel)
+        return answer if answer.outcome in (Outcome.SHOWN, Outcome.CHOOSE) else None
 
     def ask(
         self,

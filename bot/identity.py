@@ -24,6 +24,21 @@ def is_han(text: str) -> bool:
     return bool(text) and all("\u4e00" <= character <= "\u9fff" for character in text)
 
 
+# Separators between a name and a number, punctuation, and the particles of a bare question.
+_FILLER = re.compile(r"[\s,，。.、;；:：!！?？~～…/\-]|[呢吧啊呀嘛哦么]$")
+
+
+def without_filler(text: str) -> str:
+    """The words of a short message without its spaces, punctuation and final question
+    particles: "王建国呢?" → "王建国", " 13912345678 。" → "13912345678"."""
+    text = text.strip()
+    while True:
+        shorter = _FILLER.sub("", text).strip()
+        if shorter == text:
+            return text
+        text = shorter
+
+
 def has_chinese_words(text: str | None) -> bool:
     """Whether a message says anything in Chinese. Staff write Chinese: a message with no Han
     character (markup, code, emoji, only a number) describes no visit and no referral."""

@@ -10,7 +10,6 @@ the answer to "转给谁?".
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -21,10 +20,10 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.identity import without_filler
+
 CUSTOMER_IDENTIFIERS = frozenset({"customer_name", "phone", "customer_id", "id_number"})
 LOOKUP = "lookup_customer"
-# Separators between a name and a number, punctuation, and the particles of a bare question.
-_FILLER = re.compile(r"[\s,，。.、;；:：!！?？~～…/\-]|[呢吧啊呀嘛哦么]$")
 
 
 def is_bare_identifier(text: str, entities: List[Dict[str, Any]]) -> bool:
@@ -36,12 +35,7 @@ def is_bare_identifier(text: str, entities: List[Dict[str, Any]]) -> bool:
     for entity in found:
         for index in range(int(entity["start"]), min(int(entity["end"]), len(rest))):
             rest[index] = " "
-    remainder = "".join(rest).strip()
-    while True:
-        shorter = _FILLER.sub("", remainder).strip()
-        if shorter == remainder:
-            return remainder == ""
-        remainder = shorter
+    return without_filler("".join(rest)) == ""
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

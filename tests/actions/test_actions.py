@@ -75,3 +75,28 @@ async def test_staff_get_the_static_reply(talk):
 async def test_bare_answer_with_nothing_pending(talk):
     replies, _ = await talk("action_answer_choice", "zhangli", "2", "inform")
     assert replies[0].startswith("没明白您指的是哪位客户")
+
+
+def audited_views(bank) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from bot.models import AuditEntry
+
+    with bank.unit_of_work() as session:
+        return [(a.customer_id, a.shown) for a in session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()]
+
+
+async def test_a_bare_customer_name_the_nlu_missed_is_still_a_lookup(talk, bank):
+    # The NLU read "陈美玲" as nothing it knew (nlu_fallback): the name is a customer's all the same.
+    replies, slots = await talk("action_ask_rephrase", "zhangli", "陈美玲", "nlu_fallback", [("product", "陈美玲")])
+    assert replies[0].startswith("【陈美玲】女") and slots["current_customer_id"] == "C00000005"
+    replies, slots = await talk("action_ask_rephrase", "zhangli", "王建国呢?", "nlu_fallback")
+    assert "找到2位叫王建国的客户" in replies[0] and slots["candidate_ids"] == ["C00000001", "C00000002"]
+
+
+async def test_a_message_that_is_no_customers_name_is_still_asked_to_rephrase(talk, bank):
+    before = audited_views(bank)
+    for text in ("谢谢了", "周末", "陈美", "李秀英", "查一下王建国的那个东西吧"):  # 李秀英: another branch's
+        replies, slots = await talk("action_ask_rephrase", "zhangli", text, "nlu_fallback")
+        assert replies == ["utter_ask_rephrase"] and slots == {}, text
+    assert audited_views(bank) == before  # nothing looked at, nothing in the audit log
