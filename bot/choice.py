@@ -4,7 +4,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.identity import to_half_width
+from bot.identity import has_chinese_words, to_half_width
+
+# What staff reply to "回复“确认”保存" (a visit, a referral) to save the draft.
+CONFIRM_WORDS = re.compile(
+    r"^(确认|确定|对|对的|是的|是|好|好的|可以|没问题|行|ok|嗯|提交|保存|记吧|记上|👍|👌)[。!！\s]*$", re.IGNORECASE
+)
+
+
+def confirms(text: str, intent: str | None, entities: dict) -> bool:
+    """Whether the answer to "回复“确认”保存" saves the draft: one of the confirming words, or
+    what the NLU read as agreement (嗯嗯没问题 记上吧) in a message with Chinese words and no new
+    details. A message with no Chinese word that the NLU guessed was agreement (😀😀, "???",
+    at 0.36) saves nothing: the user is asked again."""
+    if CONFIRM_WORDS.match(text.strip()):
+        return True
+    return intent == "affirm" and not entities and has_chinese_words(text)
 
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 

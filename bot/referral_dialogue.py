@@ -17,7 +17,7 @@ import uuid
 from dataclasses import asdict, dataclass, field, replace
 
 from bot import customer_replies, referral_replies
-from bot.choice import ByPosition, parse_choice
+from bot.choice import ByPosition, confirms, parse_choice
 from bot.clock import clock
 from bot.customer_service import CustomerService, Outcome, PendingChoice, View
 from bot.identity import has_chinese_words
@@ -34,7 +34,6 @@ CUSTOMER, PRODUCT, RECEIVER, DUPLICATE, CONFIRM = "customer", "product", "receiv
 STEPS = (CUSTOMER, PRODUCT, RECEIVER, DUPLICATE, CONFIRM)
 
 CANCEL_WORDS = re.compile(r"^(取消|算了|不转了|不用了|先不转|不转介了|放弃|撤回|先不了|不要了|取消吧|算了吧|不弄了)")
-CONFIRM_WORDS = re.compile(r"^(确认|确定|对|对的|是的|是|好|好的|可以|没问题|行|ok|OK|嗯|提交|保存)[。!！\s]*$")
 DEFAULT_RECEIVER_WORDS = re.compile(r"(默认|随便|你安排|按规则|系统分配|自动分配|你看着办)")
 ADD_NOTE_WORDS = re.compile(r"(补充|追加|加到|加在|合并|原来那条|那一条|备注)")
 NEW_ANYWAY_WORDS = re.compile(r"(新建|还是建|再建|另建|重新建|另外建|仍然|照样|还是要)")
@@ -315,7 +314,7 @@ class ReferralConversation:
         return self._advance(chat_id, state, channel)
 
     def _answer_duplicate(self, chat_id, state, intent, entities, text, channel) -> ReferralTurn:
-        if NEW_ANYWAY_WORDS.search(text) or intent == "affirm":
+        if NEW_ANYWAY_WORDS.search(text) or (intent == "affirm" and has_chinese_words(text)):
             state.force = True
             return self._advance(chat_id, state, channel)
         if ADD_NOTE_WORDS.search(text) and state.duplicate_no:
@@ -338,7 +337,7 @@ class ReferralConversation:
         return staff.name if staff else "同事"
 
     def _answer_confirmation(self, chat_id, state, intent, entities, text, channel) -> ReferralTurn:
-        if CONFIRM_WORDS.match(text) or (intent == "affirm" and not entities):
+        if confirms(text, intent, entities):
             return self._save(chat_id, state, channel)
         if entities.get("product") or entities.get("staff_name") or entities.get("staff_role") or _note_from(entities):
             self._take_details(state, entities)

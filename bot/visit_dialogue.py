@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from bot import customer_replies
+from bot.choice import confirms
 from bot.clock import clock
 from bot.customer_service import CustomerService, Outcome, PendingChoice, View
 from bot.money import format_amount
@@ -27,7 +28,6 @@ STEPS = (CUSTOMER, CONFIRM)
 CHANNELS = ("上门", "电话", "到店", "微信")
 
 CANCEL = re.compile(r"^(取消|算了|不记了|不用记了|不要了|放弃|先不记|别记了|不用了)")
-CONFIRM_WORDS = re.compile(r"^(确认|确定|对|对的|是的|是|好|好的|可以|没问题|行|ok|OK|嗯|保存|记吧|记上)[。!！\s]*$")
 NO_FOLLOW_UP = re.compile(r"(不用跟进|不跟进|不用提醒|不要提醒|不需要跟进|取消跟进|没有跟进)")
 FOLLOW_UP_WORDS = re.compile(r"(跟进|回访|提醒|再联系|约|下次)")
 REMOVE_TAG = re.compile(r"(去掉|删掉|删除|移除|撤掉|拿掉|取消|不要)")
@@ -171,7 +171,7 @@ class VisitConversation:
             state.step, state.customer_id, state.candidate_ids = CONFIRM, answer.customer_id, []
             state.customer_name = self.visits.customer_name(chat_id, answer.customer_id) or answer.customer_id
             return self._show(chat_id, state)
-        if CONFIRM_WORDS.match(text) or (intent == "affirm" and not entities):
+        if confirms(text, intent, entities):
             return self._save(chat_id, state, channel)
         if self._correct(state, text):
             return self._show(chat_id, state)

@@ -75,6 +75,17 @@ async def test_cancel_writes_nothing(talk, bank):
     assert count(bank, Interaction) == before
 
 
+async def test_an_emoji_the_nlu_guessed_was_yes_saves_nothing_and_asks_again(talk, bank):
+    before = count(bank, Interaction)
+    _, slots = await talk(LOG, "wangfang", NOTE, "log_visit", [("customer_id", "C00000001")])
+    for text in ("😀😀", "???", "<b>ok</b>"):  # read as affirm at 0.36 by one training
+        replies, slots = await talk(STEP, "wangfang", text, "affirm", **slots)
+        assert replies[-1].startswith("这条拜访还没保存") and slots.get("visit_in_progress", True), text
+    assert count(bank, Interaction) == before
+    replies, slots = await talk(STEP, "wangfang", "👍", "affirm", **slots)  # a thumbs-up is a yes in chat
+    assert replies[-1].startswith("已记录:王建国 上门") and count(bank, Interaction) == before + 1
+
+
 async def test_namesakes_are_asked_and_customer_elsewhere_is_refused(talk, bank):
     replies, slots = await talk(LOG, "wangfang", "今天电话联系了王建国,他想了解理财", "log_visit", [("customer_name", "王建国")])
     assert "找到2位叫王建国的客户" in replies[-1]

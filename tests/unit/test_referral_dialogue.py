@@ -52,6 +52,18 @@ def test_asks_for_each_missing_piece_then_saves_once(conversation, bank):
     assert count(bank) == 1
 
 
+def test_only_an_answer_in_words_saves_the_referral(conversation, bank):
+    turn = conversation.start("zhangli", {"customer_id": ["C00000005"], "product": ["理财"]}, "C00000005想买理财", None, "rest")
+    assert turn.state.step == CONFIRM
+    for text in ("😀😀", "???"):  # what one training read as affirm, at 0.36
+        kept = conversation.resume("zhangli", turn.state, "affirm", {}, text, "rest")
+        assert kept.state is not None and kept.reply.startswith("这条转介还没保存"), text
+    assert count(bank) == 0
+    for text in ("嗯嗯 没问题 提交吧", "OK"):
+        assert conversation.resume("zhangli", turn.state, "affirm", {}, text, "rest").referral_no
+    assert count(bank) == 1
+
+
 def test_amount_and_time_become_the_note(conversation):
     turn = conversation.start(
         "zhangli",
