@@ -3,10 +3,12 @@
     .venv/bin/python -m bench.run [--users 5,10,20,40,80] [--duration 60] [--think 2.0]
                                   [--long-turns 500] [--bots product,bare] [--workers 1]
 
-For each bot: fresh servers, one long conversation (turns back to back; median latency of the
-first, middle and last 50 turns), then each load level: N simulated staff, each in her own new
-conversation, send the workload's messages over the REST channel with exponential think time
-(mean --think seconds) for --duration seconds. Prints throughput, p50/p95/p99 and errors per
+All the bots' servers are started first, fresh. Each bot has one long conversation (turns back to
+back; median latency of the first, middle and last 50 turns); then, level by level, each bot in
+turn takes the level: N simulated staff, each in her own new conversation, send the workload's
+messages over the REST channel with exponential think time (mean --think seconds) for --duration
+seconds. Taking the bots in turn at each level, minutes apart at most, keeps a slow spell of this
+shared machine from falling on one bot's whole run. Prints throughput, p50/p95/p99 and errors per
 level and each bot's capacity: the most staff served with p95 under 300 ms and no errors. Writes
 results/bench/bench.csv, long.csv and bench.png.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import json
 import os
@@ -31,6 +34,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import aiohttp
 
@@ -194,7 +198,7 @@ def endpoints_for(directory: Path, webhook: str | None, workers: int, bot: str) 
     and the Redis lock store for several); the bare bot as Rasa comes (in memory, one worker)."""
     lines, env = [], {}
     if webhook:
-        lines.append(f'action_endpoint:\n  url: "{webhook}"')
+        lines.append(f'action_endpoint:\n  url: "{webhook}"\n  enable_selective_domain: true')
     if workers > 1:  # several workers share one conversation state: PostgreSQL tracker store, Redis locks
         pg = os.environ.get("BENCH_TRACKER_DB_URL", "postgresql://postgres@127.0.0.1:5432/test")
         from sqlalchemy.engine import make_url
@@ -213,32 +217,42 @@ def endpoints_for(directory: Path, webhook: str | None, workers: int, bot: str) 
     return path, env
 
 
-async def bench_bot(bot: str, workers: int, database_url: str, people: dict[str, list[Person]], levels: list[int],
-                    args, directory: Path) -> tuple[list[Level], list[float]]:
+@contextlib.contextmanager
+def bot_server(bot: str, workers: int, database_url: str, directory: Path) -> Iterator[str]:
+    """A fresh server of one bot: the product with its action server, the bare bot alone."""
     credentials = "bot.channels.rest_auth.TokenRestInput:\n  rate_limit_per_minute: 0\n"
     model = MODEL if bot == "product" else BARE_MODEL
-    results: list[Level] = []
-
-    async def measure(server: str) -> list[float]:
-        long = await run_long(server, people["long"][0], args.long_turns, args.seed) if args.long_turns else []
-        for users in levels:
-            level = await run_level(server, people[str(users)], bot, workers, args.duration, args.think, args.seed)
-            results.append(level)
-            print(f"  {time.strftime('%H:%M:%S')} {bot:8} workers={workers} users={users:3}  {level.throughput:6.1f} msg/s  "
-                  f"p50 {level.percentile(50):6.0f}  p95 {level.percentile(95):6.0f}  p99 {level.percentile(99):6.0f} ms"
-                  f"  errors {level.errors}", flush=True)
-        return long
-
     if bot == "product":
         with action_server(database_url, directory, {"SLA_CHECK_INTERVAL_SECONDS": "0"}) as webhook:
             endpoints, env = endpoints_for(directory, webhook, workers, bot)
             with rasa_server(database_url, directory, credentials, endpoints, "/", env, model=model) as server:
-                long = await measure(server)
+                yield server
     else:
         endpoints, env = endpoints_for(directory, None, workers, bot)
         with rasa_server(database_url, directory, credentials, endpoints, "/", env, model=model) as server:
-            long = await measure(server)
-    return results, long
+            yield server
+
+
+async def bench_bots(runs: list[tuple[str, int]], database_url: str, people: dict[str, list[Person]],
+                     levels: list[int], args, directory: Path) -> tuple[list[Level], dict[str, list[float]]]:
+    """Every (bot, workers) in `runs` on its own server, the long conversations, then the levels."""
+    results: list[Level] = []
+    longs: dict[str, list[float]] = {}
+    with contextlib.ExitStack() as servers:
+        started = {run: servers.enter_context(bot_server(*run, database_url, directory)) for run in runs}
+        if args.long_turns:
+            for (bot, workers), server in started.items():
+                longs[f"{bot} ×{workers}"] = await run_long(server, people["long"][0], args.long_turns, args.seed)
+                print(f"  {time.strftime('%H:%M:%S')} {bot:8} workers={workers} long conversation of "
+                      f"{args.long_turns} turns done", flush=True)
+        for users in levels:
+            for (bot, workers), server in started.items():
+                level = await run_level(server, people[str(users)], bot, workers, args.duration, args.think, args.seed)
+                results.append(level)
+                print(f"  {time.strftime('%H:%M:%S')} {bot:8} workers={workers} users={users:3}  "
+                      f"{level.throughput:6.1f} msg/s  p50 {level.percentile(50):6.0f}  p95 {level.percentile(95):6.0f}"
+                      f"  p99 {level.percentile(99):6.0f} ms  errors {level.errors}", flush=True)
+    return results, longs
 
 
 # ---------------------------------------------------------------------------- report
@@ -329,18 +343,10 @@ def main(argv: list[str] | None = None) -> int:
     people = prepare_bank(args.database_url, levels, args.customers)
     if "bare" in bots:
         ensure_bare_model()
-    all_levels: list[Level] = []
-    longs: dict[str, list[float]] = {}
+    runs = [(bot, workers) for bot in bots for workers in (workers_list if bot == "product" else [1])]
+    print("starting " + ", ".join(f"{bot} with {workers} Rasa worker(s)" for bot, workers in runs), flush=True)
     with tempfile.TemporaryDirectory() as directory:
-        for bot in bots:
-            for workers in (workers_list if bot == "product" else [1]):
-                print(f"{bot}, {workers} Rasa worker(s):", flush=True)
-                # every (bot, workers) run starts fresh conversations: new people per run
-                results, long = asyncio.run(bench_bot(bot, workers, args.database_url, people, levels, args,
-                                                      Path(directory)))
-                all_levels += results
-                if long:
-                    longs[f"{bot} ×{workers}"] = long
+        all_levels, longs = asyncio.run(bench_bots(runs, args.database_url, people, levels, args, Path(directory)))
     print_summary(all_levels, longs)
     out = Path(args.out)
     write_reports(all_levels, longs, out)
