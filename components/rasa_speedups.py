@@ -22,7 +22,10 @@ client and server together, measured with a 12 KB tracker; and one socket left i
 message, which on a busy server runs out of ports). Here each endpoint keeps one session per
 event loop, whose connections are reused; idle ones are dropped after 2 s, before the action
 server's Sanic closes them (KEEP_ALIVE_TIMEOUT, 5 s), so a request is not sent on a connection
-the server is closing. Requests are not retried (an action may have written a record).
+the server is closing. Requests are not retried (an action may have written a record). The body
+is encoded with ujson (BSD; already in Rasa's environment): the same JSON as json.dumps, which
+took 3% of the Rasa process at 100 staff, in half the time. (The other half of that cost was the
+domain, sent with every call: endpoints.yml's `enable_selective_domain` leaves it out.)
 
 They keep Rasa's behaviour (tests/unit/test_rasa_speedups.py compares them with the originals)
 and are applied when this package is imported, i.e. when Rasa loads the model's components.
@@ -146,6 +149,7 @@ def _kept_endpoint_sessions() -> None:
     import weakref
 
     import aiohttp
+    import ujson
     from rasa.utils.endpoints import EndpointConfig
 
     new_session = EndpointConfig.session
@@ -165,6 +169,7 @@ def _kept_endpoint_sessions() -> None:
                 auth=template.auth,
                 timeout=template.timeout,
                 connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_SECONDS),
+                json_serialize=ujson.dumps,  # the same JSON as json.dumps, without its spaces, 2x faster
             )
             asyncio.ensure_future(template.close())
             by_loop[loop] = kept

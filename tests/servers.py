@@ -150,6 +150,6 @@ def running_bot(database_url: str, directory: Path, credentials: str, ready_path
     """
     with action_server(database_url, directory, env) as webhook:
         endpoints = directory / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "{webhook}"\n')
+        endpoints.write_text(f'action_endpoint:\n  url: "{webhook}"\n  enable_selective_domain: true\n')
         with rasa_server(database_url, directory, credentials, endpoints, ready_path, env, ready) as server:
             yield server

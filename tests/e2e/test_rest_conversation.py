@@ -37,7 +37,7 @@ def action_port() -> int:
 def rasa_server(tmp_path_factory, action_port):
     directory = tmp_path_factory.mktemp("rasa")
     endpoints = directory / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n')
     port = free_port()
     log = directory / "rasa.log"
     process = subprocess.Popen(

@@ -165,3 +165,22 @@ async def test_after_the_action_server_restarts_the_next_call_gets_through():
         assert [r["body"] for r in server.requests] == [{"before": True}, {"after": True}]
     finally:
         await server.stop()
+
+
+@pytest.mark.parametrize("endpoints", ["endpoints.yml", "endpoints.production.yml"])
+def test_action_calls_leave_the_domain_out(endpoints, monkeypatch):
+    from rasa.core.utils import read_endpoints_from_path
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from tests.servers import REPO
+
+    monkeypatch.setenv("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook")
+    for name in ("RASA_TRACKER_DB_HOST", "RASA_TRACKER_DB_PASSWORD", "RASA_TRACKER_DB_PORT", "RASA_TRACKER_DB_USER",
+                 "RASA_TRACKER_DB", "RASA_TRACKER_LOGIN_DB", "REDIS_DB", "REDIS_HOST", "REDIS_PORT"):
+        monkeypatch.setenv(name, "1")  # only read, never connected to
+    action_endpoint = read_endpoints_from_path(REPO / endpoints).action
+    domain = Domain.load(str(REPO / "domain.yml"))
+    call = RemoteAction("action_lookup_customer", action_endpoint)._action_call_format(
+        DialogueStateTracker("zhangli", domain.slots), domain)
+    assert "domain" not in call and call["tracker"]["sender_id"] == "zhangli"
