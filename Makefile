@@ -123,7 +123,7 @@ bare-model: $(BARE_MODEL)
 
 # Simulated staff against this bot and the bare bot, at 5 to 80 people in steps of 10 (a capacity
 # is one of these levels), with one and two Rasa workers, the bots in turn at each level, and one
-# 500-turn conversation each: about 35 minutes. Writes results/bench/ (see docs/performance.md
+# 500-turn conversation each: about 25 minutes. Writes results/bench/ (see docs/performance.md
 # for what it measured here).
 bench: $(MODEL) $(BARE_MODEL)
 	$(PY) -m bench.run --users 5,10,20,30,40,50,60,70,80 --duration 40 --long-turns 500 --bots product,bare --workers 1,2
