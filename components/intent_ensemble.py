@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Text
 
+from scipy.sparse import vstack
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -66,9 +67,15 @@ class IntentEnsemble(LogisticRegressionClassifier):
         if not hasattr(self.clf, "classes_"):
             log.warning("IntentEnsemble has no trained regression (no intent examples, or it did not load): DIET alone")
             return messages
-        probabilities = self.clf.predict_proba(self._create_X(messages))
+        # A message with no words (only blanks) has no features: DIET's answer stands for it (the
+        # regression would raise, and the turn end in the apology for a failed one).
+        rows = [(message, self._create_X([message])) for message in messages]
+        featured = [(message, features) for message, features in rows if features.shape[1] == self.clf.n_features_in_]
+        if not featured:
+            return messages
+        probabilities = self.clf.predict_proba(vstack([features for _message, features in featured]))
         classes = [str(c) for c in self.clf.classes_]
-        for message, row in zip(messages, probabilities):
+        for (message, _features), row in zip(featured, probabilities):
             ranking = message.get(INTENT_RANKING_KEY) or []
             if not ranking and (message.get(INTENT) or {}).get("name"):
                 ranking = [message.get(INTENT)]

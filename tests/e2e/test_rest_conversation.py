@@ -193,6 +193,7 @@ def test_bad_input_gets_a_reply_or_a_4xx_never_a_500_or_a_change(rasa_server, ac
         if message.strip():
             assert texts and all(texts), message[:20]  # a reply, in words
         assert not any("Traceback" in text or "Error" in text for text in texts)
+        assert NO_ANSWER_REPLY not in texts, message[:20]  # blanks crashed the NLU (IntentEnsemble)
     for body, content_type in [
         (b"{not json", "application/json"),
         (b'["sender", "message"]', "application/json"),
