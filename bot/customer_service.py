@@ -106,7 +106,9 @@ class CustomerService:
             if not names_customer:
                 if self.who_is(chat_id) is None:
                     return CustomerAnswer(Outcome.STRANGER, View.PROFILE)
-                return CustomerAnswer(Outcome.NOT_UNDERSTOOD, View.PROFILE)
+                # A bare name the NLU read as an answer but did not tag: a lookup all the same.
+                looked_up = self.look_up_bare_name(chat_id, text, channel)
+                return looked_up or CustomerAnswer(Outcome.NOT_UNDERSTOOD, View.PROFILE)
             view = pending.view if pending else View.PROFILE
             product_word = pending.product_word if pending else product_word
         return self.ask(chat_id, view, entities, text, customer_in_context, channel, product_word)

@@ -94,6 +94,14 @@ async def test_a_bare_customer_name_the_nlu_missed_is_still_a_lookup(talk, bank)
     assert "找到2位叫王建国的客户" in replies[0] and slots["candidate_ids"] == ["C00000001", "C00000002"]
 
 
+async def test_a_bare_name_read_as_an_answer_with_nothing_asked_is_a_lookup(talk, bank):
+    # One training read 马骏's "李秀英" as inform with no entity: "没明白您指的是哪位客户" before.
+    replies, slots = await talk("action_answer_choice", "majun", "李秀英", "inform")
+    assert replies[0].startswith("【李秀英】") and slots["current_customer_id"] == "C00000004"
+    replies, _ = await talk("action_answer_choice", "zhangli", "李秀英", "inform")  # not her branch
+    assert replies[0].startswith("没明白您指的是哪位客户")
+
+
 async def test_a_message_that_is_no_customers_name_is_still_asked_to_rephrase(talk, bank):
     before = audited_views(bank)
     for text in ("谢谢了", "周末", "陈美", "李秀英", "查一下王建国的那个东西吧"):  # 李秀英: another branch's
