@@ -12,7 +12,11 @@ from actions.runtime import current_staff, deliver_notifications
 
 
 class StaffOnlyReply(Action, metaclass=ABCMeta):
-    """Utter one response from domain.yml, or the refusal if the sender is not registered staff."""
+    """Utter one response from domain.yml, or the refusal if the sender is not registered staff.
+
+    A message that is exactly the name of a customer the staff member may see is a lookup, whatever
+    the NLU made of it: a name it never saw comes back as nlu_fallback, affirm ("李秀英" → "好的")
+    or anything else, and none of these replies would answer it."""
 
     response: str
 
@@ -20,6 +24,11 @@ class StaffOnlyReply(Action, metaclass=ABCMeta):
     def name(self) -> str: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        from actions.customers import look_up_bare_name
+
+        looked_up = await look_up_bare_name(dispatcher, tracker)
+        if looked_up is not None:
+            return looked_up
         if await current_staff(tracker) is None:
             dispatcher.utter_message(response="utter_stranger")
             return []
@@ -75,14 +84,6 @@ class ActionAskRephrase(StaffOnlyReply):
 
     def name(self) -> str:
         return "action_ask_rephrase"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        from actions.customers import look_up_bare_name
-
-        looked_up = await look_up_bare_name(dispatcher, tracker)
-        if looked_up is not None:
-            return looked_up
-        return await super().run(dispatcher, tracker, domain)
 
 
 class ActionAcknowledgeAffirm(StaffOnlyReply):

@@ -94,6 +94,18 @@ async def test_a_bare_customer_name_the_nlu_missed_is_still_a_lookup(talk, bank)
     assert "找到2位叫王建国的客户" in replies[0] and slots["candidate_ids"] == ["C00000001", "C00000002"]
 
 
+async def test_a_bare_name_read_as_small_talk_is_a_lookup(talk, bank):
+    # CI's model of a0a0532 read 马骏's "李秀英" as affirm: "好的。还有要查的客户…" before.
+    for action, intent in (("action_acknowledge_affirm", "affirm"), ("action_thanks", "thanks"),
+                           ("action_out_of_scope", "out_of_scope")):
+        replies, slots = await talk(action, "majun", "李秀英", intent)
+        assert replies[0].startswith("【李秀英】") and slots["current_customer_id"] == "C00000004", action
+    replies, _ = await talk("action_acknowledge_affirm", "majun", "好的", "affirm")
+    assert replies == ["utter_acknowledge_affirm"]
+    replies, _ = await talk("action_acknowledge_affirm", "nobody", "李秀英", "affirm")
+    assert replies == ["utter_stranger"]
+
+
 async def test_a_bare_name_read_as_an_answer_with_nothing_asked_is_a_lookup(talk, bank):
     # One training read 马骏's "李秀英" as inform with no entity: "没明白您指的是哪位客户" before.
     replies, slots = await talk("action_answer_choice", "majun", "李秀英", "inform")
