@@ -92,8 +92,9 @@ async def customer_to_act_on(
 
 
 async def look_up_bare_name(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
-    """The lookup for a message the NLU did not understand that is only a customer's name (a
-    name it never saw, read as anything but a name); None when the message is not one."""
+    """The lookup for a message that is only a customer's name, whatever intent the NLU gave it
+    (a name it never saw: nlu_fallback, affirm, thanks…); None when the message is not one.
+    Called by every static reply (actions.basics.StaffOnlyReply) before its answer."""
     answer = await in_thread(
         customer_service().look_up_bare_name, tracker.sender_id, latest_text(tracker), channel_of(tracker)
     )

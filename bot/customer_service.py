@@ -114,10 +114,10 @@ class CustomerService:
         return self.ask(chat_id, view, entities, text, customer_in_context, channel, product_word)
 
     def look_up_bare_name(self, chat_id: str, text: str, channel: str) -> CustomerAnswer | None:
-        """A message the NLU did not understand that is only the name of a customer the staff
-        member may see ("王建国", "王建国呢"): that customer's 360 view, or the list to choose
-        from. None for anything else (谢谢, 周末, a name in no branch she serves), and then
-        nothing is read into the audit log."""
+        """A message the NLU did not take for a lookup (nlu_fallback, an answer to nothing, small
+        talk) that is only the name of a customer the staff member may see ("王建国", "王建国呢"):
+        that customer's 360 view, or the list to choose from. None for anything else (谢谢, 周末,
+        a name in no branch she serves), and then nothing is read into the audit log."""
         name = without_filler(text)
         if not (2 <= len(name) <= customers.MAX_NAME_LENGTH and is_han(name)):
             return None
