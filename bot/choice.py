@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.identity import has_chinese_words, to_half_width
@@ -12,14 +13,17 @@ CONFIRM_WORDS = re.compile(
 )
 
 
-def confirms(text: str, intent: str | None, entities: dict) -> bool:
+def confirms(
+    text: str, intent: str | None, entities: dict, is_customer_name: Callable[[str], bool] = lambda text: False
+) -> bool:
     """Whether the answer to "回复“确认”保存" saves the draft: one of the confirming words, or
     what the NLU read as agreement (嗯嗯没问题 记上吧) in a message with Chinese words and no new
     details. A message with no Chinese word that the NLU guessed was agreement (😀😀, "???",
-    at 0.36) saves nothing: the user is asked again."""
+    at 0.36) saves nothing: the user is asked again. Nor does a customer's bare name that the
+    NLU read as agreement ("李秀英" at 0.5): `is_customer_name` tells, asked only then."""
     if CONFIRM_WORDS.match(text.strip()):
         return True
-    return intent == "affirm" and not entities and has_chinese_words(text)
+    return intent == "affirm" and not entities and has_chinese_words(text) and not is_customer_name(text)
 
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 

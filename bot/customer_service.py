@@ -118,11 +118,22 @@ class CustomerService:
         talk) that is only the name of a customer the staff member may see ("王建国", "王建国呢"):
         that customer's 360 view, or the list to choose from. None for anything else (谢谢, 周末,
         a name in no branch she serves), and then nothing is read into the audit log."""
-        name = without_filler(text)
-        if not (2 <= len(name) <= customers.MAX_NAME_LENGTH and is_han(name)):
+        name = _bare_name(text)
+        if name is None:
             return None
         answer = self.ask(chat_id, View.PROFILE, {"customer_name": [name]}, name, None, channel)
         return answer if answer.outcome in (Outcome.SHOWN, Outcome.CHOOSE) else None
+
+    def is_customer_name(self, chat_id: str, text: str) -> bool:
+        """Whether the message is only the name of a customer the staff member may see ("王建国",
+        "王建国呢"). Reads nothing into the audit log: no customer is shown."""
+        name = _bare_name(text)
+        if name is None:
+            return False
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            query = customers.CustomerQuery(customers.QueryKind.NAME, name)
+            return staff is not None and bool(customers.find_customers(session, staff, query, 1))
 
     def ask(
         self,
@@ -207,3 +218,10 @@ class CustomerService:
                 session, staff, customer, clock.today(), self.settings, channel
             )
         return CustomerAnswer(**answer)
+
+
+def _bare_name(text: str) -> str | None:
+    """The message as a customer's name if it can be one: 2 to 4 Han characters once the
+    spaces, punctuation and final particles are gone ("王建国呢?" → "王建国")."""
+    name = without_filler(text)
+    return name if 2 <= len(name) <= customers.MAX_NAME_LENGTH and is_han(name) else None

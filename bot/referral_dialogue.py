@@ -337,7 +337,7 @@ class ReferralConversation:
         return staff.name if staff else "同事"
 
     def _answer_confirmation(self, chat_id, state, intent, entities, text, channel) -> ReferralTurn:
-        if confirms(text, intent, entities):
+        if confirms(text, intent, entities, lambda text: self.customers.is_customer_name(chat_id, text)):
             return self._save(chat_id, state, channel)
         if entities.get("product") or entities.get("staff_name") or entities.get("staff_role") or _note_from(entities):
             self._take_details(state, entities)

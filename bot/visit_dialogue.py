@@ -171,7 +171,7 @@ class VisitConversation:
             state.step, state.customer_id, state.candidate_ids = CONFIRM, answer.customer_id, []
             state.customer_name = self.visits.customer_name(chat_id, answer.customer_id) or answer.customer_id
             return self._show(chat_id, state)
-        if confirms(text, intent, entities):
+        if confirms(text, intent, entities, lambda text: self.customers.is_customer_name(chat_id, text)):
             return self._save(chat_id, state, channel)
         if self._correct(state, text):
             return self._show(chat_id, state)

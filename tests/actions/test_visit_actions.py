@@ -86,6 +86,15 @@ async def test_an_emoji_the_nlu_guessed_was_yes_saves_nothing_and_asks_again(tal
     assert replies[-1].startswith("已记录:王建国 上门") and count(bank, Interaction) == before + 1
 
 
+async def test_a_customers_bare_name_read_as_yes_saves_nothing(talk, bank):
+    before = count(bank, Interaction)
+    _, slots = await talk(LOG, "wangfang", NOTE, "log_visit", [("customer_id", "C00000001")])
+    replies, slots = await talk(STEP, "wangfang", "陈美玲", "affirm", **slots)  # read as affirm by one training
+    assert replies[-1].startswith("这条拜访还没保存") and count(bank, Interaction) == before
+    replies, slots = await talk(STEP, "wangfang", "嗯嗯没问题", "affirm", **slots)
+    assert replies[-1].startswith("已记录:王建国 上门") and count(bank, Interaction) == before + 1
+
+
 async def test_namesakes_are_asked_and_customer_elsewhere_is_refused(talk, bank):
     replies, slots = await talk(LOG, "wangfang", "今天电话联系了王建国,他想了解理财", "log_visit", [("customer_name", "王建国")])
     assert "找到2位叫王建国的客户" in replies[-1]

@@ -64,6 +64,18 @@ def test_only_an_answer_in_words_saves_the_referral(conversation, bank):
     assert count(bank) == 1
 
 
+def test_a_customers_bare_name_read_as_agreement_saves_nothing(conversation, bank):
+    # A staff member asks about another customer while the referral waits; one training read
+    # "陈美玲" as affirm. A name of no customer she may see (or none at all) is agreement as before.
+    turn = conversation.start("zhangli", {"customer_id": ["C00000001"], "product": ["理财"]}, "C00000001想买理财", None, "rest")
+    for text in ("陈美玲", "陈美玲呢"):
+        kept = conversation.resume("zhangli", turn.state, "affirm", {}, text, "rest")
+        assert kept.state is not None and kept.reply.startswith("这条转介还没保存"), text
+    assert count(bank) == 0
+    assert conversation.resume("zhangli", turn.state, "affirm", {}, "行吧就这样", "rest").referral_no
+    assert count(bank) == 1
+
+
 def test_amount_and_time_become_the_note(conversation):
     turn = conversation.start(
         "zhangli",
