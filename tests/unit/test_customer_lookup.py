@@ -216,6 +216,25 @@ def test_name_cut_short_onto_another_customers_name_offers_both(service, bank):
     assert answer.outcome is Outcome.SHOWN and answer.customer_id == "C00000999"
 
 
+def test_a_name_asked_for_is_never_answered_with_a_shorter_name_inside_it(service, bank):
+    """李秀英 is 马骏's customer, not 张丽's; 张丽 serves a customer called 李秀. Asking for 李秀英
+    must not open 李秀's file (nor, said bare, read it into the audit log)."""
+    from bot.models import Customer
+
+    with bank.unit_of_work() as session:
+        branch = session.get(Customer, "C00000005").branch_id
+        session.add(Customer(customer_id="C00000998", name="李秀", gender="F", branch_id=branch))
+    answer = ask(service, "zhangli", "查一下李秀英", {"customer_name": ["李秀英"]})
+    assert answer.outcome is Outcome.NOT_FOUND and answer.query.value == "李秀英"
+    assert service.look_up_bare_name("zhangli", "李秀英", "test") is None
+    assert not service.is_customer_name("zhangli", "李秀英")
+    # The name read with a particle still finds the customer it names.
+    answer = ask(service, "zhangli", "李秀呢", {"customer_name": ["李秀呢"]})
+    assert answer.outcome is Outcome.SHOWN and answer.customer_id == "C00000998"
+    assert ("S0001", "C00000998") in [row[:2] for row in audit_rows(bank)]
+    assert all(row[1] != "C00000998" for row in audit_rows(bank)[:-1])
+
+
 def test_longer_names_are_the_name_followed_by_han_characters_up_to_four():
     from bot.customers import longer_names
 
