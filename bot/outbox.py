@@ -89,6 +89,18 @@ def enqueue(
     return True
 
 
+def any_undelivered_for_chat(session: Session, chat_id: str) -> bool:
+    """Whether anything waits for the person behind this chat id: one indexed read, no lock.
+    Asked with every message, so that the common answer (nothing) costs no write lock."""
+    waiting = (
+        select(Notification.id)
+        .join(Staff, Staff.staff_id == Notification.staff_id)
+        .where(Staff.chat_id == chat_id, Notification.delivered_at.is_(None))
+        .limit(1)
+    )
+    return session.execute(waiting).first() is not None
+
+
 def take_undelivered(session: Session, staff_id: str, via: str) -> list[OutgoingNotification]:
     """This person's undelivered notifications, oldest first, marked delivered by `via`.
 

@@ -1115,8 +1115,11 @@ class ReferralService:
             return [(to_local(e.at), names.get(e.staff_id, "系统"), e.from_status, e.to_status, e.note) for e in events]
 
     def notifications(self, chat_id: str, via: str = "chat") -> list[outbox.OutgoingNotification]:
-        """This person's undelivered notifications, taken (marked delivered) in one unit of work."""
+        """This person's undelivered notifications, taken (marked delivered) in one unit of work.
+        Most messages find none: that is one read, without taking the write lock."""
         with self.db.unit_of_work() as session:
+            if not outbox.any_undelivered_for_chat(session, chat_id):
+                return []
             staff = identify_staff(session, chat_id)
             if staff is None:
                 return []

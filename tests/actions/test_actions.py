@@ -120,3 +120,27 @@ async def test_a_message_that_is_no_customers_name_is_still_asked_to_rephrase(ta
         replies, slots = await talk("action_ask_rephrase", "zhangli", text, "nlu_fallback")
         assert replies == ["utter_ask_rephrase"] and slots == {}, text
     assert audited_views(bank) == before  # nothing looked at, nothing in the audit log
+
+
+
+async def test_a_lookup_writes_nothing_but_its_audit_row(talk, bank):
+    """Every message also asks whether notifications wait for the sender. With none waiting that
+    is a read: a lookup's one write is its audit row, and small talk writes nothing (on SQLite a
+    write takes the database-wide lock that every action thread would queue behind)."""
+    from sqlalchemy import event
+
+    async def statements(action, text, intent, entities=()):
+        executed = []
+        listener = lambda *args: executed.append(args[2].split()[0].upper())  # noqa: E731
+        event.listen(bank.engine, "before_cursor_execute", listener)
+        try:
+            replies, _ = await talk(action, "zhangli", text, intent, entities)
+        finally:
+            event.remove(bank.engine, "before_cursor_execute", listener)
+        return replies, [kind for kind in executed if kind != "SELECT"]
+
+    replies, writes = await statements("action_lookup_customer", "查一下陈美玲", "lookup_customer",
+                                       [("customer_name", "陈美玲")])
+    assert replies[-1].startswith("【陈美玲】") and writes == ["INSERT"]
+    replies, writes = await statements("action_thanks", "谢谢", "thanks")
+    assert replies == ["utter_thanks"] and writes == []
