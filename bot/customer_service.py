@@ -22,7 +22,7 @@ from bot.customers import (
     QueryProblem,
 )
 from bot.db import Database
-from bot.identity import is_han, without_filler
+from bot.identity import is_han, part_of_name, without_filler
 from bot.settings import Settings
 
 
@@ -156,14 +156,13 @@ class CustomerService:
             limit = self.settings.max_candidates
             found = customers.find_customers(session, staff, parsed, limit + 1) if parsed else []
             by_name = parsed is not None and parsed.kind is QueryKind.NAME
-            asked = without_filler(parsed.value) if by_name else ""
             only_the_name = by_name and without_filler(text) == parsed.value
             if not found and (parsed is None or by_name) and not only_the_name:
                 # The NLU missed or cut a name: look for a known customer's name in the text. Not
                 # one inside the name asked for: 李秀英 (another branch's) is not 李秀. (A message
                 # that is only the name has nothing else to search.)
                 names = [name for name in customers.names_in_text(session, staff, text)
-                         if name == asked or name not in asked]
+                         if not (by_name and part_of_name(name, parsed.value))]
                 if names:
                     parsed = CustomerQuery(QueryKind.NAME, names[0])
                     found = customers.find_customers(session, staff, parsed, limit + 1)

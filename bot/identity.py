@@ -39,6 +39,13 @@ def without_filler(text: str) -> str:
         text = shorter
 
 
+def part_of_name(name: str, asked: str) -> bool:
+    """Whether `name` is only a part of the name asked for (李秀 of 李秀英), and so someone else.
+    A final particle kept with the name asked for ("李秀呢") is not part of it."""
+    asked = without_filler(asked)
+    return name != asked and name in asked
+
+
 def has_chinese_words(text: str | None) -> bool:
     """Whether a message says anything in Chinese. Staff write Chinese: a message with no Han
     character (markup, code, emoji, only a number) describes no visit and no referral."""

@@ -48,7 +48,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Iterable, Mapping
 
-from bot.identity import CUSTOMER_ID_RE, PHONE_RE, has_chinese_words, normalise_customer_id, to_half_width
+from bot.identity import (
+    CUSTOMER_ID_RE,
+    PHONE_RE,
+    has_chinese_words,
+    normalise_customer_id,
+    part_of_name,
+    to_half_width,
+)
 from bot.names import COMPOUND_SURNAMES, SURNAMES
 from bot.referrals import PRODUCT_WORDS, category_of_word, parse_amount
 
@@ -513,7 +520,9 @@ def parse_visit_note(
     known = sorted({n for n in customer_names if n and len(n) >= 2}, key=len, reverse=True)
     found_known: list[str] = []
     for name in known:
-        if name in text and not any(name in longer for longer in found_known):
+        # Not a name inside another found or inside one the NLU gave: 李秀 of 李秀英 is someone else.
+        if (name in text and not any(name in longer for longer in found_known)
+                and not any(part_of_name(name, given) for given in names)):
             found_known.append(name)
     found_known.sort(key=text.find)
     names += found_known

@@ -73,6 +73,21 @@ def test_another_branchs_customer_is_not_found(service):
     assert rows(service.db, Interaction, Interaction.source == "chat") == []
 
 
+def test_a_note_about_a_name_is_never_put_on_a_shorter_name_inside_it(service, bank):
+    """李秀英 is 马骏's customer; 王芳's branch has a customer called 李秀. A note about 李秀英 is
+    not 李秀's visit."""
+    from bot.models import Customer
+
+    with bank.unit_of_work() as session:
+        branch = session.get(Customer, "C00000005").branch_id
+        session.add(Customer(customer_id="C00000998", name="李秀", gender="F", branch_id=branch))
+    draft = service.draft_visit("wangfang", "今天电话联系了李秀英,她想了解理财", {"customer_name": ["李秀英"]})
+    assert draft.outcome is VisitOutcome.NOT_FOUND
+    # Written with a particle the NLU kept, the name is still 李秀's.
+    draft = service.draft_visit("wangfang", "今天电话联系了李秀呢,她想了解理财", {"customer_name": ["李秀呢"]})
+    assert draft.outcome is VisitOutcome.READY and draft.customer_id == "C00000998"
+
+
 def test_log_visit_writes_the_contact_the_task_the_tags_and_an_audit_row(service, bank):
     logged = log(service, "上午去王建国家上门,50万定期下个月到期,想转大额存单,约了下周三再谈")
     assert logged.outcome is VisitOutcome.LOGGED and not logged.repeated
