@@ -139,6 +139,14 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
                 "CREATE INDEX IF NOT EXISTS ix_events_session_starts ON events (sender_id, type_name, timestamp)"))
             # "What has been added since my newest event": one range of this index.
             connection.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_events_sender_rows ON events (sender_id, id)"))
+        # The statements of every load and save, built once (building them took 2% of the Rasa
+        # process's time in make bench's profile).
+        table = self.SQLEvent.__table__
+        self._rows_since = (sa.select(table.c.id, table.c.timestamp, table.c.data)
+                            .where(table.c.sender_id == sa.bindparam("sender"), table.c.id >= sa.bindparam("last_id"))
+                            .order_by(table.c.id))
+        self._insert_event = sa.insert(table)
+        self._newest_id = sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == sa.bindparam("sender"))
 
     # ------------------------------------------------------------------ the in-memory sessions
 
@@ -154,12 +162,8 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         read afresh. None when the conversation has no events."""
         known = self._sessions.get(sender_id)
         if known is not None:
-            table = self.SQLEvent.__table__
             with self.engine.connect() as connection:
-                newer = connection.execute(
-                    sa.select(table.c.id, table.c.timestamp, table.c.data)
-                    .where(table.c.sender_id == sender_id, table.c.id >= known.last_id)
-                    .order_by(table.c.id)).all()
+                newer = connection.execute(self._rows_since, {"sender": sender_id, "last_id": known.last_id}).all()
             if newer and newer[0].id == known.last_id and newer[0].timestamp == known.last_timestamp:
                 if len(newer) == 1:
                     self._sessions.move_to_end(sender_id)
@@ -200,10 +204,8 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
     def _insert(self, connection: Any, rows: list[dict]) -> int:
         """Writes the rows (one executemany: psycopg2 sends them as one statement) and returns
         the newest one's id. The conversation's lock keeps other writers of its rows away."""
-        table = self.SQLEvent.__table__
-        connection.execute(sa.insert(table), rows)
-        return connection.execute(sa.select(sa.func.max(table.c.id))
-                                  .where(table.c.sender_id == rows[-1]["sender_id"])).scalar_one()
+        connection.execute(self._insert_event, rows)
+        return connection.execute(self._newest_id, {"sender": rows[-1]["sender_id"]}).scalar_one()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if (self.max_session_turns > 0 and tracker.latest_action_name == ACTION_LISTEN_NAME
