@@ -86,13 +86,14 @@ class RuleIndex:
 class IndexedRulePolicy(RulePolicy):
     """RulePolicy, predicting the same, with its rule keys indexed by their last state."""
 
-    _indexes: Dict[int, RuleIndex]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._indexes: Dict[int, RuleIndex] = {}  # by id of the lookup, which each index holds
 
     def _index(self, lookup: Dict[Text, Text]) -> RuleIndex:
-        indexes = self.__dict__.setdefault("_indexes", {})
-        index = indexes.get(id(lookup))
-        if index is None or index.lookup is not lookup or index.size != len(lookup):
-            index = indexes[id(lookup)] = RuleIndex.of(lookup)
+        index = self._indexes.get(id(lookup))
+        if index is None or index.size != len(lookup):
+            index = self._indexes[id(lookup)] = RuleIndex.of(lookup)
         return index
 
     def _get_possible_keys(self, lookup: Dict[Text, Text], states: List[State]) -> Set[Text]:
