@@ -9,7 +9,10 @@ turn takes the level: N simulated staff, each in her own new conversation, send 
 messages over the REST channel with exponential think time (mean --think seconds) for --duration
 seconds. Taking the bots in turn at each level, minutes apart at most, keeps a slow spell of this
 shared machine from falling on one bot's whole run. Prints throughput, p50/p95/p99 and errors per
-level and each bot's capacity: the most staff served with p95 under 300 ms and no errors. Writes
+level and each bot's capacity: the most staff served with p95 under 300 ms and no errors. Also the
+CPU time each server's processes (Rasa with its workers; the action server) spent per message,
+over the level and over the whole run: unlike a capacity, which moves by a level when the shared
+machine slows down for a minute, it compares the bots' work per message directly. Writes
 results/bench/bench.csv, long.csv and bench.png.
 
 The product runs with its action server on a bench bank (the demo bank plus one member of staff
@@ -41,7 +44,7 @@ import aiohttp
 from bench.workload import Person, conversation, staff_with_customers
 from bot.channels.answering import NO_ANSWER_REPLY
 from tests.bank_fixtures import TODAY  # the servers' clock is frozen there too (tests/servers.py)
-from tests.servers import MODEL, RASA, REPO, action_server, rasa_server
+from tests.servers import MODEL, PROCESS_GROUPS, RASA, REPO, action_server, rasa_server
 
 BARE = REPO / "bench" / "bare"
 BARE_MODEL = REPO / "models" / "bare.tar.gz"
@@ -58,6 +61,14 @@ class Level:
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    answered: int = 0  # every message of the level, the warm-up's included
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # by server: "rasa", "actions"
+
+    def cpu_ms_per_message(self, server: str) -> float:
+        """The server's CPU time over the whole level, per message sent to the bot."""
+        if server not in self.cpu_seconds or not self.answered:
+            return float("nan")
+        return 1000 * self.cpu_seconds[server] / self.answered
 
     def percentile(self, p: float) -> float:
         if not self.latencies_ms:
@@ -144,6 +155,7 @@ async def simulated_person(http, server: str, person: Person, seed: int, until: 
             return
         sent_at = time.monotonic()
         latency, ok = await say(http, server, person.chat_id, text)
+        level.answered += 1
         if sent_at >= warmup_until:  # counted: the messages sent within the measured window
             level.latencies_ms.append(latency)
             level.errors += not ok
@@ -151,17 +163,47 @@ async def simulated_person(http, server: str, person: Person, seed: int, until: 
         await asyncio.sleep(max(0.0, min(pause, until - time.monotonic())))
 
 
-async def run_level(server: str, people: list[Person], bot: str, workers: int, duration: float, think: float,
+def group_cpu_seconds(group: int) -> float:
+    """User and system CPU time of the live processes of a process group (Linux's /proc; NaN
+    elsewhere). A server's group holds its workers."""
+    if not os.path.isdir("/proc"):
+        return float("nan")
+    ticks = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rpartition(b")")[2].split()  # the name may hold spaces
+        except OSError:  # gone in between
+            continue
+        if int(fields[2]) == group:  # pgrp; utime and stime are fields 14 and 15 of stat(5)
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class BotServer:
+    url: str
+    groups: dict[str, int]  # process group by server: "rasa" and, for the product, "actions"
+
+    def cpu_seconds(self) -> dict[str, float]:
+        return {server: group_cpu_seconds(group) for server, group in self.groups.items()}
+
+
+async def run_level(server: BotServer, people: list[Person], bot: str, workers: int, duration: float, think: float,
                     seed: int) -> Level:
     level = Level(bot, workers, len(people))
     timeout = aiohttp.ClientTimeout(total=60)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
+        cpu_before = server.cpu_seconds()
         start = time.monotonic()
         warmup = min(5.0, duration / 5)
-        await asyncio.gather(*(simulated_person(http, server, person, seed, start + warmup + duration, think, level,
-                                                start + warmup) for person in people))
+        await asyncio.gather(*(simulated_person(http, server.url, person, seed, start + warmup + duration, think,
+                                                level, start + warmup) for person in people))
         level.seconds = duration
+        level.cpu_seconds = {name: spent - cpu_before[name] for name, spent in server.cpu_seconds().items()}
     return level
 
 
@@ -218,7 +260,7 @@ def endpoints_for(directory: Path, webhook: str | None, workers: int, bot: str) 
 
 
 @contextlib.contextmanager
-def bot_server(bot: str, workers: int, database_url: str, directory: Path) -> Iterator[str]:
+def bot_server(bot: str, workers: int, database_url: str, directory: Path) -> Iterator[BotServer]:
     """A fresh server of one bot: the product with its action server, the bare bot alone."""
     credentials = "bot.channels.rest_auth.TokenRestInput:\n  rate_limit_per_minute: 0\n"
     model = MODEL if bot == "product" else BARE_MODEL
@@ -226,11 +268,11 @@ def bot_server(bot: str, workers: int, database_url: str, directory: Path) -> It
         with action_server(database_url, directory, {"SLA_CHECK_INTERVAL_SECONDS": "0"}) as webhook:
             endpoints, env = endpoints_for(directory, webhook, workers, bot)
             with rasa_server(database_url, directory, credentials, endpoints, "/", env, model=model) as server:
-                yield server
+                yield BotServer(server, {"rasa": PROCESS_GROUPS[server], "actions": PROCESS_GROUPS[webhook]})
     else:
         endpoints, env = endpoints_for(directory, None, workers, bot)
         with rasa_server(database_url, directory, credentials, endpoints, "/", env, model=model) as server:
-            yield server
+            yield BotServer(server, {"rasa": PROCESS_GROUPS[server]})
 
 
 async def bench_bots(runs: list[tuple[str, int]], database_url: str, people: dict[str, list[Person]],
@@ -242,7 +284,7 @@ async def bench_bots(runs: list[tuple[str, int]], database_url: str, people: dic
         started = {run: servers.enter_context(bot_server(*run, database_url, directory)) for run in runs}
         if args.long_turns:
             for (bot, workers), server in started.items():
-                longs[f"{bot} ×{workers}"] = await run_long(server, people["long"][0], args.long_turns, args.seed)
+                longs[f"{bot} ×{workers}"] = await run_long(server.url, people["long"][0], args.long_turns, args.seed)
                 print(f"  {time.strftime('%H:%M:%S')} {bot:8} workers={workers} long conversation of "
                       f"{args.long_turns} turns done", flush=True)
         for users in levels:
@@ -251,11 +293,25 @@ async def bench_bots(runs: list[tuple[str, int]], database_url: str, people: dic
                 results.append(level)
                 print(f"  {time.strftime('%H:%M:%S')} {bot:8} workers={workers} users={users:3}  "
                       f"{level.throughput:6.1f} msg/s  p50 {level.percentile(50):6.0f}  p95 {level.percentile(95):6.0f}"
-                      f"  p99 {level.percentile(99):6.0f} ms  errors {level.errors}", flush=True)
+                      f"  p99 {level.percentile(99):6.0f} ms  errors {level.errors}  CPU per message: "
+                      f"{cpu_text(level)}", flush=True)
     return results, longs
 
 
 # ---------------------------------------------------------------------------- report
+def cpu_text(level: Level) -> str:
+    """"Rasa 14.2 + actions 4.1 ms": CPU per message of the bot's servers (not the databases')."""
+    return " + ".join(f"{name} {level.cpu_ms_per_message(name):.1f}" for name in level.cpu_seconds) + " ms"
+
+
+def cpu_per_message(levels: list[Level]) -> dict[str, float]:
+    """Each server's CPU time over all these levels per message answered in them."""
+    answered = sum(l.answered for l in levels)
+    names = {name for l in levels for name in l.cpu_seconds}
+    return {name: 1000 * sum(l.cpu_seconds.get(name, 0.0) for l in levels) / answered if answered else float("nan")
+            for name in sorted(names, key=["rasa", "actions"].index)}
+
+
 def capacity(levels: list[Level]) -> int:
     served = 0
     for level in sorted(levels, key=lambda l: l.users):
@@ -269,10 +325,12 @@ def write_reports(levels: list[Level], longs: dict[str, list[float]], out: Path)
     out.mkdir(parents=True, exist_ok=True)
     with (out / "bench.csv").open("w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["bot", "workers", "users", "messages", "throughput_msg_s", "p50_ms", "p95_ms", "p99_ms", "errors"])
+        writer.writerow(["bot", "workers", "users", "messages", "throughput_msg_s", "p50_ms", "p95_ms", "p99_ms", "errors",
+                         "rasa_cpu_ms_per_msg", "actions_cpu_ms_per_msg"])
         for l in levels:
             writer.writerow([l.bot, l.workers, l.users, len(l.latencies_ms), f"{l.throughput:.2f}",
-                             f"{l.percentile(50):.0f}", f"{l.percentile(95):.0f}", f"{l.percentile(99):.0f}", l.errors])
+                             f"{l.percentile(50):.0f}", f"{l.percentile(95):.0f}", f"{l.percentile(99):.0f}", l.errors,
+                             f"{l.cpu_ms_per_message('rasa'):.1f}", f"{l.cpu_ms_per_message('actions'):.1f}"])
     with (out / "long.csv").open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["bot", "turn", "latency_ms"])
@@ -294,21 +352,27 @@ def write_reports(levels: list[Level], longs: dict[str, list[float]], out: Path)
     for bot, latencies in longs.items():
         right.plot(range(1, len(latencies) + 1), latencies, linewidth=0.6, label=bot)
     right.set(xlabel="turn", ylabel="latency (ms)", title="One long conversation")
-    right.legend()
+    if longs:
+        right.legend()
     fig.tight_layout()
     fig.savefig(out / "bench.png", dpi=110)
 
 
 def print_summary(levels: list[Level], longs: dict[str, list[float]]) -> dict[tuple[str, int], int]:
-    print("\nbot       workers  users  msg/s   p50   p95   p99  errors")
+    print("\nbot       workers  users  msg/s   p50   p95   p99  errors  CPU ms/msg: Rasa  actions")
     for l in sorted(levels, key=lambda l: (l.users, l.bot, l.workers)):
         print(f"{l.bot:9} {l.workers:7} {l.users:6} {l.throughput:6.1f} {l.percentile(50):5.0f} {l.percentile(95):5.0f}"
-              f" {l.percentile(99):5.0f} {l.errors:7}")
+              f" {l.percentile(99):5.0f} {l.errors:7} {l.cpu_ms_per_message('rasa'):16.1f}"
+              f" {l.cpu_ms_per_message('actions'):8.1f}")
     capacities = {key: capacity([l for l in levels if (l.bot, l.workers) == key])
                   for key in sorted({(l.bot, l.workers) for l in levels})}
     print(f"\ncapacity (most staff with p95 < {P95_TARGET_MS:.0f} ms and no errors):")
     for (bot, workers), served in capacities.items():
         print(f"  {bot} with {workers} worker(s): {served}")
+    print("CPU time per message over all levels (the bot's own processes; not the databases'):")
+    for bot, workers in capacities:
+        spent = cpu_per_message([l for l in levels if (l.bot, l.workers) == (bot, workers)])
+        print(f"  {bot} with {workers} worker(s): " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in spent.items()))
     for bot, latencies in longs.items():
         medians = windows(latencies)
         text = ", ".join(f"turns {k}: {v:.0f} ms" for k, v in medians.items())

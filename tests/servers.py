@@ -19,6 +19,10 @@ REPO = Path(__file__).resolve().parents[1]
 MODEL = REPO / "models" / "wangdian.tar.gz"
 RASA = str(Path(sys.executable).parent / "rasa")
 
+# The process group of each server running, by the URL it was started for (bench/run.py reads
+# their CPU time). Every server here is started in its own session: its group holds its workers.
+PROCESS_GROUPS: dict[str, int] = {}
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -91,8 +95,11 @@ def action_server(database_url: str, directory: Path, env: Mapping[str, str] | N
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/health", process, log, timeout=120)
-        yield f"http://127.0.0.1:{port}/webhook"
+        webhook = f"http://127.0.0.1:{port}/webhook"
+        PROCESS_GROUPS[webhook] = process.pid
+        yield webhook
     finally:
+        PROCESS_GROUPS.pop(f"http://127.0.0.1:{port}/webhook", None)
         stop(process)
 
 
@@ -125,9 +132,11 @@ def rasa_servers(count: int, database_url: str, directory: Path, credentials: st
                                       (envs or [{}] * count)[index], extra_args, model))
         for process, url, log in started:
             wait_for(f"{url}{ready_path}", process, log, ready=ready)
+            PROCESS_GROUPS[url] = process.pid
         yield [url for _, url, _ in started]
     finally:
-        for process, _, _ in started:
+        for process, url, _ in started:
+            PROCESS_GROUPS.pop(url, None)
             stop(process)
 
 
