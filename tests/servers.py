@@ -93,13 +93,13 @@ def action_server(database_url: str, directory: Path, env: Mapping[str, str] | N
         cwd=REPO, env=bank_env(database_url, env), stdout=log.open("w"), stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    webhook = f"http://127.0.0.1:{port}/webhook"
     try:
         wait_for(f"http://127.0.0.1:{port}/health", process, log, timeout=120)
-        webhook = f"http://127.0.0.1:{port}/webhook"
         PROCESS_GROUPS[webhook] = process.pid
         yield webhook
     finally:
-        PROCESS_GROUPS.pop(f"http://127.0.0.1:{port}/webhook", None)
+        PROCESS_GROUPS.pop(webhook, None)
         stop(process)
 
 
