@@ -113,7 +113,7 @@ def name_features(tokens: List[Token]) -> scipy.sparse.coo_matrix:
         for offset in WINDOW:
             j = i + offset
             if 0 <= j < len(tokens):
-                for name in shapes[j]:
+                for name in sorted(shapes[j]):
                     rows.append(i)
                     cols.append(_INDEX[(offset, name)])
     return scipy.sparse.coo_matrix(
