@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS ?= ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install run serve train actions test test-unit test-nlu test-conversations test-e2e test-recs test-browser test-matrix test-bench test-scale bench bench-db bare-model synapse validate demo-data clean
+.PHONY: help install run serve train actions test test-unit test-nlu test-conversations test-e2e test-recs test-browser test-matrix test-bench test-scale bench bench-actions bench-db bare-model synapse validate demo-data clean
 
 help:
 	@echo "make run     chat in the terminal as demo teller $(DEMO_STAFF) (installs, loads demo data, trains)"
@@ -29,6 +29,7 @@ help:
 	@echo "make test    everything CI runs"
 	@echo "make train   train the model if data/, domain.yml or config.yml changed"
 	@echo "make bench   load and long-conversation benchmark against a bare Rasa bot (~30 min)"
+	@echo "make bench-actions  the action server's work per message, without Rasa (~1 min)"
 	@echo "make bench-db  a million customers into PostgreSQL, then lookups and 360 views timed (~15 min)"
 
 # ---------------------------------------------------------------- environment
@@ -128,6 +129,11 @@ bare-model: $(BARE_MODEL)
 # for what it measured here).
 bench: $(MODEL) $(BARE_MODEL)
 	$(PY) -m bench.run --users 5,10,20,30,40,50,60,70,80,90,100,110,120,130,140 --duration 40 --long-turns 500 --bots product,bare --workers 1,2
+
+# The action server's share of a message, in one process without Rasa or HTTP: time and SQL
+# statements per message, and the costliest statements with SQLite's plans (bench/action_work.py).
+bench-actions: $(VENV)/.installed
+	$(PY) -m bench.action_work
 
 # The small version CI runs: this bot only, 5 and 10 people, a 110-turn conversation; fails on
 # any error or if the conversation's last 50 turns are over 1.5 times slower than its first 50.

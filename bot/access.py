@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.models import Branch, Staff, StaffCoverage
@@ -35,6 +35,16 @@ class StaffMember:
         return ROLE_NAMES.get(self.role, self.role)
 
 
+# Built once: asked with nearly every message, and building a statement (and its cache key) costs
+# more Python than running it (docs/performance.md, the action server's profile).
+_STAFF_BY_CHAT_ID = (
+    select(Staff.staff_id, Staff.name, Staff.role, Staff.branch_id, Branch.name, StaffCoverage.branch_id)
+    .join(Branch, Staff.branch_id == Branch.branch_id)
+    .outerjoin(StaffCoverage, StaffCoverage.staff_id == Staff.staff_id)
+    .where(Staff.chat_id == bindparam("chat_id"))
+)
+
+
 def identify_staff(session: Session, chat_id: str | None) -> StaffMember | None:
     """The staff member behind a chat id, or None for a stranger.
 
@@ -43,12 +53,7 @@ def identify_staff(session: Session, chat_id: str | None) -> StaffMember | None:
     """
     if not chat_id:
         return None
-    rows = session.execute(
-        select(Staff.staff_id, Staff.name, Staff.role, Staff.branch_id, Branch.name, StaffCoverage.branch_id)
-        .join(Branch, Staff.branch_id == Branch.branch_id)
-        .outerjoin(StaffCoverage, StaffCoverage.staff_id == Staff.staff_id)
-        .where(Staff.chat_id == chat_id)
-    ).all()
+    rows = session.execute(_STAFF_BY_CHAT_ID, {"chat_id": chat_id}).all()
     if not rows:
         return None
     staff_id, name, role, branch_id, branch_name, _covered = rows[0]

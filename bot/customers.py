@@ -11,8 +11,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.sql import Select
+from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.access import StaffMember
@@ -207,25 +208,39 @@ class InteractionsView:
 # ---------------------------------------------------------------------------- lookup
 
 
+def _customers_where(condition) -> Select:
+    return (
+        select(Customer)
+        .where(condition, Customer.branch_id.in_(bindparam("branch_ids", expanding=True)))
+        .order_by(Customer.customer_id)
+        .limit(bindparam("limit"))
+    )
+
+
+# One statement per kind of query, built once (a lookup is most messages' work).
+_FIND_CUSTOMERS = {
+    QueryKind.CUSTOMER_ID: _customers_where(Customer.customer_id == bindparam("value")),
+    QueryKind.PHONE: _customers_where(Customer.phone == bindparam("value")),
+    QueryKind.ID_NUMBER: _customers_where(Customer.id_number == bindparam("value")),
+    QueryKind.NAME: _customers_where(Customer.name.in_(bindparam("value", expanding=True))),
+}
+
+
 def find_customers(session: Session, staff: StaffMember, query: CustomerQuery, limit: int) -> list[Customer]:
     """Customers matching the query among the branches the staff member serves (at most `limit`)."""
-    conditions = {
-        QueryKind.CUSTOMER_ID: Customer.customer_id == query.value,
-        QueryKind.PHONE: Customer.phone == query.value,
-        QueryKind.ID_NUMBER: Customer.id_number == query.value,
-        QueryKind.NAME: Customer.name.in_((query.value, *query.longer_names)) if query.longer_names
-        else Customer.name == query.value,
-    }
-    statement = (
-        select(Customer)
-        .where(conditions[query.kind], Customer.branch_id.in_(staff.served_branch_ids))
-        .order_by(Customer.customer_id)
-        .limit(limit)
-    )
-    return list(session.execute(statement).scalars())
+    value = [query.value, *query.longer_names] if query.kind is QueryKind.NAME else query.value
+    parameters = {"value": value, "branch_ids": sorted(staff.served_branch_ids), "limit": limit}
+    return list(session.execute(_FIND_CUSTOMERS[query.kind], parameters).scalars())
 
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# Built once: asked for most messages that name nobody the NLU found ("他名下有哪些产品").
+_NAMES_AMONG = (
+    select(Customer.name)
+    .where(Customer.name.in_(bindparam("pieces", expanding=True)),
+           Customer.branch_id.in_(bindparam("branch_ids", expanding=True)))
+    .distinct()
+)
 
 
 def names_in_text(session: Session, staff: StaffMember, text: str) -> list[str]:
@@ -239,9 +254,7 @@ def names_in_text(session: Session, staff: StaffMember, text: str) -> list[str]:
     if not pieces:
         return []
     found = session.execute(
-        select(Customer.name)
-        .where(Customer.name.in_(pieces), Customer.branch_id.in_(staff.served_branch_ids))
-        .distinct()
+        _NAMES_AMONG, {"pieces": sorted(pieces), "branch_ids": sorted(staff.served_branch_ids)}
     ).scalars()
     names = sorted(set(found), key=len, reverse=True)
     return [name for name in names if not any(name != longer and name in longer for longer in names)]
@@ -280,43 +293,55 @@ def _branch_names(session: Session, branch_ids: set[str]) -> dict[str, str]:
     return {branch_id: name for branch_id, name in rows}
 
 
+# The statements every 360 view runs, built once: building a statement (and its cache key) cost
+# the action server more Python than running it (docs/performance.md). Columns, not ORM objects:
+# nothing here is changed, and loading objects into the session costs more again.
+_HOLDING_LINES = (
+    select(Product.name, Product.category, Holding.amount, Holding.start_date, Holding.maturity_date)
+    .join(Product, Holding.product_code == Product.product_code)
+    .where(Holding.customer_id == bindparam("customer_id"))
+    .order_by(Holding.maturity_date.is_(None), Holding.maturity_date, Holding.start_date)
+)
+_INTERACTION_LINES = (
+    select(Interaction.happened_at, Staff.name, Interaction.channel, Interaction.summary, Interaction.source,
+           Interaction.details)
+    .join(Staff, Interaction.staff_id == Staff.staff_id)
+    .where(Interaction.customer_id == bindparam("customer_id"))
+    .order_by(Interaction.happened_at.desc(), Interaction.id.desc())
+    .limit(bindparam("limit"))
+)
+_TAGS = select(CustomerTag.tag).where(CustomerTag.customer_id == bindparam("customer_id")).order_by(CustomerTag.id)
+# The branch's and the manager's names in one statement.
+_BRANCH_AND_MANAGER_NAMES = select(
+    select(Branch.name).where(Branch.branch_id == bindparam("branch_id")).scalar_subquery(),
+    select(Staff.name).where(Staff.staff_id == bindparam("manager_id")).scalar_subquery(),
+)
+
+
 def _holding_lines(session: Session, customer_id: str) -> list[HoldingLine]:
-    rows = session.execute(
-        select(Holding, Product)
-        .join(Product, Holding.product_code == Product.product_code)
-        .where(Holding.customer_id == customer_id)
-        # The product is selected already: not a second join for Holding.product.
-        .options(lazyload(Holding.product))
-        .order_by(Holding.maturity_date.is_(None), Holding.maturity_date, Holding.start_date)
-    )
+    rows = session.execute(_HOLDING_LINES, {"customer_id": customer_id})
     return [
-        HoldingLine(product.name, product.category, Decimal(holding.amount), holding.start_date, holding.maturity_date)
-        for holding, product in rows
+        HoldingLine(name, category, Decimal(amount), start_date, maturity_date)
+        for name, category, amount, start_date, maturity_date in rows
     ]
 
 
 def _interaction_lines(session: Session, customer_id: str, limit: int) -> list[InteractionLine]:
-    rows = session.execute(
-        select(Interaction, Staff.name)
-        .join(Staff, Interaction.staff_id == Staff.staff_id)
-        .where(Interaction.customer_id == customer_id)
-        # Only the name is needed: loading the Staff row would load what they cover as well.
-        .options(lazyload(Interaction.staff))
-        .order_by(Interaction.happened_at.desc(), Interaction.id.desc())
-        .limit(limit)
-    )
-    return [_interaction_line(interaction, staff_name) for interaction, staff_name in rows]
+    rows = session.execute(_INTERACTION_LINES, {"customer_id": customer_id, "limit": limit})
+    return [_interaction_line(*row) for row in rows]
 
 
-def _interaction_line(interaction: Interaction, staff_name: str) -> InteractionLine:
-    details = interaction.details or {}
+def _interaction_line(
+    happened_at: datetime, staff_name: str, channel: str, summary: str, source: str | None, details: dict | None
+) -> InteractionLine:
+    details = details or {}
     follow_up = (details.get("follow_up") or {}).get("at")
     return InteractionLine(
-        to_local(interaction.happened_at),
+        to_local(happened_at),
         staff_name,
-        interaction.channel,
-        interaction.summary,
-        source=interaction.source or "import",
+        channel,
+        summary,
+        source=source or "import",
         products=tuple(details.get("products") or ()),
         amounts=tuple(Decimal(a) for a in details.get("amounts") or ()),
         follow_up_at=datetime.fromisoformat(follow_up) if follow_up else None,
@@ -343,17 +368,9 @@ def customer_profile(
     assets = [h for h in holdings if h.category not in LIABILITY_CATEGORIES]
     total_assets = sum((h.amount for h in assets), Decimal(0))
     upcoming = [h for h in holdings if h.maturity_date is not None and h.maturity_date >= today and h.category not in LIABILITY_CATEGORIES]
-    tags = list(
-        session.execute(
-            select(CustomerTag.tag).where(CustomerTag.customer_id == customer.customer_id).order_by(CustomerTag.id)
-        ).scalars()
-    )
-    # The branch's and the manager's names in one statement.
+    tags = list(session.execute(_TAGS, {"customer_id": customer.customer_id}).scalars())
     branch_name, manager_name = session.execute(
-        select(
-            select(Branch.name).where(Branch.branch_id == customer.branch_id).scalar_subquery(),
-            select(Staff.name).where(Staff.staff_id == customer.manager_id).scalar_subquery(),
-        )
+        _BRANCH_AND_MANAGER_NAMES, {"branch_id": customer.branch_id, "manager_id": customer.manager_id}
     ).one()
     last = _interaction_lines(session, customer.customer_id, 1)
     risk_expired = customer.risk_assessed_on is None or (

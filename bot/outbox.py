@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import clock
@@ -89,16 +89,19 @@ def enqueue(
     return True
 
 
+# Built once (asked with every message).
+_ANY_UNDELIVERED = (
+    select(Notification.id)
+    .join(Staff, Staff.staff_id == Notification.staff_id)
+    .where(Staff.chat_id == bindparam("chat_id"), Notification.delivered_at.is_(None))
+    .limit(1)
+)
+
+
 def any_undelivered_for_chat(session: Session, chat_id: str) -> bool:
     """Whether anything waits for the person behind this chat id: one indexed read, no lock.
     Asked with every message, so that the common answer (nothing) costs no write lock."""
-    waiting = (
-        select(Notification.id)
-        .join(Staff, Staff.staff_id == Notification.staff_id)
-        .where(Staff.chat_id == chat_id, Notification.delivered_at.is_(None))
-        .limit(1)
-    )
-    return session.execute(waiting).first() is not None
+    return session.execute(_ANY_UNDELIVERED, {"chat_id": chat_id}).first() is not None
 
 
 def take_undelivered(session: Session, staff_id: str, via: str) -> list[OutgoingNotification]:
