@@ -26,6 +26,7 @@ from bot.referrals import (
     DraftOutcome,
     ReferralService,
     ReceiverInfo,
+    product_word_in,
     role_from_word,
 )
 
@@ -131,6 +132,9 @@ class ReferralConversation:
             return ReferralTurn(NOT_A_REFERRAL, None)
         state = ReferralDraftState(customer_id=customer_in_context)
         self._take_details(state, entities)
+        if not state.product_word:  # a product word the NLU did not tag is still the product
+            names = [*(entities.get("customer_name") or []), *(entities.get("staff_name") or [])]
+            state.product_word = product_word_in(text, names)
         turn = self._pick_customer(chat_id, state, entities, text, channel, pending=None)
         return turn if turn is not None else self._advance(chat_id, state, channel)
 

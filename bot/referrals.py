@@ -160,6 +160,17 @@ def role_from_word(word: str | None) -> str | None:
     return ROLE_WORDS.get(word.strip()) or ROLE_WORDS.get(word.strip().lower())
 
 
+def product_word_in(text: str, names: list[str] = ()) -> str | None:
+    """The longest product word written in a message, for a referral whose product the NLU did not
+    tag ("她想办房贷,转给陈静" -> 房贷). The people it names are taken out first: 黄金花 is a
+    customer, not gold."""
+    text = to_half_width(text)
+    for name in names:
+        text = text.replace(name, " ")
+    found = [word for word in PRODUCT_WORDS if len(word) >= 2 and word in text]
+    return max(found, key=len) if found else None
+
+
 def category_of_word(word: str) -> str | None:
     """The category of a product word, without looking at the products table."""
     word = to_half_width(word).strip()

@@ -17,7 +17,7 @@ from bot.referral_dialogue import (
     asks_own_figures,
     month_asked,
 )
-from bot.referrals import ReferralService
+from bot.referrals import ReferralService, product_word_in
 
 
 @pytest.fixture
@@ -91,6 +91,21 @@ def test_a_colleagues_name_is_never_taken_for_the_customer(conversation):
     # 王芳 is a customer manager; the text names no customer, so the one in context is meant.
     turn = conversation.start("zhangli", {"staff_name": ["王芳"], "product": ["理财"]}, "转给王芳,想买理财", "C00000005", "rest")
     assert "陈美玲(C00000005)" in turn.reply and "王芳" in turn.reply
+
+
+def test_a_product_word_the_nlu_did_not_tag_is_still_the_product(conversation, bank):
+    # One training tagged 陈静 but not 房贷 in this message: the referral asked which product.
+    turn = conversation.start("zhangli", {"staff_name": ["陈静"]}, "她想办房贷,转给陈静", "C00000005", "rest")
+    assert turn.state.step == CONFIRM and "房贷(贷款)" in turn.reply and "陈静" in turn.reply
+    assert conversation.resume("zhangli", turn.state, "affirm", {}, "确认", "rest").referral_no
+    assert count(bank) == 1
+
+
+def test_the_product_word_in_a_message():
+    assert product_word_in("她想办房贷,转给陈静") == "房贷"
+    assert product_word_in("想做基金定投 转给理财经理") == "基金定投"  # the longest word
+    assert product_word_in("把黄金花转给陈静", ["黄金花"]) is None  # a customer's name, not gold
+    assert product_word_in("转给陈静") is None
 
 
 def test_unknown_product_is_asked_again(conversation):
