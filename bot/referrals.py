@@ -176,10 +176,8 @@ def category_of_word(word: str) -> str | None:
     word = to_half_width(word).strip()
     if word in PRODUCT_WORDS:
         return PRODUCT_WORDS[word]
-    for key in sorted(PRODUCT_WORDS, key=len, reverse=True):
-        if len(key) >= 2 and key in word:
-            return PRODUCT_WORDS[key]
-    return None
+    inside = product_word_in(word)
+    return PRODUCT_WORDS[inside] if inside else None
 
 
 def resolve_product(session: Session, word: str | None) -> str | None:
