@@ -12,7 +12,10 @@ shared machine from falling on one bot's whole run. Prints throughput, p50/p95/p
 level and each bot's capacity: the most staff served with p95 under 300 ms and no errors. Also the
 CPU time each server's processes (Rasa with its workers; the action server) spent per message,
 over the level and over the whole run: unlike a capacity, which moves by a level when the shared
-machine slows down for a minute, it compares the bots' work per message directly. Writes
+machine slows down for a minute, it compares the bots' work per message directly. And the whole
+machine's (/proc/stat): its busy CPU time per message, every process included (the databases, the
+load generator), and how many of its cores were busy, i.e. whether a level was bound by the
+machine's cores or by one process. Writes
 results/bench/bench.csv, long.csv and bench.png.
 
 The product runs with its action server on a bench bank (the demo bank plus one member of staff
@@ -63,12 +66,28 @@ class Level:
     seconds: float = 0.0
     answered: int = 0  # every message of the level, the warm-up's included
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # by server: "rasa", "actions"
+    # The whole machine over the level (warm-up included): "busy" CPU time of every process (the
+    # bot's, the databases', the load generator's, anything else), "steal" (time this virtual
+    # machine's cores were taken by others), "loadgen" (this process's own share of "busy").
+    machine: dict[str, float] = field(default_factory=dict)
+    wall_seconds: float = 0.0  # the level's whole length, warm-up included
 
     def cpu_ms_per_message(self, server: str) -> float:
         """The server's CPU time over the whole level, per message sent to the bot."""
         if server not in self.cpu_seconds or not self.answered:
             return float("nan")
         return 1000 * self.cpu_seconds[server] / self.answered
+
+    def busy_cores(self) -> float:
+        """How many of the machine's cores were busy on average over the level."""
+        if "busy" not in self.machine or not self.wall_seconds:
+            return float("nan")
+        return self.machine["busy"] / self.wall_seconds
+
+    def machine_ms_per_message(self, part: str = "busy") -> float:
+        if part not in self.machine or not self.answered:
+            return float("nan")
+        return 1000 * self.machine[part] / self.answered
 
     def percentile(self, p: float) -> float:
         if not self.latencies_ms:
@@ -182,6 +201,23 @@ def group_cpu_seconds(group: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu_seconds() -> dict[str, float]:
+    """The machine's CPU time since boot from /proc/stat, all cores: "busy" (user, nice, system,
+    irq, softirq) and "steal" (taken by the hypervisor for other guests). Empty without /proc."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except OSError:
+        return {}
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    tick = os.sysconf("SC_CLK_TCK")
+    return {"busy": (user + nice + system + irq + softirq) / tick, "steal": steal / tick}
+
+
+def machine_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class BotServer:
     url: str
@@ -197,13 +233,17 @@ async def run_level(server: BotServer, people: list[Person], bot: str, workers: 
     timeout = aiohttp.ClientTimeout(total=60)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
-        cpu_before = server.cpu_seconds()
+        cpu_before, machine_before, own_before = server.cpu_seconds(), machine_cpu_seconds(), time.process_time()
         start = time.monotonic()
         warmup = min(5.0, duration / 5)
         await asyncio.gather(*(simulated_person(http, server.url, person, seed, start + warmup + duration, think,
                                                 level, start + warmup) for person in people))
         level.seconds = duration
         level.cpu_seconds = {name: spent - cpu_before[name] for name, spent in server.cpu_seconds().items()}
+        level.wall_seconds = time.monotonic() - start
+        level.machine = {name: spent - machine_before[name] for name, spent in machine_cpu_seconds().items()}
+        if level.machine:
+            level.machine["loadgen"] = time.process_time() - own_before
     return level
 
 
@@ -294,7 +334,7 @@ async def bench_bots(runs: list[tuple[str, int]], database_url: str, people: dic
                 print(f"  {time.strftime('%H:%M:%S')} {bot:8} workers={workers} users={users:3}  "
                       f"{level.throughput:6.1f} msg/s  p50 {level.percentile(50):6.0f}  p95 {level.percentile(95):6.0f}"
                       f"  p99 {level.percentile(99):6.0f} ms  errors {level.errors}  CPU per message: "
-                      f"{cpu_text(level)}", flush=True)
+                      f"{cpu_text(level)}; machine {machine_text(level)}", flush=True)
     return results, longs
 
 
@@ -302,6 +342,23 @@ async def bench_bots(runs: list[tuple[str, int]], database_url: str, people: dic
 def cpu_text(level: Level) -> str:
     """CPU per message of the bot's servers (not the databases'), e.g. "rasa 14.2 + actions 4.1 ms"."""
     return " + ".join(f"{name} {level.cpu_ms_per_message(name):.1f}" for name in level.cpu_seconds) + " ms"
+
+
+def machine_text(level: Level) -> str:
+    """The whole machine over the level, e.g. "1.62 of 2 cores busy (steal 0.03), 41.0 ms/msg of
+    which the load generator 3.1"."""
+    if not level.machine:
+        return "not measured (no /proc)"
+    return (f"{level.busy_cores():.2f} of {machine_cores()} cores busy (steal {level.machine['steal'] / level.wall_seconds:.2f}),"
+            f" {level.machine_ms_per_message():.1f} ms/msg of which the load generator {level.machine_ms_per_message('loadgen'):.1f}")
+
+
+def machine_per_message(levels: list[Level]) -> dict[str, float]:
+    """The machine's busy CPU time and the load generator's over these levels, per message."""
+    answered = sum(l.answered for l in levels if l.machine)
+    if not answered:
+        return {}
+    return {part: 1000 * sum(l.machine[part] for l in levels if l.machine) / answered for part in ("busy", "loadgen")}
 
 
 def cpu_per_message(levels: list[Level]) -> dict[str, float]:
@@ -326,11 +383,15 @@ def write_reports(levels: list[Level], longs: dict[str, list[float]], out: Path)
     with (out / "bench.csv").open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["bot", "workers", "users", "messages", "throughput_msg_s", "p50_ms", "p95_ms", "p99_ms", "errors",
-                         "rasa_cpu_ms_per_msg", "actions_cpu_ms_per_msg"])
+                         "rasa_cpu_ms_per_msg", "actions_cpu_ms_per_msg", "machine_busy_cores", "machine_steal_cores",
+                         "machine_cpu_ms_per_msg", "loadgen_cpu_ms_per_msg"])
         for l in levels:
             writer.writerow([l.bot, l.workers, l.users, len(l.latencies_ms), f"{l.throughput:.2f}",
                              f"{l.percentile(50):.0f}", f"{l.percentile(95):.0f}", f"{l.percentile(99):.0f}", l.errors,
-                             f"{l.cpu_ms_per_message('rasa'):.1f}", f"{l.cpu_ms_per_message('actions'):.1f}"])
+                             f"{l.cpu_ms_per_message('rasa'):.1f}", f"{l.cpu_ms_per_message('actions'):.1f}",
+                             f"{l.busy_cores():.2f}",
+                             f"{l.machine['steal'] / l.wall_seconds:.2f}" if l.machine and l.wall_seconds else "nan",
+                             f"{l.machine_ms_per_message():.1f}", f"{l.machine_ms_per_message('loadgen'):.1f}"])
     with (out / "long.csv").open("w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["bot", "turn", "latency_ms"])
@@ -359,11 +420,12 @@ def write_reports(levels: list[Level], longs: dict[str, list[float]], out: Path)
 
 
 def print_summary(levels: list[Level], longs: dict[str, list[float]]) -> dict[tuple[str, int], int]:
-    print("\nbot       workers  users  msg/s   p50   p95   p99  errors  CPU ms/msg: Rasa  actions")
+    print("\nbot       workers  users  msg/s   p50   p95   p99  errors  CPU ms/msg: Rasa  actions  machine"
+          "  cores busy")
     for l in sorted(levels, key=lambda l: (l.users, l.bot, l.workers)):
         print(f"{l.bot:9} {l.workers:7} {l.users:6} {l.throughput:6.1f} {l.percentile(50):5.0f} {l.percentile(95):5.0f}"
               f" {l.percentile(99):5.0f} {l.errors:7} {l.cpu_ms_per_message('rasa'):16.1f}"
-              f" {l.cpu_ms_per_message('actions'):8.1f}")
+              f" {l.cpu_ms_per_message('actions'):8.1f} {l.machine_ms_per_message():8.1f} {l.busy_cores():11.2f}")
     capacities = {key: capacity([l for l in levels if (l.bot, l.workers) == key])
                   for key in sorted({(l.bot, l.workers) for l in levels})}
     print(f"\ncapacity (most staff with p95 < {P95_TARGET_MS:.0f} ms and no errors):")
@@ -373,6 +435,13 @@ def print_summary(levels: list[Level], longs: dict[str, list[float]]) -> dict[tu
     for bot, workers in capacities:
         spent = cpu_per_message([l for l in levels if (l.bot, l.workers) == (bot, workers)])
         print(f"  {bot} with {workers} worker(s): " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in spent.items()))
+    print(f"The whole machine's CPU time per message over all levels (every process: the bot's, the databases', the load "
+          f"generator's), and the most messages/s its {machine_cores()} cores could carry at that cost:")
+    for bot, workers in capacities:
+        whole = machine_per_message([l for l in levels if (l.bot, l.workers) == (bot, workers)])
+        if whole:
+            print(f"  {bot} with {workers} worker(s): {whole['busy']:.1f} ms (the load generator {whole['loadgen']:.1f}),"
+                  f" at most {1000 * machine_cores() / whole['busy']:.0f} msg/s")
     for bot, latencies in longs.items():
         medians = windows(latencies)
         text = ", ".join(f"turns {k}: {v:.0f} ms" for k, v in medians.items())

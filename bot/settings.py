@@ -5,7 +5,9 @@ bot/ reads os.environ.
 """
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from decimal import Decimal
@@ -87,20 +89,39 @@ class Settings:
     suggestion_maturity_days: int = 30
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
-        env = dict(os.environ if env is None else env)
-        return cls(
-            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-            timezone=env.get("BANK_TIMEZONE", "Asia/Shanghai"),
-            tiers=parse_tiers(env.get("CUSTOMER_TIERS", DEFAULT_TIERS)),
-            risk_assessment_valid_days=int(env.get("RISK_ASSESSMENT_VALID_DAYS", "365")),
-            max_candidates=int(env.get("LOOKUP_MAX_CANDIDATES", "5")),
-            db_threads=int(env.get("DB_THREADS", "8")),
-            referral_sla_hours=int(env.get("REFERRAL_SLA_HOURS", "48")),
-            referral_sla_remind_at=_fraction(env.get("REFERRAL_SLA_REMIND_AT", "0.8")),
-            sla_check_interval_seconds=float(env.get("SLA_CHECK_INTERVAL_SECONDS", "300")),
-            digest_time=_clock_time(env.get("DIGEST_TIME", "08:30")),
-            daily_list_days=int(env.get("DAILY_LIST_DAYS", "7")),
-            follow_up_default_hour=_hour(env.get("FOLLOW_UP_DEFAULT_HOUR", str(DEFAULT_FOLLOW_UP_HOUR))),
-            suggestion_maturity_days=int(env.get("SUGGESTION_MATURITY_DAYS", "30")),
-        )
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        """The settings the environment (or `env`) gives. Asked several times per message by the
+        action server: the variables are read each time (a change takes effect), and parsed once
+        per distinct set of values."""
+        source = os.environ if env is None else env
+        return _settings_for(tuple(source.get(name) for name in _VARIABLES))
+
+
+# The environment variables Settings reads, in the order _settings_for takes their values.
+_VARIABLES = (
+    "DATABASE_URL", "BANK_TIMEZONE", "CUSTOMER_TIERS", "RISK_ASSESSMENT_VALID_DAYS", "LOOKUP_MAX_CANDIDATES",
+    "DB_THREADS", "REFERRAL_SLA_HOURS", "REFERRAL_SLA_REMIND_AT", "SLA_CHECK_INTERVAL_SECONDS", "DIGEST_TIME",
+    "DAILY_LIST_DAYS", "FOLLOW_UP_DEFAULT_HOUR", "SUGGESTION_MATURITY_DAYS",
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _settings_for(values: tuple[str | None, ...]) -> Settings:
+    """Settings from the values of _VARIABLES (None: not set). A value that does not parse raises
+    ValueError, which is not cached."""
+    env = {name: value for name, value in zip(_VARIABLES, values) if value is not None}
+    return Settings(
+        database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        timezone=env.get("BANK_TIMEZONE", "Asia/Shanghai"),
+        tiers=parse_tiers(env.get("CUSTOMER_TIERS", DEFAULT_TIERS)),
+        risk_assessment_valid_days=int(env.get("RISK_ASSESSMENT_VALID_DAYS", "365")),
+        max_candidates=int(env.get("LOOKUP_MAX_CANDIDATES", "5")),
+        db_threads=int(env.get("DB_THREADS", "8")),
+        referral_sla_hours=int(env.get("REFERRAL_SLA_HOURS", "48")),
+        referral_sla_remind_at=_fraction(env.get("REFERRAL_SLA_REMIND_AT", "0.8")),
+        sla_check_interval_seconds=float(env.get("SLA_CHECK_INTERVAL_SECONDS", "300")),
+        digest_time=_clock_time(env.get("DIGEST_TIME", "08:30")),
+        daily_list_days=int(env.get("DAILY_LIST_DAYS", "7")),
+        follow_up_default_hour=_hour(env.get("FOLLOW_UP_DEFAULT_HOUR", str(DEFAULT_FOLLOW_UP_HOUR))),
+        suggestion_maturity_days=int(env.get("SUGGESTION_MATURITY_DAYS", "30")),
+    )

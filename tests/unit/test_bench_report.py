@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from bench.run import Level, capacity, cpu_per_message, group_cpu_seconds, windows
+from bench.run import Level, capacity, cpu_per_message, group_cpu_seconds, machine_cpu_seconds, machine_per_message, windows
 
 
 def level(users: int, p95: float, errors: int = 0) -> Level:
@@ -70,3 +70,25 @@ def test_cpu_per_message_is_the_time_of_all_levels_over_all_their_messages():
     bare = Level("bare", 1, 5, answered=40, cpu_seconds={"rasa": 0.4})
     assert list(cpu_per_message([bare])) == ["rasa"] and math.isnan(bare.cpu_ms_per_message("actions"))
     assert math.isnan(Level("bare", 1, 5).cpu_ms_per_message("rasa"))  # no message, no figure
+
+
+def test_the_machine_figures_are_its_busy_time_over_the_level_and_per_message():
+    level = Level("product", 1, 40, answered=1000, wall_seconds=50.0,
+                  machine={"busy": 80.0, "steal": 1.0, "loadgen": 4.0})
+    assert level.busy_cores() == 1.6
+    assert level.machine_ms_per_message() == 80.0 and level.machine_ms_per_message("loadgen") == 4.0
+    quiet = Level("product", 1, 5, answered=200, wall_seconds=50.0, machine={"busy": 16.0, "steal": 0.0, "loadgen": 0.8})
+    assert machine_per_message([level, quiet]) == {"busy": 80.0, "loadgen": 4.0}
+    unmeasured = Level("bare", 1, 5, answered=10)
+    assert math.isnan(unmeasured.busy_cores()) and machine_per_message([unmeasured]) == {}
+
+
+@pytest.mark.skipif(not os.path.isfile("/proc/stat"), reason="the machine's CPU time is read from Linux's /proc/stat")
+def test_the_machines_busy_time_counts_a_busy_process():
+    before = machine_cpu_seconds()
+    end = time.process_time() + 0.5
+    while time.process_time() < end:
+        pass
+    after = machine_cpu_seconds()
+    assert after["busy"] - before["busy"] >= 0.4  # this process's half second, and whatever else ran
+    assert after["steal"] >= before["steal"]

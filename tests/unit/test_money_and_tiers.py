@@ -34,3 +34,19 @@ def test_tiers_must_start_at_zero():
 )
 def test_amounts_as_staff_say_them(amount, text):
     assert format_amount(Decimal(amount)) == text
+
+
+def test_a_changed_environment_takes_effect_though_settings_are_parsed_once(monkeypatch):
+    """The action server asks for its settings several times per message; they are parsed once
+    per set of values, and a variable changed (or a bad value) is still seen on the next call."""
+    monkeypatch.setenv("CUSTOMER_TIERS", "普通:0,贵宾:100000")
+    first = Settings.from_env()
+    assert Settings.from_env() is first
+    monkeypatch.setenv("CUSTOMER_TIERS", "普通:0,金卡:30000")
+    assert tier_for(Decimal("30000"), Settings.from_env().tiers) == "金卡"
+    monkeypatch.setenv("CUSTOMER_TIERS", "金卡:50000")
+    for _ in range(2):  # a value that does not parse is refused every time, never cached
+        with pytest.raises(ValueError):
+            Settings.from_env()
+    monkeypatch.delenv("CUSTOMER_TIERS")
+    assert Settings.from_env().tiers == TIERS
