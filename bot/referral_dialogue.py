@@ -37,6 +37,8 @@ STEPS = (CUSTOMER, PRODUCT, RECEIVER, DUPLICATE, CONFIRM)
 CANCEL_WORDS = re.compile(r"^(取消|算了|不转了|不用了|先不转|不转介了|放弃|撤回|先不了|不要了|取消吧|算了吧|不弄了)")
 DEFAULT_RECEIVER_WORDS = re.compile(r"(默认|随便|你安排|按规则|系统分配|自动分配|你看着办)")
 ADD_NOTE_WORDS = re.compile(r"(补充|追加|加到|加在|合并|原来那条|那一条|备注)")
+# At the confirmation, a product word is a change of product only with a word of change.
+CHANGE_WORDS = re.compile(r"(改|换|变成)")
 NEW_ANYWAY_WORDS = re.compile(r"(新建|还是建|再建|另建|重新建|另外建|仍然|照样|还是要)")
 
 ASK_CUSTOMER = "要转介哪位客户?发姓名、手机号或客户号。回复“取消”放弃。"
@@ -97,6 +99,11 @@ def _first(entities: dict[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _names(entities: dict[str, list[str]]) -> list[str]:
+    """The people a message names (customers, colleagues): not product words (黄金花 is not gold)."""
+    return [*(entities.get("customer_name") or []), *(entities.get("staff_name") or [])]
+
+
 def _note_from(entities: dict[str, list[str]]) -> list[str]:
     parts = []
     if _first(entities, "amount"):
@@ -133,8 +140,7 @@ class ReferralConversation:
         state = ReferralDraftState(customer_id=customer_in_context)
         self._take_details(state, entities)
         if not state.product_word:  # a product word the NLU did not tag is still the product
-            names = [*(entities.get("customer_name") or []), *(entities.get("staff_name") or [])]
-            state.product_word = product_word_in(text, names)
+            state.product_word = product_word_in(text, _names(entities))
         turn = self._pick_customer(chat_id, state, entities, text, channel, pending=None)
         return turn if turn is not None else self._advance(chat_id, state, channel)
 
@@ -164,8 +170,10 @@ class ReferralConversation:
             return self._advance(chat_id, state, channel)
         if state.step == PRODUCT:
             self._take_details(state, entities)
-            if not state.product_word and text and len(text) <= 12:
-                state.product_word = text  # a bare answer: "基金定投", "黄金"
+            if not state.product_word and text:
+                # The product word in the answer ("她想买点基金定投吧"), else a short answer as it
+                # is ("火箭": the products table may know it, or the bot says it does not).
+                state.product_word = product_word_in(text, _names(entities)) or (text if len(text) <= 12 else None)
             return self._advance(chat_id, state, channel)
         if state.step == RECEIVER:
             return self._answer_receiver(chat_id, state, entities, text, channel)
@@ -345,6 +353,10 @@ class ReferralConversation:
             return self._save(chat_id, state, channel)
         if entities.get("product") or entities.get("staff_name") or entities.get("staff_role") or _note_from(entities):
             self._take_details(state, entities)
+            return self._advance(chat_id, state, channel)
+        changed_to = product_word_in(text, _names(entities)) if CHANGE_WORDS.search(text) else None
+        if changed_to:  # "产品改成大额存单" with no product tagged
+            state.product_word = changed_to
             return self._advance(chat_id, state, channel)
         if intent == "deny":
             return ReferralTurn(

@@ -127,6 +127,7 @@ ROLE_WORDS: dict[str, str] = {
     "主任": "branch_head", "支行长": "branch_head", "网点行长": "branch_head",
 }
 ROLE_WORDS.update({role: role for role in ROLE_NAMES})
+_ROLE_WORDS_LONGEST_FIRST = sorted((word for word in ROLE_WORDS if len(word) >= 2), key=len, reverse=True)
 
 STATUS_WORDS: dict[str, Status] = {status.value: status for status in Status}
 STATUS_WORDS.update(
@@ -163,9 +164,9 @@ def role_from_word(word: str | None) -> str | None:
 def product_word_in(text: str, names: list[str] = ()) -> str | None:
     """The longest product word written in a message, for a referral whose product the NLU did not
     tag ("她想办房贷,转给陈静" -> 房贷). The people it names are taken out first: 黄金花 is a
-    customer, not gold."""
+    customer, not gold; nor are the colleagues' roles: 理财经理 is a person, not 理财."""
     text = to_half_width(text)
-    for name in names:
+    for name in [*names, *_ROLE_WORDS_LONGEST_FIRST]:
         text = text.replace(name, " ")
     found = [word for word in PRODUCT_WORDS if len(word) >= 2 and word in text]
     return max(found, key=len) if found else None

@@ -101,11 +101,39 @@ def test_a_product_word_the_nlu_did_not_tag_is_still_the_product(conversation, b
     assert count(bank) == 1
 
 
+def test_the_product_named_in_an_answer_is_the_product_word_not_the_whole_answer(conversation, bank):
+    # Asked which product, she answers in a sentence the NLU tagged nothing in.
+    turn = conversation.start("zhangli", {"customer_id": ["C00000005"]}, "C00000005转一下", None, "rest")
+    assert turn.state.step == PRODUCT
+    turn = conversation.resume("zhangli", turn.state, "inform", {}, "她想买点基金定投吧", "rest")
+    assert turn.state.step == CONFIRM and turn.state.product_word == "基金定投"
+    assert "意向产品:基金定投(" in turn.reply
+    assert conversation.resume("zhangli", turn.state, "affirm", {}, "确认", "rest").referral_no
+    with bank.unit_of_work() as session:
+        assert session.execute(select(Referral.product_word)).scalar_one() == "基金定投"
+
+
+def test_a_product_changed_at_the_confirmation_without_a_tag_is_changed(conversation, bank):
+    turn = conversation.start("zhangli", {"customer_id": ["C00000005"], "product": ["理财"]}, "C00000005想买理财", None, "rest")
+    assert turn.state.step == CONFIRM
+    turn = conversation.resume("zhangli", turn.state, "inform", {}, "产品改成大额存单", "rest")
+    assert turn.state.step == CONFIRM and "意向产品:大额存单(" in turn.reply
+    # A colleague's role is not a product: the product stays.
+    turn = conversation.resume("zhangli", turn.state, "inform", {}, "改成转给理财经理", "rest")
+    assert turn.state.product_word == "大额存单"
+    # A product word without a word of change is not a change: the referral still waits.
+    kept = conversation.resume("zhangli", turn.state, "inform", {}, "她之前买过黄金", "rest")
+    assert kept.state.product_word == "大额存单" and kept.reply.startswith("这条转介还没保存")
+    assert count(bank) == 0
+
+
 def test_the_product_word_in_a_message():
     assert product_word_in("她想办房贷,转给陈静") == "房贷"
     assert product_word_in("想做基金定投 转给理财经理") == "基金定投"  # the longest word
     assert product_word_in("把黄金花转给陈静", ["黄金花"]) is None  # a customer's name, not gold
     assert product_word_in("转给陈静") is None
+    assert product_word_in("转给理财经理") is None  # a colleague's role, not 理财
+    assert product_word_in("想买理财,转给理财经理") == "理财"
 
 
 def test_unknown_product_is_asked_again(conversation):
