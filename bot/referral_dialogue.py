@@ -17,7 +17,7 @@ import uuid
 from dataclasses import asdict, dataclass, field, replace
 
 from bot import customer_replies, referral_replies
-from bot.choice import ByPosition, confirms, parse_choice
+from bot.choice import CONFIRM_WORDS, ByPosition, confirms, parse_choice
 from bot.clock import clock
 from bot.customer_service import CustomerService, Outcome, PendingChoice, View
 from bot.identity import has_chinese_words
@@ -310,6 +310,12 @@ class ReferralConversation:
             state.receiver_role = None
         elif DEFAULT_RECEIVER_WORDS.search(text):
             state.receiver_name = state.receiver_role = None
+        elif CONFIRM_WORDS.match(text.strip()):  # "确认" is not a colleague's name
+            return ReferralTurn(
+                "还没有接收人,这条转介还不能保存。回复序号或同事姓名,回复“默认”按规则分配,或回复“取消”。",
+                state,
+                customer_id=state.customer_id,
+            )
         elif entities.get("staff_name") or entities.get("staff_role") or entities.get("product"):
             self._take_details(state, entities)
         elif text and len(text) <= 5 and role_from_word(text):

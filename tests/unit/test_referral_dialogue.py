@@ -127,6 +127,16 @@ def test_a_product_changed_at_the_confirmation_without_a_tag_is_changed(conversa
     assert count(bank) == 0
 
 
+def test_a_confirmation_while_no_receiver_is_settled_is_not_a_colleagues_name(conversation, bank):
+    # 李家庄代理网点 has nobody who can take a referral: the bot asks whom to send it to.
+    turn = conversation.start("majun", {"customer_id": ["C00000004"], "product": ["理财"]}, "C00000004想买理财", None, "rest")
+    assert turn.state.step == "receiver"
+    kept = conversation.resume("majun", turn.state, "affirm", {}, "确认", "rest")
+    assert kept.state.step == "receiver" and "叫确认的同事" not in kept.reply
+    assert kept.reply.startswith("还没有接收人,这条转介还不能保存")
+    assert count(bank) == 0
+
+
 def test_the_product_word_in_a_message():
     assert product_word_in("她想办房贷,转给陈静") == "房贷"
     assert product_word_in("想做基金定投 转给理财经理") == "基金定投"  # the longest word
