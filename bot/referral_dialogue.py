@@ -272,6 +272,13 @@ class ReferralConversation:
             reason = draft.reason or "这位同事接不了这条转介。"
             if draft.outcome is DraftOutcome.RECEIVER_IS_SELF:
                 reason = "不能转介给自己。"
+            elif (draft.outcome is DraftOutcome.RECEIVER_UNKNOWN and state.receiver_name
+                  and self.customers.is_customer_name(chat_id, state.receiver_name)):
+                # A customer's name typed while the bot waits for a colleague's (to look him up,
+                # finish or cancel this referral first).
+                reason = (f"“{state.receiver_name}”是您的客户,不是同事。这条转介还在等接收人;"
+                          "要查客户,请先回复“取消”放弃这条转介。")
+                state.receiver_name = None
             return ReferralTurn(reason + self._offer(state, draft.alternatives), state, customer_id=state.customer_id)
         state.receiver_staff_id = draft.receiver.staff_id
         state.routed_by = draft.routed_by.value if draft.routed_by else None

@@ -134,6 +134,10 @@ def test_a_confirmation_while_no_receiver_is_settled_is_not_a_colleagues_name(co
     kept = conversation.resume("majun", turn.state, "affirm", {}, "确认", "rest")
     assert kept.state.step == "receiver" and "叫确认的同事" not in kept.reply
     assert kept.reply.startswith("还没有接收人,这条转介还不能保存")
+    # Her customer's name, typed while the bot waits for a colleague's, is said to be a customer's.
+    kept = conversation.resume("majun", kept.state, "lookup_customer", {"customer_name": ["李秀英"]}, "李秀英", "rest")
+    assert kept.state.step == "receiver" and kept.reply.startswith("“李秀英”是您的客户,不是同事")
+    assert "没有找到叫李秀英的同事" not in kept.reply and kept.state.receiver_name is None
     assert count(bank) == 0
 
 
