@@ -84,6 +84,12 @@ class Level:
             return float("nan")
         return self.machine["busy"] / self.wall_seconds
 
+    def steal_cores(self) -> float:
+        """How many cores' worth of time the hypervisor gave other guests over the level."""
+        if "steal" not in self.machine or not self.wall_seconds:
+            return float("nan")
+        return self.machine["steal"] / self.wall_seconds
+
     def machine_ms_per_message(self, part: str = "busy") -> float:
         if part not in self.machine or not self.answered:
             return float("nan")
@@ -349,7 +355,7 @@ def machine_text(level: Level) -> str:
     which the load generator 3.1"."""
     if not level.machine:
         return "not measured (no /proc)"
-    return (f"{level.busy_cores():.2f} of {machine_cores()} cores busy (steal {level.machine['steal'] / level.wall_seconds:.2f}),"
+    return (f"{level.busy_cores():.2f} of {machine_cores()} cores busy (steal {level.steal_cores():.2f}),"
             f" {level.machine_ms_per_message():.1f} ms/msg of which the load generator {level.machine_ms_per_message('loadgen'):.1f}")
 
 
@@ -389,8 +395,7 @@ def write_reports(levels: list[Level], longs: dict[str, list[float]], out: Path)
             writer.writerow([l.bot, l.workers, l.users, len(l.latencies_ms), f"{l.throughput:.2f}",
                              f"{l.percentile(50):.0f}", f"{l.percentile(95):.0f}", f"{l.percentile(99):.0f}", l.errors,
                              f"{l.cpu_ms_per_message('rasa'):.1f}", f"{l.cpu_ms_per_message('actions'):.1f}",
-                             f"{l.busy_cores():.2f}",
-                             f"{l.machine['steal'] / l.wall_seconds:.2f}" if l.machine and l.wall_seconds else "nan",
+                             f"{l.busy_cores():.2f}", f"{l.steal_cores():.2f}",
                              f"{l.machine_ms_per_message():.1f}", f"{l.machine_ms_per_message('loadgen'):.1f}"])
     with (out / "long.csv").open("w", newline="") as f:
         writer = csv.writer(f)

@@ -75,12 +75,13 @@ def test_cpu_per_message_is_the_time_of_all_levels_over_all_their_messages():
 def test_the_machine_figures_are_its_busy_time_over_the_level_and_per_message():
     level = Level("product", 1, 40, answered=1000, wall_seconds=50.0,
                   machine={"busy": 80.0, "steal": 1.0, "loadgen": 4.0})
-    assert level.busy_cores() == 1.6
+    assert level.busy_cores() == 1.6 and level.steal_cores() == 0.02
     assert level.machine_ms_per_message() == 80.0 and level.machine_ms_per_message("loadgen") == 4.0
     quiet = Level("product", 1, 5, answered=200, wall_seconds=50.0, machine={"busy": 16.0, "steal": 0.0, "loadgen": 0.8})
     assert machine_per_message([level, quiet]) == {"busy": 80.0, "loadgen": 4.0}
     unmeasured = Level("bare", 1, 5, answered=10)
-    assert math.isnan(unmeasured.busy_cores()) and machine_per_message([unmeasured]) == {}
+    assert math.isnan(unmeasured.busy_cores()) and math.isnan(unmeasured.steal_cores())
+    assert machine_per_message([unmeasured]) == {}
 
 
 @pytest.mark.skipif(not os.path.isfile("/proc/stat"), reason="the machine's CPU time is read from Linux's /proc/stat")
