@@ -50,3 +50,15 @@ def test_a_changed_environment_takes_effect_though_settings_are_parsed_once(monk
             Settings.from_env()
     monkeypatch.delenv("CUSTOMER_TIERS")
     assert Settings.from_env().tiers == TIERS
+
+
+def test_every_variable_the_settings_parse_is_one_they_read():
+    """Settings are cached on the values of bot.settings._VARIABLES: a setting parsed from a
+    variable missing there would silently keep its default."""
+    import inspect
+    import re
+
+    from bot import settings as module
+
+    parsed = set(re.findall(r'env\.get\("([A-Z_]+)"', inspect.getsource(module._settings_for)))
+    assert parsed == set(module._VARIABLES)
