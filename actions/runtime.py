@@ -8,12 +8,15 @@ from __future__ import annotations
 import asyncio
 import functools
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot.access import StaffMember
-from rasa_sdk.executor import CollectingDispatcher
+from bot.dialogue import Message, Waiting
 
 from bot.customer_service import CustomerService
 from bot.db import Database
@@ -120,3 +123,47 @@ def latest_text(tracker: Tracker) -> str:
 
 def channel_of(tracker: Tracker) -> str:
     return tracker.get_latest_input_channel() or ""
+
+
+def message_of(tracker: Tracker) -> Message:
+    return Message(latest_text(tracker), (tracker.latest_message.get("intent") or {}).get("name"), latest_entities(tracker))
+
+
+@dataclass
+class Turn:
+    """One message being answered: what the capabilities read (the tracker, the message, what
+    waits) and what they leave for the next message (slot events, `waiting`)."""
+
+    dispatcher: CollectingDispatcher
+    tracker: Tracker
+    message: Message
+    waiting: Waiting
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def sender(self) -> str:
+        return self.tracker.sender_id
+
+    @property
+    def channel(self) -> str:
+        return channel_of(self.tracker)
+
+    @property
+    def text(self) -> str:
+        return self.message.text
+
+    @property
+    def entities(self) -> dict[str, list[str]]:
+        return self.message.entities
+
+    def slot(self, name: str) -> Any:
+        return self.tracker.get_slot(name)
+
+    def set(self, name: str, value: Any) -> None:
+        self.events.append(SlotSet(name, value))
+
+    def say(self, text: str, buttons: list[dict] | None = None) -> None:
+        self.dispatcher.utter_message(text=text, buttons=buttons)
+
+    async def notifications(self) -> None:
+        await deliver_notifications(self.dispatcher, self.tracker)

@@ -1,14 +1,8 @@
 """Product suggestions: the best eligible products for the customer, more of them, and "能买X吗"."""
 from __future__ import annotations
 
-from typing import Any
-
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.customers import CHOICE_SETTLED, chosen_customer, customer_to_act_on
-from actions.runtime import channel_of, in_thread, latest_entities, latest_text, suggestion_service
+from actions.customers import chosen_customer, customer_to_act_on
+from actions.runtime import Turn, in_thread, suggestion_service
 from bot.suggestion_dialogue import SuggestionRequest, read_request
 from bot.suggestion_replies import render_purchase_answer, render_suggestions
 from bot.suggestions import SuggestOutcome
@@ -30,40 +24,32 @@ def _answer(chat_id: str, customer_id: str, request: SuggestionRequest, shown: d
     return render_suggestions(result), {"customer_id": customer_id, "products": now_shown}
 
 
-async def _reply(dispatcher, tracker, customer_id: str, request: SuggestionRequest) -> list[dict[str, Any]]:
-    shown = tracker.get_slot("suggestions_shown")
-    text, now_shown = await in_thread(_answer, tracker.sender_id, customer_id, request, shown, channel_of(tracker))
-    dispatcher.utter_message(text=text)
-    events = [SlotSet("current_customer_id", customer_id)]
+async def _reply(turn: Turn, customer_id: str, request: SuggestionRequest) -> None:
+    shown = turn.slot("suggestions_shown")
+    text, now_shown = await in_thread(_answer, turn.sender, customer_id, request, shown, turn.channel)
+    turn.say(text)
+    turn.set("current_customer_id", customer_id)
     if now_shown is not None:
-        events.append(SlotSet("suggestions_shown", now_shown))
-    return events
+        turn.set("suggestions_shown", now_shown)
 
 
-class ActionSuggestProducts(Action):
+async def suggest(turn: Turn) -> None:
     """"给他推荐点产品", "再推荐几个", "她能买大额存单吗", "给王建国推荐点理财"."""
-
-    def name(self) -> str:
-        return "action_suggest_products"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        entities, text = latest_entities(tracker), latest_text(tracker)
-        request = read_request(text, entities.get("product"))
-        for value in entities.get("product") or []:
-            text = text.replace(value, " ")  # a product word is never a customer's name
-        customer_id, events = await customer_to_act_on(dispatcher, tracker, text, "pending_suggestion", request.__dict__)
-        if customer_id is None:
-            return events
-        return await _reply(dispatcher, tracker, customer_id, request)
-
-
-async def suggest_after_choice(dispatcher: CollectingDispatcher, tracker: Tracker) -> list | None:
-    """The answer to "which one?" when the question came from a suggestion request; None otherwise."""
-    pending = tracker.get_slot("pending_suggestion")
-    if not pending or not tracker.get_slot("candidate_ids"):
-        return None
-    customer_id = await chosen_customer(dispatcher, tracker)
+    request = read_request(turn.text, turn.entities.get("product"))
+    text = turn.text
+    for value in turn.entities.get("product") or []:
+        text = text.replace(value, " ")  # a product word is never a customer's name
+    customer_id = await customer_to_act_on(turn, text, {"kind": "suggest", **request.__dict__})
     if customer_id is None:
-        return []
-    events = await _reply(dispatcher, tracker, customer_id, SuggestionRequest(**pending))
-    return events + [SlotSet(slot, None) for slot in CHOICE_SETTLED]
+        return
+    await _reply(turn, customer_id, request)
+
+
+async def suggest_after_choice(turn: Turn) -> None:
+    """The answer to "which one?" when the question came from a suggestion request."""
+    request = dict(turn.waiting.choice.request)
+    request.pop("kind", None)
+    customer_id = await chosen_customer(turn)
+    if customer_id is None:
+        return
+    await _reply(turn, customer_id, SuggestionRequest(**request))

@@ -31,6 +31,7 @@ _KIND_WORDS = {
     QueryKind.PHONE: "手机号",
     QueryKind.CUSTOMER_ID: "客户号",
     QueryKind.ID_NUMBER: "身份证号",
+    QueryKind.SURNAME: "姓氏",
 }
 _GENDER = {"M": "男", "F": "女"}
 
@@ -47,6 +48,8 @@ def render(answer: CustomerAnswer, today: date) -> str:
     if answer.outcome is Outcome.NOT_FOUND:
         return render_not_found(answer)
     if answer.outcome is Outcome.CHOOSE:
+        if answer.query is not None and answer.query.kind is QueryKind.SURNAME:
+            return render_candidates(answer.candidates, answer.more_than_listed, surname=answer.query.value)
         return render_candidates(answer.candidates, answer.more_than_listed)
     if answer.outcome is Outcome.BAD_CHOICE:
         return "没对上是哪一位。" + render_candidates(answer.candidates, False)
@@ -59,6 +62,8 @@ def render(answer: CustomerAnswer, today: date) -> str:
 
 def render_not_found(answer: CustomerAnswer) -> str:
     query = answer.query
+    if query.kind is QueryKind.SURNAME:
+        return f"在您服务的网点里没有找到姓{query.value}的客户。请发客户的全名、手机号或客户号。"
     shown = query.value if query.kind is QueryKind.NAME else "这个" + _KIND_WORDS[query.kind]
     if query.kind is QueryKind.NAME:
         hint = "可以试试发手机号或客户号,或核对一下姓名的写法。"
@@ -71,10 +76,14 @@ def _quote(text: str) -> str:
     return text if text.startswith("这个") else f"「{text}」"
 
 
-def render_candidates(candidates: list[Candidate], more_than_listed: bool) -> str:
+def render_candidates(candidates: list[Candidate], more_than_listed: bool, surname: str | None = None) -> str:
     first = candidates[0].name if candidates and len({c.name for c in candidates}) == 1 else None
-    head = f"找到{len(candidates)}位叫{first}的客户" if first else f"找到{len(candidates)}位客户"
-    lines = [f"{head}{',只列出前几位' if more_than_listed else ''},您要看哪一位?"]
+    if surname:
+        head = f"找到{len(candidates)}位姓{surname}的客户"
+    else:
+        head = f"找到{len(candidates)}位叫{first}的客户" if first else f"找到{len(candidates)}位客户"
+    question = "是这位吗?" if surname and len(candidates) == 1 else "您要看哪一位?"
+    lines = [f"{head}{',只列出前几位' if more_than_listed else ''},{question}"]
     for number, candidate in enumerate(candidates, start=1):
         age = f"{candidate.age}岁" if candidate.age is not None else "年龄未登记"
         lines.append(f"{number}. {candidate.name} {candidate.masked_phone} {candidate.branch_name} {age}")

@@ -23,6 +23,8 @@ from bot.customers import (
 )
 from bot.db import Database
 from bot.identity import is_han, part_of_name, without_filler
+from bot.names import name_like_words, partial_name
+from bot.referrals import PRODUCT_WORDS
 from bot.settings import Settings
 
 
@@ -166,6 +168,14 @@ class CustomerService:
                 if names:
                     parsed = CustomerQuery(QueryKind.NAME, names[0])
                     found = customers.find_customers(session, staff, parsed, limit + 1)
+            if parsed is None or (by_name and not found):
+                # Nobody found by the NLU's name or the bank's list of visible names: the message may
+                # still name somebody (欧阳, 王先生, a customer of another branch, a name of nobody).
+                # Then it is about that person or nobody, never the customer in context.
+                named = self._named_otherwise(session, staff, entities, text, parsed)
+                if named is not None:
+                    parsed = named
+                    found = customers.find_customers(session, staff, parsed, limit + 1)
             if parsed is None:
                 if customer_in_context is None:
                     return CustomerAnswer(Outcome.NO_CUSTOMER_GIVEN, view, staff)
@@ -175,12 +185,36 @@ class CustomerService:
                 return self._show(session, staff, customer, view, product_word, channel)
             if not found:
                 return CustomerAnswer(Outcome.NOT_FOUND, view, staff, query=parsed)
-            if len(found) == 1:
+            if len(found) == 1 and parsed.kind is not QueryKind.SURNAME:
+                # (A surname alone is asked about even when one customer has it: "是这位吗?")
                 return self._show(session, staff, found[0], view, product_word, channel, parsed)
             listed = customers.candidates(session, staff, found[:limit], clock.today(), channel)
             return CustomerAnswer(
                 Outcome.CHOOSE, view, staff, query=parsed, candidates=listed, more_than_listed=len(found) > limit
             )
+
+    def _named_otherwise(self, session, staff, entities, text, parsed) -> CustomerQuery | None:
+        """The customer a message names when no visible customer's name was found in it: a
+        surname alone or with a title, or a word that reads as a full name (a customer of another
+        branch or of none: answered alike). None when it names nobody."""
+        surname = partial_name(parsed.value if parsed is not None else text) or (
+            partial_name(text) if parsed is None else None)
+        if surname:
+            return CustomerQuery(QueryKind.SURNAME, surname)
+        if parsed is not None:
+            return None  # a name that finds nobody: not found as it is
+        # (Never from the names of other branches' customers: whether a name is a customer
+        # elsewhere must not change the answer, or the answer would tell.)
+        colleagues = set(customers.staff_names(session)) | set(entities.get("staff_name") or [])
+        words = name_like_words(text, exclude=colleagues | set(PRODUCT_WORDS))
+        return CustomerQuery(QueryKind.NAME, words[0]) if words else None
+
+    def customer_name(self, chat_id: str, customer_id: str | None) -> str | None:
+        """The name of a customer this person may see, else None (for drafts' one-line notices)."""
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            customer = customers.visible_customer(session, staff, customer_id) if staff else None
+            return customer.name if customer else None
 
     def choose(
         self,

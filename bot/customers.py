@@ -28,6 +28,7 @@ from bot.identity import (
     to_half_width,
 )
 from bot.models import Branch, Customer, CustomerTag, Holding, Interaction, Product, Staff
+from bot.names import surname_of
 from bot.privacy import mask_phone
 from bot.settings import Settings
 from bot.tiers import LIABILITY_CATEGORIES, tier_for
@@ -42,6 +43,7 @@ class QueryKind(str, Enum):
     PHONE = "phone"
     CUSTOMER_ID = "customer_id"
     ID_NUMBER = "id_number"
+    SURNAME = "surname"  # a name given only in part (欧阳, 王先生, 老李): customers of that surname
 
 
 @dataclass(frozen=True)
@@ -223,14 +225,20 @@ _FIND_CUSTOMERS = {
     QueryKind.PHONE: _customers_where(Customer.phone == bindparam("value")),
     QueryKind.ID_NUMBER: _customers_where(Customer.id_number == bindparam("value")),
     QueryKind.NAME: _customers_where(Customer.name.in_(bindparam("value", expanding=True))),
+    QueryKind.SURNAME: _customers_where(Customer.name.like(bindparam("value"))),
 }
 
 
 def find_customers(session: Session, staff: StaffMember, query: CustomerQuery, limit: int) -> list[Customer]:
     """Customers matching the query among the branches the staff member serves (at most `limit`)."""
     value = [query.value, *query.longer_names] if query.kind is QueryKind.NAME else query.value
+    if query.kind is QueryKind.SURNAME:
+        value = query.value + "%"  # a surname is Han characters only: nothing to escape
     parameters = {"value": value, "branch_ids": sorted(staff.served_branch_ids), "limit": limit}
-    return list(session.execute(_FIND_CUSTOMERS[query.kind], parameters).scalars())
+    found = list(session.execute(_FIND_CUSTOMERS[query.kind], parameters).scalars())
+    if query.kind is QueryKind.SURNAME:  # 欧 is not the surname of 欧阳娜
+        found = [c for c in found if surname_of(c.name) == query.value]
+    return found
 
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -258,6 +266,14 @@ def names_in_text(session: Session, staff: StaffMember, text: str) -> list[str]:
     ).scalars()
     names = sorted(set(found), key=len, reverse=True)
     return [name for name in names if not any(name != longer and name in longer for longer in names)]
+
+
+_STAFF_NAMES = select(Staff.name)
+
+
+def staff_names(session: Session) -> list[str]:
+    """Every colleague's name: a colleague named in a message is no customer."""
+    return list(session.execute(_STAFF_NAMES).scalars())
 
 
 def visible_customer(session: Session, staff: StaffMember, customer_id: str | None) -> Customer | None:

@@ -6,9 +6,16 @@ choice), which product, and, when a named colleague cannot take it, someone who 
 shows a summary and saves nothing until the user confirms. "取消" at any step ends it with
 nothing written.
 
+Whose referral it is, always said: a customer named in the message (or picked from a list) is the
+customer; a name that finds nobody is "not found" and the bot asks again, never falling back on
+the customer the conversation was about; only a message that names nobody ("新建转介", "给他转个
+单") takes the customer in context, and every reply of that draft says so ("按上下文,客户是…")
+until the employee names or confirms the customer. At the confirmation the employee can correct
+any part in plain words: "转给黄某某", "产品改成基金定投", "客户写错了,是某某".
+
 The state between messages is a plain dict (`ReferralDraftState.to_dict`), kept by the chat
-layer in a slot; this module never sees Rasa. Each turn returns the reply and the next state
-(None once the referral is saved or abandoned).
+layer (bot.dialogue.Draft.state); this module never sees Rasa. Each turn returns the reply and
+the next state (None once the referral is saved or abandoned).
 """
 from __future__ import annotations
 
@@ -20,6 +27,16 @@ from bot import customer_replies, referral_replies
 from bot.choice import CONFIRM_WORDS, ByPosition, confirms, parse_choice
 from bot.clock import clock
 from bot.customer_service import CustomerService, Outcome, PendingChoice, View
+from bot.dialogue import (
+    CANCEL_WORDS,
+    CHANGE_WORDS,
+    DEFAULT_RECEIVER_WORDS,
+    RECEIVER_CHANGE,
+    CustomerSource,
+    bare_name,
+    context_line,
+    corrected_part,
+)
 from bot.identity import has_chinese_words
 from bot.referrals import (
     CreateOutcome,
@@ -30,15 +47,11 @@ from bot.referrals import (
     role_from_word,
 )
 
-# Steps: what the bot asked last, so it knows what the next message answers.
+# Steps: what the bot asked last, so it knows what the next message answers (bot.dialogue.Step).
 CUSTOMER, PRODUCT, RECEIVER, DUPLICATE, CONFIRM = "customer", "product", "receiver", "duplicate", "confirm"
 STEPS = (CUSTOMER, PRODUCT, RECEIVER, DUPLICATE, CONFIRM)
 
-CANCEL_WORDS = re.compile(r"^(取消|算了|不转了|不用了|先不转|不转介了|放弃|撤回|先不了|不要了|取消吧|算了吧|不弄了)")
-DEFAULT_RECEIVER_WORDS = re.compile(r"(默认|随便|你安排|按规则|系统分配|自动分配|你看着办)")
 ADD_NOTE_WORDS = re.compile(r"(补充|追加|加到|加在|合并|原来那条|那一条|备注)")
-# At the confirmation, a product word is a change of product only with a word of change.
-CHANGE_WORDS = re.compile(r"(改|换|变成)")
 NEW_ANYWAY_WORDS = re.compile(r"(新建|还是建|再建|另建|重新建|另外建|仍然|照样|还是要)")
 
 ASK_CUSTOMER = "要转介哪位客户?发姓名、手机号或客户号。回复“取消”放弃。"
@@ -54,6 +67,8 @@ class ReferralDraftState:
     step: str = CUSTOMER
     request_key: str = field(default_factory=lambda: uuid.uuid4().hex)
     customer_id: str | None = None
+    customer_name: str | None = None
+    customer_source: str | None = None  # bot.dialogue.CustomerSource: named, picked or context
     candidate_ids: list[str] = field(default_factory=list)
     product_word: str | None = None
     receiver_name: str | None = None
@@ -78,6 +93,17 @@ class ReferralDraftState:
     @property
     def note(self) -> str | None:
         return ";".join(self.note_parts) or None
+
+    @property
+    def from_context(self) -> bool:
+        return self.customer_id is not None and self.customer_source == CustomerSource.CONTEXT.value
+
+    def set_customer(self, customer_id: str | None, source: CustomerSource | None, name: str | None = None) -> None:
+        if customer_id != self.customer_id:
+            self.duplicate_no, self.force, self.receiver_staff_id = None, False, None
+        self.customer_id, self.customer_name = customer_id, name
+        self.customer_source = source.value if source and customer_id else None
+        self.candidate_ids = []
 
 
 @dataclass(frozen=True)
@@ -117,6 +143,11 @@ def _names_customer(entities: dict[str, list[str]]) -> bool:
     return any(entities.get(name) for name in ("customer_name", "phone", "customer_id", "id_number"))
 
 
+def _only_in(entities: dict[str, list[str]], text: str) -> dict[str, list[str]]:
+    """The entities whose values are written in `text` (the corrected part of a message)."""
+    return {name: [v for v in values if v in text] for name, values in entities.items() if any(v in text for v in values)}
+
+
 class ReferralConversation:
     def __init__(self, customers: CustomerService, referrals: ReferralService) -> None:
         self.customers = customers
@@ -137,7 +168,12 @@ class ReferralConversation:
             return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
         if not has_chinese_words(text):  # markup, code, emoji: nothing to refer, no draft opened
             return ReferralTurn(NOT_A_REFERRAL, None)
-        state = ReferralDraftState(customer_id=customer_in_context)
+        state = ReferralDraftState()
+        if customer_in_context:
+            state.set_customer(customer_in_context, CustomerSource.CONTEXT,
+                               self.customers.customer_name(chat_id, customer_in_context))
+            if state.customer_name is None:  # no longer visible: as if nobody were in context
+                state.set_customer(None, None)
         self._take_details(state, entities)
         if not state.product_word:  # a product word the NLU did not tag is still the product
             state.product_word = product_word_in(text, _names(entities))
@@ -153,28 +189,14 @@ class ReferralConversation:
         text: str,
         channel: str,
     ) -> ReferralTurn:
-        """The next message while a referral is being made."""
+        """The next message while a referral is being made: the answer to what the bot asked."""
         text = text.strip()
         if CANCEL_WORDS.match(text) or (intent == "deny" and state.step != CONFIRM and not entities):
             return ReferralTurn(CANCELLED, None)
-        if intent == "update_referral" and state.step != CONFIRM:
-            return ReferralTurn(
-                "您正在新建一条转介,请先把它处理完(回复“取消”放弃),再更新其他转介。", state, customer_id=state.customer_id
-            )
-        if state.step in (CUSTOMER,) or (state.step == CONFIRM and _names_customer(entities)):
-            pending = PendingChoice(state.candidate_ids, View.PICK) if state.candidate_ids else None
-            self._take_details(state, entities)
-            turn = self._pick_customer(chat_id, state, entities, text, channel, pending)
-            if turn is not None:
-                return turn
-            return self._advance(chat_id, state, channel)
+        if state.step == CUSTOMER:
+            return self._answer_customer(chat_id, state, entities, text, channel)
         if state.step == PRODUCT:
-            self._take_details(state, entities)
-            if not state.product_word and text:
-                # The product word in the answer ("她想买点基金定投吧"), else a short answer as it
-                # is ("火箭": the products table may know it, or the bot says it does not).
-                state.product_word = product_word_in(text, _names(entities)) or (text if len(text) <= 12 else None)
-            return self._advance(chat_id, state, channel)
+            return self._answer_product(chat_id, state, entities, text, channel)
         if state.step == RECEIVER:
             return self._answer_receiver(chat_id, state, entities, text, channel)
         if state.step == DUPLICATE:
@@ -198,7 +220,8 @@ class ReferralConversation:
                 state.note_parts.append(part)
 
     def _pick_customer(self, chat_id, state, entities, text, channel, pending) -> ReferralTurn | None:
-        """Resolve the customer the message names. None when one customer is settled.
+        """Resolve the customer the message names. None when one customer is settled (named,
+        picked, or, when the message names nobody, the one already in the draft).
 
         The colleague's name is taken out of the text first, so that "转给王芳" never picks a
         customer who happens to be called 王芳.
@@ -215,21 +238,51 @@ class ReferralConversation:
             channel=channel,
         )
         if answer.outcome is Outcome.SHOWN:
-            if answer.customer_id != state.customer_id:
-                state.duplicate_no, state.force = None, False
-            state.customer_id, state.candidate_ids = answer.customer_id, []
+            source = CustomerSource.PICKED if answer.query is None else CustomerSource.NAMED
+            state.set_customer(answer.customer_id, source, self.customers.customer_name(chat_id, answer.customer_id))
             return None
         if answer.outcome is Outcome.STRANGER:
             return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
         if answer.outcome in (Outcome.CHOOSE, Outcome.BAD_CHOICE):
+            state.set_customer(None, None)
             state.step, state.candidate_ids = CUSTOMER, [c.customer_id for c in answer.candidates]
             return ReferralTurn(customer_replies.render(answer, clock.today()), state)
         if answer.outcome in (Outcome.NO_CUSTOMER_GIVEN, Outcome.NOT_UNDERSTOOD) and state.customer_id:
             return None
-        state.step, state.candidate_ids = CUSTOMER, []
+        # Named somebody who is not found (or nobody, with nobody in the draft): ask, and keep no
+        # customer in the draft, so that nothing can be saved on the wrong one.
+        state.set_customer(None, None)
+        state.step = CUSTOMER
         if answer.outcome in (Outcome.NO_CUSTOMER_GIVEN, Outcome.NOT_UNDERSTOOD):
             return ReferralTurn(ASK_CUSTOMER, state)
-        return ReferralTurn(customer_replies.render(answer, clock.today()) + "\n回复“取消”放弃这条转介。", state)
+        return ReferralTurn(customer_replies.render(answer, clock.today()) + "\n" + ASK_CUSTOMER, state)
+
+    def _answer_customer(self, chat_id, state, entities, text, channel) -> ReferralTurn:
+        pending = PendingChoice(state.candidate_ids, View.PICK) if state.candidate_ids else None
+        if pending and len(state.candidate_ids) == 1 and CONFIRM_WORDS.match(text):
+            text = "1"  # "找到1位姓欧阳的客户,是这位吗?" "是"
+        self._take_details(state, {k: v for k, v in entities.items() if k in ("product", "staff_name", "staff_role")})
+        turn = self._pick_customer(chat_id, state, entities, text, channel, pending)
+        return turn if turn is not None else self._advance(chat_id, state, channel)
+
+    def _answer_product(self, chat_id, state, entities, text, channel) -> ReferralTurn:
+        self._take_details(state, entities)
+        if not _first(entities, "product"):
+            found = product_word_in(text, _names(entities))
+            if found:
+                state.product_word = found  # "她想买点基金定投吧" -> 基金定投
+            elif _names_customer(entities) or bare_name(text):
+                # A customer's name where the product was asked: the customer the employee meant
+                # (the draft took the one in context, or she is correcting it).
+                turn = self._pick_customer(chat_id, state, entities, text, channel, pending=None)
+                return turn if turn is not None else self._advance(chat_id, state, channel)
+            elif text and len(text) <= 12:
+                state.product_word = text  # "火箭": the products table may know it, or the bot says it does not
+        return self._advance(chat_id, state, channel)
+
+    def _said(self, state: ReferralDraftState, reply: str) -> str:
+        """Every reply of a draft on the customer in context says whose it is."""
+        return (context_line(state.customer_name) + "\n" + reply) if state.from_context and state.customer_name else reply
 
     def _advance(self, chat_id: str, state: ReferralDraftState, channel: str) -> ReferralTurn:
         """Ask for the next missing piece, or show the summary to confirm."""
@@ -238,7 +291,7 @@ class ReferralConversation:
             return ReferralTurn(ASK_CUSTOMER, state)
         if not state.product_word:
             state.step = PRODUCT
-            return ReferralTurn(ASK_PRODUCT, state, customer_id=state.customer_id)
+            return ReferralTurn(self._said(state, ASK_PRODUCT), state, customer_id=state.customer_id)
         draft = self.referrals.draft(
             chat_id,
             state.customer_id,
@@ -250,17 +303,21 @@ class ReferralConversation:
         if draft.outcome is DraftOutcome.STRANGER:
             return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
         if draft.outcome is DraftOutcome.CUSTOMER_NOT_VISIBLE:
-            state.customer_id, state.step = None, CUSTOMER
+            state.set_customer(None, None)
+            state.step = CUSTOMER
             return ReferralTurn("在您服务的网点里没有找到这位客户。" + ASK_CUSTOMER, state)
+        state.customer_name = draft.customer.name
         if draft.outcome is DraftOutcome.UNKNOWN_PRODUCT:
             word = state.product_word
             state.product_word, state.step = None, PRODUCT
-            return ReferralTurn(f"没认出“{word}”是哪类产品。" + ASK_PRODUCT, state, customer_id=state.customer_id)
+            return ReferralTurn(self._said(state, f"没认出“{word}”是哪类产品。" + ASK_PRODUCT), state,
+                                customer_id=state.customer_id)
         if draft.outcome is DraftOutcome.UNKNOWN_ROLE:
             state.receiver_role = None
             state.step = RECEIVER
             return ReferralTurn(
-                "没认出要转给哪个岗位。" + self._offer(state, draft.alternatives), state, customer_id=state.customer_id
+                self._said(state, "没认出要转给哪个岗位。" + self._offer(state, draft.alternatives)), state,
+                customer_id=state.customer_id,
             )
         if draft.outcome in (
             DraftOutcome.RECEIVER_UNKNOWN,
@@ -279,7 +336,8 @@ class ReferralConversation:
                 reason = (f"“{state.receiver_name}”是您的客户,不是同事。这条转介还在等接收人;"
                           "要查客户,请先回复“取消”放弃这条转介。")
                 state.receiver_name = None
-            return ReferralTurn(reason + self._offer(state, draft.alternatives), state, customer_id=state.customer_id)
+            return ReferralTurn(self._said(state, reason + self._offer(state, draft.alternatives)), state,
+                                customer_id=state.customer_id)
         state.receiver_staff_id = draft.receiver.staff_id
         state.routed_by = draft.routed_by.value if draft.routed_by else None
         if draft.duplicates and not state.force:
@@ -287,17 +345,17 @@ class ReferralConversation:
             state.duplicate_no = draft.duplicates[0].referral_no
             dup = draft.duplicates[0]
             return ReferralTurn(
-                f"{draft.customer.name}已有一条未完成的{dup.category}转介:"
-                f"{referral_replies.summary_line(dup, incoming=False)}。\n"
-                "回复“补充”把这次的情况加到那条转介的备注里,回复“新建”仍然新建一条,或回复“取消”。",
+                self._said(state, f"{draft.customer.name}已有一条未完成的{dup.category}转介:"
+                           f"{referral_replies.summary_line(dup, incoming=False)}。\n"
+                           "回复“补充”把这次的情况加到那条转介的备注里,回复“新建”仍然新建一条,或回复“取消”。"),
                 state,
                 customer_id=state.customer_id,
             )
         state.step = CONFIRM
         return ReferralTurn(
-            "请确认这条转介:\n"
-            + referral_replies.draft_confirmation(replace(draft, duplicates=[]))
-            + "\n回复“确认”保存,“取消”放弃;要改直接说,如“转给理财经理”“产品改成基金定投”。",
+            self._said(state, "请确认这条转介:\n"
+                       + referral_replies.draft_confirmation(replace(draft, duplicates=[]))
+                       + "\n回复“确认”保存,“取消”放弃;要改直接说,如“转给理财经理”“产品改成基金定投”“客户改成某某”。"),
             state,
             customer_id=state.customer_id,
         )
@@ -325,10 +383,8 @@ class ReferralConversation:
             )
         elif entities.get("staff_name") or entities.get("staff_role") or entities.get("product"):
             self._take_details(state, entities)
-        elif text and len(text) <= 5 and role_from_word(text):
-            state.receiver_name, state.receiver_role = None, text
-        elif text and 2 <= len(text) <= 4:
-            state.receiver_name, state.receiver_role = text, None  # a bare colleague's name
+        elif self._receiver_in(state, text):
+            pass
         else:
             return ReferralTurn(
                 "没看懂要转给谁。回复序号或同事姓名,回复“默认”按规则分配,或回复“取消”。",
@@ -337,6 +393,18 @@ class ReferralConversation:
             )
         state.alternative_names = []
         return self._advance(chat_id, state, channel)
+
+    def _receiver_in(self, state: ReferralDraftState, text: str) -> bool:
+        """A colleague or a role written without the NLU's tag: "转给黄某某", "陈静", "理财经理吧"."""
+        words = RECEIVER_CHANGE.sub("", text.strip())
+        words = re.sub(r"[吧呢啊吧。,,!!\s]+$", "", words)
+        if words and len(words) <= 5 and role_from_word(words):
+            state.receiver_name, state.receiver_role, state.receiver_staff_id = None, words, None
+            return True
+        if words and 2 <= len(words) <= 4 and bare_name(words):
+            state.receiver_name, state.receiver_role, state.receiver_staff_id = words, None, None
+            return True
+        return False
 
     def _answer_duplicate(self, chat_id, state, intent, entities, text, channel) -> ReferralTurn:
         if NEW_ANYWAY_WORDS.search(text) or (intent == "affirm" and has_chinese_words(text)):
@@ -364,21 +432,38 @@ class ReferralConversation:
     def _answer_confirmation(self, chat_id, state, intent, entities, text, channel) -> ReferralTurn:
         if confirms(text, intent, entities, lambda text: self.customers.is_customer_name(chat_id, text)):
             return self._save(chat_id, state, channel)
-        if entities.get("product") or entities.get("staff_name") or entities.get("staff_role") or _note_from(entities):
+        changed = corrected_part(text)
+        in_change = _only_in(entities, changed)
+        # The colleague: "转给黄某某", "交给理财经理", or a colleague the NLU tagged.
+        if RECEIVER_CHANGE.match(text) or entities.get("staff_name") or entities.get("staff_role"):
+            if entities.get("staff_name") or entities.get("staff_role"):
+                self._take_details(state, {k: v for k, v in entities.items() if k in ("staff_name", "staff_role")})
+                return self._advance(chat_id, state, channel)
+            if self._receiver_in(state, text):
+                return self._advance(chat_id, state, channel)
+        # The customer: "客户写错了,是李秀英", "不是王建国,是C00000005", "客户改成陈美玲".
+        names_one = _names_customer(in_change) or (
+            bare_name(changed) is not None and self.customers.is_customer_name(chat_id, changed))
+        if ("客户" in text and (names_one or bare_name(changed))) or (CHANGE_WORDS.search(text) and names_one):
+            turn = self._pick_customer(chat_id, state, in_change, changed, channel, pending=None)
+            return turn if turn is not None else self._advance(chat_id, state, channel)
+        # The product: a tagged product, or a product word with a word of change.
+        if entities.get("product") or _note_from(entities):
             self._take_details(state, entities)
             return self._advance(chat_id, state, channel)
-        changed_to = product_word_in(text, _names(entities)) if CHANGE_WORDS.search(text) else None
+        changed_to = product_word_in(changed, _names(entities)) if CHANGE_WORDS.search(text) else None
         if changed_to:  # "产品改成大额存单" with no product tagged
             state.product_word = changed_to
             return self._advance(chat_id, state, channel)
-        if intent == "deny":
+        if intent == "deny" or CHANGE_WORDS.search(text):
             return ReferralTurn(
-                "要改哪一项?直接说,比如“转给理财经理”“转给王芳”“产品改成基金定投”;不转了就回复“取消”。",
+                "要改哪一项?直接说,比如“转给理财经理”“转给王芳”“产品改成基金定投”“客户改成某某”;不转了就回复“取消”。",
                 state,
                 customer_id=state.customer_id,
             )
         return ReferralTurn(
-            "这条转介还没保存。回复“确认”保存,“取消”放弃,或直接说要改的地方。", state, customer_id=state.customer_id
+            self._said(state, "这条转介还没保存。回复“确认”保存,“取消”放弃,或直接说要改的地方。"), state,
+            customer_id=state.customer_id,
         )
 
     def _save(self, chat_id: str, state: ReferralDraftState, channel: str) -> ReferralTurn:

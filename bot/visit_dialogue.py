@@ -3,9 +3,14 @@ customer, the daily list and "完成第2条", feedback.
 
 Logging a visit: the bot reads the note (bot.visit_notes), shows what it understood and saves
 nothing until the user confirms; before that the user can correct a field in plain words
-("跟进时间改成下周五", "不是电话,是上门", "不用跟进") or cancel. The note is read again at
-confirmation with the moment it was written, so "明天" means the same day however late the
-confirmation comes. The state between messages is a plain dict kept by the chat layer in a slot.
+("跟进时间改成下周五", "不是电话,是上门", "不用跟进", "客户写错了,是李秀英") or cancel. The note is
+read again at confirmation with the moment it was written, so "明天" means the same day however
+late the confirmation comes. The state between messages is a plain dict kept by the chat layer
+(bot.dialogue.Draft.state).
+
+Whose visit it is: the customer the note names (or the one picked from a list); a note that names
+somebody who is not found is not drafted at all; only a note that names nobody is put on the
+customer in context, and its summary says so ("按上下文,客户是…").
 """
 from __future__ import annotations
 
@@ -15,9 +20,10 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from bot import customer_replies
-from bot.choice import confirms
+from bot.choice import CONFIRM_WORDS, confirms
 from bot.clock import clock
 from bot.customer_service import CustomerService, Outcome, PendingChoice, View
+from bot.dialogue import CANCEL_WORDS, CHANGE_WORDS, CustomerSource, bare_name, context_line, corrected_part
 from bot.money import format_amount
 from bot.time_expressions import find_time_expressions
 from bot.visit_notes import CHANNEL_WORDS, VisitNote
@@ -27,7 +33,7 @@ CUSTOMER, CONFIRM = "customer", "confirm"
 STEPS = (CUSTOMER, CONFIRM)
 CHANNELS = ("上门", "电话", "到店", "微信")
 
-CANCEL = re.compile(r"^(取消|算了|不记了|不用记了|不要了|放弃|先不记|别记了|不用了)")
+CANCEL = CANCEL_WORDS
 NO_FOLLOW_UP = re.compile(r"(不用跟进|不跟进|不用提醒|不要提醒|不需要跟进|取消跟进|没有跟进)")
 FOLLOW_UP_WORDS = re.compile(r"(跟进|回访|提醒|再联系|约|下次)")
 REMOVE_TAG = re.compile(r"(去掉|删掉|删除|移除|撤掉|拿掉|取消|不要)")
@@ -50,6 +56,7 @@ class VisitDraftState:
     written_at: str = ""  # ISO, when the note was sent: relative times count from it
     customer_id: str | None = None
     customer_name: str = ""
+    customer_source: str | None = None  # bot.dialogue.CustomerSource: named, picked or context
     candidate_ids: list[str] = field(default_factory=list)
     channel: str | None = None  # a correction; None: as read from the note
     follow_up_at: str | None = None  # a correction (ISO); "none" for no follow-up; None: as read
@@ -97,12 +104,13 @@ def _when(moment: datetime | None) -> str:
     return f"{day} {local:%H:%M}"
 
 
-def render_understood(customer_name: str, note: VisitNote) -> str:
+def render_understood(customer_name: str, note: VisitNote, from_context: bool = False) -> str:
     products = "、".join(note.product_words) or "—"
     amounts = "、".join(a.text for a in note.amounts) or "—"
     lines = [
+        *([context_line(customer_name)] if from_context else []),
         "我理解的拜访记录:",
-        f"客户:{customer_name}",
+        f"客户:{customer_name}" + ("(按上下文)" if from_context else ""),
         f"方式:{note.channel}" + ("" if note.channel_given else "(没写,按到店记)"),
         f"时间:{_when(note.happened_at)}",
         f"提到的产品:{products}",
@@ -115,7 +123,7 @@ def render_understood(customer_name: str, note: VisitNote) -> str:
     lines.append(f"下次跟进:{_when(note.follow_up_at) if note.follow_up_at else '无'}")
     if note.tags:
         lines.append("标签:" + "、".join(note.tags))
-    lines.append("回复“确认”保存,“取消”不记;要改直接说,如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”。")
+    lines.append("回复“确认”保存,“取消”不记;要改直接说,如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”“客户改成某某”。")
     return "\n".join(lines)
 
 
@@ -144,41 +152,66 @@ class VisitConversation:
         if draft.outcome is VisitOutcome.EMPTY_NOTE:
             return VisitTurn("请把拜访情况发给我,比如“今天上门拜访了王建国,对基金定投有兴趣,约了下周三再谈”。", None)
         if draft.outcome is VisitOutcome.NOT_FOUND:
-            return VisitTurn("在您服务的网点里没有找到这位客户,这条拜访没有记录。请核对姓名、手机号或客户号再发一次。", None)
+            who = f"叫“{draft.named}”的客户" if draft.named else "这位客户"
+            return VisitTurn(f"在您服务的网点里没有找到{who},这条拜访没有记录。请核对姓名、手机号或客户号再发一次。", None)
         if draft.outcome is VisitOutcome.NO_CUSTOMER_GIVEN:
             state.step = CUSTOMER
             return VisitTurn(ASK_CUSTOMER, state)
         if draft.outcome is VisitOutcome.CHOOSE:
             state.step, state.candidate_ids = CUSTOMER, [c.customer_id for c in draft.candidates]
-            return VisitTurn(customer_replies.render_candidates(draft.candidates, False), state)
+            return VisitTurn(customer_replies.render_candidates(draft.candidates, False, surname=draft.surname), state)
         state.customer_id, state.customer_name = draft.customer_id, draft.customer_name
-        return VisitTurn(render_understood(draft.customer_name, draft.note), state, customer_id=draft.customer_id)
+        state.customer_source = (CustomerSource.CONTEXT if draft.from_context else CustomerSource.NAMED).value
+        return VisitTurn(render_understood(draft.customer_name, draft.note, draft.from_context), state,
+                         customer_id=draft.customer_id)
 
     def resume(self, chat_id, state: VisitDraftState, intent, entities, text, channel) -> VisitTurn:
         text = text.strip()
         if CANCEL.match(text) or (intent == "deny" and not entities and state.step == CUSTOMER):
             return VisitTurn(CANCELLED, None)
         if state.step == CUSTOMER:
-            pending = PendingChoice(state.candidate_ids, View.PICK) if state.candidate_ids else None
-            answer = self.customers.handle(chat_id, View.PICK if not pending else None, entities, text, None, pending, channel)
-            if answer.outcome is Outcome.STRANGER:
-                return VisitTurn(customer_replies.STRANGER, None, stranger=True)
-            if answer.outcome is not Outcome.SHOWN:
-                if answer.outcome in (Outcome.CHOOSE, Outcome.BAD_CHOICE):
-                    state.candidate_ids = [c.customer_id for c in answer.candidates]
-                    return VisitTurn(customer_replies.render(answer, clock.today()), state)
-                return VisitTurn(customer_replies.render(answer, clock.today()) + "\n回复“取消”不记了。", state)
-            state.step, state.customer_id, state.candidate_ids = CONFIRM, answer.customer_id, []
-            state.customer_name = self.visits.customer_name(chat_id, answer.customer_id) or answer.customer_id
-            return self._show(chat_id, state)
+            return self._pick_customer(chat_id, state, entities, text, channel)
         if confirms(text, intent, entities, lambda text: self.customers.is_customer_name(chat_id, text)):
             return self._save(chat_id, state, channel)
+        changed = corrected_part(text)
+        named = {k: [v for v in vs if v in changed] for k, vs in entities.items()}
+        named = {k: vs for k, vs in named.items() if vs}
+        names_one = _names_customer(named) or (
+            bare_name(changed) is not None and self.customers.is_customer_name(chat_id, changed))
+        if ("客户" in text and (names_one or bare_name(changed))) or (CHANGE_WORDS.search(text) and names_one):
+            # "客户写错了,是李秀英", "客户改成C00000005": the note's customer, corrected.
+            state.candidate_ids = []
+            return self._pick_customer(chat_id, state, named, changed, channel)
         if self._correct(state, text):
             return self._show(chat_id, state)
-        if intent == "deny":
-            return VisitTurn("要改哪一项?比如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”;不记了就回复“取消”。", state,
-                             customer_id=state.customer_id)
+        if intent == "deny" or CHANGE_WORDS.search(text):
+            return VisitTurn("要改哪一项?比如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”“客户改成某某”;不记了就回复“取消”。",
+                             state, customer_id=state.customer_id)
         return VisitTurn("这条拜访还没保存。回复“确认”保存,“取消”不记,或直接说要改的地方。", state, customer_id=state.customer_id)
+
+    def _pick_customer(self, chat_id, state, entities, text, channel) -> VisitTurn:
+        """The customer named (or picked from the list shown) for this note; a name that finds
+        nobody is said so, and the note waits for a customer (none is kept)."""
+        pending = PendingChoice(state.candidate_ids, View.PICK) if state.candidate_ids else None
+        if pending and len(state.candidate_ids) == 1 and CONFIRM_WORDS.match(text):
+            text = "1"  # "找到1位姓欧阳的客户,是这位吗?" "是"
+        answer = self.customers.handle(chat_id, View.PICK if not pending else None, entities, text, None, pending, channel)
+        if answer.outcome is Outcome.STRANGER:
+            return VisitTurn(customer_replies.STRANGER, None, stranger=True)
+        if answer.outcome is not Outcome.SHOWN:
+            state.step, state.customer_id, state.customer_name, state.customer_source = CUSTOMER, None, "", None
+            if answer.outcome in (Outcome.CHOOSE, Outcome.BAD_CHOICE):
+                state.candidate_ids = [c.customer_id for c in answer.candidates]
+                return VisitTurn(customer_replies.render(answer, clock.today()), state)
+            state.candidate_ids = []
+            if answer.outcome in (Outcome.NO_CUSTOMER_GIVEN, Outcome.NOT_UNDERSTOOD):
+                return VisitTurn(ASK_CUSTOMER, state)
+            return VisitTurn(customer_replies.render(answer, clock.today()) + "\n" + ASK_CUSTOMER, state)
+        source = CustomerSource.PICKED if answer.query is None else CustomerSource.NAMED
+        state.step, state.customer_id, state.candidate_ids = CONFIRM, answer.customer_id, []
+        state.customer_source = source.value
+        state.customer_name = self.visits.customer_name(chat_id, answer.customer_id) or answer.customer_id
+        return self._show(chat_id, state)
 
     def _correct(self, state: VisitDraftState, text: str) -> bool:
         """Apply a correction in plain words; False when the message corrects nothing."""
@@ -204,7 +237,8 @@ class VisitConversation:
         note = self._note(chat_id, state)
         if note is None:
             return VisitTurn(customer_replies.STRANGER, None, stranger=True)
-        return VisitTurn(render_understood(state.customer_name, note), state, customer_id=state.customer_id)
+        from_context = state.customer_source == CustomerSource.CONTEXT.value
+        return VisitTurn(render_understood(state.customer_name, note, from_context), state, customer_id=state.customer_id)
 
     def _save(self, chat_id: str, state: VisitDraftState, channel: str) -> VisitTurn:
         note = self._note(chat_id, state)
@@ -225,6 +259,10 @@ class VisitConversation:
         if logged.closed_follow_ups:
             parts.append(f"之前对这位客户的{len(logged.closed_follow_ups)}条跟进已完成。")
         return VisitTurn("\n".join(parts), None, customer_id=logged.customer_id)
+
+
+def _names_customer(entities: dict) -> bool:
+    return any(entities.get(name) for name in ("customer_name", "phone", "customer_id", "id_number"))
 
 
 # ---------------------------------------------------------------------------- tags, list, feedback

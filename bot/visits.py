@@ -69,6 +69,8 @@ from bot.models import (
 from bot.settings import Settings
 from bot.tiers import LIABILITY_CATEGORIES
 from bot.timeutil import to_local, to_storage
+from bot.names import name_like_words, partial_name
+from bot.referrals import PRODUCT_WORDS
 from bot.visit_notes import BOUGHT, INTEREST, NOT_INTERESTED, VisitNote, describes_a_visit, parse_visit_note
 
 log = logging.getLogger(__name__)
@@ -123,6 +125,8 @@ class VisitDraft:
     candidates: list[customers.Candidate] = field(default_factory=list)
     # The customer came from the conversation, not from the note.
     from_context: bool = False
+    named: str | None = None  # NOT_FOUND: the name the note gives, as written
+    surname: str | None = None  # CHOOSE or NOT_FOUND for a name given only in part (欧阳, 王先生)
 
 
 @dataclass(frozen=True)
@@ -404,8 +408,9 @@ class VisitService:
         channel: str = "",
         now: datetime | None = None,
     ) -> VisitDraft:
-        """Read the note and find its customer: an identifier in it, a name in it, else the
-        customer in context. Writes nothing but the audit rows of a candidate list."""
+        """Read the note and find its customer: an identifier in it, a name in it, else, only when
+        the note names nobody at all, the customer in context (`from_context`). A note naming
+        somebody nobody answers to is NOT_FOUND. Writes nothing but the audit rows of a list."""
         entities = entities or {}
         with self.db.unit_of_work() as session:
             staff = identify_staff(session, chat_id)
@@ -430,14 +435,40 @@ class VisitService:
                 if found:
                     listed = customers.candidates(session, staff, found[:limit], clock.today(), channel)
                     return VisitDraft(VisitOutcome.CHOOSE, note, staff, candidates=listed)
-            # An identifier that finds nobody is an answer; a name that finds nobody may be a word
-            # read as a name, so the customer in context is used if there is one.
-            if note.customer_ids or note.phones or (queries and not customer_in_context):
+            # Whatever the note names and nobody answers to is not found: a visit is about the
+            # customer it names or nobody, never about the customer in context instead.
+            if note.customer_ids or note.phones:
                 return VisitDraft(VisitOutcome.NOT_FOUND, note, staff)
+            named = self._named_otherwise(session, staff, text, note.customer_names, entities)
+            if named is not None and named.kind is QueryKind.SURNAME:
+                found = customers.find_customers(session, staff, named, limit + 1)
+                if not found:
+                    return VisitDraft(VisitOutcome.NOT_FOUND, note, staff, surname=named.value)
+                listed = customers.candidates(session, staff, found[:limit], clock.today(), channel)
+                return VisitDraft(VisitOutcome.CHOOSE, note, staff, candidates=listed, surname=named.value)
+            if named is not None:
+                return VisitDraft(VisitOutcome.NOT_FOUND, note, staff, named=named.value)
             customer = customers.visible_customer(session, staff, customer_in_context)
             if customer is None:
                 return VisitDraft(VisitOutcome.NO_CUSTOMER_GIVEN, note, staff)
             return VisitDraft(VisitOutcome.READY, note, staff, customer.customer_id, customer.name, from_context=True)
+
+    def _named_otherwise(self, session, staff, text, name_candidates, entities) -> CustomerQuery | None:
+        """Somebody the note names who is not among the customers found: a surname given alone
+        or with a title (a list to pick from), or a full name of nobody this person may see. Never
+        read from other branches' customers: whether a name is somebody's elsewhere must not show."""
+        for name in name_candidates:
+            surname = partial_name(name)
+            if surname:
+                return CustomerQuery(QueryKind.SURNAME, surname)
+        surname = partial_name(text)
+        if surname:
+            return CustomerQuery(QueryKind.SURNAME, surname)
+        if name_candidates:
+            return CustomerQuery(QueryKind.NAME, name_candidates[0])
+        colleagues = set(customers.staff_names(session)) | set(entities.get("staff_name") or [])
+        words = name_like_words(text, exclude=colleagues | set(PRODUCT_WORDS))
+        return CustomerQuery(QueryKind.NAME, words[0]) if words else None
 
     def log_visit(self, chat_id: str, customer_id: str, note: VisitNote, request_key: str, channel: str = "") -> LoggedVisit:
         """Save the visit the user confirmed. The same request_key again returns the visit saved

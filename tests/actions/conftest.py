@@ -6,19 +6,21 @@ from rasa_sdk.executor import ActionExecutor
 
 SLOTS = {
     "current_customer_id": None,
-    "candidate_ids": None,
-    "pending_view": None,
-    "pending_product": None,
-    "referral_draft": None,
-    "referral_in_progress": False,
+    "waiting": None,
     "current_referral_no": None,
-    "visit_draft": None,
-    "visit_in_progress": False,
     "task_refs": None,
-    "pending_tag": None,
-    "pending_suggestion": None,
     "suggestions_shown": None,
 }
+
+
+def draft_of(slots: dict) -> dict | None:
+    """The draft waiting after a turn (bot.dialogue.Draft as a dict), or None."""
+    return (slots.get("waiting") or {}).get("draft")
+
+
+def listed(slots: dict) -> list[str] | None:
+    """The customers of the list waiting for a pick after a turn, or None."""
+    return ((slots.get("waiting") or {}).get("choice") or {}).get("candidate_ids")
 
 
 @pytest.fixture(scope="module")
@@ -36,17 +38,18 @@ def no_periodic_sla_job(monkeypatch):
 
 @pytest.fixture
 def talk(executor, bank):
-    """Send one message to one action; returns (texts or response names, slot changes). The
-    whole responses of the last call (buttons included) are in `talk.responses`."""
+    """Send one message, as the NLU read it, to the bot's one action (action_respond); returns
+    (texts or response names, slot changes). The whole responses of the last call (buttons
+    included) are in `talk.responses`."""
 
-    async def run(action, sender, text, intent, entities=(), **slots):
+    async def run(sender, text, intent, entities=(), **slots):
         latest = {
             "text": text,
             "intent": {"name": intent, "confidence": 0.99},
             "entities": [{"entity": e, "value": v} for e, v in entities],
         }
         call = {
-            "next_action": action,
+            "next_action": "action_respond",
             "sender_id": sender,
             "tracker": {
                 "sender_id": sender,
@@ -62,6 +65,8 @@ def talk(executor, bank):
         run.responses = result["responses"]
         replies = [m.get("text") or m.get("response") for m in result["responses"]]
         slot_changes = {e["name"]: e["value"] for e in result["events"] if e["event"] == "slot"}
-        return replies, slot_changes
+        # Slots keep their values between turns (as the tracker does): what was passed in and not
+        # changed is still there for the next message.
+        return replies, {**slots, **slot_changes}
 
     return run

@@ -2,6 +2,8 @@
 real database loaded with the demo bank."""
 from __future__ import annotations
 
+from tests.actions.conftest import draft_of, listed  # noqa: F401
+
 import re
 
 from tests.actions.conftest import SLOTS
@@ -12,24 +14,24 @@ def no_full_identifiers(text: str) -> bool:
 
 
 async def test_lookup_lists_namesakes_then_number_picks_one(talk):
-    replies, slots = await talk("action_lookup_customer", "zhangli", "查一下王建国", "lookup_customer", [("customer_name", "王建国")])
+    replies, slots = await talk("zhangli", "查一下王建国", "lookup_customer", [("customer_name", "王建国")])
     assert "找到2位叫王建国的客户" in replies[0]
     assert "139****5678" in replies[0] and "135****4321" in replies[0]
-    assert slots["candidate_ids"] == ["C00000001", "C00000002"]
+    assert listed(slots) == ["C00000001", "C00000002"]
     # Buttons that answer with the number, as if typed.
     assert talk.responses[0]["buttons"] == [{"title": "王建国 139****5678", "payload": "1"},
                                             {"title": "王建国 135****4321", "payload": "2"}]
 
-    replies, slots = await talk("action_answer_choice", "zhangli", "2", "inform", **slots)
+    replies, slots = await talk("zhangli", "2", "inform", **slots)
     assert "【王建国】男 38岁" in replies[0]
     assert talk.responses[0]["buttons"] == []
     assert "C00000002" in replies[0]
     assert slots["current_customer_id"] == "C00000002"
-    assert slots["candidate_ids"] is None
+    assert listed(slots) is None
 
 
 async def test_profile_shows_the_360_summary_masked(talk):
-    replies, _ = await talk("action_lookup_customer", "zhangli", "13912345678是谁", "lookup_customer", [("phone", "13912345678")])
+    replies, _ = await talk("zhangli", "13912345678是谁", "lookup_customer", [("phone", "13912345678")])
     text = replies[0]
     for part in ["【王建国】男 60岁 · 白金客户", "139****5678", "资产合计 75万", "风险等级 C3", "最近到期:", "还有9天", "意向:基金", "客户经理:王芳", "最近联系:"]:
         assert part in text
@@ -37,43 +39,43 @@ async def test_profile_shows_the_360_summary_masked(talk):
 
 
 async def test_holdings_follow_up_uses_context(talk):
-    replies, _ = await talk("action_show_holdings", "zhangli", "她的房贷", "ask_holdings", [("product", "房贷")], current_customer_id="C00000005")
+    replies, _ = await talk("zhangli", "她的房贷", "ask_holdings", [("product", "房贷")], current_customer_id="C00000005")
     assert replies[0].startswith("陈美玲名下的房贷(1笔)")
 
 
 async def test_interactions_of_named_customer(talk):
-    replies, slots = await talk("action_show_interactions", "majun", "李秀英最近谁联系过", "ask_interactions", [("customer_name", "李秀英")])
+    replies, slots = await talk("majun", "李秀英最近谁联系过", "ask_interactions", [("customer_name", "李秀英")])
     assert replies[0].startswith("李秀英")
     assert slots["current_customer_id"] == "C00000004"
 
 
 async def test_other_branch_customer_gets_not_found(talk):
-    hidden, _ = await talk("action_lookup_customer", "suntao", "查13912345678", "lookup_customer")
-    nobody, _ = await talk("action_lookup_customer", "suntao", "查13000000000", "lookup_customer")
+    hidden, _ = await talk("suntao", "查13912345678", "lookup_customer")
+    nobody, _ = await talk("suntao", "查13000000000", "lookup_customer")
     assert hidden == [nobody[0]] and "没有找到这个手机号对应的客户" in hidden[0]
 
 
 async def test_bad_id_checksum_is_explained(talk):
-    replies, _ = await talk("action_lookup_customer", "zhangli", "查110105194912310021", "lookup_customer")
+    replies, _ = await talk("zhangli", "查110105194912310021", "lookup_customer")
     assert "校验位不对" in replies[0]
 
 
 async def test_stranger_is_refused_everywhere(talk):
-    replies, slots = await talk("action_lookup_customer", "nobody", "查一下王建国", "lookup_customer", [("customer_name", "王建国")])
+    replies, slots = await talk("nobody", "查一下王建国", "lookup_customer", [("customer_name", "王建国")])
     assert replies[0].startswith("抱歉,没有查到您的员工登记信息") and slots == {}
-    replies, _ = await talk("action_greet", "nobody", "你好", "greet")
+    replies, _ = await talk("nobody", "你好", "greet")
     assert replies == ["utter_stranger"]
-    replies, _ = await talk("action_suggest_products", "nobody", "给他推荐点产品", "suggest_products")
+    replies, _ = await talk("nobody", "给他推荐点产品", "suggest_products")
     assert replies[0].startswith("抱歉,没有查到您的员工登记信息")
 
 
 async def test_staff_get_the_static_reply(talk):
-    replies, _ = await talk("action_help", "zhangli", "你能干啥", "help")
+    replies, _ = await talk("zhangli", "你能干啥", "help")
     assert replies == ["utter_help"]
 
 
 async def test_bare_answer_with_nothing_pending(talk):
-    replies, _ = await talk("action_answer_choice", "zhangli", "2", "inform")
+    replies, _ = await talk("zhangli", "2", "inform")
     assert replies[0].startswith("没明白您指的是哪位客户")
 
 
@@ -88,36 +90,35 @@ def audited_views(bank) -> list[tuple[str, str]]:
 
 async def test_a_bare_customer_name_the_nlu_missed_is_still_a_lookup(talk, bank):
     # The NLU read "陈美玲" as nothing it knew (nlu_fallback): the name is a customer's all the same.
-    replies, slots = await talk("action_ask_rephrase", "zhangli", "陈美玲", "nlu_fallback", [("product", "陈美玲")])
+    replies, slots = await talk("zhangli", "陈美玲", "nlu_fallback", [("product", "陈美玲")])
     assert replies[0].startswith("【陈美玲】女") and slots["current_customer_id"] == "C00000005"
-    replies, slots = await talk("action_ask_rephrase", "zhangli", "王建国呢?", "nlu_fallback")
-    assert "找到2位叫王建国的客户" in replies[0] and slots["candidate_ids"] == ["C00000001", "C00000002"]
+    replies, slots = await talk("zhangli", "王建国呢?", "nlu_fallback")
+    assert "找到2位叫王建国的客户" in replies[0] and listed(slots) == ["C00000001", "C00000002"]
 
 
 async def test_a_bare_name_read_as_small_talk_is_a_lookup(talk, bank):
     # CI's model of a0a0532 read 马骏's "李秀英" as affirm: "好的。还有要查的客户…" before.
-    for action, intent in (("action_acknowledge_affirm", "affirm"), ("action_thanks", "thanks"),
-                           ("action_out_of_scope", "out_of_scope")):
-        replies, slots = await talk(action, "majun", "李秀英", intent)
-        assert replies[0].startswith("【李秀英】") and slots["current_customer_id"] == "C00000004", action
-    replies, _ = await talk("action_acknowledge_affirm", "majun", "好的", "affirm")
+    for intent in ("affirm", "thanks", "out_of_scope"):
+        replies, slots = await talk("majun", "李秀英", intent)
+        assert replies[0].startswith("【李秀英】") and slots["current_customer_id"] == "C00000004", intent
+    replies, _ = await talk("majun", "好的", "affirm")
     assert replies == ["utter_acknowledge_affirm"]
-    replies, _ = await talk("action_acknowledge_affirm", "nobody", "李秀英", "affirm")
+    replies, _ = await talk("nobody", "李秀英", "affirm")
     assert replies == ["utter_stranger"]
 
 
 async def test_a_bare_name_read_as_an_answer_with_nothing_asked_is_a_lookup(talk, bank):
     # One training read 马骏's "李秀英" as inform with no entity: "没明白您指的是哪位客户" before.
-    replies, slots = await talk("action_answer_choice", "majun", "李秀英", "inform")
+    replies, slots = await talk("majun", "李秀英", "inform")
     assert replies[0].startswith("【李秀英】") and slots["current_customer_id"] == "C00000004"
-    replies, _ = await talk("action_answer_choice", "zhangli", "李秀英", "inform")  # not her branch
+    replies, _ = await talk("zhangli", "李秀英", "inform")  # not her branch
     assert replies[0].startswith("没明白您指的是哪位客户")
 
 
 async def test_a_message_that_is_no_customers_name_is_still_asked_to_rephrase(talk, bank):
     before = audited_views(bank)
     for text in ("谢谢了", "周末", "陈美", "李秀英", "查一下王建国的那个东西吧"):  # 李秀英: another branch's
-        replies, slots = await talk("action_ask_rephrase", "zhangli", text, "nlu_fallback")
+        replies, slots = await talk("zhangli", text, "nlu_fallback")
         assert replies == ["utter_ask_rephrase"] and slots == {}, text
     assert audited_views(bank) == before  # nothing looked at, nothing in the audit log
 
@@ -129,18 +130,18 @@ async def test_a_lookup_writes_nothing_but_its_audit_row(talk, bank):
     write takes the database-wide lock that every action thread would queue behind)."""
     from sqlalchemy import event
 
-    async def statements(action, text, intent, entities=()):
+    async def statements(text, intent, entities=()):
         executed = []
         listener = lambda *args: executed.append(args[2].split()[0].upper())  # noqa: E731
         event.listen(bank.engine, "before_cursor_execute", listener)
         try:
-            replies, _ = await talk(action, "zhangli", text, intent, entities)
+            replies, _ = await talk("zhangli", text, intent, entities)
         finally:
             event.remove(bank.engine, "before_cursor_execute", listener)
         return replies, [kind for kind in executed if kind != "SELECT"]
 
-    replies, writes = await statements("action_lookup_customer", "查一下陈美玲", "lookup_customer",
+    replies, writes = await statements("查一下陈美玲", "lookup_customer",
                                        [("customer_name", "陈美玲")])
     assert replies[-1].startswith("【陈美玲】") and writes == ["INSERT"]
-    replies, writes = await statements("action_thanks", "谢谢", "thanks")
+    replies, writes = await statements("谢谢", "thanks")
     assert replies == ["utter_thanks"] and writes == []

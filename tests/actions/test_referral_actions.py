@@ -2,6 +2,8 @@
 confirmation, the receiver hears of it, moves it forward, and the teller hears back."""
 from __future__ import annotations
 
+from tests.actions.conftest import draft_of, listed  # noqa: F401
+
 import re
 
 from sqlalchemy import func, select
@@ -18,154 +20,151 @@ def referral_count(bank) -> int:
 
 
 async def test_refer_in_one_message_confirm_and_receiver_is_told(talk, bank):
-    replies, slots = await talk(
-        REFER, "zhangli", "把C00000001转介给王芳,想了解基金定投", "record_referral",
+    replies, slots = await talk("zhangli", "把C00000001转介给王芳,想了解基金定投", "record_referral",
         [("customer_id", "C00000001"), ("staff_name", "王芳"), ("product", "基金定投")],
     )
     summary = replies[-1]
     assert summary.startswith("请确认这条转介")
     assert "王建国(C00000001)" in summary and "基金定投(基金)" in summary and "王芳" in summary
-    assert slots["referral_in_progress"] is True
+    assert draft_of(slots) is not None
     assert referral_count(bank) == 0  # nothing is written before the confirmation
     assert [b["payload"] for b in talk.responses[-1]["buttons"]] == ["确认", "取消"]
 
-    replies, slots = await talk(STEP, "zhangli", "确认", "affirm", **slots)
+    replies, slots = await talk("zhangli", "确认", "affirm", **slots)
     saved = replies[-1]
     number = re.search(r"转介编号 (ZJ\d{8}-\d{4})", saved).group(1)
     assert "王芳" in saved and "当前待办" in saved
-    assert slots["referral_in_progress"] is False and slots["referral_draft"] is None
+    assert draft_of(slots) is None
     assert slots["current_referral_no"] == number
     assert referral_count(bank) == 1
 
     # The receiver's next message, whatever it is, starts with the new referral.
-    replies, _ = await talk("action_help", "wangfang", "帮助", "help")
+    replies, _ = await talk("wangfang", "帮助", "help")
     assert replies[0].startswith("【新转介】张丽转介给您:王建国") and number in replies[0]
     assert replies[-1] == "utter_help"
-    replies, _ = await talk("action_help", "wangfang", "帮助", "help")
+    replies, _ = await talk("wangfang", "帮助", "help")
     assert replies == ["utter_help"]  # shown once, never twice
 
     # She accepts and reports the sale; the teller hears of both, with the credit earned.
-    replies, _ = await talk("action_update_referral", "wangfang", "王建国的转介接了", "update_referral",
+    replies, _ = await talk("wangfang", "王建国的转介接了", "update_referral",
                             [("customer_name", "王建国"), ("referral_status", "accepted")])
     assert "新转介 → 已接受" in replies[-1] or "→ 已接受" in replies[-1]
-    replies, _ = await talk("action_update_referral", "wangfang", "那个转介成交了,买了20万基金", "update_referral",
+    replies, _ = await talk("wangfang", "那个转介成交了,买了20万基金", "update_referral",
                             [("referral_status", "converted"), ("amount", "20万"), ("product", "基金")],
                             current_referral_no=number)
     assert "→ 已成交" in replies[-1] and "积分" in replies[-1]
-    replies, _ = await talk("action_help", "zhangli", "帮助", "help")
+    replies, _ = await talk("zhangli", "帮助", "help")
     assert any(text.startswith("【转介进展】") for text in replies)
     assert any(text.startswith("【转介成交】") and "积分" in text for text in replies)
 
 
 async def test_namesakes_are_listed_and_picked_by_number(talk, bank):
-    replies, slots = await talk(
-        REFER, "zhangli", "把王建国转介给客户经理,想了解基金定投", "record_referral",
+    replies, slots = await talk("zhangli", "把王建国转介给客户经理,想了解基金定投", "record_referral",
         [("customer_name", "王建国"), ("staff_role", "客户经理"), ("product", "基金定投")],
     )
     assert "找到2位叫王建国的客户" in replies[-1]
-    replies, slots = await talk(STEP, "zhangli", "2", "inform", **slots)
+    replies, slots = await talk("zhangli", "2", "inform", **slots)
     assert "王建国(C00000002)" in replies[-1] and replies[-1].startswith("请确认")
     assert "客户经理" in replies[-1]
 
 
 async def test_bare_request_asks_for_what_is_missing(talk, bank):
-    replies, slots = await talk(REFER, "zhangli", "新建转介", "record_referral")
+    replies, slots = await talk("zhangli", "新建转介", "record_referral")
     assert replies[-1].startswith("要转介哪位客户")
-    replies, slots = await talk(STEP, "zhangli", "陈美玲", "lookup_customer", [("customer_name", "陈美玲")], **slots)
+    replies, slots = await talk("zhangli", "陈美玲", "lookup_customer", [("customer_name", "陈美玲")], **slots)
     assert replies[-1].startswith("客户对什么产品感兴趣")
     assert slots["current_customer_id"] == "C00000005"
-    replies, slots = await talk(STEP, "zhangli", "大额存单", "inform", [("product", "大额存单")], **slots)
+    replies, slots = await talk("zhangli", "大额存单", "inform", [("product", "大额存单")], **slots)
     assert replies[-1].startswith("请确认") and "大额存单(存款)" in replies[-1]
 
 
 async def test_customer_in_context_is_used(talk, bank):
-    replies, slots = await talk(REFER, "zhangli", "帮他转个理财经理,想买理财", "record_referral",
+    replies, slots = await talk("zhangli", "帮他转个理财经理,想买理财", "record_referral",
                                 [("staff_role", "理财经理"), ("product", "理财")], current_customer_id="C00000005")
     assert "陈美玲(C00000005)" in replies[-1] and "陈静" in replies[-1]
 
 
 async def test_cancel_midway_writes_nothing(talk, bank):
-    replies, slots = await talk(REFER, "zhangli", "把C00000001转介给王芳", "record_referral",
+    replies, slots = await talk("zhangli", "把C00000001转介给王芳", "record_referral",
                                 [("customer_id", "C00000001"), ("staff_name", "王芳")])
     assert replies[-1].startswith("客户对什么产品感兴趣")
-    replies, slots = await talk(STEP, "zhangli", "算了不转了", "deny", **slots)
+    replies, slots = await talk("zhangli", "算了不转了", "deny", **slots)
     assert "已取消" in replies[-1]
-    assert slots["referral_in_progress"] is False
+    assert draft_of(slots) is None
     assert referral_count(bank) == 0
 
 
 async def test_receiver_from_another_branch_gets_alternatives(talk, bank):
-    replies, slots = await talk(REFER, "zhangli", "把C00000001转介给孙涛,想了解理财", "record_referral",
+    replies, slots = await talk("zhangli", "把C00000001转介给孙涛,想了解理财", "record_referral",
                                 [("customer_id", "C00000001"), ("staff_name", "孙涛"), ("product", "理财")])
     assert "孙涛" in replies[-1] and "可以转给" in replies[-1]
-    assert slots["referral_in_progress"] is True
+    assert draft_of(slots) is not None
     offered = re.findall(r"^(\d)\. (\S+?),", replies[-1], re.MULTILINE)
     assert offered
     number, name = offered[0]
-    replies, slots = await talk(STEP, "zhangli", number, "inform", **slots)
+    replies, slots = await talk("zhangli", number, "inform", **slots)
     assert replies[-1].startswith("请确认") and name in replies[-1]
 
 
 async def test_duplicate_offers_note_or_new(talk, bank):
-    first, slots = await talk(REFER, "zhangli", "把C00000001转介给王芳,想了解基金", "record_referral",
+    first, slots = await talk("zhangli", "把C00000001转介给王芳,想了解基金", "record_referral",
                               [("customer_id", "C00000001"), ("staff_name", "王芳"), ("product", "基金")])
-    await talk(STEP, "zhangli", "确认", "affirm", **slots)
-    replies, slots = await talk(REFER, "zhaoqiang", "C00000001想买基金定投,转给客户经理", "record_referral",
+    await talk("zhangli", "确认", "affirm", **slots)
+    replies, slots = await talk("zhaoqiang", "C00000001想买基金定投,转给客户经理", "record_referral",
                                 [("customer_id", "C00000001"), ("product", "基金定投"), ("staff_role", "客户经理")])
     assert "已有一条未完成的基金转介" in replies[-1]
-    replies, _ = await talk(STEP, "zhaoqiang", "补充到那条", "inform", **slots)
+    replies, _ = await talk("zhaoqiang", "补充到那条", "inform", **slots)
     assert "已把情况补充到转介" in replies[-1]
     assert referral_count(bank) == 1
 
 
 async def test_confirmation_delivered_twice_creates_one_referral(talk, bank):
-    _, slots = await talk(REFER, "zhangli", "把C00000005转介给王芳,办房贷", "record_referral",
+    _, slots = await talk("zhangli", "把C00000005转介给王芳,办房贷", "record_referral",
                           [("customer_id", "C00000005"), ("staff_name", "王芳"), ("product", "房贷")])
-    first, _ = await talk(STEP, "zhangli", "确认", "affirm", **slots)
-    again, _ = await talk(STEP, "zhangli", "确认", "affirm", **slots)  # the platform retried the same message
+    first, _ = await talk("zhangli", "确认", "affirm", **slots)
+    again, _ = await talk("zhangli", "确认", "affirm", **slots)  # the platform retried the same message
     assert referral_count(bank) == 1
     assert re.search(r"ZJ\d{8}-\d{4}", first[-1]).group(0) == re.search(r"ZJ\d{8}-\d{4}", again[-1]).group(0)
 
 
 async def test_only_the_receiver_or_branch_head_may_update(talk, bank):
-    _, slots = await talk(REFER, "zhangli", "把C00000005转介给王芳,办房贷", "record_referral",
+    _, slots = await talk("zhangli", "把C00000005转介给王芳,办房贷", "record_referral",
                           [("customer_id", "C00000005"), ("staff_name", "王芳"), ("product", "房贷")])
-    saved, _ = await talk(STEP, "zhangli", "确认", "affirm", **slots)
+    saved, _ = await talk("zhangli", "确认", "affirm", **slots)
     number = re.search(r"ZJ\d{8}-\d{4}", saved[-1]).group(0)
-    replies, _ = await talk("action_update_referral", "zhaoqiang", f"{number} 已联系", "update_referral",
+    replies, _ = await talk("zhaoqiang", f"{number} 已联系", "update_referral",
                             [("referral_status", "contacted")])
     assert "没有找到" in replies[-1] or "只有接收人" in replies[-1]
-    replies, _ = await talk("action_update_referral", "liuwei", f"{number} 已联系", "update_referral",
+    replies, _ = await talk("liuwei", f"{number} 已联系", "update_referral",
                             [("referral_status", "contacted")])
     assert "→ 已联系" in replies[-1]
 
 
 async def test_list_and_ranking(talk, bank):
-    _, slots = await talk(REFER, "zhangli", "把C00000005转介给王芳,办房贷", "record_referral",
+    _, slots = await talk("zhangli", "把C00000005转介给王芳,办房贷", "record_referral",
                           [("customer_id", "C00000005"), ("staff_name", "王芳"), ("product", "房贷")])
-    await talk(STEP, "zhangli", "确认", "affirm", **slots)
-    replies, _ = await talk("action_list_referrals", "zhangli", "我的转介", "list_referrals")
+    await talk("zhangli", "确认", "affirm", **slots)
+    replies, _ = await talk("zhangli", "我的转介", "list_referrals")
     assert "我发出的转介(1条)" in replies[-1] and "陈美玲" in replies[-1]
-    replies, _ = await talk("action_referral_stats", "zhangli", "本月转介排行", "referral_stats")
+    replies, _ = await talk("zhangli", "本月转介排行", "referral_stats")
     assert "2026-11" in replies[-1] and "发出1条" in replies[-1]
-    replies, _ = await talk("action_referral_stats", "zhangli", "我的转介业绩", "referral_stats")
+    replies, _ = await talk("zhangli", "我的转介业绩", "referral_stats")
     assert "您发出转介1条" in replies[-1]
 
 
 async def test_stranger_cannot_refer(talk, bank):
-    replies, slots = await talk(REFER, "nobody", "把王建国转介给客户经理", "record_referral", [("customer_name", "王建国")])
+    replies, slots = await talk("nobody", "把王建国转介给客户经理", "record_referral", [("customer_name", "王建国")])
     assert replies[-1].startswith("抱歉,没有查到您的员工登记信息")
-    assert slots.get("referral_in_progress") is False
+    assert draft_of(slots) is None
 
 
 async def test_database_failing_at_the_confirmation_saves_nothing_and_the_retry_works(talk, bank, monkeypatch):
     from sqlalchemy.exc import OperationalError
     from sqlalchemy.orm import Session
 
-    from actions.drafts import NOT_SAVED_REPLY
+    from actions.respond import NOT_SAVED_REPLY
 
-    _, slots = await talk(
-        REFER, "zhangli", "把C00000001转介给王芳,想了解基金定投", "record_referral",
+    _, slots = await talk("zhangli", "把C00000001转介给王芳,想了解基金定投", "record_referral",
         [("customer_id", "C00000001"), ("staff_name", "王芳"), ("product", "基金定投")],
     )
     real_commit = Session.commit
@@ -174,12 +173,12 @@ async def test_database_failing_at_the_confirmation_saves_nothing_and_the_retry_
         raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
 
     monkeypatch.setattr(Session, "commit", connection_lost)
-    replies, changes = await talk(STEP, "zhangli", "确认", "affirm", **slots)
+    replies, changes = await talk("zhangli", "确认", "affirm", **slots)
     assert replies == [NOT_SAVED_REPLY]  # told, and nothing else said
-    assert changes == {}  # the draft is kept
+    assert changes == slots  # no slot changed: the draft is kept as it was
     monkeypatch.setattr(Session, "commit", real_commit)
     assert referral_count(bank) == 0  # nothing half-written
 
-    replies, after = await talk(STEP, "zhangli", "确认", "affirm", **slots)
+    replies, after = await talk("zhangli", "确认", "affirm", **slots)
     assert re.search(r"转介编号 ZJ\d{8}-\d{4}", replies[-1])
-    assert after["referral_in_progress"] is False and referral_count(bank) == 1
+    assert draft_of(after) is None and referral_count(bank) == 1

@@ -19,7 +19,7 @@ async def test_first_action_starts_the_job_and_it_escalates(talk, bank, monkeypa
     assert created.outcome is CreateOutcome.CREATED
     monkeypatch.setenv("SLA_CHECK_INTERVAL_SECONDS", "0.05")
     with clock.frozen(datetime(2026, 11, 30, 10, 0) + timedelta(hours=49)):
-        await talk("action_help", "zhangli", "帮助", "help")  # any action starts the job
+        await talk("zhangli", "帮助", "help")  # any action starts the job
         for _ in range(100):
             await asyncio.sleep(0.05)
             with bank.unit_of_work() as session:

@@ -2,6 +2,8 @@
 namesakes, a customer outside the branch, and a referral of a suggested product."""
 from __future__ import annotations
 
+from tests.actions.conftest import draft_of, listed  # noqa: F401
+
 import re
 
 from bot.demo_data import PRODUCTS
@@ -16,7 +18,7 @@ def suggested(reply: str) -> list[tuple[int, str]]:
 
 
 async def test_suggestions_come_with_reasons_and_within_the_risk_level(talk):
-    replies, slots = await talk(SUGGEST, "zhangli", "给C00000001推荐点产品", "suggest_products", [("customer_id", "C00000001")])
+    replies, slots = await talk("zhangli", "给C00000001推荐点产品", "suggest_products", [("customer_id", "C00000001")])
     reply = replies[-1]
     assert reply.startswith("给王建国(C00000001)的推荐:")
     listed = suggested(reply)
@@ -26,7 +28,7 @@ async def test_suggestions_come_with_reasons_and_within_the_risk_level(talk):
     assert slots["current_customer_id"] == "C00000001"
     assert slots["suggestions_shown"] == {"customer_id": "C00000001", "products": [name for _, name in listed]}
 
-    replies, more_slots = await talk(SUGGEST, "zhangli", "再推荐几个", "suggest_products", **slots)
+    replies, more_slots = await talk("zhangli", "再推荐几个", "suggest_products", **slots)
     more = suggested(replies[-1])
     assert more and more[0][0] == 4
     assert not {name for _, name in more} & {name for _, name in listed}
@@ -34,42 +36,44 @@ async def test_suggestions_come_with_reasons_and_within_the_risk_level(talk):
 
 
 async def test_expired_assessment_allows_only_r1_and_says_so(talk):
-    replies, _ = await talk(SUGGEST, "zhangli", "陈美玲适合买什么", "suggest_products", [("customer_name", "陈美玲")])
+    replies, _ = await talk("zhangli", "陈美玲适合买什么", "suggest_products", [("customer_name", "陈美玲")])
     reply = replies[-1]
     assert "评估" in reply and "过期" in reply
     assert suggested(reply) and all(RISK_OF[name] == 1 for _, name in suggested(reply))
 
 
 async def test_may_she_buy_answers_yes_or_no_with_the_rule(talk):
-    replies, _ = await talk(SUGGEST, "zhangli", "他能买科技行业股票基金吗", "suggest_products",
+    replies, _ = await talk("zhangli", "他能买科技行业股票基金吗", "suggest_products",
                             [("product", "科技行业股票基金")], current_customer_id="C00000001")
     assert replies[-1].startswith("不可以") and "C3" in replies[-1]
-    replies, _ = await talk(SUGGEST, "zhangli", "他能买平衡混合基金吗", "suggest_products",
+    replies, _ = await talk("zhangli", "他能买平衡混合基金吗", "suggest_products",
                             [("product", "平衡混合基金")], current_customer_id="C00000001")
     assert replies[-1].startswith("可以")
 
 
 async def test_namesakes_are_listed_then_the_chosen_one_gets_suggestions(talk):
-    replies, slots = await talk(SUGGEST, "zhangli", "王建国适合买什么", "suggest_products", [("customer_name", "王建国")])
+    replies, slots = await talk("zhangli", "王建国适合买什么", "suggest_products", [("customer_name", "王建国")])
     assert "1." in replies[-1] and "C00000001" not in slots.get("current_customer_id", "")
-    assert slots["pending_suggestion"]["more"] is False
-    replies, chosen = await talk("action_answer_choice", "zhangli", "第一个", "inform", **slots)
+    assert slots["waiting"]["choice"]["request"]["more"] is False
+    replies, chosen = await talk("zhangli", "第一个", "inform", **slots)
     assert replies[-1].startswith("给王建国(C00000001)的推荐:") or replies[-1].startswith("给王建国(C00000002)的推荐:")
-    assert chosen["pending_suggestion"] is None and chosen["candidate_ids"] is None
+    assert listed(chosen) is None
 
 
 async def test_a_customer_of_another_branch_is_not_found(talk):
-    replies, slots = await talk(SUGGEST, "suntao", "给C00000001推荐点产品", "suggest_products", [("customer_id", "C00000001")])
+    replies, slots = await talk("suntao", "给C00000001推荐点产品", "suggest_products", [("customer_id", "C00000001")])
     assert "没有找到" in replies[-1] and "王建国" not in replies[-1]
     assert "suggestions_shown" not in slots
 
 
 async def test_refer_the_first_suggestion_to_the_wealth_manager(talk):
-    _, slots = await talk(SUGGEST, "zhangli", "给C00000001推荐点产品", "suggest_products", [("customer_id", "C00000001")])
+    _, slots = await talk("zhangli", "给C00000001推荐点产品", "suggest_products", [("customer_id", "C00000001")])
     first = slots["suggestions_shown"]["products"][0]
-    replies, draft = await talk("action_record_referral", "zhangli", "转介第一个给理财经理", "record_referral",
+    replies, draft = await talk("zhangli", "转介第一个给理财经理", "record_referral",
                                 [("staff_role", "理财经理")], **slots)
     summary = replies[-1]
-    assert summary.startswith("请确认这条转介") and "王建国(C00000001)" in summary and "陈静" in summary
+    # The customer is the suggestions' (the conversation's), and the summary says so.
+    assert summary.startswith("按上下文,客户是王建国。") and "请确认这条转介" in summary
+    assert "王建国(C00000001)" in summary and "陈静" in summary
     assert f"意向产品:{first}(" in summary
-    assert draft["referral_in_progress"] is True
+    assert draft_of(draft) is not None

@@ -3,6 +3,8 @@ message and a confirmation; it shows in the 360 view and the history, and the fo
 the next morning's list."""
 from __future__ import annotations
 
+from tests.actions.conftest import draft_of, listed  # noqa: F401
+
 import re
 from datetime import datetime
 
@@ -23,109 +25,109 @@ def count(bank, model) -> int:
 
 async def test_log_a_visit_then_see_it_and_the_follow_up(talk, bank):
     before = count(bank, Interaction)
-    replies, slots = await talk(LOG, "wangfang", NOTE, "log_visit", [("customer_id", "C00000001")])
+    replies, slots = await talk("wangfang", NOTE, "log_visit", [("customer_id", "C00000001")])
     shown = replies[-1]
     assert shown.startswith("我理解的拜访记录") and "客户:王建国" in shown and "方式:上门" in shown
     assert "基金定投" in shown and "50万" in shown and "下次跟进:12月9日 09:00" in shown
-    assert slots["visit_in_progress"] is True and count(bank, Interaction) == before  # nothing yet
+    assert draft_of(slots) is not None and count(bank, Interaction) == before  # nothing yet
 
-    replies, slots = await talk(STEP, "wangfang", "确认", "affirm", **slots)
+    replies, slots = await talk("wangfang", "确认", "affirm", **slots)
     assert replies[-1].startswith("已记录:王建国 上门") and "已建跟进任务" in replies[-1]
     assert "意向:基金定投" in replies[-1]
-    assert slots["visit_in_progress"] is False
+    assert draft_of(slots) is None
     assert count(bank, Interaction) == before + 1 and count(bank, FollowUp) == 1
 
-    replies, _ = await talk("action_show_interactions", "wangfang", "他最近的联系记录", "ask_interactions",
+    replies, _ = await talk("wangfang", "他最近的联系记录", "ask_interactions",
                             current_customer_id="C00000001")
     assert "王芳 上门" in replies[-1] and "基金定投" in replies[-1]
-    replies, _ = await talk("action_lookup_customer", "wangfang", "查C00000001", "lookup_customer",
+    replies, _ = await talk("wangfang", "查C00000001", "lookup_customer",
                             [("customer_id", "C00000001")])
     assert "最近联系:" in replies[-1] and "上门" in replies[-1].split("最近联系:")[1]
 
     # On the morning of the follow-up it is on her list, and "完成第1条" closes it.
     with clock.frozen(datetime(2026, 12, 9, 8, 0)):
-        replies, slots = await talk("action_list_tasks", "wangfang", "今天要跟进哪些客户", "list_tasks")
+        replies, slots = await talk("wangfang", "今天要跟进哪些客户", "list_tasks")
         number = re.search(r"(\d+)\. 王建国:跟进\(今天到期\)", replies[-1]).group(1)
         # The NLU may read "完成第N条" as an answer to a list (inform): it completes all the same.
-        replies, _ = await talk("action_answer_choice", "wangfang", f"完成第{number}条", "inform", **slots)
+        replies, _ = await talk("wangfang", f"完成第{number}条", "inform", **slots)
         assert replies[-1] == "好的,这条跟进已完成。"
-        replies, _ = await talk("action_list_tasks", "wangfang", "我的待办", "list_tasks")
+        replies, _ = await talk("wangfang", "我的待办", "list_tasks")
         assert "王建国:跟进" not in replies[-1]
 
 
 async def test_corrections_before_confirming(talk, bank):
-    _, slots = await talk(LOG, "wangfang", "刚给C00000005打了电话,她对大额存单有兴趣,后天再联系", "log_visit",
+    _, slots = await talk("wangfang", "刚给C00000005打了电话,她对大额存单有兴趣,后天再联系", "log_visit",
                           [("customer_id", "C00000005")])
-    replies, slots = await talk(STEP, "wangfang", "不是电话,是上门", "inform", **slots)
+    replies, slots = await talk("wangfang", "不是电话,是上门", "inform", **slots)
     assert "方式:上门" in replies[-1]
-    replies, slots = await talk(STEP, "wangfang", "跟进时间改成下周五", "inform", **slots)
+    replies, slots = await talk("wangfang", "跟进时间改成下周五", "inform", **slots)
     assert "下次跟进:12月11日 09:00" in replies[-1]
-    replies, slots = await talk(STEP, "wangfang", "不用跟进了", "deny", **slots)
+    replies, slots = await talk("wangfang", "不用跟进了", "deny", **slots)
     assert "下次跟进:无" in replies[-1]
-    replies, _ = await talk(STEP, "wangfang", "确认", "affirm", **slots)
+    replies, _ = await talk("wangfang", "确认", "affirm", **slots)
     assert replies[-1].startswith("已记录:陈美玲 上门") and "跟进任务" not in replies[-1]
     assert count(bank, FollowUp) == 0
 
 
 async def test_cancel_writes_nothing(talk, bank):
     before = count(bank, Interaction)
-    _, slots = await talk(LOG, "wangfang", NOTE, "log_visit", [("customer_id", "C00000001")])
-    replies, slots = await talk(STEP, "wangfang", "算了不记了", "deny", **slots)
-    assert "没有记录" in replies[-1] and slots["visit_in_progress"] is False
+    _, slots = await talk("wangfang", NOTE, "log_visit", [("customer_id", "C00000001")])
+    replies, slots = await talk("wangfang", "算了不记了", "deny", **slots)
+    assert "没有记录" in replies[-1] and draft_of(slots) is None
     assert count(bank, Interaction) == before
 
 
 async def test_an_emoji_the_nlu_guessed_was_yes_saves_nothing_and_asks_again(talk, bank):
     before = count(bank, Interaction)
-    _, slots = await talk(LOG, "wangfang", NOTE, "log_visit", [("customer_id", "C00000001")])
+    _, slots = await talk("wangfang", NOTE, "log_visit", [("customer_id", "C00000001")])
     for text in ("😀😀", "???", "<b>ok</b>"):  # read as affirm at 0.36 by one training
-        replies, slots = await talk(STEP, "wangfang", text, "affirm", **slots)
-        assert replies[-1].startswith("这条拜访还没保存") and slots.get("visit_in_progress", True), text
+        replies, slots = await talk("wangfang", text, "affirm", **slots)
+        assert replies[-1].startswith("这条拜访还没保存") and draft_of(slots) is not None, text
     assert count(bank, Interaction) == before
-    replies, slots = await talk(STEP, "wangfang", "👍", "affirm", **slots)  # a thumbs-up is a yes in chat
+    replies, slots = await talk("wangfang", "👍", "affirm", **slots)  # a thumbs-up is a yes in chat
     assert replies[-1].startswith("已记录:王建国 上门") and count(bank, Interaction) == before + 1
 
 
 async def test_a_customers_bare_name_read_as_yes_saves_nothing(talk, bank):
     before = count(bank, Interaction)
-    _, slots = await talk(LOG, "wangfang", NOTE, "log_visit", [("customer_id", "C00000001")])
-    replies, slots = await talk(STEP, "wangfang", "陈美玲", "affirm", **slots)  # read as affirm by one training
+    _, slots = await talk("wangfang", NOTE, "log_visit", [("customer_id", "C00000001")])
+    replies, slots = await talk("wangfang", "陈美玲", "affirm", **slots)  # read as affirm by one training
     assert replies[-1].startswith("这条拜访还没保存") and count(bank, Interaction) == before
-    replies, slots = await talk(STEP, "wangfang", "嗯嗯没问题", "affirm", **slots)
+    replies, slots = await talk("wangfang", "嗯嗯没问题", "affirm", **slots)
     assert replies[-1].startswith("已记录:王建国 上门") and count(bank, Interaction) == before + 1
 
 
 async def test_namesakes_are_asked_and_customer_elsewhere_is_refused(talk, bank):
-    replies, slots = await talk(LOG, "wangfang", "今天电话联系了王建国,他想了解理财", "log_visit", [("customer_name", "王建国")])
+    replies, slots = await talk("wangfang", "今天电话联系了王建国,他想了解理财", "log_visit", [("customer_name", "王建国")])
     assert "找到2位叫王建国的客户" in replies[-1]
-    replies, slots = await talk(STEP, "wangfang", "2", "inform", **slots)
+    replies, slots = await talk("wangfang", "2", "inform", **slots)
     assert "客户:王建国" in replies[-1] and slots["current_customer_id"] == "C00000002"
-    replies, _ = await talk(LOG, "suntao", "今天上门拜访了C00000001", "log_visit", [("customer_id", "C00000001")])
+    replies, _ = await talk("suntao", "今天上门拜访了C00000001", "log_visit", [("customer_id", "C00000001")])
     assert "没有找到这位客户" in replies[-1]
 
 
 async def test_tag_and_untag_show_in_the_360(talk, bank):
-    replies, _ = await talk("action_tag_customer", "zhangli", "给C00000005加个标签:有房贷需求", "tag_customer",
+    replies, _ = await talk("zhangli", "给C00000005加个标签:有房贷需求", "tag_customer",
                             [("customer_id", "C00000005"), ("tag", "有房贷需求")])
     assert replies[-1].startswith("已给陈美玲加上标签「有房贷需求」")
-    replies, _ = await talk("action_lookup_customer", "zhangli", "查C00000005", "lookup_customer", [("customer_id", "C00000005")])
+    replies, _ = await talk("zhangli", "查C00000005", "lookup_customer", [("customer_id", "C00000005")])
     assert "有房贷需求" in replies[-1]
-    replies, _ = await talk("action_tag_customer", "zhangli", "把她的有房贷需求标签去掉", "tag_customer",
+    replies, _ = await talk("zhangli", "把她的有房贷需求标签去掉", "tag_customer",
                             [("tag", "有房贷需求")], current_customer_id="C00000005")
     assert replies[-1].startswith("已去掉陈美玲的标签「有房贷需求」")
 
 
 async def test_tag_a_namesake_after_choosing(talk, bank):
-    replies, slots = await talk("action_tag_customer", "zhangli", "给王建国加个标签:爱打太极", "tag_customer",
+    replies, slots = await talk("zhangli", "给王建国加个标签:爱打太极", "tag_customer",
                                 [("customer_name", "王建国"), ("tag", "爱打太极")])
     assert "找到2位叫王建国的客户" in replies[-1]
-    replies, slots = await talk("action_answer_choice", "zhangli", "1", "inform", **slots)
+    replies, slots = await talk("zhangli", "1", "inform", **slots)
     assert replies[-1].startswith("已给王建国加上标签「爱打太极」")
-    assert slots["current_customer_id"] == "C00000001" and slots["pending_tag"] is None
+    assert slots["current_customer_id"] == "C00000001" and listed(slots) is None
 
 
 async def test_feedback_is_kept(talk, bank):
-    replies, _ = await talk("action_give_feedback", "zhangli", "提个建议:转介能不能加个提醒", "give_feedback")
+    replies, _ = await talk("zhangli", "提个建议:转介能不能加个提醒", "give_feedback")
     assert replies[-1].startswith("收到")
     from bot.visits import VisitService
 
@@ -136,14 +138,14 @@ async def test_feedback_is_kept(talk, bank):
 async def test_morning_digest_arrives_at_the_top_of_the_next_reply(talk, bank):
     from actions.runtime import visit_service
 
-    _, slots = await talk(LOG, "wangfang", "今天电话联系了C00000005,她说明天再来网点谈理财", "log_visit",
+    _, slots = await talk("wangfang", "今天电话联系了C00000005,她说明天再来网点谈理财", "log_visit",
                           [("customer_id", "C00000005")])
-    await talk(STEP, "wangfang", "确认", "affirm", **slots)
+    await talk("wangfang", "确认", "affirm", **slots)
     with clock.frozen(datetime(2026, 12, 1, 8, 0)):  # Tuesday, before DIGEST_TIME (08:30)
         assert not visit_service().morning_digest().sent
     with clock.frozen(datetime(2026, 12, 1, 8, 40)):
         assert visit_service().morning_digest().sent
         assert not visit_service().morning_digest().sent  # once per person per day
-        replies, _ = await talk("action_help", "wangfang", "帮助", "help")
+        replies, _ = await talk("wangfang", "帮助", "help")
     assert replies[0].startswith("王芳,早上好!") and "陈美玲:跟进" in replies[0]
     assert replies[-1] == "utter_help"

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.audit import audit_trail
+from bot.customer_replies import render
 from bot.customer_service import CustomerService, Outcome, PendingChoice, View
 from bot.customers import QueryKind, QueryProblem, parse_customer_query
 from bot.models import AuditEntry
@@ -188,8 +189,12 @@ def test_every_view_is_audited_with_what_was_shown(service, bank):
 def test_name_the_nlu_missed_is_found_among_visible_customers(service):
     answer = ask(service, "majun", "刚进来那个李秀英大妈 查下")
     assert answer.outcome is Outcome.SHOWN and answer.customer_id == "C00000004"
-    # The same words from someone who may not see her: nothing, as for anyone unknown.
-    assert ask(service, "zhangli", "刚进来那个李秀英大妈 查下").outcome is Outcome.NO_CUSTOMER_GIVEN
+    # The same words from someone who may not see her: not found, exactly as a name of nobody
+    # (and never the customer in context).
+    elsewhere = ask(service, "zhangli", "刚进来那个李秀英大妈 查下", context="C00000001")
+    nobody = ask(service, "zhangli", "刚进来那个张翠花大妈 查下", context="C00000001")
+    assert elsewhere.outcome is nobody.outcome is Outcome.NOT_FOUND
+    assert render(elsewhere, TODAY).replace("李秀英", "张翠花") == render(nobody, TODAY)
 
 
 def test_name_cut_short_by_the_nlu_is_completed_from_the_text(service):

@@ -104,13 +104,13 @@ async def test_a_long_session_is_closed_at_a_turn_end_carrying_every_slot(tmp_pa
     await turn("查下C00000001", SlotSet("current_customer_id", "C00000001"))
     await turn("他名下有哪些产品")
     assert turns_in_session(tracker) == 2 and len(tracker.events) > 8
-    after = await turn("她最近谁联系过", SlotSet("candidate_ids", ["C00000001", "C00000002"]))
+    after = await turn("她最近谁联系过", SlotSet("waiting", {"draft": None, "choice": {"candidate_ids": ["C00000001", "C00000002"], "request": {"kind": "view"}}}))
     # The third message closed the session: the next one starts from a short tracker...
     assert [type(e).__name__ for e in after.events][:1] == ["SessionStarted"]
     assert turns_in_session(after) == 0 and len(after.events) <= 5
     # ...with the context intact.
     assert after.get_slot("current_customer_id") == "C00000001"
-    assert after.get_slot("candidate_ids") == ["C00000001", "C00000002"]
+    assert after.get_slot("waiting")["choice"]["candidate_ids"] == ["C00000001", "C00000002"]
     again = await turn("2")
     assert turns_in_session(again) == 1 and again.get_slot("current_customer_id") == "C00000001"
     # Nothing is lost: every session is in the table.

@@ -70,7 +70,9 @@ def test_predicts_what_rasas_rule_policy_predicts_at_every_step(trained, tmp_pat
             compared += 1
             after_messages += isinstance(prefix.events[-1], UserUttered) or prefix.latest_action_name == "action_listen"
     # Both kinds of turn, and the rules' choices, not only "listen".
-    assert compared > 300 and after_messages > 100
+    # (Every message goes to one action now, so the stories make fewer distinct states than when
+    # each intent had its own action; both kinds of turn are still compared many times.)
+    assert compared > 150 and after_messages > 50
 
 
 def test_an_indexed_lookup_tries_only_the_rules_for_the_last_state(trained):

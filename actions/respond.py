@@ -1,0 +1,107 @@
+"""The one action Rasa runs for every message: bot.dialogue decides which capability answers,
+with what the bot is waiting for in view; this module calls it and keeps `waiting` in its slot."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import basics, customers, drafts, referrals, suggestions, visits
+from actions.runtime import Turn, message_of
+from bot import customer_replies
+from bot.clock import clock
+from bot.customer_service import View
+from bot.db import DatabaseUnavailable
+from bot.dialogue import REFERRAL, VISIT, Decision, Route, Waiting, decide, dropped_notice, kept_notice
+
+logger = logging.getLogger(__name__)
+
+# The database failed during the turn: the unit of work rolled back, what waited (a draft) is kept,
+# and "确认" again once it is back saves it.
+NOT_SAVED_REPLY = "系统暂时连不上数据库,这次没有保存任何内容。请稍后再回复一次(草稿还在)。"
+
+
+async def _pick(turn: Turn) -> None:
+    kind = turn.waiting.choice.request.get("kind")
+    if kind == "tag":
+        await visits.tag_after_choice(turn)
+    elif kind == "suggest":
+        await suggestions.suggest_after_choice(turn)
+    else:
+        await customers.pick_for_view(turn)
+
+
+HANDLERS: dict[Route, Callable[[Turn], Awaitable[None]]] = {
+    Route.DRAFT_STEP: drafts.draft_step,
+    Route.PICK: _pick,
+    Route.LOOKUP: lambda turn: customers.show(turn, View.PROFILE),
+    Route.HOLDINGS: lambda turn: customers.show(turn, View.HOLDINGS),
+    Route.INTERACTIONS: lambda turn: customers.show(turn, View.INTERACTIONS),
+    Route.SUGGEST: suggestions.suggest,
+    Route.START_REFERRAL: lambda turn: drafts.start_draft(turn, REFERRAL),
+    Route.UPDATE_REFERRAL: referrals.update,
+    Route.LIST_REFERRALS: referrals.list_mine,
+    Route.REFERRAL_STATS: referrals.figures,
+    Route.START_VISIT: lambda turn: drafts.start_draft(turn, VISIT),
+    Route.TAG: visits.tag,
+    Route.LIST_TASKS: visits.list_tasks,
+    Route.FEEDBACK: visits.feedback,
+    Route.NOT_CHINESE: basics.not_chinese,
+    Route.UNCLEAR_ANSWER: basics.unclear_answer,
+}
+
+
+class ActionRespond(Action):
+    """Every message: read it with what waits in view, answer it, keep what waits."""
+
+    def name(self) -> str:
+        return "action_respond"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        waiting = Waiting.from_dict(tracker.get_slot("waiting"))
+        message = message_of(tracker)
+        decision = decide(message, waiting, clock.now())
+        turn = Turn(dispatcher, tracker, message, waiting)
+        if decision.dropped is not None:
+            turn.waiting.draft = None
+        if decision.route is not Route.PICK:
+            turn.waiting.choice = None  # anything but a pick answers the list no more
+        try:
+            await self._answer(turn, decision)
+        except DatabaseUnavailable as error:
+            logger.error("%s: database unavailable (%s), nothing saved", decision.route.value, error)
+            dispatcher.messages.clear()  # nothing said before the failure stands
+            dispatcher.utter_message(text=NOT_SAVED_REPLY)
+            return []  # what waited is kept as it was
+        self._notices(turn, decision)
+        after = turn.waiting.to_dict()
+        changed = after != tracker.get_slot("waiting")
+        return turn.events + ([SlotSet("waiting", after)] if changed else [])
+
+    async def _answer(self, turn: Turn, decision: Decision) -> None:
+        if decision.route is Route.STATIC:
+            await basics.static_reply(turn, decision.response)
+        else:
+            await HANDLERS[decision.route](turn)
+
+    def _notices(self, turn: Turn, decision: Decision) -> None:
+        """A draft dropped this turn is said first; a draft still waiting beside the answer, last."""
+        messages = turn.dispatcher.messages
+        if decision.dropped is not None and messages and not _refused(messages):
+            turn.say(dropped_notice(decision.dropped, decision.dropped_because))
+            messages.insert(0, messages.pop())
+        kept = turn.waiting.draft
+        if decision.kept is not None and kept is not None and messages and not _refused(messages):
+            last = messages[-1]
+            if last.get("text"):
+                last["text"] = last["text"] + "\n" + kept_notice(kept)
+            else:
+                turn.say(kept_notice(kept))
+
+
+def _refused(messages: list[dict]) -> bool:
+    """The sender is not registered staff: nothing but the refusal goes back."""
+    return any(m.get("response") == "utter_stranger" or m.get("text") == customer_replies.STRANGER for m in messages)

@@ -1,0 +1,461 @@
+"""The conversation protocol: what the bot is waiting for, and how the next message is read.
+
+Every message goes through `decide`, with what the bot last asked in view. Two things can wait
+for the next message, kept between turns in one slot (`Waiting.to_dict`):
+
+* a **draft** (a referral being made, a visit note being confirmed): its kind, the step it is at
+  (which customer, which product, which colleague, a duplicate, the confirmation), its customer
+  and how that customer was chosen (named in a message, picked from a list, or taken from the
+  conversation's context), when the bot last asked, and the capability's own state;
+* a **choice**: a numbered list of customers the bot showed ("which 王建国?", the daily list),
+  and what was asked about them (a view, a tag, a suggestion).
+
+The rules, in the order `decide` applies them:
+
+1. A draft left alone for `DRAFT_TTL` (30 minutes) is dropped, and the reply says so in one line.
+2. While a draft waits, the message is first read as the answer to its question: a cancel word,
+   a confirmation, a correction ("转给黄某某", "产品改成基金定投", "客户写错了,是某某", "不是下周三,
+   是下周四"), the customer, product or colleague asked for. What the NLU called the message
+   matters only when the words do not settle it: a product answer is the product whatever intent
+   it was given ("到期了想续存" is no visit note).
+3. A message that is not an answer is one of two things. A new referral or visit message replaces
+   the draft (dropped, with a one-line notice). Any other question is answered and the draft is
+   kept, mentioned in one line below the answer.
+4. A pick ("2", "第二个", "尾号5678") answers the list last shown; anything else drops the list.
+5. Otherwise the message's intent decides, with two corrections: a message with no Chinese word
+   that names no customer gets "请用中文"; a message that names a customer in English ("look up
+   王建国") is a lookup, never a visit note or a referral.
+
+Nothing here reads the database or knows Rasa: the chat layer (actions/) turns a `Decision` into
+the capability's call and keeps `Waiting` in a slot.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+
+from bot.choice import CONFIRM_WORDS, parse_choice
+from bot.identity import (
+    CUSTOMER_ID_RE,
+    ID_NUMBER_RE,
+    PHONE_RE,
+    has_chinese_words,
+    is_han,
+    to_half_width,
+    without_filler,
+)
+from bot.names import surname_of
+from bot.referrals import product_word_in
+
+DRAFT_TTL = timedelta(minutes=30)
+
+REFERRAL, VISIT = "referral", "visit"
+
+
+class Step(str, Enum):
+    """What a draft asked last, so the next message is read as its answer."""
+
+    CUSTOMER = "customer"  # which customer (a name, a number, or a pick from the list shown)
+    PRODUCT = "product"  # which product the customer is interested in (referrals)
+    RECEIVER = "receiver"  # which colleague takes it (referrals)
+    DUPLICATE = "duplicate"  # add to the open referral, or create another
+    CONFIRM = "confirm"  # the summary is shown: 确认, 取消, or a correction
+
+
+class CustomerSource(str, Enum):
+    """How a draft's customer was chosen; a draft on a customer taken from context says so."""
+
+    NAMED = "named"  # the employee named the customer (name, phone, customer or ID number)
+    PICKED = "picked"  # the employee picked one of a list of namesakes
+    CONTEXT = "context"  # nobody named: the customer the conversation was about
+
+
+# ---------------------------------------------------------------------------- what waits
+
+
+@dataclass
+class Draft:
+    kind: str  # REFERRAL or VISIT
+    step: str  # a Step value
+    since: str  # ISO time the bot last asked: the draft expires DRAFT_TTL after it
+    customer_id: str | None = None
+    customer_name: str | None = None
+    customer_source: str | None = None  # a CustomerSource value
+    state: dict = field(default_factory=dict)  # the capability's own state
+
+    def expired(self, now: datetime) -> bool:
+        try:
+            since = datetime.fromisoformat(self.since)
+        except (TypeError, ValueError):
+            return True
+        return now - since > DRAFT_TTL
+
+    @property
+    def what(self) -> str:
+        """The draft in a few words, for one-line notices: "给王建国的转介", "王建国的拜访记录"."""
+        name = self.customer_name
+        if self.kind == REFERRAL:
+            product = self.state.get("product_word")
+            head = f"给{name}的转介" if name else "一条转介"
+            return head + (f"({product})" if product else "")
+        return f"{name}的拜访记录" if name else "一条拜访记录"
+
+
+@dataclass
+class Choice:
+    """A numbered list of customers shown, and what the employee asked about them."""
+
+    candidate_ids: list[str]
+    request: dict  # {"kind": "view", "view": ...} | {"kind": "tag", ...} | {"kind": "suggest", ...}
+
+
+@dataclass
+class Waiting:
+    draft: Draft | None = None
+    choice: Choice | None = None
+
+    def to_dict(self) -> dict | None:
+        if self.draft is None and self.choice is None:
+            return None
+        return {"draft": asdict(self.draft) if self.draft else None,
+                "choice": asdict(self.choice) if self.choice else None}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "Waiting":
+        """What the slot holds; anything malformed (an old or tampered slot) waits for nothing."""
+        if not isinstance(data, dict):
+            return cls()
+        draft = choice = None
+        raw = data.get("draft")
+        if isinstance(raw, dict) and raw.get("kind") in (REFERRAL, VISIT) and raw.get("step") in {s.value for s in Step}:
+            known = {k: v for k, v in raw.items() if k in Draft.__dataclass_fields__}
+            draft = Draft(**known)
+            if not isinstance(draft.state, dict):
+                draft.state = {}
+        raw = data.get("choice")
+        if isinstance(raw, dict) and isinstance(raw.get("candidate_ids"), list) and raw["candidate_ids"]:
+            choice = Choice([str(c) for c in raw["candidate_ids"]], dict(raw.get("request") or {}))
+        return cls(draft, choice)
+
+
+# ---------------------------------------------------------------------------- the message
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    intent: str | None
+    entities: dict[str, list[str]] = field(default_factory=dict)
+
+
+CUSTOMER_ENTITIES = ("customer_name", "phone", "customer_id", "id_number")
+
+CANCEL_WORDS = re.compile(
+    r"^(取消|算了|不转了|不用了|先不转|不转介了|放弃|撤回|先不了|不要了|取消吧|算了吧|不弄了|不记了|不用记了|先不记|别记了"
+    r"|不办了|先不办|不做了|作废)"
+)
+# A correction at the confirmation: "改成", "换成", "写错了", "不是X,是Y", "应该是".
+CHANGE_WORDS = re.compile(r"改成|改为|改到|改一下|改下|换成|换到|换个|换一个|变成|写错|弄错|搞错|记错|不对|应该是|其实是|更正"
+                          r"|不是.{0,16}?是|改")
+# A referral's receiver named at the confirmation: "转给黄某某", "给陈静吧", "交给理财经理".
+RECEIVER_CHANGE = re.compile(r"^(转给|转到|交给|给|让|找|派给|分给)")
+NO_FOLLOW_UP = re.compile(r"(不用跟进|不跟进|不用提醒|不要提醒|不需要跟进|取消跟进|没有跟进|不用再联系)")
+# Answers to "补充 or 新建?" when an open referral of the same kind exists.
+DUPLICATE_ANSWERS = re.compile(r"补充|追加|加到|加在|合并|原来那条|那一条|备注|新建|还是建|再建|另建|重新建|另外建|仍然|照样|还是要")
+DEFAULT_RECEIVER_WORDS = re.compile(r"(默认|随便|你安排|按规则|系统分配|自动分配|你看着办)")
+# A question, not an answer: "他有定期吗", "什么时候到期", "多少".
+QUESTION = re.compile(r"[吗么嘛][?？]?\s*$|[?？]|什么|哪|多少|几|有没有|是不是|能不能|可不可以|怎么|谁")
+# Asking to look someone up: a name after one of these is a lookup, not an answer.
+LOOKUP_VERBS = re.compile(r"查|看看|看一下|看下|搜|找一下|找下|是谁|谁啊|信息|资料")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# "完成第2条", "第3个办完了": an item of the daily list done, whatever the NLU called it.
+COMPLETES_ITEM = re.compile(r"(完成|办完|做完|搞定).{0,6}?(第?\s*[\d一二三四五六七八九十]+\s*[条个项])|"
+                            r"(第?\s*[\d一二三四五六七八九十]+\s*[条个项]).{0,6}?(完成|办完|做完|搞定)")
+# Words that start with a surname's character but are no names (answers a draft may get).
+NOT_NAMES = frozenset({"上门", "电话", "到店", "微信", "确认", "取消", "默认", "好的", "可以", "没有", "不用", "补充",
+                       "新建", "是的", "对的", "行吧", "算了", "还是", "明天", "后天", "今天", "下周", "月底", "年底"})
+
+# Intents that ask something of the bot (answered beside a waiting draft).
+QUESTIONS = frozenset({
+    "lookup_customer", "ask_holdings", "ask_interactions", "suggest_products", "list_referrals", "referral_stats",
+    "list_tasks", "help", "tag_customer", "update_referral", "give_feedback", "greet", "goodbye", "thanks",
+    "bot_challenge",
+})
+# Intents that start a draft.
+DRAFT_STARTS = {"record_referral": REFERRAL, "log_visit": VISIT}
+
+
+def names_customer(message: Message) -> bool:
+    """Whether the message names a customer by an entity or an identifier written in it."""
+    if any(message.entities.get(name) for name in CUSTOMER_ENTITIES):
+        return True
+    text = to_half_width(message.text)
+    return bool(PHONE_RE.search(text) or CUSTOMER_ID_RE.search(text) or ID_NUMBER_RE.search(text))
+
+
+def bare_name(text: str) -> str | None:
+    """The message as a bare name: 2-4 Han characters once punctuation and particles are gone,
+    starting with a surname, and no word of the bank's ("上门", "理财" are no names)."""
+    name = without_filler(text)
+    if not (2 <= len(name) <= 4 and is_han(name)) or surname_of(name) is None:
+        return None
+    if product_word_in(name) or name in NOT_NAMES:
+        return None
+    return name
+
+
+def cancels(text: str) -> bool:
+    return bool(CANCEL_WORDS.match(text.strip()))
+
+
+def product_answer(message: Message) -> str | None:
+    """The product a message names, if any: the NLU's entity, else a product word in the text."""
+    products = message.entities.get("product") or []
+    if products:
+        return products[0]
+    names = [*(message.entities.get("customer_name") or []), *(message.entities.get("staff_name") or [])]
+    return product_word_in(message.text, names)
+
+
+def is_correction(kind: str, message: Message) -> bool:
+    """A change to a draft at its confirmation, in the words staff use."""
+    text = message.text
+    if CHANGE_WORDS.search(text):
+        return True
+    if kind == REFERRAL:
+        return bool(RECEIVER_CHANGE.match(text.strip()) or message.entities.get("staff_name")
+                    or message.entities.get("staff_role"))
+    return bool(NO_FOLLOW_UP.search(text) or re.search(r"跟进|回访|提醒", text))
+
+
+_CORRECTED_TO = re.compile(r"(?:改成|改为|改到|换成|换到|变成|应该是|其实是|是)")
+
+
+def corrected_part(text: str) -> str:
+    """What a correction changes to: the words after its last "是/改成/换成…" ("客户写错了,是李秀英"
+    -> "李秀英", "不是下周三,是下周四" -> "下周四"); the whole message when it has none."""
+    found = list(_CORRECTED_TO.finditer(text))
+    if not found:
+        return text.strip()
+    rest = text[found[-1].end():].strip(" ,，。.!！~")
+    return rest or text.strip()
+
+
+# ---------------------------------------------------------------------------- decisions
+
+
+class Route(str, Enum):
+    """Which capability answers the message."""
+
+    DRAFT_STEP = "draft_step"  # the answer to the waiting draft's question
+    PICK = "pick"  # the answer to the list of customers last shown
+    LOOKUP = "lookup"
+    HOLDINGS = "holdings"
+    INTERACTIONS = "interactions"
+    SUGGEST = "suggest"
+    START_REFERRAL = "start_referral"
+    UPDATE_REFERRAL = "update_referral"
+    LIST_REFERRALS = "list_referrals"
+    REFERRAL_STATS = "referral_stats"
+    START_VISIT = "start_visit"
+    TAG = "tag"
+    LIST_TASKS = "list_tasks"
+    FEEDBACK = "feedback"
+    NOT_CHINESE = "not_chinese"  # "请用中文"
+    UNCLEAR_ANSWER = "unclear_answer"  # an answer to nothing: "没明白您指的是哪位客户"
+    STATIC = "static"  # a reply from domain.yml (greet, help, …); a bare customer's name is looked up
+
+
+ROUTES_BY_INTENT = {
+    "lookup_customer": Route.LOOKUP,
+    "ask_holdings": Route.HOLDINGS,
+    "ask_interactions": Route.INTERACTIONS,
+    "suggest_products": Route.SUGGEST,
+    "record_referral": Route.START_REFERRAL,
+    "update_referral": Route.UPDATE_REFERRAL,
+    "list_referrals": Route.LIST_REFERRALS,
+    "referral_stats": Route.REFERRAL_STATS,
+    "log_visit": Route.START_VISIT,
+    "tag_customer": Route.TAG,
+    "list_tasks": Route.LIST_TASKS,
+    "give_feedback": Route.FEEDBACK,
+}
+# The static replies of domain.yml, by intent (anything else unclear asks to rephrase).
+STATIC_RESPONSES = {
+    "greet": "utter_greet",
+    "goodbye": "utter_goodbye",
+    "thanks": "utter_thanks",
+    "help": "utter_help",
+    "bot_challenge": "utter_bot_challenge",
+    "out_of_scope": "utter_out_of_scope",
+    "affirm": "utter_acknowledge_affirm",
+    "deny": "utter_acknowledge_deny",
+}
+ASK_REPHRASE = "utter_ask_rephrase"
+
+
+@dataclass(frozen=True)
+class Decision:
+    route: Route
+    response: str | None = None  # for Route.STATIC: the domain.yml response
+    dropped: Draft | None = None  # a draft dropped this turn
+    dropped_because: str | None = None  # "expired" or "replaced"
+    kept: Draft | None = None  # a draft waiting beside the answer: mention it in one line
+    keep_choice: bool = False  # the list last shown still waits (a pick answers it)
+
+
+def decide(message: Message, waiting: Waiting, now: datetime) -> Decision:
+    """Which capability answers this message, given what waits (see the module's rules)."""
+    draft = waiting.draft
+    dropped, because = None, None
+    if draft is not None and draft.expired(now):
+        dropped, because, draft = draft, "expired", None
+    if draft is not None:
+        if waiting.choice is not None and picks(message, waiting.choice):
+            # A list shown beside the draft (a lookup's namesakes) is newer than its question.
+            return Decision(Route.PICK, kept=draft)
+        reading = read_in_draft(draft, message, waiting.choice)
+        if reading == "answer":
+            return Decision(Route.DRAFT_STEP)
+        route, response = route_by_intent(message)
+        if reading == "new":
+            return Decision(route, response, dropped=draft, dropped_because="replaced")
+        return Decision(route, response, kept=draft)
+    if waiting.choice is not None and picks(message, waiting.choice):
+        return Decision(Route.PICK, dropped=dropped, dropped_because=because)
+    route, response = route_by_intent(message)
+    return Decision(route, response, dropped=dropped, dropped_because=because)
+
+
+def picks(message: Message, choice: Choice) -> bool:
+    """A pick from the list shown: a number, an ordinal or a phone's last four digits, and no
+    customer named. "完成第2条" after the daily list is not a pick: it closes item 2."""
+    if names_customer(message) or re.search(r"完成|办完|做完|搞定", message.text):
+        return False
+    text = without_filler(to_half_width(message.text))
+    if len(text) > 8:
+        return False
+    return parse_choice(text, len(choice.candidate_ids)) is not None
+
+
+def route_by_intent(message: Message) -> tuple[Route, str | None]:
+    intent = message.intent or "nlu_fallback"
+    text = message.text or ""
+    if COMPLETES_ITEM.search(to_half_width(text)):
+        return Route.LIST_TASKS, None
+    if not has_chinese_words(text) and not names_customer(message):
+        # Nothing in Chinese and no identifier: a bare number answers nothing ("2"), English asks
+        # for Chinese, emoji and markup get the usual "please rephrase".
+        if LATIN_WORD.search(text):
+            return Route.NOT_CHINESE, None
+        if intent == "inform":
+            return Route.UNCLEAR_ANSWER, None
+        return Route.STATIC, STATIC_RESPONSES.get(intent, ASK_REPHRASE) if intent in ("greet", "thanks", "goodbye") else ASK_REPHRASE
+    if LATIN_WORD.search(text) and intent in DRAFT_STARTS:
+        # "look up 王建国", "check C00000001": English words around a name are a lookup, never a draft.
+        return (Route.LOOKUP, None) if names_customer(message) or bare_name(re.sub(r"[A-Za-z\s]", "", text)) else (
+            Route.NOT_CHINESE, None)
+    if intent in ROUTES_BY_INTENT:
+        return ROUTES_BY_INTENT[intent], None
+    if names_customer(message):
+        # A phone, a customer number or a name given as "an answer" or small talk: a lookup.
+        return Route.LOOKUP, None
+    if intent == "inform":
+        return Route.UNCLEAR_ANSWER, None  # an answer with nothing asked ("2", a name of nobody)
+    return Route.STATIC, STATIC_RESPONSES.get(intent, ASK_REPHRASE)
+
+
+def read_in_draft(draft: Draft, message: Message, choice: Choice | None) -> str:
+    """How a message reads while `draft` waits: "answer" (to its question), "new" (a new draft
+    replacing it) or "side" (another question, answered beside it)."""
+    text = (message.text or "").strip()
+    intent = message.intent
+    if cancels(text):
+        return "answer"
+    step = draft.step
+    starts_new = intent in DRAFT_STARTS and has_chinese_words(text) and not LATIN_WORD.search(text)
+    asks = intent in QUESTIONS
+    if step == Step.CONFIRM:
+        if CONFIRM_WORDS.match(text) or (intent == "affirm" and not names_customer(message)):
+            return "answer"
+        if is_correction(draft.kind, message):
+            return "answer"
+        if intent == "deny" and not names_customer(message):
+            return "answer"
+        if starts_new and _new_draft_content(draft, message):
+            return "new"
+        if asks or names_customer(message) or bare_name(text):
+            return "side"
+        if draft.kind == REFERRAL and product_answer(message) and not QUESTION.search(text):
+            return "answer"  # a product alone at the confirmation: the step asks for a change word
+        return "answer"
+    if step == Step.CUSTOMER:
+        if names_customer(message) or bare_name(text):
+            return "new" if starts_new and _new_draft_content(draft, message) else "answer"
+        if draft.state.get("candidate_ids") and parse_choice(without_filler(to_half_width(text)),
+                                                            len(draft.state["candidate_ids"])) is not None:
+            return "answer"
+        if starts_new and _new_draft_content(draft, message):
+            return "new"
+        return "side" if asks else "answer"
+    if step == Step.PRODUCT:
+        if product_answer(message) and not QUESTION.search(text):
+            return "answer"
+        if bare_name(text) or (names_customer(message) and not LOOKUP_VERBS.search(text) and not asks):
+            return "answer"  # the customer, corrected ("按上下文" was not whom she meant)
+        if starts_new and _new_draft_content(draft, message):
+            return "new"
+        return "side" if asks else "answer"
+    if step == Step.RECEIVER:
+        if message.entities.get("staff_name") or message.entities.get("staff_role") or DEFAULT_RECEIVER_WORDS.search(text):
+            return "answer"
+        if bare_name(text) or re.fullmatch(r"\s*(第?\s*[\d一二三四五六七八九十]+\s*[个位号]?|最后一个)\s*", to_half_width(text)):
+            return "answer"
+        if starts_new and _new_draft_content(draft, message):
+            return "new"
+        return "side" if asks else "answer"
+    # DUPLICATE
+    if DUPLICATE_ANSWERS.search(text) or intent in ("affirm", "deny"):
+        return "answer"
+    if starts_new and _new_draft_content(draft, message):
+        return "new"
+    return "side" if asks else "answer"
+
+
+def _new_draft_content(draft: Draft, message: Message) -> bool:
+    """Whether a referral or visit message is a new one, not more words for this draft. While the
+    draft asks for something, only a message naming a customer is (an answer the NLU took for a
+    visit note, "到期了想续存", names nobody); at the confirmation, a draft of the other kind with
+    something to say is too ("新建转介" on the customer in context)."""
+    if draft.step != Step.CONFIRM or DRAFT_STARTS.get(message.intent or "") == draft.kind:
+        return names_customer(message) and len(without_filler(message.text)) > 4
+    return len(without_filler(message.text)) >= 4 or names_customer(message)
+
+
+# ---------------------------------------------------------------------------- one-line notices
+
+
+def kept_notice(draft: Draft) -> str:
+    """The line under an answer given while a draft waits."""
+    if draft.step == Step.CONFIRM:
+        return f"(您还有{draft.what}没保存:回复“确认”保存,“取消”放弃。)"
+    asked = {
+        Step.CUSTOMER: "还等您说是哪位客户",
+        Step.PRODUCT: "还等您说客户想要什么产品",
+        Step.RECEIVER: "还等您说转给哪位同事",
+        Step.DUPLICATE: "还等您回复“补充”或“新建”",
+    }.get(Step(draft.step), "还没保存")
+    return f"(您还有{draft.what}{asked};回复“取消”放弃。)"
+
+
+def dropped_notice(draft: Draft, because: str) -> str:
+    if because == "expired":
+        return f"(您之前{draft.what}超过30分钟没确认,已作废,没有保存。)"
+    return f"(上一条{draft.what}已放弃,没有保存。)"
+
+
+def context_line(name: str) -> str:
+    """Said by every draft built on the customer in context: whose record it will be."""
+    return f"按上下文,客户是{name}。不对的话请说“客户是某某”。"

@@ -1,0 +1,92 @@
+"""Drafts do not swallow the conversation (issue #23, 3): a question while a draft waits is
+answered and the draft kept, mentioned in one line; a draft left alone for 30 minutes, or replaced
+by a new visit or referral message, is dropped with a one-line notice; nothing is saved except by
+an explicit confirmation of a summary that shows the customer."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.clock import clock
+
+WANG, WANG_YOUNGER, CHEN = "C00000001", "C00000002", "C00000005"
+
+
+async def test_the_daily_list_while_a_referral_waits_then_confirm(chat, db):
+    await chat("wangfang", "把陈美玲转给理财经理,想了解理财")
+    reply = await chat("wangfang", "我的待办")
+    assert "待办" in reply and "没保存" in reply and "给陈美玲的转介" in reply
+    assert db.referrals() == 0
+    assert "已保存" in await chat("wangfang", "确认")
+    assert db.referrals(CHEN) == 1
+
+
+async def test_a_lookup_while_a_visit_waits_does_not_move_the_visit(chat, db):
+    await chat("wangfang", "今天上门拜访了陈美玲,她想买大额存单")
+    reply = await chat("wangfang", "查一下王建国")
+    assert "找到2位叫王建国的客户" in reply and "陈美玲的拜访记录" in reply
+    reply = await chat("wangfang", "1")
+    assert "【王建国】" in reply
+    reply = await chat("wangfang", "确认")
+    assert "已记录:陈美玲" in reply
+    assert db.visits(CHEN) == 1 and db.visits(WANG) == 0
+
+
+async def test_holdings_while_a_visit_waits(chat, db):
+    await chat("wangfang", "今天电话联系了陈美玲,聊了基金")
+    reply = await chat("wangfang", "她名下有哪些产品")
+    assert "陈美玲名下" in reply and "没保存" in reply
+    await chat("wangfang", "确认")
+    assert db.visits(CHEN) == 1
+
+
+async def test_help_while_the_bot_waits_for_a_product(chat, db):
+    await chat("zhangli", "新建转介")
+    await chat("zhangli", "陈美玲")
+    reply = await chat("zhangli", "帮助")
+    assert "还等您说客户想要什么产品" in reply
+    reply = await chat("zhangli", "理财")
+    assert "请确认这条转介" in reply
+
+
+async def test_a_draft_left_alone_for_half_an_hour_is_dropped(chat, db):
+    await chat("wangfang", "今天上门拜访了陈美玲,她想买大额存单")
+    with clock.frozen(datetime(2026, 11, 30, 10, 31)):
+        reply = await chat("wangfang", "确认")
+    assert "超过30分钟" in reply and "没有保存" in reply
+    assert db.visits() == 0
+
+
+async def test_a_new_visit_note_replaces_the_waiting_referral(chat, db):
+    await chat("wangfang", "把陈美玲转给理财经理,想了解理财")
+    reply = await chat("wangfang", "今天上门拜访了王建国,尾号5678那位,聊了国债")
+    assert "已放弃" in reply and "给陈美玲的转介" in reply
+    await chat("wangfang", "1")
+    await chat("wangfang", "确认")
+    assert db.referrals() == 0 and db.visits(CHEN) == 0
+
+
+async def test_a_new_referral_replaces_the_waiting_visit(chat, db):
+    await chat("wangfang", "今天上门拜访了陈美玲,她想买大额存单")
+    reply = await chat("wangfang", "新建转介")
+    assert "已放弃" in reply and "陈美玲的拜访记录" in reply
+    assert "按上下文,客户是陈美玲" in reply
+    await chat("wangfang", "大额存单")
+    await chat("wangfang", "确认")
+    assert db.visits() == 0 and db.referrals(CHEN) == 1
+
+
+async def test_a_bare_name_at_the_confirmation_is_looked_up_not_swapped_in(chat, db):
+    await chat("majun", "把C00000005转给理财经理,想了解基金")
+    reply = await chat("majun", "李秀英")
+    assert "【李秀英】" in reply and "没保存" in reply
+    await chat("majun", "确认")
+    assert db.referrals(CHEN) == 1 and db.referrals("C00000004") == 0
+
+
+async def test_nothing_is_saved_without_an_explicit_confirmation(chat, db):
+    await chat("wangfang", "今天上门拜访了陈美玲,她想买大额存单")
+    for text in ("她名下有哪些产品", "我的转介", "😀", "???", "本月转介排行"):
+        await chat("wangfang", text)
+        assert db.visits() == 0, text
+    assert "已记录:陈美玲" in await chat("wangfang", "确认")
+    assert db.visits(CHEN) == 1

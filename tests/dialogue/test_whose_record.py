@@ -1,0 +1,129 @@
+"""Never on the wrong customer (issue #23, 1): a message that names a customer is about that
+customer or nobody; a name that finds nobody is "not found", never the customer in context; the
+customer in context is used only when the message names nobody, and a draft built on it says so.
+
+Each conversation is checked in the database afterwards: what was written, and on whom.
+"""
+from __future__ import annotations
+
+WANG, WANG_YOUNGER, WANG_HEXI, LI, CHEN = "C00000001", "C00000002", "C00000003", "C00000004", "C00000005"
+
+
+async def test_a_visit_about_a_customer_who_does_not_exist_is_not_put_on_the_one_in_context(chat, db):
+    await chat("wangfang", "查一下陈美玲")
+    before = db.writes()
+    reply = await chat("wangfang", "今天上门拜访了张翠花,聊了理财,她挺感兴趣")
+    assert "没有找到" in reply and "陈美玲" not in reply
+    assert await chat("wangfang", "确认")  # whatever it says, nothing waits to be saved
+    assert db.writes() == before and db.visits(CHEN) == 0
+
+
+async def test_a_visit_about_another_branchs_customer_is_not_put_on_the_one_in_context(chat, db):
+    await chat("wangfang", "查下C00000005")
+    reply = await chat("wangfang", "刚给李秀英打了电话,她想存个定期")  # 李秀英 is an agency branch's
+    assert "没有找到" in reply and "陈美玲" not in reply
+    await chat("wangfang", "确认")
+    assert db.visits(CHEN) == 0 and db.visits(LI) == 0
+
+
+async def test_a_phone_that_finds_nobody_writes_nothing_on_the_customer_in_context(chat, db):
+    await chat("wangfang", "查下C00000005")
+    reply = await chat("wangfang", "13800001111刚来过网点,想买理财,帮我记一下")
+    assert "没有找到" in reply and "陈美玲" not in reply
+    await chat("wangfang", "确认")
+    assert db.visits() == 0
+
+
+async def test_a_follow_up_of_the_customer_in_context_stays_open_when_the_note_names_someone_else(chat, db):
+    await chat("wangfang", "今天电话联系了陈美玲,她对大额存单有兴趣,约了下周二再谈")
+    assert "已记录" in await chat("wangfang", "确认")
+    assert db.follow_ups(CHEN, open_only=True) == 1
+    reply = await chat("wangfang", "今天上门看了王大锤,他说下周来办卡")
+    assert "没有找到" in reply
+    await chat("wangfang", "确认")
+    assert db.visits(CHEN) == 1 and db.follow_ups(CHEN, open_only=True) == 1
+
+
+async def test_a_compound_surname_alone_never_shows_the_customer_in_context(chat):
+    await chat("zhangli", "查下C00000001")
+    for text in ("欧阳呢", "查一下欧阳", "欧阳的定期什么时候到期"):
+        reply = await chat("zhangli", text)
+        assert "王建国" not in reply and "姓欧阳" in reply, text
+
+
+async def test_a_surname_with_a_title_is_asked_about_never_the_customer_in_context(chat, db):
+    await chat("wangfang", "查下C00000005")
+    reply = await chat("wangfang", "帮我把李阿姨转给理财经理,她想了解理财")
+    assert "陈美玲" not in reply and "姓李" in reply
+    await chat("wangfang", "确认")
+    assert db.referrals() == 0
+
+
+async def test_a_tag_for_a_name_of_nobody_is_not_put_on_the_customer_in_context(chat, db):
+    await chat("wangfang", "查下C00000005")
+    tags = db.tags(CHEN)
+    reply = await chat("wangfang", "给张翠花加个标签:有房贷需求")
+    assert "没有找到" in reply and "陈美玲" not in reply
+    assert db.tags(CHEN) == tags
+
+
+async def test_suggestions_for_a_name_of_nobody_are_not_the_context_customers(chat):
+    await chat("wangfang", "查下C00000005")
+    reply = await chat("wangfang", "给张翠花推荐点产品")
+    assert "没有找到" in reply and "陈美玲" not in reply and "推荐" not in reply.split("\n")[0][:6]
+
+
+async def test_a_customer_of_another_branch_by_number_is_not_found_for_a_visit(chat, db):
+    await chat("suntao", "查一下王建国")  # 孙涛 of 河西支行 sees only the one there
+    reply = await chat("suntao", "刚才上门拜访了C00000001,聊了理财")
+    assert "没有找到" in reply
+    await chat("suntao", "确认")
+    assert db.visits(WANG) == 0 and db.visits(WANG_HEXI) == 0
+
+
+async def test_new_referral_on_the_customer_in_context_says_whose_it_is(chat, db):
+    await chat("zhangli", "查一下陈美玲")
+    reply = await chat("zhangli", "新建转介")
+    assert "按上下文,客户是陈美玲" in reply
+    reply = await chat("zhangli", "理财")
+    assert "陈美玲(C00000005)" in reply and "请确认这条转介" in reply
+    assert "已保存" in await chat("zhangli", "确认")
+    assert db.referrals(CHEN) == 1
+
+
+async def test_the_customers_name_typed_after_new_referral_is_the_customer_not_a_product(chat, db):
+    await chat("zhangli", "查一下王建国")
+    await chat("zhangli", "1")
+    reply = await chat("zhangli", "新建转介")
+    assert "按上下文,客户是王建国" in reply
+    reply = await chat("zhangli", "陈美玲")
+    assert "陈美玲" in reply and "没认出" not in reply
+    reply = await chat("zhangli", "基金")
+    assert "陈美玲(C00000005)" in reply and "王建国" not in reply
+    assert "已保存" in await chat("zhangli", "确认")
+    assert db.referrals(CHEN) == 1 and db.referrals(WANG) == 0
+
+
+async def test_a_visit_with_no_name_on_the_customer_in_context_says_so_and_saves_there(chat, db):
+    await chat("wangfang", "查下C00000001")
+    reply = await chat("wangfang", "今天上门拜访了他,他对基金定投有兴趣,约了下周三再谈")
+    assert "按上下文,客户是王建国" in reply and "客户:王建国" in reply
+    assert "已记录:王建国" in await chat("wangfang", "确认")
+    assert db.visits(WANG) == 1
+
+
+async def test_a_namesake_in_context_is_the_one_a_visit_note_means(chat, db):
+    await chat("wangfang", "查一下王建国")
+    await chat("wangfang", "2")  # the younger one, 38
+    reply = await chat("wangfang", "刚给王建国打了电话,他想了解下理财")
+    assert "客户:王建国" in reply and "按上下文" in reply  # of the two, the one being talked about
+    await chat("wangfang", "确认")
+    assert db.visits(WANG_YOUNGER) == 1 and db.visits(WANG) == 0
+
+
+async def test_a_stranger_gets_nothing_and_writes_nothing(chat, db):
+    before = db.writes()
+    for text in ("查一下王建国", "今天拜访了陈美玲,聊了理财", "确认", "新建转介"):
+        reply = await chat("nobody", text)
+        assert "没有查到您的员工登记信息" in reply and "王建国" not in reply.replace("查一下王建国", "")
+    assert db.writes() == before

@@ -1,0 +1,192 @@
+"""The conversation protocol (bot/dialogue.py): how a message is read with what waits in view.
+
+Pure decisions, no database: the capabilities' own steps are tested in test_referral_dialogue.py,
+test_visit_dialogue.py and, through the real actions, tests/actions and tests/dialogue.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.dialogue import (
+    DRAFT_TTL,
+    REFERRAL,
+    VISIT,
+    Choice,
+    Draft,
+    Message,
+    Route,
+    Step,
+    Waiting,
+    bare_name,
+    corrected_part,
+    decide,
+    dropped_notice,
+    kept_notice,
+)
+
+NOW = datetime(2026, 11, 30, 10, 0)
+
+
+def draft(kind=REFERRAL, step=Step.CONFIRM, since=NOW, **state) -> Draft:
+    return Draft(kind, step.value, since.isoformat(), "C00000001", "王建国", "named", state)
+
+
+def message(text, intent=None, **entities) -> Message:
+    return Message(text, intent, {name: [value] for name, value in entities.items()})
+
+
+def route(text, intent=None, waiting=None, now=NOW, **entities):
+    return decide(message(text, intent, **entities), waiting or Waiting(), now)
+
+
+# ---------------------------------------------------------------------------- an answer is an answer
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("确认", "affirm"), ("好的", "affirm"), ("嗯嗯没问题", "affirm"), ("确认", "lookup_customer"),
+    ("取消", "deny"), ("算了不转了", "record_referral"), ("转给陈静", "lookup_customer"),
+    ("产品改成基金定投", "ask_holdings"), ("客户写错了,是陈美玲", "lookup_customer"), ("不对", "deny"),
+    ("不是理财经理,是客户经理", "record_referral"), ("交给理财经理吧", "record_referral"),
+])
+def test_at_a_referrals_confirmation_confirmations_and_corrections_are_answers(text, intent):
+    assert route(text, intent, Waiting(draft())).route is Route.DRAFT_STEP
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("不是下周三,是下周四", "log_visit"), ("跟进时间改成下周五", "list_tasks"), ("不是电话,是上门", "log_visit"),
+    ("不用跟进了", "deny"), ("确认", "affirm"), ("客户改成C00000005", "lookup_customer"),
+])
+def test_at_a_visits_confirmation_corrections_are_answers(text, intent):
+    assert route(text, intent, Waiting(draft(VISIT))).route is Route.DRAFT_STEP
+
+
+@pytest.mark.parametrize("text, intent, entities", [
+    ("到期了想续存", "log_visit", {}),  # the NLU took the product answer for a visit note
+    ("买点国债吧", "suggest_products", {}),
+    ("她想买点基金定投吧", "record_referral", {"product": "基金定投"}),
+    ("理财", "inform", {}),
+    ("火箭", "inform", {}),  # an unknown product: the step says it does not know it
+    ("陈美玲", "lookup_customer", {"customer_name": "陈美玲"}),  # the customer, corrected
+])
+def test_a_product_answer_is_read_as_the_product_whatever_the_intent(text, intent, entities):
+    assert route(text, intent, Waiting(draft(step=Step.PRODUCT)), **entities).route is Route.DRAFT_STEP
+
+
+@pytest.mark.parametrize("text, intent, entities", [
+    ("陈美玲", "inform", {}), ("C00000005", "lookup_customer", {"customer_id": "C00000005"}), ("2", "inform", {}),
+    ("13912345678", "lookup_customer", {"phone": "13912345678"}),
+])
+def test_which_customer_is_answered_by_a_name_number_or_pick(text, intent, entities):
+    waiting = Waiting(draft(step=Step.CUSTOMER, candidate_ids=["C00000001", "C00000002"]))
+    assert route(text, intent, waiting, **entities).route is Route.DRAFT_STEP
+
+
+@pytest.mark.parametrize("text, intent, entities", [
+    ("陈静", "inform", {}), ("2", "inform", {}), ("默认", "inform", {}), ("理财经理", "inform", {"staff_role": "理财经理"}),
+    ("给王芳吧", "record_referral", {"staff_name": "王芳"}),
+])
+def test_which_colleague_is_answered_by_a_name_role_or_number(text, intent, entities):
+    assert route(text, intent, Waiting(draft(step=Step.RECEIVER)), **entities).route is Route.DRAFT_STEP
+
+
+# ---------------------------------------------------------------------------- drafts do not swallow
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("我的待办", "list_tasks", Route.LIST_TASKS),
+    ("他名下有哪些产品", "ask_holdings", Route.HOLDINGS),
+    ("最近谁联系过他", "ask_interactions", Route.INTERACTIONS),
+    ("我的转介", "list_referrals", Route.LIST_REFERRALS),
+    ("帮助", "help", Route.STATIC),
+    ("查一下陈美玲", "lookup_customer", Route.LOOKUP),
+])
+def test_a_question_while_a_draft_waits_is_answered_and_the_draft_kept(text, intent, expected):
+    waiting = Waiting(draft())
+    decision = route(text, intent, waiting, **({"customer_name": "陈美玲"} if "陈美玲" in text else {}))
+    assert decision.route is expected and decision.kept is waiting.draft and decision.dropped is None
+
+
+def test_a_new_visit_note_replaces_a_waiting_referral_and_says_so():
+    waiting = Waiting(draft())
+    decision = route("今天上门拜访了陈美玲,聊了理财", "log_visit", waiting, customer_name="陈美玲")
+    assert decision.route is Route.START_VISIT and decision.dropped is waiting.draft
+    assert decision.dropped_because == "replaced"
+
+
+def test_a_new_referral_naming_a_customer_replaces_the_waiting_one():
+    waiting = Waiting(draft(step=Step.PRODUCT))
+    decision = route("把陈美玲转给理财经理,想了解理财", "record_referral", waiting, customer_name="陈美玲",
+                     staff_role="理财经理")
+    # It names a product too, and the step asked for one: but it is a whole new referral.
+    assert decision.route in (Route.START_REFERRAL, Route.DRAFT_STEP)
+
+
+def test_a_draft_left_alone_for_30_minutes_is_dropped_with_a_notice():
+    waiting = Waiting(draft())
+    decision = route("确认", "affirm", waiting, now=NOW + DRAFT_TTL + timedelta(seconds=1))
+    assert decision.route is Route.STATIC and decision.dropped is waiting.draft
+    assert decision.dropped_because == "expired"
+    assert "超过30分钟" in dropped_notice(waiting.draft, "expired") and "没有保存" in dropped_notice(waiting.draft, "expired")
+    # Just inside the half hour it is still the answer.
+    assert route("确认", "affirm", waiting, now=NOW + DRAFT_TTL).route is Route.DRAFT_STEP
+
+
+def test_the_kept_line_says_whose_draft_and_what_it_waits_for():
+    assert "给王建国的转介" in kept_notice(draft()) and "确认" in kept_notice(draft())
+    assert "哪位同事" in kept_notice(draft(step=Step.RECEIVER))
+    assert "王建国的拜访记录" in kept_notice(draft(VISIT))
+
+
+# ---------------------------------------------------------------------------- lists and plain routing
+
+
+def test_a_pick_answers_the_list_shown_and_anything_else_drops_it():
+    waiting = Waiting(choice=Choice(["C00000001", "C00000002"], {"kind": "view", "view": "profile"}))
+    for text in ("2", "第二个", "尾号5678", "最后一个"):
+        assert route(text, "inform", waiting).route is Route.PICK, text
+    assert route("查一下陈美玲", "lookup_customer", waiting, customer_name="陈美玲").route is Route.LOOKUP
+    assert route("完成第2条", "inform", waiting).route is Route.LIST_TASKS
+
+
+def test_a_pick_from_a_list_shown_beside_a_draft_goes_to_the_list():
+    waiting = Waiting(draft(), Choice(["C00000001", "C00000002"], {"kind": "view", "view": "profile"}))
+    decision = route("2", "inform", waiting)
+    assert decision.route is Route.PICK and decision.kept is waiting.draft
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("look up 王建国", "log_visit", Route.LOOKUP),
+    ("check C00000001", "record_referral", Route.LOOKUP),
+    ("what can you do", "log_visit", Route.NOT_CHINESE),
+    ("hello", "greet", Route.NOT_CHINESE),
+    ("2", "inform", Route.UNCLEAR_ANSWER),
+    ("13912345678", "affirm", Route.LOOKUP),
+    ("完成第3条", "affirm", Route.LIST_TASKS),
+])
+def test_english_numbers_and_identifiers_are_never_drafts(text, intent, expected):
+    entities = {"customer_id": "C00000001"} if "C0000" in text else {}
+    assert route(text, intent, **entities).route is expected
+
+
+def test_bare_names_are_names_and_bank_words_are_not():
+    assert bare_name("王建国呢?") == "王建国" and bare_name("陈美玲") == "陈美玲"
+    for word in ("上门", "理财", "确认", "明天", "2", "好的", "查一下王建国的定期"):
+        assert bare_name(word) is None, word
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("客户写错了,是李秀英", "李秀英"), ("不是下周三,是下周四", "下周四"), ("产品改成基金定投", "基金定投"),
+    ("换成陈美玲吧", "陈美玲吧"), ("转给陈静", "转给陈静"),
+])
+def test_a_correction_is_read_for_what_it_changes_to(text, expected):
+    assert corrected_part(text) == expected
+
+
+def test_a_malformed_slot_waits_for_nothing():
+    assert Waiting.from_dict({"draft": {"kind": "loan", "step": "confirm"}}).draft is None
+    assert Waiting.from_dict("garbage").to_dict() is None
+    assert Waiting.from_dict({"choice": {"candidate_ids": []}}).choice is None
+    kept = Waiting(draft(), Choice(["C1"], {"kind": "tag"}))
+    assert Waiting.from_dict(kept.to_dict()) == kept
