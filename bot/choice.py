@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.identity import has_chinese_words, to_half_width
+from bot.vocabulary.numbers import parse_ordinal
 
 # What staff reply to "回复“确认”保存" (a visit, a referral) to save the draft.
 CONFIRM_WORDS = re.compile(
@@ -24,8 +25,6 @@ def confirms(
     if CONFIRM_WORDS.match(text.strip()):
         return True
     return intent == "affirm" and not entities and has_chinese_words(text) and not is_customer_name(text)
-
-_CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 @dataclass(frozen=True)
@@ -49,14 +48,5 @@ def parse_choice(text: str, count: int) -> Choice | None:
     tail = re.search(r"(?<!\d)(\d{4})(?!\d)", text)
     if tail:
         return ByPhoneTail(tail.group(1))
-    if re.search(r"最后|末尾", text):
-        return ByPosition(count)
-    number = re.search(r"(?<!\d)(\d{1,2})(?!\d)", text)
-    if number:
-        return ByPosition(int(number.group(1)))
-    ordinal = re.search(r"第([一二两三四五六七八九十])", text) or re.fullmatch(
-        r"\s*([一二三四五六七八九十])\s*(?:个|号|位)?\s*(?:吧|啊|呀)?\s*", text
-    )
-    if ordinal:
-        return ByPosition(_CHINESE_ORDINALS[ordinal.group(1)])
-    return None
+    position = parse_ordinal(text, count)
+    return ByPosition(position) if position is not None else None

@@ -17,15 +17,14 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.access import StaffMember
-from bot.identity import (
-    CUSTOMER_ID_RE,
-    ID_NUMBER_RE,
-    PHONE_RE,
-    is_han,
-    is_valid_id_number,
-    is_valid_phone,
-    normalise_customer_id,
-    to_half_width,
+from bot.identity import is_han, to_half_width
+from bot.vocabulary.identifiers import (
+    digit_groups,
+    find_customer_ids,
+    find_id_numbers,
+    find_phones,
+    normalise_id_number,
+    normalise_phone,
 )
 from bot.models import Branch, Customer, CustomerTag, Holding, Interaction, Product, Staff
 from bot.names import surname_of
@@ -67,38 +66,37 @@ def parse_customer_query(entities: dict[str, list[str]], text: str) -> CustomerQ
     """The customer a message names: by ID number, customer number, phone, or name.
 
     Identifiers found in the text by pattern win over the NLU's entities, which can cut them
-    short; a malformed identifier is a problem to explain, never a search.
+    short; they are read in every form staff type them (bot.vocabulary.identifiers: "139 1234
+    5678", "+86 13912345678", full-width digits, an old 15-digit ID number, "c00000001"). A
+    malformed identifier is a problem to explain, never a search.
     """
     text = to_half_width(text or "")
-    found = ID_NUMBER_RE.search(text)
-    if found:
-        value = found.group(0).upper()
-        if not is_valid_id_number(value):
+    for found in find_id_numbers(text):
+        if found.value is None:  # a wrong check character, a 15-digit number with no birth date
             return QueryProblem.BAD_ID_CHECKSUM
-        return CustomerQuery(QueryKind.ID_NUMBER, value)
-    found = CUSTOMER_ID_RE.search(text)
-    if found:
-        return CustomerQuery(QueryKind.CUSTOMER_ID, normalise_customer_id(found.group(0)))
-    found = PHONE_RE.search(text)
-    if found:
-        return CustomerQuery(QueryKind.PHONE, found.group(0))
+        return CustomerQuery(QueryKind.ID_NUMBER, found.value)
+    for found in find_customer_ids(text):
+        return CustomerQuery(QueryKind.CUSTOMER_ID, found.value)
+    for found in find_phones(text):
+        return CustomerQuery(QueryKind.PHONE, found.value)
     for value in entities.get("id_number", []):
-        return QueryProblem.BAD_ID_CHECKSUM if not is_valid_id_number(to_half_width(value)) else CustomerQuery(
-            QueryKind.ID_NUMBER, to_half_width(value).upper()
-        )
+        id_number = normalise_id_number(value)
+        return CustomerQuery(QueryKind.ID_NUMBER, id_number) if id_number else QueryProblem.BAD_ID_CHECKSUM
     for value in entities.get("phone", []):
-        value = to_half_width(value)
-        return CustomerQuery(QueryKind.PHONE, value) if is_valid_phone(value) else QueryProblem.BAD_PHONE
+        phone = normalise_phone(value)
+        return CustomerQuery(QueryKind.PHONE, phone) if phone else QueryProblem.BAD_PHONE
     for value in entities.get("customer_id", []):
         return QueryProblem.BAD_CUSTOMER_ID
     for value in entities.get("customer_name", []):
         name = value.strip()
         if name:
             return CustomerQuery(QueryKind.NAME, name, longer_names(name, text))
-    # Digits that look like an attempt at a phone or customer number, but are not one.
-    if any(len(run) in (10, 12) for run in _digit_runs(text)):
+    # Digits that look like an attempt at a phone or customer number, but are not one; a phone
+    # typed in groups counts with its groups joined ("139 1234 567").
+    runs = _digit_runs(text)
+    if any(len(run) in (10, 12) for run in runs + [g for g in digit_groups(text) if re.match(r"1[3-9]", g)]):
         return QueryProblem.BAD_PHONE
-    if any(len(run) == 18 or len(run) == 17 for run in _digit_runs(text)):
+    if any(len(run) == 18 or len(run) == 17 for run in runs):
         return QueryProblem.BAD_ID_CHECKSUM
     return None
 

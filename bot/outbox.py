@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot.clock import clock
 from bot.db import for_update
 from bot.models import Notification, Staff
+from bot.privacy import mask_identifiers_in_text
 from bot.timeutil import to_local, to_storage
 
 # Kinds of notification.
@@ -67,7 +68,8 @@ def _plain(row: Notification) -> OutgoingNotification:
 def enqueue(
     session: Session, staff_id: str, text_: str, kind: str, dedupe_key: str, referral_id: int | None = None
 ) -> bool:
-    """Add a notification unless one with this dedupe key exists; True if added.
+    """Add a notification unless one with this dedupe key exists; True if added. Its text is
+    stored with phones and ID numbers masked (a referral's note is what the referrer typed).
 
     The callers hold a lock on the cause (the referral row), so the check cannot race with itself;
     the unique constraint is the last guard.
@@ -78,7 +80,7 @@ def enqueue(
     session.add(
         Notification(
             staff_id=staff_id,
-            text=text_,
+            text=mask_identifiers_in_text(text_),
             kind=kind,
             referral_id=referral_id,
             dedupe_key=dedupe_key,

@@ -12,7 +12,8 @@ def mask_phone(phone: str | None) -> str:
 
 
 def mask_id_number(id_number: str | None) -> str:
-    """110101199003074514 -> 110101********4514."""
+    """110101199003074514 -> 110101********4514; an old 15-digit one 110101900307451 ->
+    110101*****7451."""
     if not id_number:
         return "未登记"
     if len(id_number) < 10:
@@ -21,11 +22,23 @@ def mask_id_number(id_number: str | None) -> str:
 
 
 def mask_identifiers_in_text(text: str) -> str:
-    """Mask every phone or ID number inside free text (log lines, echoed messages)."""
-    from bot.identity import ID_NUMBER_RE, PHONE_RE
+    """Mask every phone or ID number inside free text (log lines, stored messages, notifications)
+    in whatever form it was typed: "+86 139-1234-5678", "１３９１２３４５６７８" and "139 1234 5678"
+    all become 139****5678 (the spaces and the prefix go with the digits), an old 15-digit ID
+    number 110101*****7451. The lookup finds customers with the same finder, so a number it can
+    read is a number the masking hides. Customer numbers are not personal: they stay."""
+    from bot.vocabulary.identifiers import CUSTOMER_ID, PHONE, find_identifiers
 
-    text = ID_NUMBER_RE.sub(lambda m: mask_id_number(m.group(0)), text)
-    return PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
+    found = [item for item in find_identifiers(text) if item.kind != CUSTOMER_ID]
+    if not found:
+        return text
+    pieces, position = [], 0
+    for item in found:
+        pieces.append(text[position:item.start])
+        pieces.append(mask_phone(item.written) if item.kind == PHONE else mask_id_number(item.written))
+        position = item.end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def install_log_masking() -> None:

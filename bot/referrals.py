@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 
 from sqlalchemy import func, or_, select, text
@@ -61,6 +61,7 @@ from bot.models import (
 )
 from bot.settings import Settings
 from bot.timeutil import to_local, to_storage
+from bot.vocabulary.numbers import parse_amount  # noqa: F401  (one reading of amounts; re-exported)
 
 
 class Status(str, Enum):
@@ -198,51 +199,6 @@ def resolve_product(session: Session, word: str | None) -> str | None:
     if rows and len(set(rows)) == 1:
         return rows[0]
     return category_of_word(word)
-
-
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-_BIG_UNITS = {"万": Decimal(10000), "w": Decimal(10000), "W": Decimal(10000), "亿": Decimal(100000000)}
-
-
-def _chinese_number(text_: str) -> Decimal | None:
-    total, section, digit = Decimal(0), Decimal(0), None
-    for char in text_:
-        if char in _DIGITS:
-            digit = _DIGITS[char]
-        elif char in _SMALL_UNITS:
-            section += (digit if digit is not None else 1) * _SMALL_UNITS[char]
-            digit = None
-        elif char in _BIG_UNITS:
-            section += digit or 0
-            total += section * _BIG_UNITS[char]
-            section, digit = Decimal(0), None
-        else:
-            return None
-    return total + section + (digit or 0)
-
-
-def parse_amount(value: Decimal | int | str | None) -> Decimal | None:
-    """'20万', '3000元', '1.5万', '五十万', '两千块', '1,000' -> yuan as Decimal; None if not an amount."""
-    if value is None:
-        return None
-    if isinstance(value, (Decimal, int)):
-        return Decimal(value)
-    text_ = to_half_width(str(value)).strip().replace(",", "").replace(",", "")
-    text_ = re.sub(r"(元|块钱|块|人民币)$", "", text_).strip()
-    if not text_:
-        return None
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([万wW亿千]?)", text_)
-    if match:
-        number = Decimal(match.group(1))
-        unit = match.group(2)
-        factor = {"": Decimal(1), "千": Decimal(1000)}.get(unit) or _BIG_UNITS[unit]
-        return (number * factor).quantize(Decimal("0.01"))
-    try:
-        found = _chinese_number(text_)
-    except InvalidOperation:
-        return None
-    return found.quantize(Decimal("0.01")) if found else None
 
 
 # ---------------------------------------------------------------------------- results

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.visit_dialogue import item_number
+from bot.vocabulary.numbers import parse_ordinal
 
 # "再推荐几个", "还有别的吗", "换几个", "下一批", "更多推荐".
 _MORE = re.compile(r"再(推荐|来|给|推|看)|还有(别的|其他|其它|啥|什么)|别的|其他|其它|换(几|一批|一些|个)|下一批|更多")
@@ -20,7 +20,6 @@ _QUESTION = re.compile(
     r"|(能|可以|可|适合|合适|够|行)[^,，。]{0,12}(吗|么|嘛|不|没)[?？]?\s*$"
     r"|(吗|么|嘛)[?？]?\s*$"
 )
-_ORDINAL = re.compile(r"第\s*([一二三四五六七八九十两\d]+)\s*[个款只项条]?")
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,6 @@ def read_request(text: str, product_words: list[str] | None) -> SuggestionReques
 
 
 def product_number(text: str) -> int | None:
-    """"转介第一个给理财经理" → 1; None when the message names no position in a list."""
-    if not _ORDINAL.search(text or ""):
-        return None
-    return item_number(text)
+    """"转介第一个给理财经理" → 1, "第十二款" → 12; None when the message names no position in a
+    list with 第 (a bare number there is an amount or a time, not a product)."""
+    return parse_ordinal(text, bare_numbers=False)

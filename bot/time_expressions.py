@@ -68,6 +68,7 @@ from typing import Callable, Iterable
 
 from bot.clock import clock
 from bot.settings import DEFAULT_FOLLOW_UP_HOUR
+from bot.vocabulary.numbers import parse_count
 
 
 @dataclass(frozen=True)
@@ -130,30 +131,16 @@ def parse_time_expression(text: str, now: datetime, *, default_hour: int = DEFAU
 
 # --- numbers ---------------------------------------------------------------------------------
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_NUMERALS = set(_CN_DIGITS) | {"十", "百"}
+_CN_NUMERALS = set("零〇一二两三四五六七八九十百")
 _NUM = r"(?:[0-9]{1,2}|[零〇一二两三四五六七八九十]{1,3})"
 _FULL_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "：": ":", "／": "/", "－": "-", "．": "."})
 
 
 def _number(text: str) -> int | None:
     """'15' → 15, '十五' → 15, '二十' → 20, '两' → 2, '零五' → 5, '二〇二七' → 2027; else None.
-    Time expressions only need 0–99 and years read digit by digit, so no library (cn2an) for it."""
-    if text.isascii() and text.isdigit():
-        return int(text)
-    if "两" in text and text != "两":
-        return None
-    if "十" in text:
-        tens_text, _, ones_text = text.partition("十")
-        if "十" in ones_text or len(tens_text) > 1 or len(ones_text) > 1 or tens_text in ("零", "〇"):
-            return None
-        tens = _CN_DIGITS[tens_text] if tens_text else 1
-        ones = _CN_DIGITS[ones_text] if ones_text else 0
-        return tens * 10 + ones
-    digits = [_CN_DIGITS.get(char) for char in text]
-    if not digits or None in digits:
-        return None
-    return int("".join(str(d) for d in digits))
+    The bank's one numeral reader (bot.vocabulary.numbers), with years and days read digit by
+    digit as they are written."""
+    return parse_count(text, digits_in_a_row=True)
 
 
 # --- calendar --------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from bot.dialogue import CANCEL_WORDS, CHANGE_WORDS, CustomerSource, bare_name, 
 from bot.money import format_amount
 from bot.time_expressions import find_time_expressions
 from bot.visit_notes import CHANNEL_WORDS, VisitNote
+from bot.vocabulary.numbers import parse_ordinal
 from bot.visits import CompleteOutcome, TagOutcome, VisitOutcome, VisitService
 
 CUSTOMER, CONFIRM = "customer", "confirm"
@@ -38,9 +39,6 @@ NO_FOLLOW_UP = re.compile(r"(不用跟进|不跟进|不用提醒|不要提醒|�
 FOLLOW_UP_WORDS = re.compile(r"(跟进|回访|提醒|再联系|约|下次)")
 REMOVE_TAG = re.compile(r"(去掉|删掉|删除|移除|撤掉|拿掉|取消|不要)")
 TAG_AFTER_COLON = re.compile(r"标签\s*[::]\s*(\S+)")
-ITEM_NUMBER = re.compile(r"第?\s*(\d{1,2})\s*(?:条|个|项)?")
-CHINESE_ITEM = re.compile(r"第([一二三四五六七八九十])")
-_CHINESE_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 EVENT_WORDS = {"maturity": "到期", "inflow": "到账", "outflow": "要用钱", "purchase": "已购买"}
 ASK_CUSTOMER = "这次拜访的是哪位客户?发姓名、手机号或客户号。回复“取消”不记了。"
@@ -279,12 +277,8 @@ def tag_request(entities: dict[str, list[str]], text: str) -> tuple[str | None, 
 
 
 def item_number(text: str) -> int | None:
-    """"完成第2条", "第二个办完了", "2" -> 2."""
-    found = CHINESE_ITEM.search(text)
-    if found:
-        return _CHINESE_DIGITS[found.group(1)]
-    found = ITEM_NUMBER.search(text)
-    return int(found.group(1)) if found else None
+    """"完成第2条", "第二个办完了", "第十二条", "2" -> the number (bot.vocabulary.numbers)."""
+    return parse_ordinal(text)
 
 
 def render_tag_result(result) -> str:

@@ -21,19 +21,24 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.identity import without_filler
+from bot.vocabulary.identifiers import find_identifiers
 
 CUSTOMER_IDENTIFIERS = frozenset({"customer_name", "phone", "customer_id", "id_number"})
 LOOKUP = "lookup_customer"
 
 
 def is_bare_identifier(text: str, entities: List[Dict[str, Any]]) -> bool:
-    """True when the customer identifiers in `entities` are all the words of `text`."""
-    found = [e for e in entities if e.get("entity") in CUSTOMER_IDENTIFIERS and "start" in e and "end" in e]
-    if not found:
+    """True when the customer identifiers in `entities`, and the numbers typed as staff type
+    them ("139 1234 5678", "+86 139…", an old 15-digit ID number: bot.vocabulary.identifiers,
+    which no regex of the NLU reads), are all the words of `text`."""
+    spans = [(int(e["start"]), int(e["end"])) for e in entities
+             if e.get("entity") in CUSTOMER_IDENTIFIERS and "start" in e and "end" in e]
+    spans += [(item.start, item.end) for item in find_identifiers(text)]
+    if not spans:
         return False
     rest = list(text)
-    for entity in found:
-        for index in range(int(entity["start"]), min(int(entity["end"]), len(rest))):
+    for start, end in spans:
+        for index in range(start, min(end, len(rest))):
             rest[index] = " "
     return without_filler("".join(rest)) == ""
 

@@ -54,6 +54,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.db import make_engine
 from bot.privacy import install_log_masking, mask_identifiers_in_text
+from bot.vocabulary.identifiers import CUSTOMER_ID, find_identifiers
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,27 @@ def masked(value: Any) -> Any:
     if isinstance(value, list):
         return [masked(item) for item in value]
     return value
+
+
+def masked_event(data: dict) -> dict:
+    """An event's data as stored: every string masked, and for a user message also the entities
+    the NLU read from a part of an identifier. A phone typed in groups ("139 1234 5678") can be
+    read in pieces ("1234 5678"), which alone are no phone: stored as they were, they would show
+    the digits the mask hides. They are stored as the masked identifier they are part of."""
+    stored = masked(data)
+    text = data.get("text") if data.get("event") == "user" else None
+    entities = (stored.get("parse_data") or {}).get("entities") if text else None
+    if not entities:
+        return stored
+    identifiers = [item for item in find_identifiers(text) if item.kind != CUSTOMER_ID]
+    for entity in entities:
+        start, end = entity.get("start"), entity.get("end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            continue
+        inside = [item for item in identifiers if item.start < end and start < item.end]
+        if inside:
+            entity["value"] = " ".join(mask_identifiers_in_text(text[item.start:item.end]) for item in inside)
+    return stored
 
 
 def turns_in_session(tracker: DialogueStateTracker) -> int:
@@ -216,7 +238,7 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         unsaved, known = self._unsaved_events(tracker)
         if not unsaved:
             return
-        written = [masked(event.as_dict()) for event in unsaved]
+        written = [masked_event(event.as_dict()) for event in unsaved]
         rows = [{
             "sender_id": tracker.sender_id,
             "type_name": event.type_name,

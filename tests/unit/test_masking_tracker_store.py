@@ -71,6 +71,44 @@ async def test_stored_events_hold_no_full_phone_or_id_number(kind, tmp_path, cap
     assert len(texts) == len(rows) + 1 and PHONE not in "".join(texts)
 
 
+def strings_in(value) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return " ".join(strings_in(item) for item in value.values())
+    if isinstance(value, list):
+        return " ".join(strings_in(item) for item in value)
+    return ""
+
+
+@pytest.mark.parametrize("kind", ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else []))
+async def test_phones_and_id_numbers_are_stored_masked_in_every_form_they_are_typed_in(kind, tmp_path):
+    old_id = ID_NUMBER[:6] + ID_NUMBER[8:17]  # a 15-digit ID number, as issued before 1999
+    typed = ["139 1234 5678", "+86-139-1234-5678", "１３９１２３４５６７８", "0086 13912345678", old_id,
+             f"{ID_NUMBER[:6]} {ID_NUMBER[6:14]} {ID_NUMBER[14:]}"]
+    store = store_for(kind, tmp_path)
+    tracker = DialogueStateTracker.from_events("zhangli", [ActionExecuted("action_listen")])
+    for number in typed:
+        text = f"查一下{number}"
+        # The NLU may read a part of a number typed in groups: alone it is no phone.
+        piece = number[-9:]
+        entities = [{"entity": "phone", "value": piece, "start": len(text) - len(piece), "end": len(text)}]
+        tracker.update(UserUttered(text, {"name": "lookup_customer", "confidence": 0.9}, entities,
+                                   parse_data={"text": text, "entities": entities}))
+        tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+
+    with store.engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = 'zhangli'")).scalars().all()
+    stored = " ".join(strings_in(json.loads(row)) for row in rows)  # every string, not the timestamps
+    for secret in ("1234", old_id, ID_NUMBER[6:14], ID_NUMBER):
+        assert secret not in stored
+    assert stored.count("139****5678") == 4 * 3  # each phone: the text, the parse data's text, the entity
+    assert f"{old_id[:6]}*****{old_id[-4:]}" in stored and f"{ID_NUMBER[:6]}********{ID_NUMBER[-4:]}" in stored
+    again = await store.retrieve_full_tracker("zhangli")
+    assert [e.text for e in again.events if isinstance(e, UserUttered)][:2] == ["查一下139****5678"] * 2
+
+
 def test_masking_walks_nested_values_and_keeps_other_types():
     assert masked({"a": [PHONE, {"b": ID_NUMBER}], "n": 3, "f": None}) == \
         {"a": ["139****5678", {"b": "110101********4514"}], "n": 3, "f": None}

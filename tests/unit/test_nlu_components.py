@@ -146,6 +146,14 @@ def test_a_message_that_is_only_a_customer_identifier_is_a_lookup(text, found):
     assert message.get("intent")["name"] == "lookup_customer"
 
 
+@pytest.mark.parametrize("text", ["139 1234 5678", "+86-139-1234-5678 ?", "110101660512011", "王建国 139 1234 5678"])
+def test_a_number_typed_in_groups_or_with_its_country_code_alone_is_a_lookup(text):
+    """No regex of the NLU reads these forms; the bank's finder does (bot.vocabulary.identifiers)."""
+    entities = [_entity("customer_name", text, "王建国")] if "王建国" in text else []
+    assert is_bare_identifier(text, entities)
+    assert not is_bare_identifier(f"给{text}转介", entities)
+
+
 @pytest.mark.parametrize(
     "text, found",
     [

@@ -49,6 +49,14 @@ def test_taken_once_oldest_first(staffed):
     assert [n.text for n in take(staffed, "S0001")] == ["给张丽"]
 
 
+def test_a_notification_is_stored_with_phones_and_id_numbers_masked(staffed):
+    """A referral's note is what the referrer typed, in whatever form."""
+    enqueue(staffed, "S0003", "【新转介】王建国,备注:客户手机 +86 139-1234-5678,老身份证110101660512011", "k1")
+    with staffed.unit_of_work() as session:
+        stored = session.execute(select(Notification.text)).scalar_one()
+    assert stored == "【新转介】王建国,备注:客户手机 139****5678,老身份证110101*****2011"
+
+
 def test_one_event_never_enqueues_twice(staffed):
     assert enqueue(staffed, "S0003", "新转介", "referral:1:arrived") is True
     assert enqueue(staffed, "S0003", "新转介", "referral:1:arrived") is False
