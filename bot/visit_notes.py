@@ -374,7 +374,8 @@ _NOT_MONEY_AFTER = re.compile(
     r"|条|本|台|辆|套|间|层|岁|周岁|倍|积分|粉丝|平(?!安)|年(?!底|初|末|中|化|内|前|后|期))"
 )
 # Money, but not in yuan: "5万美元" is not ¥50,000, and no amount is read rather than a wrong one.
-_FOREIGN_CURRENCY = re.compile(r"\s*(?:美元|美金|欧元|日元|港币|港元|英镑|澳元|加元|韩元)")
+# Likewise "5千万" (two units the amount parser does not combine: it would read 5千).
+_NOT_YUAN_AFTER = re.compile(r"\s*(?:美元|美金|欧元|日元|港币|港元|英镑|澳元|加元|韩元|万|亿)")
 # A bare number is money only right after a money verb or a balance: 存了50000, 取了3000, 余额8000.
 _MONEY_CONTEXT_BEFORE = re.compile(
     r"(?:存了?|存入|存进|续存了?|转存了?|取了?|取出|取走|支取了?|提现了?|买了?|购买了?|认购了?|申购了?|投了?|投入|定投"
@@ -390,7 +391,7 @@ BARE_AMOUNT_MINIMUM = Decimal(100)  # "买了2" is a count; nobody notes a depos
 
 def _money_follows(text: str, end: int) -> bool:
     """Whether the words after a number with a money unit leave it money (not 两千人, 5万美元)."""
-    return not _NOT_MONEY_AFTER.match(text, end) and not _FOREIGN_CURRENCY.match(text, end)
+    return not _NOT_MONEY_AFTER.match(text, end) and not _NOT_YUAN_AFTER.match(text, end)
 
 
 def _bare_money_at(text: str, start: int, end: int) -> bool:
