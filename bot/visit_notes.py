@@ -25,18 +25,62 @@ Rules decided here:
 * Follow-up: the time expression in a clause with a follow-up word (约/再谈/跟进/回访/再联系/
   下次/提醒我/再来/复访…), else the last future time that is not a money event's time ("50万
   定期下个月到期" is not a follow-up). Without a time of day it is due at 09:00 that day.
+* Amounts (issue #23: a number is read only where it is money). An amount is a number with a
+  money unit (万/元/块/千/亿, w: 50万, 3.5万元, 两千块, 20w) or a bare number right after a money
+  verb or a balance and ending there (存了50000, 取了3000, 余额8000; at least ¥100, at most 9
+  digits). Never money: a number followed by a count word (两千人, 3千米, 1万份, 2万股, 70岁),
+  another currency (5万美元: the yuan figure would be wrong, so none is read), a loose range
+  (三五万, 一两万), a word made of number characters (百万医疗险, 千万), and any bare number
+  elsewhere (3天后, 第2次, 1年期, 3.5%, 百分之三, 12月8号, 下午3点, 尾号5678, 两个孩子). Phone
+  and customer numbers and other runs of 5+ digits are identifiers, except right after a money verb.
+  An NLU `amount` is used only when the note does not show it and it has a money unit: where the
+  note writes it, the rules above have already decided.
+* Whose money. A customer manager records the customer's money: what they hold, buy, get or
+  spend. So:
+  - A clause whose subject is one of the customer's family (老伴/爱人/儿子/女儿/孩子/父母/老公/
+    老婆/媳妇/女婿/孙子…; not after 给/和/把/帮…: "给儿子买了20万理财" is the customer's) gives
+    no amount and no money event: "他老伴退休金5000一个月", "她女儿的定期30万下个月到期". A clause
+    with no subject of its own continues the previous one's ("他儿子要买房,首付50万"); one that
+    names the customer, says 他/她/客户/家里, names a product (the customer's holding) or moves
+    money ("老公陪着来的,存了50万", "老伴住院了,取了5万") is the customer's again. One exception: the family's spending (女儿上大学要用钱, 儿子买房) is money
+    leaving the household, so it stays an outflow event, without the relative's figure (the
+    manager asks the customer how much). A relative's interest is the household's lead and is
+    tagged (他老伴想了解重疾险 → 意向:重疾险); their purchase or refusal is theirs and is not.
+  - Regular income (退休金/养老金/工资/月薪/年薪/收入… in a clause that buys, spends or matures
+    nothing: "他退休金每月6000", "月薪2万") is a fact about the customer, not money to act on: no
+    amount (it would read as a deposit in the contact history), no money event, and 养老金 there
+    is the pension, not the insurance product. The note's text keeps the figure. 工资卡/退休金账户
+    are accounts ("退休金卡里有30万" is money); "拿退休金买了5万理财" is a purchase.
 * Tags (the vocabulary, `TAG_KINDS`):
-    意向:<label>      interest (想/有兴趣/考虑/了解/咨询/问了/打算/需要…)
-    不感兴趣:<label>  refusal (不感兴趣/不需要/不考虑/不想/不要/拒绝/没兴趣…)
+    意向:<label>      interest (想/有兴趣/感兴趣/考虑买/了解/咨询/问了/打算/需要/准备…)
+    不感兴趣:<label>  an explicit refusal only (不感兴趣/没兴趣/不需要/不考虑/暂不考虑/拒绝/不想买/
+                      不要了/不买了/没有需求…)
     已购:<label>      bought (买了/已购/办了/签了/成交/认购/存了/续存…)
     有<贷款词>需求    interest in a loan: 有房贷需求, 有车贷需求, 有经营贷需求, 有消费贷需求, 有贷款需求
   <label> is 大额存单, 基金定投, 国债, 黄金, 养老保险 or 重疾险 for those words, else the category
-  (存款, 理财, 基金, 保险, 贷款, 信用卡, 贵金属). A cue applies to the products of its clause;
-  a clause with a cue and no product ("聊了基金定投,有兴趣") applies it to the previous clause's.
-  Refusal words are checked before interest words (不想 is not 想), purchase words before both.
-* Money events (`EventKind`): maturity (到期), inflow (到账/回款/拆迁款/卖房…), outflow (要用钱/
-  取出/转走/买房/装修…), purchase (a bought product with an amount); each with the clause's amount,
-  product and time.
+  (存款, 理财, 基金, 保险, 贷款, 信用卡, 贵金属). A cue applies to the products of its clause (a
+  clause is cut again before a later "对<product>": "对保险没兴趣对理财有兴趣"); a clause with a cue
+  and no product ("聊了基金定投,有兴趣") applies it to the previous clause's, unless it is about
+  money ("需要用钱", "打算装修": not interest in the product said before). In a clause:
+  - an explicit refusal gives 不感兴趣 (不想/不要/不买 only with the product as object: "基金先不
+    要赎回", "理财不想动", "定期先不续了" refuse nothing); with two products and another cue in
+    the same breath ("不要保险要基金") no tag, since which is which would be a guess;
+  - else hesitation (还在考虑/考虑一下/再看看/犹豫/纠结/商量/再想想/顾虑/怕/没想好…) gives no tag;
+  - else any negation (不太想买, 兴趣不大, 没什么兴趣, 没买, 还没办) gives no tag: softened or
+    partial, it is neither interest nor a refusal. Not negations: questions (要不要, 有没有,
+    需不需要), 不错/差不多/没问题…, and 不用跟进/不要提醒 (about the follow-up);
+  - else purchase words give 已购, interest words 意向 (not an interest word governing spending:
+    "打算装修"; not an evaluation of a holding: "收益还可以", "挺好", "比较认可"), and a verb right
+    before a product (问理财, 买大额存单, 办信用卡) 意向.
+  A product both refused and wanted in one note keeps what was said last.
+  Free tags come only from the NLU's `tag` entity, and only when they are a phrase a manager
+  would write (`is_tag_phrase`: not kin such as 爱人/他老伴, a pronoun, an everyday noun, a number
+  or a product word), written in the note, and either asked for in so many words (标签/标记/
+  标一下…: "标签:高净值") or a need the note states and does not negate (有留学需求, not 没有留学需求).
+* Money events (`EventKind`): maturity (到期), inflow (到账/回款/拆迁款/卖房/年终奖…: one-off
+  money, not a pension), outflow (要用钱/取出/转走/买房/装修…), purchase (a bought product with an
+  amount); each with the clause's amount, product and time; none from income or, but for
+  spending, from a relative's clause (above).
 """
 from __future__ import annotations
 
@@ -89,26 +133,74 @@ REMIND_DAYS_BEFORE_MATURITY = 3
 # Words that say "this clause is about the follow-up" strongly enough to pick its time.
 _FOLLOW_UP_RE = re.compile("|".join(sorted(FOLLOW_UP_WORDS, key=len, reverse=True)))
 
-NEGATIVE_WORDS = (
-    "不感兴趣", "没兴趣", "没有兴趣", "不太感兴趣", "不需要", "不考虑", "暂不考虑", "不想", "不要", "不买", "不办",
-    "拒绝", "不愿意", "没意向", "没有意向", "没需求", "没有需求", "不打算", "不做", "不太想", "嫌", "排斥",
+# Explicit refusals: only these make 不感兴趣:X. "□" stands for a product word of the clause (blanked).
+# 不想/不要/不买… refuse only what follows them as an object (不想买基金, 基金不要了), not another
+# verb: "基金先不要动" and "定期先不续了" keep the product.
+_REFUSAL_RE = re.compile(
+    r"不感兴趣|(?:没|没有|无)□*(?:兴趣|意向|意愿|需求)|不需要(?=□|了|$|\s|这|那|买|办|做|投|配|再)|不用了"
+    r"|(?:暂不|暂时不|不予|不)考虑(?!一下|下|考虑)|拒绝|排斥|不接受|不喜欢"
+    r"|不(?:想|要|买|办|做|投|碰|弄|搞|配置|打算|准备|愿意)(?=□|了|$|\s|这|那|买|办|做|投|碰|弄|搞|配|再|要|考虑|了解|参与|入手)"
 )
+# Hesitation: not yet decided either way. Neither interest nor refusal: no tag at all.
+_HESITATION_RE = re.compile(
+    r"还在考虑|在考虑|再考虑|考虑一下|考虑下|考虑考虑|回去考虑|要考虑|考虑中|再看看|看看再说|再说|犹豫|纠结|拿不定|拿不准"
+    r"|没决定|没定|再想想|想一想|想想|商量|观望|顾虑|担心|怕|嫌|不确定|说不准|等等看|回头再|没想好|到时候再"
+)
+# "要不要", "有没有", "需不需要", "感不感兴趣": a question, not a negation. "不用跟进", "不要提醒":
+# about the follow-up, not the product.
+_NEITHER_RE = re.compile(r"(.)[不没]\1|(?:不用|不要|不必|无需|不需要|别)再?(?:跟进|联系|回访|提醒|打电话|上门|来)")
+# Words with 不/没 that negate nothing: "收益不错", "差不多", "没问题".
+_NOT_A_NEGATION_RE = re.compile(
+    r"不错|不少|不久|不仅|不但|不管|不论|不断|不同|不得不|差不多|不好意思|了不起|不一样|不止|不光|不如|要不然|不然|要不"
+    r"|忍不住|免不了|没问题|没准|没多久|没几天|不到"
+)
+_NEGATION_RE = re.compile(r"[不没]|未(?=买|购|办|成交|签|存|开|投|认购|申购|定)|无(?=意|需|兴)")
 PURCHASE_WORDS = (
     "买了", "已购", "已买", "购买了", "办了", "办理了", "签了", "成交", "认购", "存了", "续存了", "已续存", "转存了", "开了",
     "投了", "申购了", "定投了", "入了", "存进", "下单",
 )
+# Interest cues. An evaluation of what the customer holds ("收益挺好", "还可以", "比较认可") is no interest.
 INTEREST_WORDS = (
     "想", "有兴趣", "感兴趣", "考虑", "了解", "咨询", "问了", "问问", "打听", "意向", "关注", "需求", "需要", "打算",
-    "计划", "准备", "心动", "试试", "愿意", "比较认可", "认可", "挺好", "可以", "询问", "问一下", "问下",
+    "计划", "准备", "心动", "试试", "愿意", "询问", "问一下", "问下",
+)
+_INTEREST_RE = re.compile("|".join(sorted(INTEREST_WORDS, key=len, reverse=True)))
+# The refusal wording as a word list, for callers that show it; the rule is _REFUSAL_RE above.
+NEGATIVE_WORDS = (
+    "不感兴趣", "没兴趣", "没有兴趣", "不需要", "不考虑", "暂不考虑", "暂时不考虑", "不想", "不要", "不买", "不办",
+    "拒绝", "不愿意", "没意向", "没有意向", "没需求", "没有需求", "不打算", "不做", "排斥", "不接受", "不喜欢",
 )
 # A verb right before a product word says interest too: 问理财, 买大额存单, 要基金.
 _VERB_BEFORE_PRODUCT = ("问", "买", "要", "办", "看看", "看")
-# A product the money comes out of is no interest: 把活期里的20万转出来买理财.
-_SOURCE_AFTER_PRODUCT = re.compile(r"^.{0,6}?(转出|取出|里的|赎回|挪出)")
+_VERB_BEFORE_BLANK_RE = re.compile(f"(?:{'|'.join(_VERB_BEFORE_PRODUCT)})□")  # the same, products blanked
+# A product the money comes out of is no interest: 把活期里的20万转出来买理财, 定期到期了想买基金.
+_SOURCE_AFTER_PRODUCT = re.compile(r"^.{0,6}?(转出|取出|里的|赎回|挪出|到期)")
 
 MATURITY_WORDS = ("到期",)
-INFLOW_WORDS = ("到账", "回款", "进账", "拆迁款", "卖房", "分红", "退休金", "赔偿款", "年终奖", "收回", "卖了房")
+# One-off money coming in. A pension or a salary is income, not an inflow (INCOME_WORDS).
+INFLOW_WORDS = ("到账", "回款", "进账", "拆迁款", "卖房", "分红", "赔偿款", "年终奖", "收回", "卖了房")
 OUTFLOW_WORDS = ("要用钱", "用钱", "取出", "取走", "转走", "支取", "提前支取", "买房", "装修", "还贷", "要取", "提现")
+_OUTFLOW_RE = re.compile("|".join(sorted(OUTFLOW_WORDS, key=len, reverse=True)))
+
+# Regular income: a fact about the customer, not money to act on (see the module docstring).
+# 工资卡/退休金账户 are accounts and 代发工资 a service, not income figures.
+INCOME_WORDS = ("退休金", "养老金", "工资", "薪水", "薪资", "月薪", "年薪", "收入", "月入", "年入", "底薪")
+_INCOME_RE = re.compile(rf"(?<!代发)(?:{'|'.join(INCOME_WORDS)})(?!卡|账户|账号|存折|代发)")
+
+# The customer's family. A clause whose subject is one of them is about that person's money.
+# Honorifics for the customer herself (王太太, 李大姐, 张大妈, 王先生) are not kin.
+RELATIVE_WORDS = (
+    "老伴", "爱人", "丈夫", "妻子", "老公", "老婆", "媳妇", "儿媳", "女婿", "儿子", "女儿", "闺女", "孩子", "小孩",
+    "孙子", "孙女", "外孙", "外孙女", "父母", "父亲", "母亲", "爸爸", "妈妈", "老爸", "老妈", "公公", "婆婆", "岳父",
+    "岳母", "丈母娘", "老丈人", "哥哥", "弟弟", "姐姐", "妹妹", "兄弟", "姐妹", "亲戚", "家人", "男朋友", "女朋友",
+)
+_RELATIVE_RE = re.compile("|".join(sorted(RELATIVE_WORDS, key=len, reverse=True)))
+# Kin after these is an object, not the subject: 给儿子买了, 和老伴一起存了, 把女儿给的10万存了.
+_KIN_AS_OBJECT = re.compile(r"(给|为|帮|替|和|跟|同|与|陪|带|把|让|叫|找|问|对|供|向|送)(他|她|自己|您)?的?$")
+# Words that bring the subject back to the customer: 他/她, 客户, the household.
+_CUSTOMER_SUBJECT = re.compile(r"他|她|客户|本人|自己|家里|家庭|全家|夫妻|两口子|老两口")
+# Money moved with no subject written: at the counter, the customer did it.
+_CUSTOMER_ACTION_RE = re.compile("|".join(PURCHASE_WORDS + ("取了", "取出", "取走", "支取", "转了", "转走", "转出", "汇了", "提现")))
 
 # Tag labels for words more specific than their category.
 TAG_LABELS: dict[str, str] = {
@@ -120,6 +212,7 @@ LOAN_NEED_WORDS = {"房贷": "房贷", "住房贷款": "房贷", "按揭": "房�
                    "小微贷": "经营贷", "消费贷": "消费贷"}
 
 INTEREST, NOT_INTERESTED, BOUGHT = "意向", "不感兴趣", "已购"
+UNDECIDED = "undecided"  # a stance that makes no tag: hesitation, a negation that refuses nothing
 TAG_KINDS = (INTEREST, NOT_INTERESTED, BOUGHT, "有…需求")
 
 FOLLOW_UP_DEFAULT_TIME = time(9, 0)
@@ -271,6 +364,44 @@ _CLAUSE_BREAK = re.compile(r"[,,。;;!!??\n]|但是|不过|但|然后|另外")
 _DIGIT_AMOUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万元|万块|万|[wW](?![a-zA-Z])|千元|千块|千|亿元|亿|元|块钱|块)")
 _CHINESE_AMOUNT = re.compile(r"([零一二两三四五六七八九十百千万亿]+)(万元|万块|元|块钱|块)?")
 _AMOUNT_UNITS = set("万亿千")
+# "三五万", "一两万", "两三千": a range said loosely, not an amount (it would read as 5万, 2万, 3千).
+_CHINESE_RANGE = re.compile(r"[一二两三四五六七八九]{2}")
+_CHINESE_DIGIT = re.compile(r"[零一二两三四五六七八九]")
+# What follows a number that makes it a count, not money: 两千人, 3千米, 1万份, 2万股, 5千步.
+# (Time words are not here: "50万月底到期" is money; "3天后", "1年期" have no money unit anyway.)
+_NOT_MONEY_AFTER = re.compile(
+    r"\s*(?:多|余|来)?\s*(?:%|％|‰|人|个|位|名|户|次|回|遍|步|米|公里|克|公斤|斤|吨|亩|字|件|份|股|张|只|头"
+    r"|条|本|台|辆|套|间|层|岁|周岁|倍|积分|粉丝|平(?!安)|年(?!底|初|末|中|化|内|前|后|期))"
+)
+# Money, but not in yuan: "5万美元" is not ¥50,000, and no amount is read rather than a wrong one.
+# Likewise "5千万" (two units the amount parser does not combine: it would read 5千).
+_NOT_YUAN_AFTER = re.compile(r"\s*(?:美元|美金|欧元|日元|港币|港元|英镑|澳元|加元|韩元|万|亿)")
+# A bare number is money only right after a money verb or a balance: 存了50000, 取了3000, 余额8000.
+_MONEY_CONTEXT_BEFORE = re.compile(
+    r"(?:存了?|存入|存进|续存了?|转存了?|取了?|取出|取走|支取了?|提现了?|买了?|购买了?|认购了?|申购了?|投了?|投入|定投"
+    r"|转了?|转入|转出|转走|汇了?|还了?|借了?|贷了?|交了?|付了?|首付|拿出|余额有?|卡里有|卡里还有|账上有|账上还有"
+    r"|账户里有|账户有|手上有|手里有|存款有?|存折里有|回款|到账了?|进账了?)\s*$"
+)
+_BARE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+# A bare amount ends there (a space, a stop, the end) or is followed by what the money is: 存了50000定期.
+# Anything else makes it a count or a date: 存了3年, 取了2次, 买了3份, 存了5000在活期 (not read: too loose).
+_BARE_AMOUNT_ENDS = re.compile(r"(?:\s|$|[,,。;;!!??、)\)]|(?:元|块|的|定期|活期|现金|存款|理财|基金|大额|国债|保险|黄金))")
+BARE_AMOUNT_MINIMUM = Decimal(100)  # "买了2" is a count; nobody notes a deposit under ¥100 without a unit
+
+
+def _money_follows(text: str, end: int) -> bool:
+    """Whether the words after a number with a money unit leave it money (not 两千人, 5万美元)."""
+    return not _NOT_MONEY_AFTER.match(text, end) and not _NOT_YUAN_AFTER.match(text, end)
+
+
+def _bare_money_at(text: str, start: int, end: int) -> bool:
+    """Whether a number without a unit is money where it stands: right after a money verb (存了50000)
+    and ending there, not followed by a counter or a time word (存了3年, 取了2次)."""
+    if not _MONEY_CONTEXT_BEFORE.search(text[max(0, start - 6):start]):
+        return False
+    if end - start > 9:  # longer than ¥999,999,999: an account or phone number, not a sum
+        return False
+    return bool(_BARE_AMOUNT_ENDS.match(text, end))
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -296,11 +427,14 @@ def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
 
 
 def find_amounts(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[AmountMention]:
-    """Amounts of money in the text: 50万, 3.5万元, 两千块, 五十万, 20w. Bare numbers are not money."""
+    """Amounts of money in the text: a number with a money unit (50万, 3.5万元, 两千块, 五十万, 20w)
+    that is not a count (两千人, 1万份) or another currency (5万美元), or a bare number right after
+    a money verb (存了50000). Other bare numbers (3天后, 70岁, 3.5%, 第2次, 尾号5678) are not money.
+    `taken` are spans already read as something else (identifiers, times)."""
     taken = list(taken)
     found: list[AmountMention] = []
     for match in _DIGIT_AMOUNT.finditer(text):
-        if _overlaps(match.start(), match.end(), taken):
+        if _overlaps(match.start(), match.end(), taken) or not _money_follows(text, match.end()):
             continue
         unit = match.group(2)
         value = parse_amount(match.group(1) + unit.replace("万元", "万").replace("万块", "万").replace("千元", "千")
@@ -319,6 +453,10 @@ def find_amounts(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Amoun
             # "万一" (in case), "千万" (by all means): only with a money unit.
             if digits != "一万":
                 continue
+        if not unit and not _CHINESE_DIGIT.search(digits) and not digits.startswith("十"):
+            continue  # "百万医疗险", "千万": a name or a word, not a sum (一百万 and 十万 are sums)
+        if _CHINESE_RANGE.search(digits) or not _money_follows(text, match.end()):
+            continue
         # Colloquial 三万五 is 35000 and 两千五 is 2500: a last digit after 万/千 counts the next unit down.
         if re.fullmatch(r".*万[一二两三四五六七八九]", digits):
             digits += "千"
@@ -326,6 +464,14 @@ def find_amounts(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Amoun
             digits += "百"
         value = parse_amount(digits + (unit or "").replace("万元", "").replace("万块", "") + ("万" if unit in ("万元", "万块") else ""))
         if value:
+            found.append(AmountMention(match.group(0), value, match.start(), match.end()))
+    for match in _BARE_NUMBER.finditer(text):
+        if _overlaps(match.start(), match.end(), taken + [(a.start, a.end) for a in found]):
+            continue
+        if not _bare_money_at(text, match.start(), match.end()):
+            continue
+        value = parse_amount(match.group(0))
+        if value and value >= BARE_AMOUNT_MINIMUM:
             found.append(AmountMention(match.group(0), value, match.start(), match.end()))
     return sorted(found, key=lambda a: a.start)
 
@@ -362,16 +508,73 @@ def _first_word(text: str, words: Iterable[str]) -> tuple[int, str] | None:
     return best
 
 
-def _polarity(clause: str) -> str | None:
-    """Which tag kind a clause's words say: bought, refused, interested, or nothing."""
-    if any(word in clause for word in NEGATIVE_WORDS):
-        # "没买" / "不想买" are refusals even if a purchase word also occurs.
+def _stance(clause: str, product_count: int = 1) -> str | None:
+    """Which tag kind a clause's words say about its products (product words blanked as "□"):
+    BOUGHT, NOT_INTERESTED (an explicit refusal only), INTEREST, UNDECIDED (hesitation, or a
+    negation that refuses nothing: 不太想, 还没想好, 兴趣不大, 没买), or None (no cue at all)."""
+    plain = _NEITHER_RE.sub(lambda m: "＊" * len(m.group(0)), clause)
+    if _REFUSAL_RE.search(plain):
+        rest = _REFUSAL_RE.sub(lambda m: "＊" * len(m.group(0)), plain)
+        if product_count > 1 and (_interest_cue(rest) or any(word in rest for word in PURCHASE_WORDS)
+                                  or _VERB_BEFORE_BLANK_RE.search(rest)):
+            return UNDECIDED  # "不要保险要基金" in one breath: whose is which is a guess
         return NOT_INTERESTED
-    if any(word in clause for word in PURCHASE_WORDS):
+    if _HESITATION_RE.search(plain):
+        return UNDECIDED
+    negated = _NEGATION_RE.search(_NOT_A_NEGATION_RE.sub(lambda m: "＊" * len(m.group(0)), plain))
+    if negated:
+        return UNDECIDED
+    if any(word in plain for word in PURCHASE_WORDS):
         return BOUGHT
-    if any(word in clause for word in INTEREST_WORDS):
+    if _interest_cue(plain):
         return INTEREST
     return None
+
+
+def _interest_cue(clause: str) -> bool:
+    """An interest word about a product, not one that governs spending: "想转大额存单" yes,
+    "打算装修", "需要用钱", "想买房" no."""
+    for match in _INTEREST_RE.finditer(clause):
+        if not _OUTFLOW_RE.match(clause, match.end()) and not _OUTFLOW_RE.match(clause, match.end() + 1):
+            return True
+    return False
+
+
+def _about_relatives(text: str, clauses: list[tuple[int, int]], names: Iterable[str],
+                     products: list[ProductMention]) -> list[bool]:
+    """For each clause, whether its subject is one of the customer's family (他老伴退休金5000,
+    他儿子要买房首付50万) rather than the customer. Kin after 给/和/把… is an object (给儿子买了).
+    A clause with no subject of its own ("首付50万") continues the previous one's; one that names
+    the customer, says 他/她/客户/家里, names a product (the customer's holding) or moves money
+    ("老公陪着来的,存了50万", "老伴住院了,取了5万": the note is about what the customer did) is
+    the customer's."""
+    names = [n for n in names if n]
+    result: list[bool] = []
+    relative = False
+    for start, end in clauses:
+        clause = text[start:end]
+        name_spans = [(m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), clause)]
+        kin = [m for m in _RELATIVE_RE.finditer(clause)
+               if not _KIN_AS_OBJECT.search(clause[: m.start()]) and not _overlaps(m.start(), m.end(), name_spans)]
+        if kin:
+            relative = True
+        elif (name_spans or _CUSTOMER_SUBJECT.search(clause) or any(start <= p.start < end for p in products)
+              or _CUSTOMER_ACTION_RE.search(clause)):
+            relative = False
+        result.append(relative)
+    return result
+
+
+def _income_clauses(text: str, clauses: list[tuple[int, int]]) -> list[bool]:
+    """For each clause, whether it states regular income (退休金每月6000, 月薪2万) rather than money
+    moving: an income word and no purchase, maturity or spending (退休金存了5万定期 is money)."""
+    result = []
+    for start, end in clauses:
+        clause = text[start:end]
+        result.append(bool(_INCOME_RE.search(clause))
+                      and not any(word in clause for word in PURCHASE_WORDS)
+                      and not _first_word(clause, MATURITY_WORDS + OUTFLOW_WORDS))
+    return result
 
 
 def _tag(kind: str, mention: ProductMention) -> str:
@@ -472,7 +675,10 @@ def parse_visit_note(
     customer_ids = [normalise_customer_id(m.group(0)) for m in CUSTOMER_ID_RE.finditer(text)]
     identifier_spans = [(m.start(), m.end()) for m in PHONE_RE.finditer(text)]
     identifier_spans += [(m.start(), m.end()) for m in CUSTOMER_ID_RE.finditer(text)]
-    identifier_spans += [(m.start(), m.end()) for m in re.finditer(r"\d{5,}", text)]
+    # Other long digit runs are account or phone fragments, unless a money verb is right before
+    # them ("存了50000").
+    identifier_spans += [(m.start(), m.end()) for m in re.finditer(r"\d{5,}", text)
+                         if not _bare_money_at(text, m.start(), m.end())]
 
     spans = [s for s in find_time_expressions(text, now) if not _overlaps(s.start, s.end, identifier_spans)]
     amounts = find_amounts(text, identifier_spans + [(s.start, s.end) for s in spans])
@@ -510,11 +716,6 @@ def parse_visit_note(
         category = vocabulary.get(word) or category_of_word(word)
         if category and not any(p.word == word for p in products):
             products.append(ProductMention(word, category, -1, -1))
-    for value in entities.get("amount", []):
-        amount = parse_amount(value)
-        if amount and not any(a.amount == amount for a in amounts):
-            amounts.append(AmountMention(value, amount, -1, -1))
-
     # Customers: the NLU's names, then known names as written, then names the wording suggests.
     names: list[str] = [to_half_width(v).strip() for v in entities.get("customer_name", []) if v and v.strip()]
     known = sorted({n for n in customer_names if n and len(n) >= 2}, key=len, reverse=True)
@@ -533,6 +734,19 @@ def parse_visit_note(
     customer_ids += [normalise_customer_id(v) for v in entities.get("customer_id", []) if CUSTOMER_ID_RE.fullmatch(to_half_width(v))]
     staff_found += [v for v in entities.get("staff_name", []) if v not in staff_found]
 
+    # Whose money: a relative's amounts and regular income are not the customer's amounts.
+    relatives = _about_relatives(text, clauses, names + list(staff_names), products)
+    incomes = _income_clauses(text, clauses)
+    amounts = [a for a in amounts
+               if not relatives[_clause_of(clauses, a.start)] and not incomes[_clause_of(clauses, a.start)]]
+    # "养老金每月3000" is a pension, not the insurance product 养老金.
+    products = [p for p in products
+                if p.start < 0 or not (incomes[_clause_of(clauses, p.start)] and p.word in INCOME_WORDS)]
+    for value in entities.get("amount", []):
+        amount = _amount_from_nlu(value, text)
+        if amount and not any(a.amount == amount for a in amounts):
+            amounts.append(AmountMention(value, amount, -1, -1))
+
     # Money events, clause by clause; their times are not the follow-up's.
     events: list[MoneyEvent] = []
     event_span_ids: set[int] = set()
@@ -549,18 +763,12 @@ def parse_visit_note(
             if hit:
                 kind, keyword = event_kind, start + hit[0]
                 break
-        if kind is None and _polarity(clause) == BOUGHT and any(start <= a.start < end for a in amounts):
+        in_clause = [p for p in products if start <= p.start < end]
+        if (kind is None and _stance(_without_products(clause, in_clause, start), len(in_clause)) == BOUGHT
+                and any(start <= a.start < end for a in amounts)):
             kind = EventKind.PURCHASE
         if kind is None:
             continue
-        in_clause = [p for p in products if start <= p.start < end]
-        amount = next((a for a in amounts if start <= a.start < end), None)
-        if amount is None and index + 1 < len(clauses):
-            # "定期12月9号到期,50万": an amount standing alone after the event is its amount.
-            n_start, n_end = clauses[index + 1]
-            if not any(n_start <= p.start < n_end for p in products):
-                amount = next((a for a in amounts if n_start <= a.start < n_end), None)
-        product = _product_near(in_clause, amount)
         # The event's time: the one nearest its word ("定期9号到期"), not one a follow-up word governs.
         in_clause_spans = [s for s in spans if start <= s.start < end]
         if keyword is not None:
@@ -570,7 +778,19 @@ def parse_visit_note(
             in_clause_spans = [s for s in in_clause_spans if not _FOLLOW_UP_RE.search(clause[: s.start - start])]
         span = min(in_clause_spans, key=lambda s: abs(s.start - (keyword or s.start))) if in_clause_spans else None
         if span is not None and kind is not EventKind.PURCHASE:
-            event_span_ids.add(id(span))
+            event_span_ids.add(id(span))  # also when the event is not the customer's: no follow-up either
+        if incomes[index] or relatives[index] and kind is not EventKind.OUTFLOW:
+            # Income is a fact, not money moving; a relative's maturity, income or purchase is
+            # theirs. A relative's spending (女儿上大学要用钱, 儿子买房) is the household's and
+            # stays, without the relative's figures.
+            continue
+        amount = next((a for a in amounts if start <= a.start < end), None)
+        if amount is None and index + 1 < len(clauses) and not relatives[index]:
+            # "定期12月9号到期,50万": an amount standing alone after the event is its amount.
+            n_start, n_end = clauses[index + 1]
+            if not any(n_start <= p.start < n_end for p in products):
+                amount = next((a for a in amounts if n_start <= a.start < n_end), None)
+        product = _product_near(in_clause, amount)
         events.append(
             MoneyEvent(
                 kind=kind,
@@ -628,10 +848,10 @@ def parse_visit_note(
             channel, channel_given = hinted, True
             break
 
-    tags = _tags(text, clauses, products)
+    tags = _tags(text, clauses, products, relatives)
     for value in entities.get("tag", []):
         value = to_half_width(value).strip()
-        if value and value not in tags:
+        if value not in tags and _tag_from_nlu_stands(value, text, vocabulary, names + list(staff_names)):
             tags.append(value)
 
     return VisitNote(
@@ -665,7 +885,10 @@ def _product_near(products: list[ProductMention], amount: AmountMention | None) 
     return min(products, key=lambda p: abs(p.start - amount.start))
 
 
-def _tags(text: str, clauses: list[tuple[int, int]], products: list[ProductMention]) -> list[str]:
+def _tags(text: str, clauses: list[tuple[int, int]], products: list[ProductMention],
+          relatives: list[bool] | None = None) -> list[str]:
+    """The tags a note's words give, clause by clause (see the module docstring)."""
+    relatives = relatives or [False] * len(clauses)
     tags: list[str] = []
     previous: list[ProductMention] = []
 
@@ -674,16 +897,23 @@ def _tags(text: str, clauses: list[tuple[int, int]], products: list[ProductMenti
         if tag not in tags:
             tags.append(tag)
 
-    for start, end in clauses:
+    for index, start, end in _topics(text, clauses, products):
         clause = text[start:end]
         in_clause = [p for p in products if start <= p.start < end]
         in_clause = [p for p in in_clause if not _SOURCE_AFTER_PRODUCT.match(text[p.end:end])] if len(in_clause) > 1 else in_clause
-        kind = _polarity(_without_products(clause, in_clause, start))
-        targets = in_clause or previous
-        if kind is not None:
+        kind = _stance(_without_products(clause, in_clause, start), len(in_clause))
+        if in_clause:
+            targets = in_clause
+        elif _first_word(clause, MATURITY_WORDS + INFLOW_WORDS + OUTFLOW_WORDS) or _INCOME_RE.search(clause):
+            targets = []  # "需要用钱", "打算装修": about money, not the product said before
+        else:
+            targets = previous  # "聊了基金定投,有兴趣": the cue is about the previous clause's products
+        if relatives[index] and kind in (BOUGHT, NOT_INTERESTED):
+            kind = UNDECIDED  # a relative's purchase or refusal is theirs, not the customer's
+        if kind in (BOUGHT, NOT_INTERESTED, INTEREST):
             for mention in targets:
                 add(kind, mention)
-        else:
+        elif kind is None:
             for mention in in_clause:
                 if text[max(start, mention.start - 2):mention.start].endswith(_VERB_BEFORE_PRODUCT):
                     add(INTEREST, mention)
@@ -691,10 +921,14 @@ def _tags(text: str, clauses: list[tuple[int, int]], products: list[ProductMenti
             previous = in_clause
     # Products the NLU gave that the text does not show: the note's words as a whole decide.
     hinted = [p for p in products if p.start < 0]
-    kind = _polarity(text) if hinted else None
-    for mention in hinted:
-        if kind is not None:
-            add(kind, mention)
+    if hinted:
+        written = [p for p in products if p.start >= 0]
+        kind = _stance(_without_products(text, written, 0), len(hinted))
+        if any(relatives) and kind in (BOUGHT, NOT_INTERESTED):
+            kind = UNDECIDED  # the words may be a relative's (above)
+        if kind in (BOUGHT, NOT_INTERESTED, INTEREST):
+            for mention in hinted:
+                add(kind, mention)
     # A product both refused and wanted in one note keeps what was said last.
     result: list[str] = []
     for tag in tags:
@@ -703,11 +937,77 @@ def _tags(text: str, clauses: list[tuple[int, int]], products: list[ProductMenti
     return result
 
 
+def _topics(text: str, clauses: list[tuple[int, int]], products: list[ProductMention]) -> list[tuple[int, int, int]]:
+    """The clauses, each cut again before a later "对<product>": "对保险没兴趣对理财有兴趣" is two
+    statements, each with its own cue. (clause index, start, end)."""
+    topics = []
+    for index, (start, end) in enumerate(clauses):
+        cuts = [p.start - 1 for p in products
+                if start < p.start - 1 and p.start - 1 < end and text[p.start - 1] == "对"
+                and any(start <= q.start < p.start for q in products)]
+        for first, last in zip([start] + cuts, cuts + [end]):
+            topics.append((index, first, last))
+    return topics
+
+
 def _without_products(clause: str, mentions: list[ProductMention], offset: int) -> str:
-    """The clause with its product words blanked, so 定投 does not read as 投了, 存款 not as 存了."""
+    """The clause with its product words blanked as "□", so 定投 does not read as 投了, 存款 not as
+    存了, and "不要□□" still shows that something was refused."""
     chars = list(clause)
     for m in mentions:
         for i in range(m.start - offset, m.end - offset):
             if 0 <= i < len(chars):
-                chars[i] = " "
+                chars[i] = "□"
     return "".join(chars)
+
+
+# ---------------------------------------------------------------------------- the NLU's hints
+
+# Not tags: the customer's family, pronouns and everyday nouns an NLU may mark in a note.
+STRAY_TAG_WORDS = frozenset(RELATIVE_WORDS) | {
+    "他", "她", "客户", "本人", "自己", "家里", "家人", "家庭", "老人", "老人家", "小孩子", "孩子们", "钱", "银行", "网点",
+    "产品", "利率", "利息", "收益", "手机", "电话", "微信", "时间", "身体", "工作", "房子", "车", "学费", "先生", "女士",
+    "太太", "阿姨", "大爷", "大妈", "老师", "师傅", "领导", "同事", "朋友", "邻居",
+}
+_POSSESSOR = re.compile(r"^(?:他|她|客户|[\u4e00-\u9fff]{2,3}的|[\u4e00-\u9fff]{1,3}家)")
+# The note asks for a tag in so many words: "标签:高净值", "给他标一下个体户".
+_TAG_REQUEST_RE = re.compile(r"标签|标记|打标|打个标|标一下|标个|标成|标为|贴个|贴上")
+# A need or a plan as staff write it: 有留学需求, 有购房计划, 教育金需求.
+_NEED_PHRASE_RE = re.compile(r"^(?:有)?[\u4e00-\u9fffA-Za-z]{1,6}(?:需求|计划|打算)$")
+
+
+def is_tag_phrase(value: str | None) -> bool:
+    """Whether a tag value is a phrase a customer manager would write (意向:基金定投, 有房贷需求,
+    高净值, 个体户), not a stray noun: kin (爱人, 他老伴, 王建国的儿子), a pronoun, an everyday word,
+    a number, or one character."""
+    value = to_half_width(value or "").strip().strip("。,,::")
+    if len(value) < 2 or not has_chinese_words(value) and not value.isalpha():
+        return False
+    if value in STRAY_TAG_WORDS:
+        return False
+    return _POSSESSOR.sub("", value) not in STRAY_TAG_WORDS  # 他老伴, 王建国的儿子
+
+
+def _tag_from_nlu_stands(value: str, text: str, vocabulary: Mapping[str, str], names: Iterable[str]) -> bool:
+    """Whether a tag the NLU marked in a visit note is kept: a tag phrase (is_tag_phrase), written in
+    the note, not a product, channel or person's name (the note's own reading tags products), and
+    either asked for in so many words (标签/标记/标一下…) or a need the note states (有留学需求),
+    not negated (没有留学需求)."""
+    if not is_tag_phrase(value) or value in vocabulary or value in CHANNEL_WORDS or value in set(names):
+        return False
+    if _TAG_REQUEST_RE.search(text):
+        return value in text
+    if not _NEED_PHRASE_RE.match(value):
+        return False
+    return any(not re.search(r"(?:没|无|不)有?$", text[max(0, m.start() - 2):m.start()])
+               for m in re.finditer(re.escape(value), text))
+
+
+def _amount_from_nlu(value: str, text: str) -> Decimal | None:
+    """An amount the NLU gave, when the note's own reading could not see it: with a money unit
+    (a bare "5000" is no money), and not written in the note (where the note's words already
+    decided: a relative's 5000, 70岁, 3天)."""
+    written = to_half_width(value or "").strip()
+    if not written or written in text or not re.search(r"[万wW千亿元块]", written):
+        return None
+    return parse_amount(written)

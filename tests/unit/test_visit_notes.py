@@ -5,8 +5,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from bot.visit_notes import EventKind, find_amounts, parse_visit_note
+from bot.visit_notes import EventKind, find_amounts, is_tag_phrase, parse_visit_note
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 CATALOGUE = {"邮享定期1年": "存款", "大额存单3年": "存款", "鑫享理财1年": "理财", "稳享理财90天": "理财",
@@ -151,13 +153,14 @@ def test_no_channel_word_defaults_to_branch_visit():
 
 
 def test_nlu_hints_are_used_when_the_text_alone_does_not_say():
-    note = parse_visit_note("客户说考虑一下", NOW, CATALOGUE, STAFF, CUSTOMERS,
-                            entities={"customer_name": ["钱多多"], "product": ["基金"], "amount": ["5万"],
-                                      "channel": ["电话"], "time": ["下周一"]})
+    hints = {"customer_name": ["钱多多"], "product": ["基金"], "amount": ["5万"], "channel": ["电话"], "time": ["下周一"]}
+    note = parse_visit_note("客户说有兴趣", NOW, CATALOGUE, STAFF, CUSTOMERS, entities=hints)
     assert note.customer_names[0] == "钱多多"
     assert note.categories == ("基金",) and note.amount_values == (Decimal("50000.00"),)
     assert note.channel == "电话" and note.follow_up_at.date() == date(2026, 12, 7)
-    assert "意向:基金" in note.tags
+    assert note.tags == ("意向:基金",)
+    # "考虑一下" is hesitation (issue #23): the hinted product gets no tag either way.
+    assert parse_visit_note("客户说考虑一下", NOW, CATALOGUE, STAFF, CUSTOMERS, entities=hints).tags == ()
 
 
 def test_a_maturity_time_is_not_the_follow_up():
@@ -197,3 +200,177 @@ def test_asking_for_a_reminder_is_not_another_money_event():
     note = parse_visit_note("电话联系了陈美玲,她20万理财下个月到期,对大额存单有兴趣,到期前提醒我", NOW, CATALOGUE, STAFF, CUSTOMERS)
     assert [(e.kind, e.amount) for e in note.events] == [(EventKind.MATURITY, W(200000))]
     assert note.follow_up_at is not None
+
+
+# ---------------------------------------------------------------------------- issue #23: read only where it is
+# Numbers are money only where they are money, the customer's money only when it is the customer's,
+# and tags only from what was said about the product. Each note is checked in full: the amounts,
+# the money events (kind, amount, category) and the tags, () meaning that nothing may be read.
+M = EventKind.MATURITY.value, EventKind.INFLOW.value, EventKind.OUTFLOW.value, EventKind.PURCHASE.value
+MATURITY, INFLOW, OUTFLOW, PURCHASE = M
+
+READ_ONLY_WHERE_IT_IS = [
+    # Numbers that are not money.
+    ("王建国3天后来网点办理财", (), (), ("意向:理财",)),
+    ("王建国今年70岁,想买国债", (), (), ("意向:国债",)),
+    ("陈美玲有两个孩子,都在外地上班", (), (), ()),
+    ("赵敏问大额存单利率3.5%的还有没有", (), (), ("意向:大额存单",)),
+    ("孙红问定期利率百分之三的还有吗", (), (), ("意向:存款",)),
+    ("周大福第2次来问基金", (), (), ("意向:基金",)),
+    ("李秀英想存1年期定期", (), (), ("意向:存款",)),
+    ("王建国约了下午3点来网点", (), (), ()),
+    ("陈美玲手机尾号5678,来网点问理财", (), (), ("意向:理财",)),
+    ("赵敏一家五口人,三千多平的厂房", (), (), ()),
+    ("孙红买了1万份基金", (), (), ("已购:基金",)),
+    ("周大福买了100克金条", (), (), ("已购:黄金",)),
+    ("李秀英说三五万的理财可以考虑", (), (), ("意向:理财",)),  # a loose range is no amount
+    ("王建国问了百万医疗险", (), (), ("意向:保险",)),
+    ("陈美玲有5万美元想换汇", (), (), ()),  # not yuan: no figure rather than a wrong one
+    ("赵敏来网点取了2次钱", (), (), ()),
+    # Money: with a unit, or bare right after a money verb.
+    ("王建国今天来网点存了50000", ("50000",), ((PURCHASE, "50000", None),), ()),
+    ("陈美玲 存了 30000 定期 下周回访", ("30000",), ((PURCHASE, "30000", "存款"),), ("已购:存款",)),
+    ("赵敏卡里有8000,想买点理财", ("8000",), (), ("意向:理财",)),
+    ("孙红买了20万理财", ("200000",), ((PURCHASE, "200000", "理财"),), ("已购:理财",)),
+    # Whose money: a relative's amounts, and income, are not the customer's.
+    ("王建国他老伴退休金5000一个月", (), (), ()),
+    ("陈美玲女儿30岁,在上海工作,月薪2万", (), (), ()),
+    ("赵敏退休金每月6000,想存定期", (), (), ("意向:存款",)),
+    ("孙红老伴退休金每月5000,她自己退休金6000", (), (), ()),
+    ("周大福他儿子要买房,首付50万,想了解房贷", (), ((OUTFLOW, None, None),), ("有房贷需求",)),
+    ("李秀英女儿的定期30万下个月到期", (), (), ()),
+    ("王建国存了5万,他爱人存了3万", ("50000",), ((PURCHASE, "50000", None),), ()),
+    ("陈美玲给儿子买了20万理财", ("200000",), ((PURCHASE, "200000", "理财"),), ("已购:理财",)),
+    ("赵敏和老伴一起存了50万定期", ("500000",), ((PURCHASE, "500000", "存款"),), ("已购:存款",)),
+    ("孙红退休金卡里有30万,想买国债", ("300000",), (), ("意向:国债",)),
+    ("周大福拿退休金买了5万理财", ("50000",), ((PURCHASE, "50000", "理财"),), ("已购:理财",)),
+    ("李秀英女儿买了10万理财", (), (), ()),  # the daughter's purchase, not the customer's
+    ("王建国说他爱人想了解理财", (), (), ("意向:理财",)),  # the household's lead
+    ("陈美玲来网点,老公陪着来的,存了50万", ("500000",), ((PURCHASE, "500000", None),), ()),
+    ("孙红老伴住院了,要用钱,取了5万", ("50000",), ((OUTFLOW, None, None),), ()),  # the household's spending
+    ("王建国儿子结婚,他准备取出20万定期", ("200000",), ((OUTFLOW, "200000", "存款"),), ()),
+    ("陈美玲养老金每月3000,想买点国债", (), (), ("意向:国债",)),  # a pension, not the insurance 养老金
+    # Negation never gives 意向; only an explicit refusal gives 不感兴趣; hesitation gives nothing.
+    ("王建国 电话 不太想买基金 下周再联系", (), (), ()),
+    ("陈美玲想了想还是不要基金了", (), (), ("不感兴趣:基金",)),
+    ("赵敏对基金还没想好", (), (), ()),
+    ("孙红还在考虑理财,再看看", (), (), ()),
+    ("周大福犹豫要不要买保险", (), (), ()),
+    ("李秀英说不需要保险", (), (), ("不感兴趣:保险",)),
+    ("王建国明确拒绝了理财", (), (), ("不感兴趣:理财",)),
+    ("陈美玲暂时不考虑保险", (), (), ("不感兴趣:保险",)),
+    ("赵敏对基金不太感兴趣", (), (), ()),
+    ("孙红,对基金没什么兴趣", (), (), ()),
+    ("周大福 基金 兴趣不大", (), (), ()),
+    ("李秀英对保险有顾虑", (), (), ()),
+    ("王建国正在考虑买基金", (), (), ()),
+    ("陈美玲来网点,对理财收益比较满意,暂时没有新需求", (), (), ()),
+    ("赵敏说理财收益还可以", (), (), ()),
+    ("孙红基金先不要赎回", (), (), ()),
+    ("周大福理财不想动,下周再说", (), (), ()),
+    ("李秀英定期到期打算装修用", (), ((MATURITY, None, "存款"),), ()),
+    ("王建国50万定期下个月到期,需要用钱", ("500000",), ((MATURITY, "500000", "存款"), (OUTFLOW, None, None)), ()),
+    ("陈美玲不要保险要基金", (), (), ()),  # which is which would be a guess
+    ("赵敏对保险没兴趣对理财有兴趣", (), (), ("不感兴趣:保险", "意向:理财")),
+    ("孙红说保险先不要,基金可以了解一下", (), (), ("不感兴趣:保险", "意向:基金")),
+    ("周大福想买基金,不过怕亏", (), (), ("意向:基金",)),
+    ("李秀英说收益不错,想买理财", (), (), ("意向:理财",)),
+    ("王建国问需不需要买保险", (), (), ("意向:保险",)),
+    ("陈美玲买了大额存单不用跟进", (), (), ("已购:大额存单",)),
+    ("赵敏没买基金", (), (), ()),
+    ("孙红之前没买过基金,这次想试试", (), (), ("意向:基金",)),
+]
+
+
+@pytest.mark.parametrize("text,amounts,events,tags", READ_ONLY_WHERE_IT_IS, ids=[n[0][:16] for n in READ_ONLY_WHERE_IT_IS])
+def test_numbers_and_tags_are_read_only_where_they_are(text, amounts, events, tags):
+    note = parse_visit_note(text, NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.amount_values == tuple(W(a) for a in amounts)
+    assert tuple((e.kind.value, e.amount, e.category) for e in note.events) == tuple(
+        (kind, None if amount is None else W(amount), category) for kind, amount, category in events)
+    assert note.tags == tags
+
+
+def test_there_are_at_least_thirty_notes_about_numbers_and_tags():
+    assert len(READ_ONLY_WHERE_IT_IS) >= 30
+
+
+def test_a_relatives_maturity_is_not_the_follow_up_either():
+    note = parse_visit_note("王建国女儿的定期下个月到期,约了周五再谈", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.events == ()
+    assert note.follow_up_at.date() == date(2026, 12, 4)
+
+
+@pytest.mark.parametrize("text,amounts", [
+    ("存了50000", ["50000"]), ("余额8000", ["8000"]), ("存了 50000 下周回访", ["50000"]), ("存了50000定期", ["50000"]),
+    ("存了3年", []), ("取了2次", []), ("买了3份", []), ("买了2", []), ("存了5000在活期", []),
+    ("两千多人", []), ("3千米", []), ("一万步", []), ("2万股", []), ("三五万", []), ("一两万", []), ("两三千块", []),
+    ("百万医疗险", []), ("5万美元", []), ("5千万", []), ("两千年的时候", []), ("5万多点", ["50000"]), ("50万月底到期", ["500000"]),
+])
+def test_amounts_read_only_where_they_are_money(text, amounts):
+    assert [str(int(a.amount)) for a in find_amounts(text)] == amounts
+
+
+@pytest.mark.parametrize("hint,text,kept", [
+    ("爱人", "王建国说他爱人想了解理财", False),
+    ("他爱人", "王建国说他爱人想了解理财", False),
+    ("孩子", "王建国来网点,标签:高净值,孩子在外地", False),
+    ("高净值", "王建国来网点,标签:高净值,孩子在外地", True),
+    ("个体户", "王建国是个体户,给他标一下个体户", True),
+    ("个体户", "王建国是个体户,想了解经营贷", False),  # not asked for: not put on the record
+    ("有留学需求", "王建国有留学需求,孩子明年出国", True),
+    ("有留学需求", "王建国没有留学需求", False),
+    ("留学需求", "王建国没有留学需求", False),
+    ("意向:基金", "王建国不想买基金", False),  # not written, and the note says otherwise
+    ("基金", "王建国说基金先看看", False),  # a product word is no tag; the note's words decide
+])
+def test_a_tag_the_nlu_marks_in_a_note_is_kept_only_when_it_is_a_tag(hint, text, kept):
+    note = parse_visit_note(text, NOW, CATALOGUE, STAFF, CUSTOMERS, entities={"tag": [hint]})
+    assert (hint in note.tags) is kept
+
+
+@pytest.mark.parametrize("value,is_tag", [
+    ("爱人", False), ("他老伴", False), ("王建国的儿子", False), ("孩子", False), ("客户", False), ("123", False),
+    ("孩", False), ("", False), ("高净值", True), ("VIP", True), ("有房贷需求", True), ("个体户", True),
+])
+def test_is_tag_phrase(value, is_tag):
+    assert is_tag_phrase(value) is is_tag
+
+
+def test_an_amount_the_nlu_marks_is_not_taken_where_the_note_says_it_is_not_money():
+    hints = {"amount": ["5000", "30岁", "5万"]}
+    note = parse_visit_note("王建国他老伴退休金5000一个月,女儿30岁", NOW, CATALOGUE, STAFF, CUSTOMERS, entities=hints)
+    assert note.amount_values == (W(50000),)  # only the hint with a money unit the note does not show
+    note = parse_visit_note("王建国他儿子首付5万", NOW, CATALOGUE, STAFF, CUSTOMERS, entities={"amount": ["5万"]})
+    assert note.amount_values == ()  # written, in a relative's clause: the note's words decided
+
+
+# A note without a money unit or a money verb: whatever its numbers, nothing is read as money.
+_NOT_MONEY_FRAGMENTS = st.sampled_from([
+    "王建国", "陈美玲", "来网点", "上门", "打电话", "想了解基金", "对保险不感兴趣", "他老伴", "她女儿", "两个孩子",
+    "3天后", "下午3点", "12月8号", "第2次", "1年期", "百分之三", "尾号5678", "一家五口人", "利率", "约了下周三",
+])
+_COUNTED = st.builds(lambda n, word: f"{n}{word}", st.integers(min_value=0, max_value=10**9),
+                     st.sampled_from(["天后", "岁", "个", "次", "%", "号", "点", "年期", "人", "份", "克", "周岁", "个月"]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_NOT_MONEY_FRAGMENTS, _COUNTED), min_size=1, max_size=8), st.sampled_from(["", ",", " ", "。"]))
+def test_a_note_without_money_words_reads_no_amount(parts, separator):
+    note = parse_visit_note(separator.join(parts), NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.amounts == ()
+    assert all(e.amount is None for e in note.events)
+
+
+_KIN = st.sampled_from(["老伴", "爱人", "儿子", "女儿", "老公", "老婆", "媳妇", "女婿", "孙子", "父母"])
+_MONEY = st.sampled_from(["退休金5000一个月", "存了5万", "首付50万", "的定期30万下个月到期", "买了20万理财", "月薪2万",
+                          "年终奖3万下周到账"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["王建国", "陈美玲"]), st.sampled_from(["他", "她", "说", ""]), _KIN, _MONEY)
+def test_a_relatives_money_is_never_the_customers(name, lead, kin, money):
+    note = parse_visit_note(f"{name}{lead}{kin}{money}", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.amounts == ()
+    assert all(e.kind is EventKind.OUTFLOW and e.amount is None for e in note.events)
+    assert not any(tag.startswith(("已购", "不感兴趣")) for tag in note.tags)
