@@ -101,6 +101,9 @@ from bot.identity import (
     to_half_width,
 )
 from bot.names import COMPOUND_SURNAMES, SURNAMES
+from bot.vocabulary.identifiers import CUSTOMER_ID as CUSTOMER_ID_KIND
+from bot.vocabulary.identifiers import PHONE as PHONE_KIND
+from bot.vocabulary.identifiers import find_identifiers
 from bot.referrals import PRODUCT_WORDS, category_of_word, parse_amount
 
 # ---------------------------------------------------------------------------- vocabulary
@@ -671,10 +674,11 @@ def parse_visit_note(
     clauses = _clauses(text)
 
     # Identifiers first: their digits are no amounts, no times.
-    phones = [m.group(0) for m in PHONE_RE.finditer(text)]
-    customer_ids = [normalise_customer_id(m.group(0)) for m in CUSTOMER_ID_RE.finditer(text)]
-    identifier_spans = [(m.start(), m.end()) for m in PHONE_RE.finditer(text)]
-    identifier_spans += [(m.start(), m.end()) for m in CUSTOMER_ID_RE.finditer(text)]
+    # Phones and customer numbers as staff type them ("139 1234 5678", "+86 139…", "c00000001").
+    typed = [found for found in find_identifiers(text) if found.kind in (PHONE_KIND, CUSTOMER_ID_KIND)]
+    phones = [found.value for found in typed if found.kind == PHONE_KIND and found.valid]
+    customer_ids = [found.value for found in typed if found.kind == CUSTOMER_ID_KIND]
+    identifier_spans = [(found.start, found.end) for found in find_identifiers(text)]
     # Other long digit runs are account or phone fragments, unless a money verb is right before
     # them ("存了50000").
     identifier_spans += [(m.start(), m.end()) for m in re.finditer(r"\d{5,}", text)
