@@ -10,7 +10,9 @@ the bank tells them apart, not by the letters a product's name happens to contai
 Referrals, visit notes and suggestions need only the category (`PRODUCT_WORDS`, word -> category,
 `category_of_word`); the holdings questions ("她的定期什么时候到期") need the kind
 (`PRODUCT_VOCABULARY`, `product_word_meaning`, `ProductWord.means`). The categories are
-bot.models.PRODUCT_CATEGORIES; each is also a word for itself.
+bot.models.PRODUCT_CATEGORIES; each is also a word for itself. Words for what is done with a
+product (续存, `DEED_WORDS`) mean its products but are not product words of a visit note.
+Colleagues' roles are in bot.vocabulary.roles, referral statuses in bot.vocabulary.statuses.
 """
 from __future__ import annotations
 
