@@ -9,6 +9,7 @@ from actions.runtime import Turn, customer_service, in_thread
 from bot import customer_replies
 from bot.choice import CONFIRM_WORDS
 from bot.clock import clock
+from bot.customer_facts import Fact, fact_asked
 from bot.customer_service import CustomerAnswer, Outcome, View
 from bot.dialogue import Choice
 
@@ -45,25 +46,30 @@ def _pick_text(turn: Turn, count: int) -> str:
 
 
 async def show(turn: Turn, view: View) -> None:
-    """Show one view of the customer the message names, or of the one in context."""
+    """Show one view of the customer the message names, or of the one in context: the card, the
+    holdings (by maturity when asked when), the contacts, or the one fact asked ("他手机号多少")."""
     product_word = (turn.entities.get("product") or [None])[0] if view is View.HOLDINGS else None
+    fact = fact_asked(turn.text)
     answer = await in_thread(
         customer_service().ask, turn.sender, view, turn.entities, turn.text, turn.slot("current_customer_id"),
-        turn.channel, product_word,
+        turn.channel, product_word, fact,
     )
     if answer.outcome is not Outcome.STRANGER:
         await turn.notifications()
     say_answer(turn.dispatcher, answer)
-    after_answer(turn, answer, {"kind": "view", "view": view.value, "product_word": product_word})
+    after_answer(turn, answer, {"kind": "view", "view": answer.view.value,
+                                "product_word": answer.product_word or product_word,
+                                "fact": answer.fact.value if answer.fact else None})
 
 
 async def pick_for_view(turn: Turn) -> None:
     """The answer to "which one?" asked by a lookup (or the daily list): that customer's view."""
     choice = turn.waiting.choice
     request = choice.request
+    fact = Fact(request["fact"]) if request.get("fact") in {f.value for f in Fact} else None
     answer = await in_thread(
         customer_service().choose, turn.sender, choice.candidate_ids, _pick_text(turn, len(choice.candidate_ids)),
-        View(request.get("view") or View.PROFILE.value), turn.channel, request.get("product_word"),
+        View(request.get("view") or View.PROFILE.value), turn.channel, request.get("product_word"), fact,
     )
     if answer.outcome is not Outcome.STRANGER:
         await turn.notifications()

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.customer_facts import Fact
 from bot.customer_service import CustomerAnswer, Outcome, View
 from bot.customers import (
     Candidate,
     CustomerProfile,
+    HoldingLine,
     HoldingsView,
     InteractionLine,
     InteractionsView,
@@ -53,8 +55,10 @@ def render(answer: CustomerAnswer, today: date) -> str:
         return render_candidates(answer.candidates, answer.more_than_listed)
     if answer.outcome is Outcome.BAD_CHOICE:
         return "没对上是哪一位。" + render_candidates(answer.candidates, False)
-    if answer.view is View.HOLDINGS:
+    if answer.view in (View.HOLDINGS, View.MATURITIES):
         return render_holdings(answer.holdings, today)
+    if answer.view is View.FACT:
+        return render_fact(answer.profile, answer.fact, today)
     if answer.view is View.INTERACTIONS:
         return render_interactions(answer.interactions)
     return render_profile(answer.profile, today)
@@ -158,13 +162,111 @@ def render_holdings(view: HoldingsView, today: date) -> str:
     if not view.holdings:
         if view.product_filter:
             return f"{view.name}名下没有{view.product_filter}。"
+        if view.about_maturity:
+            return f"{view.name}名下目前没有会到期的产品。"
         return f"{view.name}名下目前没有产品。"
+    if view.about_maturity:
+        return _render_maturities(view, today)
     what = view.product_filter or "产品"
     lines = [f"{view.name}名下的{what}({len(view.holdings)}笔):"]
     for number, line in enumerate(view.holdings, start=1):
         maturity = f",{_maturity(line.maturity_date, today)}" if line.maturity_date else ""
         lines.append(f"{number}. {line.product_name}({line.category}) {format_amount(line.amount)},{line.start_date}起{maturity}")
     return "\n".join(lines)
+
+
+def _render_maturities(view: HoldingsView, today: date) -> str:
+    """The answer to "她的定期什么时候到期": each holding by its maturity date, soonest first
+    (those already matured before them), then those that never mature in one line."""
+    what = view.product_filter or "产品"
+    maturing = [line for line in view.holdings if line.maturity_date]
+    open_ended = [line for line in view.holdings if not line.maturity_date]
+    if not maturing:
+        return f"{view.name}名下的{what}都没有到期日:" + "、".join(_held(line) for line in open_ended) + "。"
+    lines = [f"{view.name}名下{what}的到期日({len(maturing)}笔):"]
+    for number, line in enumerate(sorted(maturing, key=lambda line: line.maturity_date), start=1):
+        lines.append(f"{number}. {_maturity(line.maturity_date, today)}:{_held(line)}")
+    if open_ended:
+        lines.append("不设到期日:" + "、".join(_held(line) for line in open_ended))
+    return "\n".join(lines)
+
+
+def _held(line: HoldingLine) -> str:
+    return f"{line.product_name} {format_amount(line.amount)}"
+
+
+def render_fact(profile: CustomerProfile, fact: Fact, today: date) -> str:
+    """One fact of the profile in one line, starting with whose it is ("王建国的手机:139****5678")."""
+    name = profile.name
+    if fact is Fact.TOTAL_ASSETS:
+        return _total_assets(profile)
+    if fact is Fact.PHONE:
+        # Masked by bot.customers; "未登记" when there is none.
+        return f"{name}的手机:{profile.masked_phone}" if profile.masked_phone != "未登记" else f"{name}没有登记手机号。"
+    if fact is Fact.RISK_LEVEL:
+        return _risk_level(profile)
+    if fact is Fact.MANAGER:
+        return f"{name}的客户经理是{profile.manager_name}。" if profile.manager_name else f"{name}还没有分配客户经理。"
+    if fact is Fact.AGE:
+        return f"{name}今年{profile.age}岁。" if profile.age is not None else f"{name}的年龄没有登记。"
+    if fact is Fact.BIRTHDAY:
+        return _birthday(profile, today)
+    if fact is Fact.BRANCH:
+        return f"{name}是{profile.branch_name}的客户。"
+    if fact is Fact.CUSTOMER_ID:
+        return f"{name}的客户号:{profile.customer_id}"
+    if fact is Fact.TAGS:
+        return f"{name}的标签:" + "、".join(profile.tags) if profile.tags else f"{name}还没有标签。"
+    if fact is Fact.LAST_CONTACT:
+        last = profile.last_interaction
+        return f"{name}最近一次联系:{_interaction(last)}" if last else f"{name}还没有联系记录。"
+    if fact is Fact.TIER:
+        return f"{name}是{profile.tier}客户(总资产{format_amount(profile.total_assets)})。"
+    if fact is Fact.OCCUPATION:
+        return f"{name}的职业:{profile.occupation}" if profile.occupation else f"{name}的职业没有登记。"
+    return render_profile(profile, today)
+
+
+def _total_assets(profile: CustomerProfile) -> str:
+    if not profile.by_category:
+        text = f"{profile.name}名下没有存款、理财等资产(总资产0元)"
+    else:
+        parts = "、".join(f"{total.category}{format_amount(total.amount)}" for total in profile.by_category)
+        text = f"{profile.name}总资产{format_amount(profile.total_assets)}({parts})"
+    if profile.liabilities:
+        text += ";负债/授信:" + "、".join(f"{t.category}{format_amount(t.amount)}" for t in profile.liabilities)
+    return text + "。"
+
+
+def _risk_level(profile: CustomerProfile) -> str:
+    name = profile.name
+    if profile.risk_level is None:
+        return f"{name}还没做风险测评(需先测评才能买理财、基金)。"
+    if profile.risk_assessed_on is None:
+        return f"{name}风险等级{profile.risk_level}(评估日期未登记,需重新测评)"
+    state = "已过期,需重新测评" if profile.risk_expired else "有效"
+    return f"{name}风险等级{profile.risk_level}(评估于{profile.risk_assessed_on},{state})"
+
+
+def _birthday(profile: CustomerProfile, today: date) -> str:
+    born = profile.birth_date
+    if born is None:
+        return f"{profile.name}的生日没有登记。"
+    days = (_next_birthday(born, today) - today).days
+    when = "(就是今天)" if days == 0 else f"(还有{days}天)" if days <= 30 else ""
+    return f"{profile.name}的生日是{born.month}月{born.day}日{when}。"
+
+
+def _next_birthday(born: date, today: date) -> date:
+    """This year's birthday, or next year's if it has passed; 2月29日 is kept on 2月28日 in other years."""
+    for year in (today.year, today.year + 1):
+        try:
+            day = born.replace(year=year)
+        except ValueError:
+            day = date(year, 2, 28)
+        if day >= today:
+            return day
+    return day
 
 
 def render_interactions(view: InteractionsView) -> str:

@@ -12,6 +12,7 @@ from bot import customers
 from bot.access import StaffMember, identify_staff
 from bot.choice import ByPhoneTail, ByPosition, parse_choice
 from bot.clock import clock
+from bot.customer_facts import Fact, asks_about_maturity
 from bot.customers import (
     Candidate,
     CustomerProfile,
@@ -26,6 +27,7 @@ from bot.identity import is_han, part_of_name, without_filler
 from bot.names import name_like_words, partial_name
 from bot.referrals import PRODUCT_WORDS
 from bot.settings import Settings
+from bot.vocabulary.products import product_word_in
 
 
 class View(str, Enum):
@@ -33,7 +35,12 @@ class View(str, Enum):
 
     PROFILE = "profile"
     HOLDINGS = "holdings"
+    # Holdings asked about by when they mature ("她的定期什么时候到期"): the dates first.
+    MATURITIES = "maturities"
     INTERACTIONS = "interactions"
+    # One fact of the profile ("他手机号多少"): the profile is read (and audited) as for the card,
+    # and only the fact is said.
+    FACT = "fact"
     # Only which customer is meant (a referral, a visit note): nothing of theirs is shown.
     PICK = "pick"
 
@@ -56,6 +63,7 @@ class PendingChoice:
     candidate_ids: list[str]
     view: View
     product_word: str | None = None
+    fact: Fact | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,11 @@ class CustomerAnswer:
     profile: CustomerProfile | None = None
     holdings: HoldingsView | None = None
     interactions: InteractionsView | None = None
+    # View.FACT: the fact asked (said from `profile`), also while the user picks among namesakes.
+    fact: Fact | None = None
+    # The product word the holdings are filtered by: the NLU's, or one found in the text; kept
+    # while the user picks among namesakes (PendingChoice.product_word).
+    product_word: str | None = None
 
 
 class CustomerService:
@@ -92,8 +105,11 @@ class CustomerService:
         pending: PendingChoice | None,
         channel: str,
         product_word: str | None = None,
+        fact: Fact | None = None,
     ) -> CustomerAnswer:
         """One message about a customer. `view` is None for a bare answer ("2", "尾号5678").
+        `fact` is the one fact the message asks (bot.customer_facts.fact_asked), if any: then
+        only that is said, whatever view the intent gave.
 
         A message that names no customer but picks from the list the bot just showed is a
         choice, whatever intent the NLU gave it; naming a customer starts a new question.
@@ -102,7 +118,8 @@ class CustomerService:
         if pending and not names_customer:
             if view is None or parse_choice(text, len(pending.candidate_ids)) is not None:
                 return self.choose(
-                    chat_id, pending.candidate_ids, text, pending.view, channel, pending.product_word
+                    chat_id, pending.candidate_ids, text, pending.view, channel, pending.product_word,
+                    pending.fact,
                 )
         if view is None:
             if not names_customer:
@@ -113,7 +130,8 @@ class CustomerService:
                 return looked_up or CustomerAnswer(Outcome.NOT_UNDERSTOOD, View.PROFILE)
             view = pending.view if pending else View.PROFILE
             product_word = pending.product_word if pending else product_word
-        return self.ask(chat_id, view, entities, text, customer_in_context, channel, product_word)
+            fact = pending.fact if pending else fact
+        return self.ask(chat_id, view, entities, text, customer_in_context, channel, product_word, fact)
 
     def look_up_bare_name(self, chat_id: str, text: str, channel: str) -> CustomerAnswer | None:
         """A message the NLU did not take for a lookup (nlu_fallback, an answer to nothing, small
@@ -146,8 +164,10 @@ class CustomerService:
         customer_in_context: str | None,
         channel: str,
         product_word: str | None = None,
+        fact: Fact | None = None,
     ) -> CustomerAnswer:
         """Answer a question about the customer the message names, or the one in context."""
+        view, fact = _what_is_asked(view, fact, text)
         with self.db.unit_of_work() as session:
             staff = identify_staff(session, chat_id)
             if staff is None:
@@ -176,21 +196,23 @@ class CustomerService:
                 if named is not None:
                     parsed = named
                     found = customers.find_customers(session, staff, parsed, limit + 1)
+            product_word = _product_word(view, product_word, text, parsed)
             if parsed is None:
                 if customer_in_context is None:
                     return CustomerAnswer(Outcome.NO_CUSTOMER_GIVEN, view, staff)
                 customer = customers.visible_customer(session, staff, customer_in_context)
                 if customer is None:
                     return CustomerAnswer(Outcome.NO_CUSTOMER_GIVEN, view, staff)
-                return self._show(session, staff, customer, view, product_word, channel)
+                return self._show(session, staff, customer, view, product_word, channel, fact=fact)
             if not found:
                 return CustomerAnswer(Outcome.NOT_FOUND, view, staff, query=parsed)
             if len(found) == 1 and parsed.kind is not QueryKind.SURNAME:
                 # (A surname alone is asked about even when one customer has it: "是这位吗?")
-                return self._show(session, staff, found[0], view, product_word, channel, parsed)
+                return self._show(session, staff, found[0], view, product_word, channel, parsed, fact)
             listed = customers.candidates(session, staff, found[:limit], clock.today(), channel)
             return CustomerAnswer(
-                Outcome.CHOOSE, view, staff, query=parsed, candidates=listed, more_than_listed=len(found) > limit
+                Outcome.CHOOSE, view, staff, query=parsed, candidates=listed, more_than_listed=len(found) > limit,
+                fact=fact, product_word=product_word,
             )
 
     def _named_otherwise(self, session, staff, entities, text, parsed) -> CustomerQuery | None:
@@ -224,6 +246,7 @@ class CustomerService:
         view: View,
         channel: str,
         product_word: str | None = None,
+        fact: Fact | None = None,
     ) -> CustomerAnswer:
         """The user answered "which one?" with a number, an ordinal or a phone's last four digits."""
         with self.db.unit_of_work() as session:
@@ -241,22 +264,54 @@ class CustomerService:
                 picked = matching[0] if len(matching) == 1 else None
             if picked is None:
                 listed = customers.candidates(session, staff, visible, clock.today(), channel)
-                return CustomerAnswer(Outcome.BAD_CHOICE, view, staff, candidates=listed)
-            return self._show(session, staff, picked, view, product_word, channel)
+                return CustomerAnswer(
+                    Outcome.BAD_CHOICE, view, staff, candidates=listed, fact=fact, product_word=product_word
+                )
+            return self._show(session, staff, picked, view, product_word, channel, fact=fact)
 
-    def _show(self, session, staff, customer, view, product_word, channel, query=None) -> CustomerAnswer:
+    def _show(self, session, staff, customer, view, product_word, channel, query=None, fact=None) -> CustomerAnswer:
         answer = dict(outcome=Outcome.SHOWN, view=view, staff=staff, query=query, customer_id=customer.customer_id)
+        if view is View.FACT and fact is None:
+            answer["view"] = view = View.PROFILE
         if view is View.PICK:
             pass
-        elif view is View.HOLDINGS:
-            answer["holdings"] = customers.holdings_view(session, staff, customer, product_word, channel)
+        elif view in (View.HOLDINGS, View.MATURITIES):
+            answer["holdings"] = customers.holdings_view(
+                session, staff, customer, product_word, channel, about_maturity=view is View.MATURITIES
+            )
+            answer["product_word"] = product_word
         elif view is View.INTERACTIONS:
             answer["interactions"] = customers.interactions_view(session, staff, customer, channel)
         else:
+            # The card, or one fact of it: either way the whole profile is read and audited as a
+            # view of the customer (audit.PROFILE).
             answer["profile"] = customers.customer_profile(
                 session, staff, customer, clock.today(), self.settings, channel
             )
+            answer["fact"] = fact if view is View.FACT else None
         return CustomerAnswer(**answer)
+
+
+def _what_is_asked(view: View, fact: Fact | None, text: str) -> tuple[View, Fact | None]:
+    """The view a question asks for: the one fact it asks, if the caller read one (not when only
+    the customer is wanted, View.PICK); holdings by their maturity dates when a holdings question
+    asks when they mature."""
+    if fact is not None and view is not View.PICK:
+        return View.FACT, fact
+    if view is View.FACT:
+        return View.PROFILE, None
+    if view is View.HOLDINGS and asks_about_maturity(text):
+        return View.MATURITIES, None
+    return view, None
+
+
+def _product_word(view: View, product_word: str | None, text: str, query: CustomerQuery | None) -> str | None:
+    """The kind of product a holdings question is about: the NLU's word, else one written in the
+    text, the customer's name taken out first (黄金花 is a name, not gold)."""
+    if product_word or view not in (View.HOLDINGS, View.MATURITIES):
+        return product_word
+    names = [query.value, *query.longer_names] if query is not None and query.kind is QueryKind.NAME else []
+    return product_word_in(text, names)
 
 
 def _bare_name(text: str) -> str | None:

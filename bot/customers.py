@@ -32,6 +32,7 @@ from bot.privacy import mask_phone
 from bot.settings import Settings
 from bot.tiers import LIABILITY_CATEGORIES, tier_for
 from bot.timeutil import age_on, to_local
+from bot.vocabulary.products import PRODUCT_VOCABULARY, product_word_meaning
 
 
 # ---------------------------------------------------------------------------- the query
@@ -144,6 +145,12 @@ class HoldingLine:
     amount: Decimal
     start_date: date
     maturity_date: date | None
+    term_days: int | None = None  # the product's term; None for one that never matures
+
+    @property
+    def has_term(self) -> bool:
+        """Whether it matures on a date (定期, a 90-day 理财), as opposed to 活期 or a fund."""
+        return self.maturity_date is not None or bool(self.term_days)
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,7 @@ class CustomerProfile:
     nearest_maturity: HoldingLine | None
     manager_name: str | None
     last_interaction: InteractionLine | None
+    birth_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +204,8 @@ class HoldingsView:
     name: str
     product_filter: str | None
     holdings: list[HoldingLine] = field(default_factory=list)
+    # The question was when they mature ("她的定期什么时候到期"): the dates lead each line.
+    about_maturity: bool = False
 
 
 @dataclass(frozen=True)
@@ -311,7 +321,8 @@ def _branch_names(session: Session, branch_ids: set[str]) -> dict[str, str]:
 # the action server more Python than running it (docs/performance.md). Columns, not ORM objects:
 # nothing here is changed, and loading objects into the session costs more again.
 _HOLDING_LINES = (
-    select(Product.name, Product.category, Holding.amount, Holding.start_date, Holding.maturity_date)
+    select(Product.name, Product.category, Holding.amount, Holding.start_date, Holding.maturity_date,
+           Product.term_days)
     .join(Product, Holding.product_code == Product.product_code)
     .where(Holding.customer_id == bindparam("customer_id"))
     .order_by(Holding.maturity_date.is_(None), Holding.maturity_date, Holding.start_date)
@@ -335,8 +346,8 @@ _BRANCH_AND_MANAGER_NAMES = select(
 def _holding_lines(session: Session, customer_id: str) -> list[HoldingLine]:
     rows = session.execute(_HOLDING_LINES, {"customer_id": customer_id})
     return [
-        HoldingLine(name, category, Decimal(amount), start_date, maturity_date)
-        for name, category, amount, start_date, maturity_date in rows
+        HoldingLine(name, category, Decimal(amount), start_date, maturity_date, term_days)
+        for name, category, amount, start_date, maturity_date, term_days in rows
     ]
 
 
@@ -410,49 +421,65 @@ def customer_profile(
         nearest_maturity=min(upcoming, key=lambda h: h.maturity_date) if upcoming else None,
         manager_name=manager_name,
         last_interaction=last[0] if last else None,
+        birth_date=customer.birth_date,
     )
 
 
 # ---------------------------------------------------------------------------- holdings and history
 
-# What staff call a kind of product -> (category, a word its name contains, or None).
+# What staff call a kind of product, in the bank's vocabulary (bot.vocabulary.products). The
+# table this module had, word -> (category, a word the product's name contains or None), is kept
+# under its name for code that reads it; matching a holding goes through matches_product_word,
+# which also knows 定期 by its term.
 PRODUCT_WORDS: dict[str, tuple[str, str | None]] = {
-    "存款": ("存款", None),
-    "定期": ("存款", "定期"),
-    "活期": ("存款", "活期"),
-    "大额存单": ("存款", "大额存单"),
-    "存单": ("存款", "存单"),
-    "理财": ("理财", None),
-    "基金": ("基金", None),
-    "定投": ("基金", "定投"),
-    "基金定投": ("基金", "定投"),
-    "保险": ("保险", None),
-    "贷款": ("贷款", None),
-    "房贷": ("贷款", "住房"),
-    "消费贷": ("贷款", "消费"),
-    "经营贷": ("贷款", "经营"),
-    "信用卡": ("信用卡", None),
-    "贵金属": ("贵金属", None),
-    "黄金": ("贵金属", "金"),
-    "国债": ("存款", "国债"),
+    word: (meaning.category, meaning.name_has[0] if meaning.name_has else None)
+    for word, meaning in PRODUCT_VOCABULARY.items()
 }
 
 
-def matches_product_word(line: HoldingLine, word: str) -> bool:
-    category, name_part = PRODUCT_WORDS.get(word, (None, None))
-    if category is None:
-        return word in line.product_name or word == line.category
-    return line.category == category and (name_part is None or name_part in line.product_name)
+def matches_product_word(line: HoldingLine, word: str, names_a_product: bool = False) -> bool:
+    """Whether a holding is one of the products the word means: 定期 a deposit with a term,
+    大额存单 one whose name says so, 理财 any wealth product. A word that is not in the
+    vocabulary is a product's name ("稳享理财") when `names_a_product` (the bank sells such a
+    product), else it means what the product word inside it means ("50万定期" -> 定期)."""
+    word = to_half_width(word or "").strip()
+    meaning = PRODUCT_VOCABULARY.get(word)
+    if meaning is None and not names_a_product:
+        meaning = product_word_meaning(word)
+    if meaning is None:
+        return word == line.category or bool(word) and word in line.product_name
+    return meaning.means(line.category, line.product_name, line.has_term)
+
+
+def _names_a_product(session: Session, word: str) -> bool:
+    """Whether a word that is not in the vocabulary is (part of) the name of a product the bank
+    sells. (Built per call: asked only for the rare word that is not in the vocabulary.)"""
+    word = to_half_width(word).strip()
+    if not word or word in PRODUCT_VOCABULARY:
+        return False
+    named = select(Product.product_code).where(Product.name.contains(word, autoescape=True)).limit(1)
+    return session.execute(named).first() is not None
 
 
 def holdings_view(
-    session: Session, staff: StaffMember, customer: Customer, product_word: str | None, channel: str
+    session: Session,
+    staff: StaffMember,
+    customer: Customer,
+    product_word: str | None,
+    channel: str,
+    about_maturity: bool = False,
 ) -> HoldingsView:
+    """What the customer holds, of the kind the word means if one is given; audited. Asked what
+    matures with no kind named ("他有什么到期的"): the customer's own money that matures, not
+    loans, cards, funds or 活期."""
     lines = _holding_lines(session, customer.customer_id)
     if product_word:
-        lines = [line for line in lines if matches_product_word(line, product_word)]
+        by_name = _names_a_product(session, product_word)
+        lines = [line for line in lines if matches_product_word(line, product_word, by_name)]
+    elif about_maturity:
+        lines = [line for line in lines if line.maturity_date and line.category not in LIABILITY_CATEGORIES]
     audit.record_view(session, staff.staff_id, customer.customer_id, audit.HOLDINGS, channel, product_word or "")
-    return HoldingsView(customer.customer_id, customer.name, product_word, lines)
+    return HoldingsView(customer.customer_id, customer.name, product_word, lines, about_maturity)
 
 
 def interactions_view(

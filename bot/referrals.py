@@ -49,7 +49,6 @@ from bot.db import Database, for_update, is_postgresql, lock_customer
 from bot.identity import to_half_width
 from bot.models import (
     OPEN_REFERRAL_STATUSES,
-    PRODUCT_CATEGORIES,
     Branch,
     CreditEntry,
     Customer,
@@ -90,23 +89,11 @@ class RoutedBy(str, Enum):
 
 # ---------------------------------------------------------------------------- words
 
-
-# What staff call a kind of product -> its category. Longest match wins inside longer words.
-PRODUCT_WORDS: dict[str, str] = {
-    "存款": "存款", "定期": "存款", "活期": "存款", "定存": "存款", "存单": "存款", "大额存单": "存款",
-    "国债": "存款", "储蓄": "存款", "存钱": "存款", "整存整取": "存款", "零存整取": "存款",
-    "理财": "理财", "理财产品": "理财", "净值理财": "理财", "现金管理": "理财", "结构性存款": "理财",
-    "基金": "基金", "定投": "基金", "基金定投": "基金", "货币基金": "基金", "债券基金": "基金",
-    "指数基金": "基金", "股票基金": "基金", "混合基金": "基金",
-    "保险": "保险", "养老金": "保险", "年金": "保险", "年金险": "保险", "养老保险": "保险", "重疾险": "保险",
-    "寿险": "保险", "意外险": "保险", "医疗险": "保险", "分红险": "保险",
-    "贷款": "贷款", "房贷": "贷款", "住房贷款": "贷款", "按揭": "贷款", "车贷": "贷款", "消费贷": "贷款",
-    "经营贷": "贷款", "惠农贷": "贷款", "信用贷": "贷款", "小微贷": "贷款", "抵押贷": "贷款",
-    "信用卡": "信用卡", "白金卡": "信用卡", "办卡": "信用卡",
-    "贵金属": "贵金属", "黄金": "贵金属", "金条": "贵金属", "积存金": "贵金属", "纪念币": "贵金属",
-}
-for _category in PRODUCT_CATEGORIES:
-    PRODUCT_WORDS.setdefault(_category, _category)
+# The words staff use for products, roles and statuses (bot.vocabulary), under the names this
+# module always gave them: visit notes, suggestions and the dialogues import them from here.
+from bot.vocabulary.products import PRODUCT_WORDS, category_of_word, product_word_in  # noqa: E402,F401
+from bot.vocabulary.roles import ROLE_WORDS, role_from_word  # noqa: E402,F401
+from bot.vocabulary.statuses import REFERRAL_STATUS_WORDS, referral_status_of  # noqa: E402
 
 # Who takes a category by default, in order of preference.
 DEFAULT_ROLES: dict[str, tuple[str, ...]] = {
@@ -119,67 +106,14 @@ DEFAULT_ROLES: dict[str, tuple[str, ...]] = {
     "存款": ("customer_manager",),
 }
 
-ROLE_WORDS: dict[str, str] = {
-    "客户经理": "customer_manager", "客户经理们": "customer_manager", "信贷经理": "customer_manager",
-    "理财经理": "wealth_manager", "财富经理": "wealth_manager", "理财师": "wealth_manager",
-    "大堂经理": "lobby_manager", "大堂": "lobby_manager",
-    "柜员": "teller", "柜台": "teller",
-    "行长": "branch_head", "网点负责人": "branch_head", "负责人": "branch_head", "网点主任": "branch_head",
-    "主任": "branch_head", "支行长": "branch_head", "网点行长": "branch_head",
-}
-ROLE_WORDS.update({role: role for role in ROLE_NAMES})
-_ROLE_WORDS_LONGEST_FIRST = sorted((word for word in ROLE_WORDS if len(word) >= 2), key=len, reverse=True)
-
-STATUS_WORDS: dict[str, Status] = {status.value: status for status in Status}
-STATUS_WORDS.update(
-    {
-        "接受": Status.ACCEPTED, "已接受": Status.ACCEPTED, "接了": Status.ACCEPTED, "收到": Status.ACCEPTED,
-        "接收": Status.ACCEPTED, "已接收": Status.ACCEPTED,
-        "已联系": Status.CONTACTED, "联系了": Status.CONTACTED, "联系上": Status.CONTACTED,
-        "联系上了": Status.CONTACTED, "联系过了": Status.CONTACTED,
-        "成交": Status.CONVERTED, "已成交": Status.CONVERTED, "买了": Status.CONVERTED, "办了": Status.CONVERTED,
-        "签了": Status.CONVERTED, "成了": Status.CONVERTED,
-        # 联系不上 is lost, as the NLU contract's synonyms say; see the module docstring.
-        "未成交": Status.LOST, "没成": Status.LOST, "丢了": Status.LOST, "不买了": Status.LOST,
-        "联系不上": Status.LOST, "没联系上": Status.LOST, "不办了": Status.LOST,
-        "关闭": Status.CANCELLED, "取消": Status.CANCELLED, "撤销": Status.CANCELLED, "已关闭": Status.CANCELLED,
-        "撤回": Status.CANCELLED,
-    }
-)
+# Status word -> Status (bot.vocabulary.statuses has the words, as the NLU contract has them).
+STATUS_WORDS: dict[str, Status] = {word: Status(value) for word, value in REFERRAL_STATUS_WORDS.items()}
 
 
 def status_from_word(word: str | None) -> Status | None:
     """A status word as written or as the NLU's canonical value -> the status, or None."""
-    if not word:
-        return None
-    return STATUS_WORDS.get(to_half_width(word).strip().lower()) or STATUS_WORDS.get(to_half_width(word).strip())
-
-
-def role_from_word(word: str | None) -> str | None:
-    """'客户经理', '行长', 'wealth_manager' -> the role value, or None."""
-    if not word:
-        return None
-    return ROLE_WORDS.get(word.strip()) or ROLE_WORDS.get(word.strip().lower())
-
-
-def product_word_in(text: str, names: list[str] = ()) -> str | None:
-    """The longest product word written in a message, for a referral whose product the NLU did not
-    tag ("她想办房贷,转给陈静" -> 房贷). The people it names are taken out first: 黄金花 is a
-    customer, not gold; nor are the colleagues' roles: 理财经理 is a person, not 理财."""
-    text = to_half_width(text)
-    for name in [*names, *_ROLE_WORDS_LONGEST_FIRST]:
-        text = text.replace(name, " ")
-    found = [word for word in PRODUCT_WORDS if len(word) >= 2 and word in text]
-    return max(found, key=len) if found else None
-
-
-def category_of_word(word: str) -> str | None:
-    """The category of a product word, without looking at the products table."""
-    word = to_half_width(word).strip()
-    if word in PRODUCT_WORDS:
-        return PRODUCT_WORDS[word]
-    inside = product_word_in(word)
-    return PRODUCT_WORDS[inside] if inside else None
+    value = referral_status_of(word)
+    return Status(value) if value else None
 
 
 def resolve_product(session: Session, word: str | None) -> str | None:

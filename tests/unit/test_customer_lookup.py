@@ -292,3 +292,122 @@ def test_the_360_view_takes_a_fixed_number_of_statements_however_much_the_custom
     # Who is asking (and what they cover), the lookup, holdings with their products, tags, the
     # branch's and manager's names, the last contact and the audit row.
     assert before <= 7
+
+
+# ------------------------------------------------------------------ holdings by the words staff use
+
+
+# What each everyday word means among the demo bank's products (bot.demo_data.PRODUCTS): by
+# category and term, or by what the product is, never by letters a name happens to contain.
+TERM_DEPOSITS = {"D-DQ3M", "D-DQ1Y", "D-DQ3Y", "D-DE3Y", "D-GZ3Y", "D-HN1Y"}
+EVERYDAY_WORDS = {
+    "定期": TERM_DEPOSITS, "定存": TERM_DEPOSITS, "整存整取": TERM_DEPOSITS, "存单": TERM_DEPOSITS,
+    "续存": TERM_DEPOSITS,
+    "活期": {"D-HQ"},
+    "存款": TERM_DEPOSITS | {"D-HQ"}, "储蓄": TERM_DEPOSITS | {"D-HQ"},
+    "大额存单": {"D-DE3Y"}, "国债": {"D-GZ3Y"},
+    "理财": {"W-XJ", "W-WX90", "W-AX180", "W-XX1Y"}, "理财产品": {"W-XJ", "W-WX90", "W-AX180", "W-XX1Y"},
+    "现金管理": {"W-XJ"},
+    "基金": {"F-HB", "F-ZQ", "F-PH", "F-ZS", "F-KJ", "F-DT"}, "定投": {"F-DT"}, "基金定投": {"F-DT"},
+    "货币基金": {"F-HB"}, "债基": {"F-ZQ"}, "指数基金": {"F-ZS", "F-DT"},
+    "保险": {"I-YL", "I-ZJ", "I-ZS", "I-YW"}, "年金": {"I-YL"}, "养老保险": {"I-YL"}, "重疾险": {"I-ZJ"},
+    "寿险": {"I-ZS"}, "意外险": {"I-YW"},
+    "贷款": {"L-ZF", "L-XF", "L-JY", "L-HN"}, "房贷": {"L-ZF"}, "按揭": {"L-ZF"}, "住房贷款": {"L-ZF"},
+    "消费贷": {"L-XF"}, "经营贷": {"L-JY"}, "惠农贷": {"L-HN"},
+    "信用卡": {"C-BZ", "C-BJ"}, "白金卡": {"C-BJ"},
+    "黄金": {"G-JT", "G-JCJ"}, "贵金属": {"G-JT", "G-JCJ"}, "金条": {"G-JT"}, "积存金": {"G-JCJ"},
+}
+
+
+@pytest.mark.parametrize("word,codes", EVERYDAY_WORDS.items(), ids=list(EVERYDAY_WORDS))
+def test_each_everyday_word_means_its_products_on_the_demo_bank(bank, word, codes):
+    from bot.customers import HoldingLine, matches_product_word
+    from bot.models import Holding, Product
+
+    with bank.unit_of_work() as session:
+        rows = session.execute(
+            select(Product.product_code, Product.name, Product.category, Holding.amount, Holding.start_date,
+                   Holding.maturity_date, Product.term_days)
+            .join(Product, Holding.product_code == Product.product_code)
+        ).all()
+    held = {row[0] for row in rows}
+    assert codes <= held  # the demo bank holds every product, so each word is really tried
+    matched = {code for code, *line in rows if matches_product_word(HoldingLine(*line), word)}
+    assert matched == codes
+
+
+def holdings_of(service, text, context, product=None, chat_id="zhangli"):
+    return ask(service, chat_id, text, view=View.HOLDINGS, context=context, product=product)
+
+
+def customer_holding(bank, code: str, branch: str = "B001") -> str:
+    from bot.models import Customer, Holding
+
+    with bank.unit_of_work() as session:
+        return session.execute(
+            select(Holding.customer_id).join(Customer, Holding.customer_id == Customer.customer_id)
+            .where(Holding.product_code == code, Customer.branch_id == branch)
+            .order_by(Holding.customer_id).limit(1)
+        ).scalar_one()
+
+
+def test_when_the_term_deposits_mature(service):
+    answer = holdings_of(service, "她的定期什么时候到期", "C00000001")
+    assert answer.view is View.MATURITIES and answer.holdings.about_maturity
+    assert answer.holdings.product_filter == "定期"  # found in the text: the NLU tagged nothing
+    assert [(h.product_name, h.maturity_date) for h in answer.holdings.holdings] == [
+        ("邮享定期1年", TODAY + timedelta(days=9))
+    ]
+
+
+def test_a_term_deposit_is_found_whatever_its_name(service, bank):
+    """大额存单3年 has no 定期 in its name: it is a term deposit all the same; 活期 is not one."""
+    customer = customer_holding(bank, "D-DE3Y")
+    definite = holdings_of(service, "他的定期哪天到期", customer).holdings.holdings
+    assert "大额存单3年" in {h.product_name for h in definite}
+    assert all(h.category == "存款" and h.maturity_date for h in definite)
+    large = holdings_of(service, "大额存单哪天到期", customer).holdings.holdings
+    assert large and {h.product_name for h in large} == {"大额存单3年"}
+    deposits = holdings_of(service, "存款什么时候到期", customer).holdings.holdings
+    assert {h.category for h in deposits} == {"存款"} and len(deposits) >= len(definite)
+
+
+def test_wealth_products_by_maturity(service):
+    answer = holdings_of(service, "他的理财到期没", "C00000001")
+    assert answer.view is View.MATURITIES
+    assert [(h.product_name, h.maturity_date) for h in answer.holdings.holdings] == [
+        ("稳享理财90天", TODAY + timedelta(days=35))
+    ]
+
+
+def test_what_matures_with_no_kind_named_is_the_customers_own_money_that_matures(service):
+    """陈美玲 holds 理财 (matures), funds (never) and a mortgage (matures, but it is the bank's money)."""
+    answer = holdings_of(service, "她有什么到期的", "C00000005")
+    assert [h.product_name for h in answer.holdings.holdings] == ["鑫享理财1年"]
+
+
+def test_the_tagged_word_wins_and_a_name_is_not_a_product(service, bank):
+    answer = holdings_of(service, "他的存款什么时候到期", "C00000001", product="大额存单")
+    assert answer.holdings.product_filter == "大额存单" and answer.holdings.holdings == []
+    from bot.models import Customer
+
+    with bank.unit_of_work() as session:
+        session.add(Customer(customer_id="C00000997", name="黄金花", gender="F", branch_id="B001"))
+    answer = holdings_of(service, "黄金花名下有什么", None)
+    assert answer.customer_id == "C00000997" and answer.holdings.product_filter is None
+
+
+def test_a_product_by_its_own_name(service):
+    answer = holdings_of(service, "x", "C00000001", product="稳享理财")
+    assert [h.product_name for h in answer.holdings.holdings] == ["稳享理财90天"]
+    # A product the bank sells that he does not hold: nothing, not his other 理财.
+    assert holdings_of(service, "x", "C00000001", product="鑫享理财").holdings.holdings == []
+
+
+def test_the_pick_answers_the_maturity_question_with_its_product_word(service):
+    answer = holdings_of(service, "王建国的定期什么时候到期", None)
+    assert answer.outcome is Outcome.CHOOSE and answer.view is View.MATURITIES and answer.product_word == "定期"
+    pending = PendingChoice([c.customer_id for c in answer.candidates], answer.view, answer.product_word)
+    picked = ask(service, "zhangli", "1", view=None, pending=pending)
+    assert picked.view is View.MATURITIES
+    assert [h.product_name for h in picked.holdings.holdings] == ["邮享定期1年"]

@@ -28,3 +28,30 @@ def test_past_maturity_says_matured():
 
 def test_nothing_of_the_asked_kind():
     assert holdings(product_filter="房贷") == "赵敏名下没有房贷。"
+
+
+def maturities(*lines, product_filter=None):
+    view = HoldingsView("C00000009", "赵敏", product_filter, list(lines), about_maturity=True)
+    return render_holdings(view, TODAY)
+
+
+def test_a_maturity_question_leads_with_the_dates():
+    text = maturities(
+        HoldingLine("大额存单3年", "存款", Decimal("300000"), date(2024, 3, 1), date(2027, 3, 1), 1095),
+        HoldingLine("邮享定期1年", "存款", Decimal("200000"), date(2025, 12, 9), date(2026, 12, 9), 365),
+        HoldingLine("活期储蓄", "存款", Decimal("30000"), date(2020, 1, 1), None),
+        product_filter="存款",
+    )
+    assert text.splitlines() == [
+        "赵敏名下存款的到期日(2笔):",
+        "1. 2026-12-09到期(还有9天):邮享定期1年 20万",
+        "2. 2027-03-01到期(还有91天):大额存单3年 30万",
+        "不设到期日:活期储蓄 3万",
+    ]
+
+
+def test_a_maturity_question_about_what_never_matures_says_so():
+    text = maturities(HoldingLine("货币基金", "基金", Decimal("10000"), date(2025, 1, 1), None), product_filter="基金")
+    assert text == "赵敏名下的基金都没有到期日:货币基金 1万。"
+    assert maturities(product_filter="定期") == "赵敏名下没有定期。"
+    assert maturities() == "赵敏名下目前没有会到期的产品。"
