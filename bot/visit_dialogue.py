@@ -19,7 +19,7 @@ from bot.choice import confirms
 from bot.clock import clock
 from bot.customer_service import CustomerService, Outcome, PendingChoice, View
 from bot.money import format_amount
-from bot.time_expressions import find_time_expressions
+from bot.time_expressions import find_time_expressions, moves_a_time, rescheduled
 from bot.visit_notes import CHANNEL_WORDS, VisitNote
 from bot.visits import CompleteOutcome, TagOutcome, VisitOutcome, VisitService
 
@@ -173,22 +173,30 @@ class VisitConversation:
             return self._show(chat_id, state)
         if confirms(text, intent, entities, lambda text: self.customers.is_customer_name(chat_id, text)):
             return self._save(chat_id, state, channel)
-        if self._correct(state, text):
+        if self._correct(state, text, chat_id):
             return self._show(chat_id, state)
         if intent == "deny":
             return VisitTurn("要改哪一项?比如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”;不记了就回复“取消”。", state,
                              customer_id=state.customer_id)
         return VisitTurn("这条拜访还没保存。回复“确认”保存,“取消”不记,或直接说要改的地方。", state, customer_id=state.customer_id)
 
-    def _correct(self, state: VisitDraftState, text: str) -> bool:
-        """Apply a correction in plain words; False when the message corrects nothing."""
+    def _correct(self, state: VisitDraftState, text: str, chat_id: str | None = None) -> bool:
+        """Apply a correction in plain words; False when the message corrects nothing.
+        A time with a follow-up word or moving wording ("跟进时间改成下周五", "推到下个月初",
+        "不是下周三,是下周四") is the new follow-up; what it leaves out (the time of day, or the
+        day) is kept from the follow-up shown (`chat_id` reads it; without it, the last correction)."""
         changed = False
         if NO_FOLLOW_UP.search(text):
             state.follow_up_at, changed = "none", True
         else:
-            spans = find_time_expressions(text, clock.now(), default_hour=self.visits.settings.follow_up_default_hour)
-            if spans and (FOLLOW_UP_WORDS.search(text) or "改" in text):
-                state.follow_up_at, changed = spans[-1].point.isoformat(), True
+            now, hour = clock.now(), self.visits.settings.follow_up_default_hour
+            if (FOLLOW_UP_WORDS.search(text) or moves_a_time(text)) and find_time_expressions(text, now):
+                shown = self._note(chat_id, state) if chat_id else None
+                previous = shown.follow_up_at if shown else (
+                    datetime.fromisoformat(state.follow_up_at) if state.follow_up_at not in (None, "none") else None)
+                moved = rescheduled(text, now, previous, default_hour=hour)
+                if moved is not None:
+                    state.follow_up_at, changed = moved.isoformat(), True
         # "不是电话,是上门": the last channel word named is the right one.
         named = [(text.rfind(word), CHANNEL_WORDS.get(word, word)) for word in CHANNEL_WORDS if word in text]
         named = [(at, ch) for at, ch in named if ch in CHANNELS]

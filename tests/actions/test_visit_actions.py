@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from bot.clock import clock
 from bot.models import FollowUp, Interaction
+from bot.timeutil import to_local
 
 LOG = "action_log_visit"
 STEP = "action_visit_step"
@@ -65,6 +66,32 @@ async def test_corrections_before_confirming(talk, bank):
     replies, _ = await talk(STEP, "wangfang", "确认", "affirm", **slots)
     assert replies[-1].startswith("已记录:陈美玲 上门") and "跟进任务" not in replies[-1]
     assert count(bank, FollowUp) == 0
+
+
+async def test_a_follow_up_keeps_its_time_of_day_and_moves_with_a_correction(talk, bank):
+    # Issue #23: "下周三下午" is 14:00, not 09:00; "不是下周三,是下周四" moves it to next Thursday
+    # and keeps the afternoon; the saved task is due then.
+    _, slots = await talk(LOG, "wangfang", "今天上门拜访了C00000001,对基金定投有兴趣,约了下周三下午再谈", "log_visit",
+                          [("customer_id", "C00000001")])
+    replies, slots = await talk(STEP, "wangfang", "不是下周三,是下周四", "inform", **slots)
+    assert "下次跟进:12月10日 14:00" in replies[-1]
+    replies, slots = await talk(STEP, "wangfang", "推到下个月初", "inform", **slots)
+    assert "下次跟进:明天 14:00" in replies[-1]  # 12-01, the first day of 月初, still in the afternoon
+    replies, slots = await talk(STEP, "wangfang", "改到周五上午", "inform", **slots)
+    assert "下次跟进:12月4日 09:00" in replies[-1]
+    replies, _ = await talk(STEP, "wangfang", "确认", "affirm", **slots)
+    assert "已建跟进任务:12月4日 09:00" in replies[-1]
+    with bank.unit_of_work() as session:
+        [task] = session.execute(select(FollowUp)).scalars().all()
+        assert to_local(task.due_at) == datetime(2026, 12, 4, 9, 0, tzinfo=clock.tz)
+
+
+async def test_a_past_day_corrects_no_follow_up(talk, bank):
+    replies, slots = await talk(LOG, "wangfang", "今天上门拜访了C00000001,约了下周三下午再谈", "log_visit",
+                                [("customer_id", "C00000001")])
+    assert "下次跟进:12月9日 14:00" in replies[-1]
+    replies, slots = await talk(STEP, "wangfang", "不是昨天,是前天", "inform", **slots)
+    assert "下次跟进" not in replies[-1] and "还没保存" in replies[-1]
 
 
 async def test_cancel_writes_nothing(talk, bank):
