@@ -22,6 +22,7 @@ from actions.runtime import (
 from bot import customer_replies, visit_replies
 from bot.clock import clock
 from bot.customer_service import View
+from bot.daily_list_period import tasks_period_asked
 from bot.visit_dialogue import (
     VisitDraftState,
     item_number,
@@ -116,12 +117,13 @@ class ActionListTasks(Action):
                 await in_thread(visit_service().complete, tracker.sender_id, item_number=item_number(text), shown=[])
             ))
             return []
-        daily = await in_thread(visit_service().daily_list, tracker.sender_id, clock.today(), channel_of(tracker))
+        period = tasks_period_asked(text, clock.today())  # "明天的待办", "下周的待办"; None: today's
+        daily = await in_thread(visit_service().daily_list, tracker.sender_id, clock.today(), channel_of(tracker), period)
         if daily.outcome == "stranger":
             dispatcher.utter_message(text=customer_replies.STRANGER)
             return []
         await deliver_notifications(dispatcher, tracker)
-        reply = visit_replies.render_daily_list(daily.items, daily.today)
+        reply = visit_replies.render_daily_list(daily.items, daily.today, daily.period)
         if daily.items:
             reply += "\n回复序号看这位客户的360信息。"
         dispatcher.utter_message(text=reply)

@@ -174,3 +174,27 @@ async def test_morning_digest_arrives_at_the_top_of_the_next_reply(talk, bank):
         replies, _ = await talk("action_help", "wangfang", "帮助", "help")
     assert replies[0].startswith("王芳,早上好!") and "陈美玲:跟进" in replies[0]
     assert replies[-1] == "utter_help"
+
+
+async def test_the_list_of_a_day_or_a_week_says_its_dates(talk, bank):
+    # Issue #23: "明天的待办" lists tomorrow with its date, "下周的待办" next week's range.
+    _, slots = await talk(LOG, "wangfang", "今天电话联系了C00000005,她说明天再来网点谈理财", "log_visit",
+                          [("customer_id", "C00000005")])
+    await talk(STEP, "wangfang", "确认", "affirm", **slots)
+
+    replies, slots = await talk("action_list_tasks", "wangfang", "明天的待办", "list_tasks")
+    assert replies[-1].startswith("明天(12月1日 周二)的待办:\n1. 陈美玲:跟进(明天到期)")
+    assert slots["task_refs"][0].startswith("follow_up:") and slots["candidate_ids"][0] == "C00000005"
+
+    replies, slots = await talk("action_list_tasks", "wangfang", "下周的待办", "list_tasks")
+    assert replies[-1].startswith("下周(12月7日至12月13日)的待办:") and "陈美玲:跟进" not in replies[-1]
+    number = re.search(r"(\d+)\. 王建国:邮享定期1年 50万 12月9日", replies[-1]).group(1)
+    # The numbers open the customer, as on today's list.
+    replies, _ = await talk("action_answer_choice", "wangfang", number, "inform", **slots)
+    assert replies[0].startswith("【王建国】")
+
+    replies, _ = await talk("action_list_tasks", "wangfang", "后天要跟进谁", "list_tasks")
+    assert replies[-1] == "后天(12月2日)没有待办。"
+    # Today's list is as before.
+    replies, _ = await talk("action_list_tasks", "wangfang", "我的待办", "list_tasks")
+    assert replies[-1].startswith("11月30日待办(")
