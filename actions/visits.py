@@ -6,6 +6,7 @@ from actions.runtime import Turn, in_thread, visit_service
 from bot import customer_replies, visit_replies
 from bot.clock import clock
 from bot.customer_service import View
+from bot.daily_list_period import tasks_period_asked
 from bot.dialogue import Choice
 from bot.visit_dialogue import item_number, render_completed, render_tag_result, tag_request
 
@@ -55,12 +56,13 @@ async def list_tasks(turn: Turn) -> None:
             await turn.notifications()
         turn.say(render_completed(result))
         return
-    daily = await in_thread(visit_service().daily_list, turn.sender, clock.today(), turn.channel)
+    period = tasks_period_asked(text, clock.today())  # "明天的待办", "下周的待办"; None: today's
+    daily = await in_thread(visit_service().daily_list, turn.sender, clock.today(), turn.channel, period)
     if daily.outcome == "stranger":
         turn.say(customer_replies.STRANGER)
         return
     await turn.notifications()
-    reply = visit_replies.render_daily_list(daily.items, daily.today)
+    reply = visit_replies.render_daily_list(daily.items, daily.today, daily.period)
     if daily.items:
         reply += "\n回复序号看这位客户的360信息。"
     turn.say(reply)

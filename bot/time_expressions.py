@@ -8,14 +8,19 @@ passed in (aware; a naive one is taken as bank time) and results are in the bank
 
 Every expression becomes a range [begins, ends). `has_time_of_day` says whether it names a time
 within the day (a clock time, a part of the day, "一会儿", "两小时后"); `point` is the moment to
-schedule a follow-up at: `begins` when it has a time of day, else `default_hour` (09:00 unless
-set, `Settings.follow_up_default_hour`) on the day it begins, but never before `begins`.
+schedule a follow-up at: a clock time itself; a part of the day said without one at its usual
+hour (below); else `default_hour` (09:00 unless set, `Settings.follow_up_default_hour`) on the
+day it begins, or for a deadline (X前, X内) on its last day, but never before `begins`.
+`rescheduled(text, now, previous)` reads a correction ("不是下周三,是下周四", "改到周五下午").
 
 Choices (the bot schedules forward, so the doubtful cases lean to the future):
 
 - Parts of the day: 凌晨 00–06, 早上/早晨/清晨/一早 06–09, 上午 08–12, 中午 11–13,
   下午/午后 13–18, 傍晚 17–19, 晚上/晚间/夜里 18–22. 今早/明早 and 今晚/明晚/昨晚 are the day
-  plus 早上 or 晚上. A part alone ("下午") is today's, even when it is over.
+  plus 早上 or 晚上. A part alone ("下午") is today's, even when it is over. Said without a clock
+  time, a part is scheduled at its usual hour: 早上/早晨/一早/上午 09:00 (when the branch's day
+  begins), 中午 12:00, 下午/午后 14:00, 傍晚 17:00, 晚上/晚间/夜里 19:00; 凌晨 at its start.
+  A clock time always wins ("下午三点半" is 15:30).
 - Clock times are the minute named: [15:30, 15:31). With 下午/傍晚/晚上 1–11 点 are afternoon
   and evening hours (晚上十二点 is midnight at the end of that day), with 中午 1–3 点 are 13–15.
   Without a part of the day, 1–6 点 (and 1:00–6:59) are afternoon hours (13–18): branches open
@@ -29,8 +34,10 @@ Choices (the bot schedules forward, so the doubtful cases lean to the future):
   Sunday of next week; "周末" this week's Saturday and Sunday; "下周一起" is 下周 (一起 =
   together). Habits are not dates: in "每周五下午", "每月5号", "每天三点" nothing is found.
 - Days in months: 月初 1st–5th, 上旬 1st–10th, 月中/中旬 11th–20th, 下旬 21st–end, 月底/月末
-  the last 5 days. 年初 January, 年底/年末 December. Said without 这个月/本月/今年…, they mean
-  the current one unless it is over, then the next ("年初" in November is next January).
+  the last day (whatever weekday it is: staff mean "by the end of the month", and a range of the
+  last days scheduled its follow-up days early, on a weekend). 年初 January, 年底/年末 Dec 31.
+  Said without 这个月/本月/今年…, they mean the current one unless it is over, then the next
+  ("年初" in November is next January).
 - A date without a year (3月5号, 1/5, 三月份) is the first of last year's, this year's and next
   year's that is still to come or ended at most 31 days ago: in December "1/5" is next January;
   on 11-30 "11月28号" is two days ago, not next year; on Jan 3 "12月28号" is last week. A day
@@ -43,7 +50,8 @@ Choices (the bot schedules forward, so the doubtful cases lean to the future):
   from now to the end of that day. 半个月 = 15 days, 半年 = 6 months. "过两天" is vague: the
   2nd and 3rd day from today; "过几天" the 2nd to 5th; "过3天" exactly 3 days on.
 - "X前" (年底前, 月底前, 周五前, 12月31日前) is from now to the end of X: "年底前" runs to Dec 31
-  inclusive. For holidays it runs to the holiday's start (春节前 = from now until 初一), and
+  inclusive. As a deadline it is due on its last day ("月底前" on the month's last day, like
+  "月底"); so is "X内". For holidays it runs to the holiday's start (春节前 = from now until 初一), and
   "周末前" runs to Saturday; of a whole week, month or year ("下个月前") it is not said.
   "X内" (本周内, 这个月内, 今年内, 年内) is from now to the end of X.
 - Holidays: 元旦 Jan 1; 五一/劳动节 May 1–5; 国庆 Oct 1–7; 中秋 the lunar 8/15; 春节/过年 初一
@@ -64,7 +72,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from bot.clock import clock
 from bot.settings import DEFAULT_FOLLOW_UP_HOUR
@@ -80,15 +88,27 @@ class TimeSpan:
     ends: datetime  # exclusive end of the range the expression implies
     has_time_of_day: bool  # "下午三点半" yes; "下周三" no
     default_hour: int = field(default=DEFAULT_FOLLOW_UP_HOUR, repr=False)
+    usual_at: datetime | None = None  # a part of the day without a clock time: its usual hour (下午 14:00)
+    deadline: bool = False  # "月底前", "本周内": due by the end of the range, not at its start
+    dated: bool = True  # names a day ("下周三下午"); False for a time of day alone ("下午三点")
+
+    @property
+    def last_day(self) -> date:
+        """The last day the range touches ("下周" → next Sunday, "月底前" → the month's last day)."""
+        return (self.ends - timedelta(microseconds=1)).date()
 
     @property
     def point(self) -> datetime:
-        """The moment to schedule at: `begins` if the expression has a time of day, else
-        `default_hour` on the day it begins, but never before `begins` ("年底前" said at 15:00
-        begins now, and its point is now, not 09:00 this morning)."""
+        """The moment to schedule at. A clock time is itself; a part of the day said alone is its
+        usual hour ("下周三下午" 14:00); a day without a time of day is `default_hour` on it: the day
+        it begins, or for a deadline ("月底前", "本周内") the last day, the day it is due. Never
+        before `begins` ("年底前" said on Dec 31 at 15:00 is due at 15:00, not 09:00)."""
+        if self.usual_at is not None:
+            return self.usual_at
         if self.has_time_of_day:
             return self.begins
-        at_hour = datetime.combine(self.begins.date(), time(self.default_hour), tzinfo=self.begins.tzinfo)
+        day = self.last_day if self.deadline else self.begins.date()
+        at_hour = datetime.combine(day, time(self.default_hour), tzinfo=self.begins.tzinfo)
         return max(at_hour, self.begins)
 
 
@@ -108,9 +128,8 @@ def find_time_expressions(text: str, now: datetime, *, default_hour: int = DEFAU
         if best is None:
             position += 1
             continue
-        end, begins, ends, has_time = best
-        found.append(TimeSpan(text[position:end], position, end, begins, ends, has_time, default_hour))
-        position = end
+        found.append(_span(text, position, best, default_hour))
+        position = best.end
     return found
 
 
@@ -125,8 +144,67 @@ def parse_time_expression(text: str, now: datetime, *, default_hour: int = DEFAU
     candidates = [c for c in _candidates(plain, start, _Context.at(now)) if c[0] == stop and _clean_edges(plain, start, stop)]
     if not candidates:
         return None
-    _, begins, ends, has_time = candidates[0]
-    return TimeSpan(text[start:stop], start, stop, begins, ends, has_time, default_hour)
+    return _span(text, start, candidates[0], default_hour)
+
+
+def _span(text: str, start: int, found: "_Found", default_hour: int) -> TimeSpan:
+    return TimeSpan(text[start:found.end], start, found.end, found.begins, found.ends, found.has_time, default_hour,
+                    usual_at=found.usual_at, deadline=found.deadline, dated=found.dated)
+
+
+# --- corrections -----------------------------------------------------------------------------
+
+# "改到周五", "推到下个月初", "提前到明天", "换成下午": the message moves a time.
+_MOVE_WORDS = re.compile(r"改|换到|换成|推到|推迟|推后|往后推|延到|延后|延期|挪到|挪一下|提前|调到|调整到|调成")
+# "不是下周三,是下周四", "不是三点而是四点", "下周四,不是下周三": one replaces the other.
+_INSTEAD = re.compile(r"不是.{1,20}?(?:而是|应该是|应是|是)|[,，、;；]\s*(?:而)?不是")
+# A time said to be wrong: "不是下周三", "别下周三".
+_DENIED = re.compile(r"(?:不是|并非|而非|别|不要|不在)\s*$")
+
+
+def moves_a_time(text: str) -> bool:
+    """Whether the message's wording moves a time: a verb of moving ("改到", "推到", "提前") or the
+    shape "不是X,是Y". Whether it names one is `rescheduled`'s to say."""
+    return bool(_MOVE_WORDS.search(text) or _INSTEAD.search(text))
+
+
+def rescheduled(text: str, now: datetime, previous: datetime | None = None, *,
+                default_hour: int = DEFAULT_FOLLOW_UP_HOUR) -> datetime | None:
+    """The moment a correction moves a time to, or None when it names none still to come.
+
+    The last expression not said to be wrong is the new one ("不是下周三,是下周四" → 下周四;
+    "下周四,不是下周三" likewise). What it leaves out is kept: a day without a time of day keeps
+    the time of day of the time it replaces ("不是下周三下午,是下周四" → Thursday 14:00), as said
+    in the message or else `previous`'s (the time being corrected; at the default hour when it had
+    none, which is the same); a time of day without a day ("改到下午三点") keeps that day.
+    A new time that is wholly past ("不是昨天,是前天" corrects when something happened, not a
+    time to come) is None: the caller does not move a future time into the past."""
+    spans = find_time_expressions(text, now, default_hour=default_hour)
+    denied = [s for s in spans if _DENIED.search(text[:s.start])]
+    said = [s for s in spans if all(s is not d for d in denied)]
+    if not said:
+        return None
+    new = said[-1]
+    replaced = next((d for d in reversed(denied) if d.start < new.start), denied[-1] if denied else None)
+    local_previous = previous.astimezone(clock.tz) if previous is not None and previous.tzinfo else (
+        previous.replace(tzinfo=clock.tz) if previous is not None else None)
+    if new.has_time_of_day and not new.dated:  # "改到下午三点": the day stays
+        if replaced is not None and replaced.dated:
+            day = replaced.point.date()
+        elif local_previous is not None:
+            day = local_previous.date()
+        else:
+            return new.point
+        return datetime.combine(day, new.point.timetz())
+    if new.ends <= _Context.at(now).now:
+        return None
+    if new.has_time_of_day:
+        return new.point
+    if replaced is not None and replaced.has_time_of_day:  # "不是下周三下午,是下周四"
+        return datetime.combine(new.point.date(), replaced.point.timetz())
+    if local_previous is not None:
+        return datetime.combine(new.point.date(), local_previous.timetz())
+    return new.point
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -184,6 +262,11 @@ _AFTER_HOLIDAY_DAYS = 14
 _PARTS = {"凌晨": (0, 6), "早上": (6, 9), "早晨": (6, 9), "清晨": (6, 9), "一早": (6, 9), "早": (6, 9),
           "上午": (8, 12), "中午": (11, 13), "下午": (13, 18), "午后": (13, 18), "傍晚": (17, 19),
           "晚上": (18, 22), "晚间": (18, 22), "夜里": (18, 22), "夜间": (18, 22), "晚": (18, 22)}
+# When a part of the day said without a clock time is usually meant, for scheduling: the branch's
+# day begins at about 09:00 (so the early-morning words, whose range ends at 09:00, are 09:00 too),
+# "下午" is 14:00 after the lunch break, "晚上" 19:00 after dinner. 凌晨 has none: its start.
+_USUAL_HOURS = {"早上": 9, "早晨": 9, "清晨": 9, "一早": 9, "早": 9, "上午": 9, "中午": 12, "下午": 14, "午后": 14,
+                "傍晚": 17, "晚上": 19, "晚间": 19, "夜里": 19, "夜间": 19, "晚": 19}
 _LATE_PARTS = {"下午", "午后", "傍晚", "晚上", "晚间", "夜里", "夜间", "晚"}
 _EVENING_PARTS = {"晚上", "晚间", "夜里", "夜间", "晚"}
 
@@ -231,7 +314,7 @@ def _month_part(year: int, month: int, tail: str | None) -> tuple[date, date]:
     if tail == "下旬":
         return date(year, month, 21), next_month
     if tail in ("底", "末"):
-        return date(year, month, last - 4), next_month
+        return date(year, month, last), next_month  # the last day, whatever weekday it is
     return date(year, month, 1), next_month
 
 
@@ -239,7 +322,7 @@ def _year_part(year: int, tail: str | None) -> tuple[date, date]:
     if tail == "初":
         return date(year, 1, 1), date(year, 2, 1)
     if tail in ("底", "末"):
-        return date(year, 12, 1), date(year + 1, 1, 1)
+        return date(year, 12, 31), date(year + 1, 1, 1)
     return date(year, 1, 1), date(year + 1, 1, 1)
 
 
@@ -271,6 +354,7 @@ class _Day:
     within: bool = False  # "X内" is a thing (本周内, 今年内)
     part: str | None = None  # 今晚, 明早: the word brings its part of the day
     has_time: bool = False  # 两小时后, 一会儿
+    deadline: bool = False  # 年内, 3天内, 春节前: from now to a limit, due by the limit
 
 
 _END_TAILS = ("底", "末", "下旬")
@@ -386,7 +470,7 @@ def _bare_period_part(m: re.Match, context: _Context) -> _Day | None:
     if word in ("年内", "月内"):
         first = context.today.replace(month=1, day=1) if word == "年内" else context.today.replace(day=1)
         end = date(first.year + 1, 1, 1) if word == "年内" else _add_months(first, 1)
-        return _Day(context.now, context.midnight(end))
+        return _Day(context.now, context.midnight(end), deadline=True)
     if word.startswith("年"):
         years = range(context.today.year - 1, context.today.year + 2)
         found = _nearest(context, (_year_part(year, word[1:]) for year in years), timedelta(0))
@@ -477,7 +561,7 @@ def _duration(m: re.Match, context: _Context) -> _Day | None:
     else:
         target = _add_months(context.today, sign * 12 * count)
     if direction.endswith("内"):
-        return _Day(context.now, context.midnight(target + timedelta(days=1)))
+        return _Day(context.now, context.midnight(target + timedelta(days=1)), deadline=True)
     day = _one_day(context, target)
     return _Day(day.begins, day.ends, single=True)  # "3天后下午" yes, "3天后前" no
 
@@ -517,7 +601,8 @@ def _holiday(m: re.Match, context: _Context) -> _Day | None:
         else:
             begins, ends = context.midnight(first), context.midnight(first + timedelta(days=length))
         if ends > context.now:
-            return _Day(begins, ends, single=ends - begins == timedelta(days=1) and not direction)
+            return _Day(begins, ends, single=ends - begins == timedelta(days=1) and not direction,
+                        deadline=direction.endswith("前"))
     return None
 
 
@@ -610,7 +695,19 @@ def _skip_blank(text: str, position: int) -> int:
     return position + 1 if position < len(text) and text[position] in " \t" else position
 
 
-Candidate = tuple[int, datetime, datetime, bool]  # end, begins, ends, has time of day
+class _Found(NamedTuple):
+    """One reading of the text from a position: up to `end`, the range and how to schedule it."""
+
+    end: int
+    begins: datetime
+    ends: datetime
+    has_time: bool
+    usual_at: datetime | None = None
+    deadline: bool = False
+    dated: bool = True
+
+
+Candidate = _Found
 
 
 def _candidates(text: str, position: int, context: _Context) -> list[Candidate]:
@@ -625,16 +722,15 @@ def _candidates(text: str, position: int, context: _Context) -> list[Candidate]:
     for day_end, day in days:
         if day is not None:
             if day.part:
-                first, last = _PARTS[day.part]
-                out.append((day_end, day.begins + timedelta(hours=first), day.begins + timedelta(hours=last), True))
+                out.append(_part_of(day_end, day.begins, day.part, dated=True))
             else:
-                out.append((day_end, day.begins, day.ends, day.has_time))
+                out.append(_Found(day_end, day.begins, day.ends, day.has_time, deadline=day.deadline))
                 suffix = _BEFORE.match(text, day_end)
                 if suffix and day.before is not None and day.before > context.now:
-                    out.append((suffix.end(), context.now, day.before, False))
+                    out.append(_Found(suffix.end(), context.now, day.before, False, deadline=True))
                 suffix = _WITHIN.match(text, day_end)
                 if suffix and day.within and day.ends > context.now:
-                    out.append((suffix.end(), max(context.now, day.begins), day.ends, False))
+                    out.append(_Found(suffix.end(), max(context.now, day.begins), day.ends, False, deadline=True))
             if not day.single or day.has_time:
                 continue
         on = day.begins if day is not None else context.midnight(context.today)
@@ -654,8 +750,7 @@ def _candidates(text: str, position: int, context: _Context) -> list[Candidate]:
         for part_end, part, needs_clock in parts:
             fresh_part = part is not None and (day is None or not day.part)
             if fresh_part and not needs_clock:
-                first, last = _PARTS[part]
-                out.append((part_end, on + timedelta(hours=first), on + timedelta(hours=last), True))
+                out.append(_part_of(part_end, on, part, dated=day is not None))
             clock_at = _skip_blank(text, part_end) if (day is not None or part is not None) else position
             for clock_end, at in _clocks(text, clock_at):
                 qualified = day is not None or part is not None
@@ -667,8 +762,15 @@ def _candidates(text: str, position: int, context: _Context) -> list[Candidate]:
                 if not 0 <= hour <= 24 or not 0 <= at.minute <= 59 or hour == 24 and at.minute:
                     continue
                 begins = on + timedelta(hours=hour, minutes=at.minute)
-                out.append((clock_end, begins, begins + _MINUTE, True))
+                out.append(_Found(clock_end, begins, begins + _MINUTE, True, dated=day is not None))
     return out
+
+
+def _part_of(end: int, midnight: datetime, part: str, *, dated: bool) -> _Found:
+    first, last = _PARTS[part]
+    usual = _USUAL_HOURS.get(part)
+    usual_at = midnight + timedelta(hours=usual) if usual is not None else None
+    return _Found(end, midnight + timedelta(hours=first), midnight + timedelta(hours=last), True, usual_at, dated=dated)
 
 
 def _clean_edges(text: str, start: int, end: int) -> bool:

@@ -25,7 +25,7 @@ from bot.clock import clock
 from bot.customer_service import CustomerService, Outcome, PendingChoice, View
 from bot.dialogue import CANCEL_WORDS, CHANGE_WORDS, CustomerSource, bare_name, context_line, corrected_part
 from bot.money import format_amount
-from bot.time_expressions import find_time_expressions
+from bot.time_expressions import find_time_expressions, moves_a_time, rescheduled
 from bot.visit_notes import CHANNEL_WORDS, VisitNote
 from bot.vocabulary.numbers import parse_ordinal
 from bot.visits import CompleteOutcome, TagOutcome, VisitOutcome, VisitService
@@ -180,7 +180,7 @@ class VisitConversation:
             # "客户写错了,是李秀英", "客户改成C00000005": the note's customer, corrected.
             state.candidate_ids = []
             return self._pick_customer(chat_id, state, named, changed, channel)
-        if self._correct(state, text):
+        if self._correct(state, text, chat_id):
             return self._show(chat_id, state)
         if intent == "deny" or CHANGE_WORDS.search(text):
             return VisitTurn("要改哪一项?比如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”“客户改成某某”;不记了就回复“取消”。",
@@ -211,15 +211,23 @@ class VisitConversation:
         state.customer_name = self.visits.customer_name(chat_id, answer.customer_id) or answer.customer_id
         return self._show(chat_id, state)
 
-    def _correct(self, state: VisitDraftState, text: str) -> bool:
-        """Apply a correction in plain words; False when the message corrects nothing."""
+    def _correct(self, state: VisitDraftState, text: str, chat_id: str | None = None) -> bool:
+        """Apply a correction in plain words; False when the message corrects nothing.
+        A time with a follow-up word or moving wording ("跟进时间改成下周五", "推到下个月初",
+        "不是下周三,是下周四") is the new follow-up; what it leaves out (the time of day, or the
+        day) is kept from the follow-up shown (`chat_id` reads it; without it, the last correction)."""
         changed = False
         if NO_FOLLOW_UP.search(text):
             state.follow_up_at, changed = "none", True
         else:
-            spans = find_time_expressions(text, clock.now(), default_hour=self.visits.settings.follow_up_default_hour)
-            if spans and (FOLLOW_UP_WORDS.search(text) or "改" in text):
-                state.follow_up_at, changed = spans[-1].point.isoformat(), True
+            now, hour = clock.now(), self.visits.settings.follow_up_default_hour
+            if (FOLLOW_UP_WORDS.search(text) or moves_a_time(text)) and find_time_expressions(text, now):
+                shown = self._note(chat_id, state) if chat_id else None
+                previous = shown.follow_up_at if shown else (
+                    datetime.fromisoformat(state.follow_up_at) if state.follow_up_at not in (None, "none") else None)
+                moved = rescheduled(text, now, previous, default_hour=hour)
+                if moved is not None:
+                    state.follow_up_at, changed = moved.isoformat(), True
         # "不是电话,是上门": the last channel word named is the right one.
         named = [(text.rfind(word), CHANNEL_WORDS.get(word, word)) for word in CHANNEL_WORDS if word in text]
         named = [(at, ch) for at, ch in named if ch in CHANNELS]

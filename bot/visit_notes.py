@@ -606,13 +606,14 @@ def _local(moment: datetime, now: datetime) -> datetime:
 
 
 def _is_future(span, now: datetime) -> bool:
-    """Ahead of now; also a deadline not yet passed ("月底前" on the last day of the month)."""
+    """Ahead of now; also a deadline not yet passed ("月底前" on the last day of the month,
+    "本周内", "3天内")."""
     begins = _local(span.begins, now)
     if span.has_time_of_day:
         return begins > now
     if begins.date() > now.date():
         return True
-    return _local(span.ends, now) > now and span.text.endswith(("前", "之前", "以前"))
+    return _local(span.ends, now) > now and span.deadline
 
 
 def _is_past(span, now: datetime) -> bool:

@@ -4,12 +4,14 @@ Short lines for phone screens; no phone or ID numbers reach this module.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bot.money import format_amount
 
 _STATUS_WORDS = {"new": "待接收", "accepted": "已接收,待联系", "contacted": "已联系,待成交"}
 _WEEKDAYS = "一二三四五六日"
+_NAMES_A_WEEKDAY = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天七1-7]")
 
 
 def _day(due: date, today: date) -> str:
@@ -24,7 +26,10 @@ def _day(due: date, today: date) -> str:
 
 
 def follow_up_reason(note: str, due: date, today: date) -> str:
-    when = f"已逾期{(today - due).days}天" if due < today else "今天到期"
+    if due < today:
+        when = f"已逾期{(today - due).days}天"
+    else:  # a list of days to come ("明天的待办") has follow-ups due after today
+        when = f"{_day(due, today)}到期"
     short = note if len(note) <= 30 else note[:29] + "…"
     return f"跟进({when}):{short}" if short else f"跟进({when})"
 
@@ -42,10 +47,33 @@ def birthday_reason(birthday: date, today: date, age: int) -> str:
     return f"{_day(birthday, today)}过{age}岁生日,可送上祝福"
 
 
-def render_daily_list(items, today: date) -> str:
-    if not items:
+def _date(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def _period_heading(period, with_weekday: bool) -> str:
+    """"明天(12月1日 周二)", "下周(12月7日至12月13日)", "12月8日(周二)", "12月8日至12月10日"."""
+    if period.single_day:
+        dates = _date(period.first)
+        weekday = f"周{_WEEKDAYS[period.first.weekday()]}"
+        if period.said:  # "周五(12月4日)", not "周五(12月4日 周五)"
+            with_weekday = with_weekday and not _NAMES_A_WEEKDAY.search(period.said)
+            return f"{period.said}({dates} {weekday})" if with_weekday else f"{period.said}({dates})"
+        return f"{dates}({weekday})" if with_weekday else dates
+    dates = f"{_date(period.first)}至{_date(period.last)}"
+    return f"{period.said}({dates})" if period.said else dates
+
+
+def render_daily_list(items, today: date, period=None) -> str:
+    """Today's list, or the list of a period (bot.daily_list_period.Period), which says its days."""
+    if period is not None:
+        if not items:
+            return f"{_period_heading(period, with_weekday=False)}没有待办。"
+        lines = [f"{_period_heading(period, with_weekday=True)}的待办:"]
+    elif not items:
         return f"{today.month}月{today.day}日没有待办。"
-    lines = [f"{today.month}月{today.day}日待办({len(items)}条):"]
+    else:
+        lines = [f"{today.month}月{today.day}日待办({len(items)}条):"]
     for item in items:
         lines.append(f"{item.number}. {item.customer_name}:{item.reason}")
     lines.append("办完跟进可以回复“完成第1条”。")

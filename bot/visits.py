@@ -8,7 +8,8 @@ Use cases, each one unit of work, for the actions and the command line:
   open follow-ups with that customer closed (done_reason 'visit') and an audit row, all in one
   transaction; idempotent by `request_key`.
 * tag_customer, feedback, list_feedback.
-* daily_list / complete — what to do today, numbered; "完成第2条" closes a follow-up.
+* daily_list / complete — what to do today (or on the days asked: "明天的待办", "下周的待办"),
+  numbered; "完成第2条" closes a follow-up.
 * morning_digest — each person's daily list into the outbox once per working day
   (`python -m bot digest` for cron).
 
@@ -28,6 +29,11 @@ Rules decided here:
   Order: overdue first (oldest first), then by due day, then by amount (largest first), then
   follow-ups, referrals, maturities, birthdays. Items are numbered from 1; `DailyList.refs`
   lists what each number stands for, for the chat to keep and give back to `complete`.
+* The list of a period (bot.daily_list_period: "明天", "周五", "下周"): follow-ups due in it,
+  and the overdue ones only when the period includes today; maturities and birthdays in it;
+  referrals waiting, as every day (they wait for no date).
+* Every customer on a list shown or sent is a view of that customer: one audit row each
+  (shown 'daily_list'; the morning digest's with channel 'daily_digest').
 * Only follow-ups can be completed from the list; a referral item is updated through the
   referral's own words ("ZJ… 已联系"), a maturity or birthday by logging the contact.
 * The digest goes out Monday to Friday from `digest_time` (08:30) on, to every customer manager
@@ -51,6 +57,7 @@ from bot import audit, customers, outbox
 from bot.access import StaffMember, identify_staff, may_see
 from bot.clock import clock
 from bot.customers import CustomerQuery, QueryKind
+from bot.daily_list_period import Period
 from bot.db import Database, for_update, lock_customer, take_write_lock
 from bot.models import (
     OPEN_REFERRAL_STATUSES,
@@ -220,6 +227,7 @@ class DailyList:
     staff: StaffMember | None = None
     today: date | None = None
     items: list[DailyItem] = field(default_factory=list)
+    period: Period | None = None  # the days asked; None: today's list
 
     @property
     def refs(self) -> list[str]:
@@ -677,14 +685,18 @@ class VisitService:
 
     # ------------------------------------------------------------------ the daily list
 
-    def daily_list(self, chat_id: str, today: date | None = None, channel: str = "") -> DailyList:
+    def daily_list(
+        self, chat_id: str, today: date | None = None, channel: str = "", period: Period | None = None
+    ) -> DailyList:
+        """Today's list, or the list of `period` (`tasks_period_asked`); each customer on it audited."""
         with self.db.unit_of_work() as session:
             staff = identify_staff(session, chat_id)
             if staff is None:
                 return DailyList("stranger")
             day = today or clock.today()
-            items = build_daily_list(session, staff, day, self.settings.daily_list_days)
-            return DailyList("ok", staff, day, items)
+            items = build_daily_list(session, staff, day, self.settings.daily_list_days, period)
+            _audit_list(session, staff.staff_id, items, channel, _list_detail(day, period))
+            return DailyList("ok", staff, day, items, period)
 
     def open_follow_ups(self, chat_id: str) -> list[FollowUpInfo]:
         """This person's open follow-ups, soonest first."""
@@ -762,13 +774,16 @@ def _days_until_birthday(birth: date, today: date) -> int:
 def _month_days(today: date, days: int) -> set[tuple[int, int]]:
     """(month, day) of each day from today to `days` days on; 29 February with the 28th, since
     such birthdays fall on the 28th in other years (see _days_until_birthday)."""
-    found = {((today + timedelta(days=n)).month, (today + timedelta(days=n)).day) for n in range(days + 1)}
+    found = {((today + timedelta(days=n)).month, (today + timedelta(days=n)).day) for n in range(min(days, 366) + 1)}
     return found | {(2, 29)} if (2, 28) in found else found
 
 
 def _born_on_one_of(month_days: set[tuple[int, int]]):
     """Birth date on one of these (month, day): a filter the database applies, so only the
-    few customers with a birthday soon are read, not all a manager's customers."""
+    few customers with a birthday soon are read, not all a manager's customers. Past two months
+    (a question about "下个月" and longer) the months alone, lest the filter grow too deep."""
+    if len(month_days) > 62:
+        return extract("month", Customer.birth_date).in_(sorted({month for month, _day in month_days}))
     return or_(
         *(
             and_(extract("month", Customer.birth_date) == month, extract("day", Customer.birth_date) == day)
@@ -777,17 +792,47 @@ def _born_on_one_of(month_days: set[tuple[int, int]]):
     )
 
 
-def build_daily_list(session: Session, staff: StaffMember, today: date, days: int = 7) -> list[DailyItem]:
-    """The daily list of one staff member (see the module's rules), numbered from 1."""
+def _audit_list(session: Session, staff_id: str, items: list[DailyItem], channel: str, detail: str) -> None:
+    """One audit row per customer on a list: the list shows who they are and what is due."""
+    for customer_id in dict.fromkeys(item.customer_id for item in items):
+        audit.record_view(session, staff_id, customer_id, AUDIT_DAILY_LIST, channel, detail)
+
+
+def _list_detail(today: date, period: Period | None) -> str:
+    if period is None:
+        return f"待办 {today.isoformat()}"
+    if period.single_day:
+        return f"待办 {period.first.isoformat()}"
+    return f"待办 {period.first.isoformat()}至{period.last.isoformat()}"
+
+
+def _midnight_stored(day: date) -> datetime:
+    return to_storage(datetime.combine(day, datetime.min.time()))
+
+
+def build_daily_list(
+    session: Session, staff: StaffMember, today: date, days: int = 7, period: Period | None = None
+) -> list[DailyItem]:
+    """The daily list of one staff member (see the module's rules), numbered from 1: today's, or
+    the list of `period`."""
     from bot import visit_replies as replies
 
-    end_of_today = to_storage(datetime.combine(today + timedelta(days=1), datetime.min.time()))
+    # Follow-ups: due by the end of today (or of the period), the overdue ones only when the
+    # period includes today. Maturities and birthdays: today and `days` days on, or the period.
+    if period is None:
+        first, last, follow_ups_until, follow_ups_from = today, today + timedelta(days=days), today, None
+    else:
+        first, last, follow_ups_until = period.first, period.last, period.last
+        follow_ups_from = None if period.includes(today) else period.first
+    due_before = [FollowUp.due_at < _midnight_stored(follow_ups_until + timedelta(days=1))]
+    if follow_ups_from is not None:
+        due_before.append(FollowUp.due_at >= _midnight_stored(follow_ups_from))
     items: list[DailyItem] = []
 
     for row, customer in session.execute(
         select(FollowUp, Customer)
         .join(Customer, FollowUp.customer_id == Customer.customer_id)
-        .where(FollowUp.staff_id == staff.staff_id, FollowUp.done_at.is_(None), FollowUp.due_at < end_of_today)
+        .where(FollowUp.staff_id == staff.staff_id, FollowUp.done_at.is_(None), *due_before)
     ).all():
         if not may_see(staff, customer.branch_id):
             continue
@@ -811,7 +856,6 @@ def build_daily_list(session: Session, staff: StaffMember, today: date, days: in
 
     # Maturities and birthdays of the customers this person manages, unless contacted lately.
     # Columns, not ORM objects: a manager of a large branch has thousands of customers.
-    horizon = today + timedelta(days=days)
     since = to_storage(datetime.combine(today - timedelta(days=days), datetime.min.time()))
     contacted = set(
         session.execute(
@@ -826,8 +870,8 @@ def build_daily_list(session: Session, staff: StaffMember, today: date, days: in
             # The holdings' copy of the manager finds the week's maturities in one index range.
             Holding.manager_id == staff.staff_id,
             Customer.manager_id == staff.staff_id,
-            Holding.maturity_date >= today,
-            Holding.maturity_date <= horizon,
+            Holding.maturity_date >= first,
+            Holding.maturity_date <= last,
             Product.category.notin_(LIABILITY_CATEGORIES),
         )
     ).all():
@@ -842,10 +886,11 @@ def build_daily_list(session: Session, staff: StaffMember, today: date, days: in
         (customer_id, name, birth_date)
         for customer_id, name, birth_date, branch_id in session.execute(
             select(Customer.customer_id, Customer.name, Customer.birth_date, Customer.branch_id).where(
-                Customer.manager_id == staff.staff_id, _born_on_one_of(_month_days(today, days))
+                Customer.manager_id == staff.staff_id, _born_on_one_of(_month_days(first, (last - first).days))
             )
         )
-        if _days_until_birthday(birth_date, today) <= days and customer_id not in contacted and may_see(staff, branch_id)
+        if _days_until_birthday(birth_date, first) <= (last - first).days
+        and customer_id not in contacted and may_see(staff, branch_id)
     ]
     if birthday_customers:
         assets: dict[str, Decimal] = {}
@@ -857,7 +902,7 @@ def build_daily_list(session: Session, staff: StaffMember, today: date, days: in
             if category not in LIABILITY_CATEGORIES:
                 assets[customer_id] = assets.get(customer_id, Decimal(0)) + Decimal(amount)
         for customer_id, name, birth_date in birthday_customers:
-            due = today + timedelta(days=_days_until_birthday(birth_date, today))
+            due = first + timedelta(days=_days_until_birthday(birth_date, first))
             age = due.year - birth_date.year
             items.append(DailyItem(0, ItemKind.BIRTHDAY, customer_id, name,
                                    replies.birthday_reason(due, today, age), due, assets.get(customer_id, Decimal(0))))
@@ -899,4 +944,5 @@ def morning_digest(db: Database, now: datetime | None = None, settings: Settings
                 continue
             if outbox.enqueue(session, staff.staff_id, replies.digest_text(staff.name, today, items, moment.hour), DIGEST, key):
                 sent.append((staff.staff_id, len(items)))
+                _audit_list(session, staff.staff_id, items, DIGEST, _list_detail(today, None))
     return DigestReport(moment, sent, already)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.clock import clock
 from bot.models import FollowUp, Interaction
+from bot.timeutil import to_local
 
 LOG = "action_log_visit"
 STEP = "action_visit_step"
@@ -67,6 +68,32 @@ async def test_corrections_before_confirming(talk, bank):
     replies, _ = await talk("wangfang", "确认", "affirm", **slots)
     assert replies[-1].startswith("已记录:陈美玲 上门") and "跟进任务" not in replies[-1]
     assert count(bank, FollowUp) == 0
+
+
+async def test_a_follow_up_keeps_its_time_of_day_and_moves_with_a_correction(talk, bank):
+    # Issue #23: "下周三下午" is 14:00, not 09:00; "不是下周三,是下周四" moves it to next Thursday
+    # and keeps the afternoon; the saved task is due then.
+    _, slots = await talk("wangfang", "今天上门拜访了C00000001,对基金定投有兴趣,约了下周三下午再谈", "log_visit",
+                          [("customer_id", "C00000001")])
+    replies, slots = await talk("wangfang", "不是下周三,是下周四", "inform", **slots)
+    assert "下次跟进:12月10日 14:00" in replies[-1]
+    replies, slots = await talk("wangfang", "推到下个月初", "inform", **slots)
+    assert "下次跟进:明天 14:00" in replies[-1]  # 12-01, the first day of 月初, still in the afternoon
+    replies, slots = await talk("wangfang", "改到周五上午", "inform", **slots)
+    assert "下次跟进:12月4日 09:00" in replies[-1]
+    replies, _ = await talk("wangfang", "确认", "affirm", **slots)
+    assert "已建跟进任务:12月4日 09:00" in replies[-1]
+    with bank.unit_of_work() as session:
+        [task] = session.execute(select(FollowUp)).scalars().all()
+        assert to_local(task.due_at) == datetime(2026, 12, 4, 9, 0, tzinfo=clock.tz)
+
+
+async def test_a_past_day_corrects_no_follow_up(talk, bank):
+    replies, slots = await talk("wangfang", "今天上门拜访了C00000001,约了下周三下午再谈", "log_visit",
+                                [("customer_id", "C00000001")])
+    assert "下次跟进:12月9日 14:00" in replies[-1]
+    replies, slots = await talk("wangfang", "不是昨天,是前天", "inform", **slots)
+    assert "下次跟进" not in replies[-1] and "还没保存" in replies[-1]
 
 
 async def test_cancel_writes_nothing(talk, bank):
@@ -149,3 +176,27 @@ async def test_morning_digest_arrives_at_the_top_of_the_next_reply(talk, bank):
         replies, _ = await talk("wangfang", "帮助", "help")
     assert replies[0].startswith("王芳,早上好!") and "陈美玲:跟进" in replies[0]
     assert replies[-1] == "utter_help"
+
+
+async def test_the_list_of_a_day_or_a_week_says_its_dates(talk, bank):
+    # Issue #23: "明天的待办" lists tomorrow with its date, "下周的待办" next week's range.
+    _, slots = await talk("wangfang", "今天电话联系了C00000005,她说明天再来网点谈理财", "log_visit",
+                          [("customer_id", "C00000005")])
+    await talk("wangfang", "确认", "affirm", **slots)
+
+    replies, slots = await talk("wangfang", "明天的待办", "list_tasks")
+    assert replies[-1].startswith("明天(12月1日 周二)的待办:\n1. 陈美玲:跟进(明天到期)")
+    assert slots["task_refs"][0].startswith("follow_up:") and slots["candidate_ids"][0] == "C00000005"
+
+    replies, slots = await talk("wangfang", "下周的待办", "list_tasks")
+    assert replies[-1].startswith("下周(12月7日至12月13日)的待办:") and "陈美玲:跟进" not in replies[-1]
+    number = re.search(r"(\d+)\. 王建国:邮享定期1年 50万 12月9日", replies[-1]).group(1)
+    # The numbers open the customer, as on today's list.
+    replies, _ = await talk("wangfang", number, "inform", **slots)
+    assert replies[0].startswith("【王建国】")
+
+    replies, _ = await talk("wangfang", "后天要跟进谁", "list_tasks")
+    assert replies[-1] == "后天(12月2日)没有待办。"
+    # Today's list is as before.
+    replies, _ = await talk("wangfang", "我的待办", "list_tasks")
+    assert replies[-1].startswith("11月30日待办(")

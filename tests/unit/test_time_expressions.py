@@ -1,9 +1,9 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
 from bot.settings import Settings
-from bot.time_expressions import find_time_expressions, parse_time_expression
+from bot.time_expressions import find_time_expressions, moves_a_time, parse_time_expression, rescheduled
 from bot.clock import clock
 
 TZ = clock.tz
@@ -137,22 +137,23 @@ CASES = [
     ("下个月", MON, "2026-12-01", "2027-01-01", False),
     ("下个月5号", MON, "2026-12-05", "2026-12-06", False),
     ("下月初", MON, "2026-12-01", "2026-12-06", False),
-    ("下月底", MON, "2026-12-27", "2027-01-01", False),
-    ("月底", MON, "2026-11-26", "2026-12-01", False),
+    # 月底/月末 is the month's last day (issue #23: not the Sunday 12-27 four days before 12-31)
+    ("下月底", MON, "2026-12-31", "2027-01-01", False),
+    ("月底", MON, "2026-11-30", "2026-12-01", False),
     ("月初", MON, "2026-12-01", "2026-12-06", False),  # this month's is over
     ("月中", MON, "2026-12-11", "2026-12-21", False),
-    ("这个月底", MON, "2026-11-26", "2026-12-01", False),
-    ("本月底", MON, "2026-11-26", "2026-12-01", False),
+    ("这个月底", MON, "2026-11-30", "2026-12-01", False),
+    ("本月底", MON, "2026-11-30", "2026-12-01", False),
     ("月底前", MON, NOW, "2026-12-01", False),
     ("下月底前", MON, NOW, "2027-01-01", False),
     ("周末前", MON, NOW, "2026-12-05", False),  # before the weekend begins
     ("下个月", DEC, "2027-01-01", "2027-02-01", False),
     ("下个月5号", DEC, "2027-01-05", "2027-01-06", False),
-    ("月底", JAN31, "2027-01-27", "2027-02-01", False),
-    ("下月底", JAN31, "2027-02-24", "2027-03-01", False),
-    ("月底", LEAP, "2028-02-25", "2028-03-01", False),
+    ("月底", JAN31, "2027-01-31", "2027-02-01", False),  # a Sunday: still the last day
+    ("下月底", JAN31, "2027-02-28", "2027-03-01", False),
+    ("月底", LEAP, "2028-02-29", "2028-03-01", False),
     # years
-    ("年底", MON, "2026-12-01", "2027-01-01", False),
+    ("年底", MON, "2026-12-31", "2027-01-01", False),
     ("年底前", MON, NOW, "2027-01-01", False),
     ("年初", MON, "2027-01-01", "2027-02-01", False),  # this year's is over
     ("明年", MON, "2027-01-01", "2028-01-01", False),
@@ -235,9 +236,10 @@ def test_point_is_the_time_of_day_or_the_default_hour():
     assert parse_time_expression("下周三", MON).point == at("2026-12-09 09:00")
     assert parse_time_expression("下周三", MON, default_hour=14).point == at("2026-12-09 14:00")
     assert parse_time_expression("下午三点半", MON).point == at("2026-11-30 15:30")
-    assert parse_time_expression("明天下午", MON).point == at("2026-12-01 13:00")
-    # a range that begins now is never scheduled before now
-    assert parse_time_expression("年底前", EVENING).point == EVENING
+    assert parse_time_expression("明天下午", MON).point == at("2026-12-01 14:00")
+    # a deadline is due on its last day; never before now
+    assert parse_time_expression("年底前", EVENING).point == at("2026-12-31 09:00")
+    assert parse_time_expression("年底前", at("2026-12-31 15:00")).point == at("2026-12-31 15:00")
 
 
 def test_default_follow_up_hour_is_a_setting():
@@ -299,3 +301,168 @@ def test_expressions_in_visit_notes(text, expected):
 )
 def test_no_time_in(text):
     assert find_time_expressions(text, MON) == []
+
+
+# ------------------------------------------------------------------ issue #23: 月底, parts of the day, 下周X
+
+
+@pytest.mark.parametrize(
+    "text,base,last_day",
+    [
+        ("月底", MON, "2026-11-30"),  # said on the last day: today
+        ("月末", at("2026-11-10 10:00"), "2026-11-30"),
+        ("下个月底", MON, "2026-12-31"),  # not Sunday 12-27
+        ("下月末", MON, "2026-12-31"),
+        ("月底", at("2027-02-03 10:00"), "2027-02-28"),  # February
+        ("月底", at("2028-02-03 10:00"), "2028-02-29"),  # February of a leap year
+        ("月底", at("2027-01-05 10:00"), "2027-01-31"),  # a Sunday: the last day all the same
+        ("下个月底", at("2027-04-20 10:00"), "2027-05-31"),  # a Monday after a weekend
+        ("这个月底", at("2027-10-08 10:00"), "2027-10-31"),  # a Sunday
+        ("下下个月底", MON, "2027-01-31"),
+        ("今年年底", MON, "2026-12-31"),
+        ("年末", at("2026-03-01 10:00"), "2026-12-31"),
+        ("明年年底", MON, "2027-12-31"),
+        ("12月底", MON, "2026-12-31"),
+        ("2027年2月底", MON, "2027-02-28"),
+    ],
+)
+def test_the_end_of_a_month_or_year_is_its_last_day(text, base, last_day):
+    span = parse_time_expression(text, base)
+    assert (span.begins, span.ends) == (at(last_day), at(last_day) + timedelta(days=1)), text
+    assert span.point == at(last_day + " 09:00")
+
+
+@pytest.mark.parametrize(
+    "text,base,due",
+    [
+        ("月底前", at("2026-11-10 10:00"), "2026-11-30 09:00"),  # the same day as 月底
+        ("下个月底前", MON, "2026-12-31 09:00"),
+        ("年底前", MON, "2026-12-31 09:00"),
+        ("周五前", MON, "2026-12-04 09:00"),
+        ("周末前", MON, "2026-12-04 09:00"),  # the weekend begins Saturday: due Friday
+        ("本周内", MON, "2026-12-06 09:00"),
+        ("三天内", MON, "2026-12-03 09:00"),
+        ("月底前", MON, "2026-11-30 10:00"),  # the last day is today: now, not 09:00 this morning
+    ],
+)
+def test_a_deadline_is_due_on_its_last_day(text, base, due):
+    span = parse_time_expression(text, base)
+    assert span.begins == base and span.deadline
+    assert span.point == at(due)
+
+
+@pytest.mark.parametrize(
+    "text,point",
+    [
+        ("明天早上", "2026-12-01 09:00"),
+        ("明早", "2026-12-01 09:00"),
+        ("明天上午", "2026-12-01 09:00"),
+        ("明天中午", "2026-12-01 12:00"),
+        ("下周三下午", "2026-12-09 14:00"),
+        ("周五傍晚", "2026-12-04 17:00"),
+        ("明天晚上", "2026-12-01 19:00"),
+        ("今晚", "2026-11-30 19:00"),
+        ("下午", "2026-11-30 14:00"),
+        ("月底下午", "2026-11-30 14:00"),
+        # an explicit hour always wins
+        ("下午三点半", "2026-11-30 15:30"),
+        ("下周三下午四点", "2026-12-09 16:00"),
+        ("明天上午十点", "2026-12-01 10:00"),
+        ("明早八点", "2026-12-01 08:00"),
+        ("晚上8点", "2026-11-30 20:00"),
+        ("中午12:30", "2026-11-30 12:30"),
+    ],
+)
+def test_a_part_of_the_day_is_scheduled_at_its_usual_hour_unless_an_hour_is_said(text, point):
+    span = parse_time_expression(text, MON)
+    assert span.has_time_of_day
+    assert span.point == at(point)
+    # the default hour is for days said without a part of the day only
+    assert parse_time_expression(text, MON, default_hour=10).point == at(point)
+
+
+def test_the_default_hour_applies_only_without_a_part_of_the_day():
+    assert parse_time_expression("下周三", MON, default_hour=10).point == at("2026-12-09 10:00")
+    assert parse_time_expression("下周三下午", MON, default_hour=10).point == at("2026-12-09 14:00")
+
+
+WEEK = [at(f"2026-12-{day:02d} 10:00") for day in range(7, 14)]  # Monday 12-07 .. Sunday 12-13
+
+
+@pytest.mark.parametrize("base", WEEK, ids=[f"{b:%a}" for b in WEEK])
+def test_next_week_days_from_each_weekday(base):
+    # "下周X" is in the week after the one `base` is in, whatever day `base` is (weeks run Mon-Sun).
+    for word, day in (("下周一", 14), ("下周三", 16), ("下周四", 17), ("下周五", 18), ("下周日", 20), ("下星期二", 15)):
+        assert parse_time_expression(word, base).begins == at(f"2026-12-{day}"), (word, base)
+    assert parse_time_expression("下下周一", base).begins == at("2026-12-21")
+    assert parse_time_expression("这周五", base).begins == at("2026-12-11")  # even when it has passed
+    # bare "周五": this week's unless it has passed, then next week's
+    friday = parse_time_expression("周五", base).begins
+    assert friday == (at("2026-12-11") if base.day <= 11 else at("2026-12-18"))
+
+
+@pytest.mark.parametrize(
+    "text,base,begins,ends",
+    [
+        ("大后天", MON, "2026-12-03", "2026-12-04"),
+        ("大后天", at("2026-12-30 10:00"), "2027-01-02", "2027-01-03"),
+        ("月初", MON, "2026-12-01", "2026-12-06"),
+        ("下个月初", MON, "2026-12-01", "2026-12-06"),
+        ("下个月中", MON, "2026-12-11", "2026-12-21"),
+        ("下周", SAT, "2026-12-07", "2026-12-14"),
+        ("下周三", SUN, "2026-12-02", "2026-12-03"),  # on Sunday next week starts tomorrow
+    ],
+)
+def test_more_days_relative_to_when_the_note_was_written(text, base, begins, ends):
+    span = parse_time_expression(text, base)
+    assert (span.begins, span.ends) == (at(begins), at(ends))
+
+
+def test_the_time_of_day_is_bank_time_whatever_the_clock_of_the_caller():
+    utc = datetime.fromisoformat("2026-11-30T16:30:00+00:00")  # 00:30 on Tuesday 12-01 in Shanghai
+    span = parse_time_expression("明天下午", utc)
+    assert span.point == at("2026-12-02 14:00") and span.point.tzinfo == TZ
+
+
+# ------------------------------------------------------------------ corrections: rescheduled
+
+
+PM = at("2026-12-09 14:00")  # the follow-up shown: 下周三下午
+AM9 = at("2026-12-09 09:00")  # the follow-up shown: 下周三 (the default hour)
+
+
+@pytest.mark.parametrize(
+    "text,previous,expected",
+    [
+        ("不是下周三,是下周四", AM9, "2026-12-10 09:00"),
+        ("不是下周三,是下周四", PM, "2026-12-10 14:00"),  # keeps the time of day said before
+        ("不是下周三,是下周四", None, "2026-12-10 09:00"),
+        ("不是下周三下午,是下周四", None, "2026-12-10 14:00"),  # the time of day in the message itself
+        ("不是下周三下午,是下周四上午", PM, "2026-12-10 09:00"),
+        ("下周四,不是下周三", PM, "2026-12-10 14:00"),
+        ("改到周五下午", AM9, "2026-12-04 14:00"),
+        ("改到周五下午三点", AM9, "2026-12-04 15:00"),
+        ("跟进时间改成下周五", AM9, "2026-12-11 09:00"),
+        ("推到下个月初", PM, "2026-12-01 14:00"),
+        ("提前到明天", AM9, "2026-12-01 09:00"),
+        ("改成月底", None, "2026-11-30 09:00"),
+        ("改到下午三点", PM, "2026-12-09 15:00"),  # a time of day alone keeps the day
+        ("不是三点,是四点", PM, "2026-12-09 16:00"),
+        ("不是下周三三点,是四点", None, "2026-12-09 16:00"),
+    ],
+)
+def test_a_correction_takes_its_last_time_and_keeps_what_it_leaves_out(text, previous, expected):
+    assert rescheduled(text, MON, previous) == at(expected)
+
+
+@pytest.mark.parametrize("text", ["不是下周三", "不是昨天,是前天", "改到上周五", "不是电话,是上门", "好的"])
+def test_a_correction_without_a_time_to_come_moves_nothing(text):
+    assert rescheduled(text, MON, PM) is None
+
+
+@pytest.mark.parametrize("text,moves", [
+    ("不是下周三,是下周四", True), ("下周四,不是下周三", True), ("改到周五下午", True), ("推到下个月初", True),
+    ("提前到明天", True), ("延后两天", True), ("下周四", False), ("确认", False), ("他下周四来", False),
+])
+def test_moving_wording(text, moves):
+    assert moves_a_time(text) is moves

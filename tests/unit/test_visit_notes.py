@@ -84,7 +84,7 @@ NOTES = [
     ("周大福到店开了信用卡", dict(names=["周大福"], channel="到店", tags={"已购:信用卡"})),
     ("电联孙红,下下周再约", dict(names=["孙红"], channel="电话", follow=date(2026, 12, 14))),
     ("赵敏来行里咨询国债,说年底有一笔钱到账", dict(names=["赵敏"], channel="到店", tags={"意向:国债"},
-                                             events=[("inflow", None, None, date(2026, 12, 1))])),
+                                             events=[("inflow", None, None, date(2026, 12, 31))])),  # 年底: Dec 31
     ("王建国微信说最近手头紧,不买理财了", dict(names=["王建国"], channel="微信", tags={"不感兴趣:理财"})),
     ("陈美玲十二万五千的基金赎回了", dict(names=["陈美玲"], amounts=[W(125000)], categories={"基金"})),
     ("见了王建国,给他介绍了颐养年金保险(养老),他说回去和家里商量,下周五给答复",
