@@ -49,8 +49,9 @@ class ActionSuggestProducts(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         entities, text = latest_entities(tracker), latest_text(tracker)
         request = read_request(text, entities.get("product"))
-        for value in entities.get("product") or []:
-            text = text.replace(value, " ")  # a product word is never a customer's name
+        for value in [*(entities.get("product") or []), request.product_words or ""]:
+            if value:
+                text = text.replace(value, " ")  # a product word is never a customer's name
         customer_id, events = await customer_to_act_on(dispatcher, tracker, text, "pending_suggestion", request.__dict__)
         if customer_id is None:
             return events
