@@ -37,8 +37,9 @@ async def suggest(turn: Turn) -> None:
     """"给他推荐点产品", "再推荐几个", "她能买大额存单吗", "给王建国推荐点理财"."""
     request = read_request(turn.text, turn.entities.get("product"))
     text = turn.text
-    for value in turn.entities.get("product") or []:
-        text = text.replace(value, " ")  # a product word is never a customer's name
+    for value in [*(turn.entities.get("product") or []), request.product_words or ""]:
+        if value:
+            text = text.replace(value, " ")  # a product word is never a customer's name
     customer_id = await customer_to_act_on(turn, text, {"kind": "suggest", **request.__dict__})
     if customer_id is None:
         return

@@ -202,7 +202,9 @@ def cmd_suggestions(args) -> int:
         lines = suggestion_trail(session, customer_id=args.customer, staff_id=args.staff, limit=args.limit)
     print("时间\t员工\t客户\t类型\t名次\t产品\t结论\t理由\t规则\t渠道\t模型日期")
     for line in lines:
-        rules = " ".join(f"{r['rule']}{'✓' if r['passed'] else '✗'}" for r in line.rules)
+        # Information (the minimum purchase, binding false) is marked as such: it decided nothing.
+        rules = " ".join(f"{r['rule']}{'(提示)' if r.get('binding') is False else '✓' if r['passed'] else '✗'}"
+                         for r in line.rules)
         kind = "推荐" if line.kind == "suggestion" else "能否购买"
         print(f"{line.at:%Y-%m-%d %H:%M:%S}\t{line.staff_id}\t{line.customer_id}\t{kind}\t{line.rank or ''}\t"
               f"{line.product_code}\t{'可' if line.allowed else '不可'}\t{';'.join(line.reasons)}\t{rules}\t"

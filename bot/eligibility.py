@@ -11,15 +11,24 @@ The rules, each a function returning a `RuleCheck` (passed or not, and a short C
 * age — the customer's age today within the product's min_age/max_age; a customer without a
   birth date fails a product that has an age limit (it cannot be checked).
 * channel — the kind of the customer's branch (自营/代理) is among the product's channels.
-* min_amount — the product's minimum purchase is within the money the customer has available:
-  liquid balances (活期 deposits, 现金管理类 理财 without a term rated R1, 货币基金: funds rated R1
-  without a term; they can be redeemed the same or the next day) plus term holdings that mature
-  within `suggestion_maturity_days` (30) or have matured. Other funds, insurance and term money
-  further out are not counted: selling them is a decision of its own, not money at hand.
-  Loans and credit cards never count.
 * not_held (suggestions only) — a product the customer holds is not suggested again, except a
   term deposit or a term 理财 maturing within the window: renewing into the same kind is advice
   worth giving. "能买X吗" does not use it: holding a product never stops buying more.
+
+And one check that is information, never a rule (`RuleCheck.binding` False, always passed):
+
+* min_amount — the product's minimum purchase, said as "起购20万". The bank sees only what the
+  customer holds with it; the money to buy may come from elsewhere (another bank, a salary, a
+  house sold), so the minimum never refuses a product and "客户可用资金约0元" is never said. It is
+  checked and logged all the same, so that the compliance trail shows the minimum the staff were
+  told. The ranking (bot.recommendations) may still prefer products whose minimum fits the money
+  the bank sees at hand (`Situation.available`): a soft signal, never a filter.
+
+`Situation.available` is that money at hand: liquid balances (活期 deposits, 现金管理类 理财
+without a term rated R1, 货币基金: funds rated R1 without a term; they can be redeemed the same or
+the next day) plus term holdings that mature within `suggestion_maturity_days` (30) or have
+matured. Other funds, insurance and term money further out are not counted: selling them is a
+decision of its own, not money at hand. Loans and credit cards never count.
 
 Loans and credit cards (`LIABILITY_CATEGORIES`) are not a matter of suitability: they go through
 the credit process, are never suggested, and "能买房贷吗" is answered with that.
@@ -47,7 +56,7 @@ RULE_NAMES = {
     RULE_RISK: "风险等级匹配",
     RULE_AGE: "年龄限制",
     RULE_CHANNEL: "网点渠道",
-    RULE_MIN_AMOUNT: "起购金额",
+    RULE_MIN_AMOUNT: "起购金额(仅提示)",
     RULE_NOT_HELD: "未持有",
     RULE_CREDIT: "授信流程",
 }
@@ -128,7 +137,9 @@ class Situation:
     age: int | None
     allowed_risk: int  # the highest product risk the customer may buy, 1..5
     assessment: str  # 'valid', 'expired' or 'missing'
-    available: Decimal  # liquid balances plus money maturing within the window
+    # Liquid balances plus money maturing within the window: what the bank sees at hand. The
+    # ranking prefers products whose minimum fits it; no rule refuses by it.
+    available: Decimal
     maturing: tuple[HoldingFacts, ...]  # non-liability term holdings maturing within the window (or matured)
     held_codes: frozenset[str]
     renewable_codes: frozenset[str]  # held products that may be suggested again
@@ -179,9 +190,12 @@ class RuleCheck:
     rule: str
     passed: bool
     reason: str
+    # False for information checked and logged but never refusing (the minimum purchase).
+    binding: bool = True
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "passed": self.passed, "reason": self.reason}
+        """The check as the compliance trail stores it; `binding` False marks information."""
+        return {"rule": self.rule, "passed": self.passed, "reason": self.reason, "binding": self.binding}
 
 
 def about(amount: Decimal) -> str:
@@ -240,13 +254,16 @@ def check_channel(product: ProductFacts, sit: Situation) -> RuleCheck:
     return RuleCheck(RULE_CHANNEL, False, f"{kind}不销售该产品")
 
 
-def check_min_amount(product: ProductFacts, sit: Situation) -> RuleCheck:
+def minimum_text(product: ProductFacts) -> str | None:
+    """'起购20万', or None for a product without a minimum purchase."""
     minimum = Decimal(product.min_amount or 0)
-    if minimum <= 0:
-        return RuleCheck(RULE_MIN_AMOUNT, True, "无起购金额")
-    passed = minimum <= sit.available
-    head = f"起购{format_amount(minimum)}" if passed else f"起购金额{format_amount(minimum)}"
-    return RuleCheck(RULE_MIN_AMOUNT, passed, f"{head},客户可用资金约{about(sit.available)}")
+    return f"起购{format_amount(minimum)}" if minimum > 0 else None
+
+
+def check_min_amount(product: ProductFacts, _sit: Situation) -> RuleCheck:
+    """The minimum purchase, as information: the customer may bring money the bank cannot see, so
+    this never refuses (and never says what the customer has at the bank)."""
+    return RuleCheck(RULE_MIN_AMOUNT, True, minimum_text(product) or "无起购金额", binding=False)
 
 
 def check_not_held(product: ProductFacts, sit: Situation) -> RuleCheck:
@@ -281,7 +298,8 @@ def short_name(product: ProductFacts) -> str:
     return product.name
 
 
-# Suitability: whether the customer may buy the product at all ("能买X吗").
+# Suitability: whether the customer may buy the product at all ("能买X吗"); the minimum purchase
+# is checked last, as information for the answer and the trail.
 SUITABILITY_RULES = (check_on_sale, check_risk, check_age, check_channel, check_min_amount)
 # A suggestion must also not be a credit product nor one already held (renewals aside).
 SUGGESTION_RULES = (check_not_credit, *SUITABILITY_RULES, check_not_held)
@@ -294,11 +312,12 @@ class Verdict:
 
     @property
     def allowed(self) -> bool:
-        return all(check.passed for check in self.checks)
+        return not self.failed
 
     @property
     def failed(self) -> tuple[RuleCheck, ...]:
-        return tuple(check for check in self.checks if not check.passed)
+        """The rules that refuse the product (information never does)."""
+        return tuple(check for check in self.checks if check.binding and not check.passed)
 
     @property
     def deciding(self) -> RuleCheck:

@@ -419,7 +419,10 @@ class SuggestionLogEntry(Base):
     allowed = Column(Boolean, nullable=False)
     # ["50万定期12月3日到期", "同类客户中38%持有"]
     reasons = Column(JSON, nullable=False)
-    # [{"rule": "risk", "passed": true, "reason": "风险等级C3,可购R3及以下"}, ...]
+    # [{"rule": "risk", "passed": true, "reason": "风险等级C3,可购R3及以下", "binding": true}, ...,
+    #  {"rule": "min_amount", "passed": true, "reason": "起购20万", "binding": false}]: the minimum
+    # purchase is information told to staff, never a refusal (bot.eligibility). Rows written before
+    # issue #23 have no "binding" and a min_amount that could fail.
     rules = Column(JSON, nullable=False)
     channel = Column(String(30), nullable=False, default="")
     # The date of the recommendation model that ranked it; None without a model (or for a check).

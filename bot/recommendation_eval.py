@@ -4,14 +4,16 @@
    temporary SQLite database.
 2. Hide one suggestable holding per customer (not a loan or card, still on sale), picked at random
    with the seed, by deleting it: the model never sees it. The customer is put back at the moment
-   before that purchase: its amount counts as money available (else the minimum-amount rule
-   would rule out most hidden products of customers whose other money is tied up).
+   before that purchase: its amount counts as money available (the money that bought it was at
+   hand then). No rule reads that money (the minimum purchase is information, bot.eligibility);
+   the ranking's reach and fit signals do.
 3. Train the co-occurrence model on what remains (bot.recommendations.train).
 4. For every customer, rank with the ranking and with a most-popular baseline (the most-held
    products the customer does not hold, through the same eligibility filter, so the comparison
    is of ordering only) and see where the hidden product lands: hit-rate@3 and MRR.
 5. Re-check every top suggestion of every customer with an independent implementation of the
-   eligibility rules written from the raw rows (not bot.eligibility): violations must be 0.
+   eligibility rules written from the raw rows (not bot.eligibility): violations must be 0. The
+   minimum purchase is not among them: a product beyond the money at hand is no violation.
 
 The run passes when there are no violations and the ranking's hit-rate@3 is at least 1.3 times
 the baseline's.
@@ -115,7 +117,7 @@ class _Recheck:
         for h in session.execute(select(Holding)).scalars():
             self.holdings.setdefault(h.customer_id, []).append(h)
 
-    def violation(self, customer_id: str, code: str, extra_cash: Decimal = Decimal(0)) -> str | None:
+    def violation(self, customer_id: str, code: str) -> str | None:
         c, p = self.customers[customer_id], self.products[code]
         if p.category in ("贷款", "信用卡"):
             return "credit"
@@ -134,8 +136,8 @@ class _Recheck:
             age = self.today.year - b.year - ((self.today.month, self.today.day) < (b.month, b.day))
             if (p.min_age is not None and age < p.min_age) or (p.max_age is not None and age > p.max_age):
                 return "age"
+        # The minimum purchase is information, not a rule: the money may come from elsewhere.
         window_end = self.today + timedelta(days=self.settings.suggestion_maturity_days)
-        cash = Decimal(extra_cash)
         renewable = set()
         held = set()
         for h in self.holdings.get(customer_id, []):
@@ -143,15 +145,9 @@ class _Recheck:
             held.add(h.product_code)
             if hp.category in ("贷款", "信用卡"):
                 continue
-            demand = hp.term_days is None and (hp.category == "存款" or (hp.category in ("理财", "基金") and hp.risk_rating == "R1"))
-            if demand:
-                cash += Decimal(h.amount)
-            elif h.maturity_date is not None and h.maturity_date <= window_end:
-                cash += Decimal(h.amount)
+            if h.maturity_date is not None and h.maturity_date <= window_end:
                 if hp.term_days is not None and hp.category in ("存款", "理财"):
                     renewable.add(h.product_code)
-        if Decimal(p.min_amount or 0) > cash:
-            return "min_amount"
         if code in held and code not in renewable:
             return "not_held"
         return None
@@ -196,7 +192,7 @@ def _score(session, hidden, model, today, settings, customers, seed) -> dict:
         ranked = rank_products(sit, catalogue, model, settings.tiers)
         for r in ranked[:TOP]:
             checked += 1
-            rule = recheck.violation(facts.customer_id, r.product.code, cash)
+            rule = recheck.violation(facts.customer_id, r.product.code)
             if rule:
                 violations.append((facts.customer_id, r.product.code, rule))
         if target is None:

@@ -30,8 +30,13 @@ Signals:
   funds, 45-59 → 理财 and pension insurance, 60+ → deposits; 退休, 学生, 务农, business owners).
   Works without a model.
 * fit (W_FIT) — the product's own fit: its risk close to the customer's level (a C4 customer is
-  not best served by R1 only), and a minimum purchase that is a real part of the money available
-  (a 20万 大额存单 for 50万 at hand).
+  not best served by R1 only), and a minimum purchase that is a real part of the money the bank
+  sees at hand (a 20万 大额存单 for 50万 at hand).
+* reach (W_REACH) — the money the bank sees at hand (bot.eligibility.Situation.available) covers
+  the product's minimum, or the minimum is small (SMALL_PURCHASE). The minimum is no rule: the
+  customer may bring money from elsewhere, so a product beyond that money is still ranked, only
+  lower, and a customer with nothing at hand still gets suggestions. It gives no reason: the
+  bot never says what it cannot see ("客户可用资金约0元").
 
 The similar and co_held signals come from a `CooccurrenceModel`, counted from all holdings by
 `python -m bot train-recs` and stored in the database (recommendation_models/_counts) with the
@@ -41,6 +46,7 @@ the ranking still works from the others; the log says so.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -91,6 +97,9 @@ W_SIMILAR = 4.0
 W_CO_HELD = 0.3
 W_LIFE_STAGE = 0.2
 W_FIT = 0.2
+# As strong as a stated interest, a quarter of what similar customers hold: a product the money
+# at hand covers is the likelier sale (eval-recs: about the lift the hard minimum rule had).
+W_REACH = 1.0
 
 WEIGHTS = {
     "maturity": W_MATURITY,
@@ -99,7 +108,11 @@ WEIGHTS = {
     "co_held": W_CO_HELD,
     "life_stage": W_LIFE_STAGE,
     "fit": W_FIT,
+    "reach": W_REACH,
 }
+
+# A minimum up to this is within anyone's reach, whatever the bank sees (the reach signal).
+SMALL_PURCHASE = Decimal(1000)
 
 # The first page of suggestions: a stated interest always has a product on it.
 TOP_N = 3
@@ -160,6 +173,18 @@ NAME_WORDS: dict[str, tuple[str, ...]] = {
 }
 _STRIP = ("产品", "吗", "么", "呢", "?", "?", "这个", "那个")
 
+# Risk ratings as staff say them: "R5", "R3及以下", and the names of the rating scale.
+RISK_WORDS: dict[str, int] = {"中低风险": 2, "中高风险": 4, "低风险": 1, "中风险": 3, "高风险": 5}
+_RATING = re.compile(r"[Rr]\s*([1-5])\s*级?\s*(及以下|以下|以内|及以上|以上)?")
+# Words around product words that name nothing ("R5的基金", "那款理财", "她的定期"), longest first.
+_FILLER = ("类的", "那个", "这个", "那款", "这款", "那种", "这种", "那只", "这只", "一些", "一点", "产品", "客户",
+           "的", "类", "型", "那", "这", "些", "点", "他", "她", "也", "还", "买")
+# Terms in Chinese numerals as staff type them: 三年定期 is 定期3年, 三个月 is 3个月.
+_TERM_NUMERALS = {"九十天": "90天", "一百八十天": "180天", "一百八天": "180天"}
+_TERM_NUMERAL = re.compile(r"(?<![一二三四五六七八九十百])([一两二三四五六七八九十])(?=年|个月|天)")
+_NUMERALS = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8",
+             "九": "9", "十": "10"}
+
 
 def clean_words(words: str) -> str:
     text = to_half_width(words or "").strip()
@@ -172,36 +197,128 @@ def clean_words(words: str) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class ProductMatch:
+    """What product words mean in the catalogue."""
+
+    products: tuple[ProductFacts, ...]  # most specific first; empty when the words mean nothing
+    # The words as a kind when they name one (基金, 1年定期, R4的基金), not a product by its name.
+    kind: str | None = None
+    # A qualifier that matched none of the kind's products (养老 of 养老理财): `products` is then the
+    # whole kind, and an answer must say the words were not found as such.
+    unmatched: str = ""
+
+
 def match_products(words: str, catalogue: Sequence[ProductFacts]) -> list[ProductFacts]:
+    """The catalogue's products that staff mean by these words (see `resolve_products`)."""
+    return list(resolve_products(words, catalogue).products)
+
+
+def resolve_products(words: str, catalogue: Sequence[ProductFacts]) -> ProductMatch:
     """The catalogue's products that staff mean by these words: a product code, a product's name
-    (or part of one), a kind named by a common word (大额存单, 定期, 金条) or a category (基金,
-    理财, 保险). Most specific first; empty when nothing matches."""
-    word = clean_words(words)
+    or part of one (科技基金 and 科技股票 are 科技行业股票基金: the distinctive part, in order), a
+    kind named by a common word (大额存单, 定期, 1年定期, 金条) or a category (基金, 理财, 保险), a
+    risk rating (R5的基金, R3及以下的理财, 中高风险基金). Most specific first; no products when
+    nothing matches (a rating no product of the kind has: nothing, never another rating)."""
+    word = _arabic_terms(clean_words(words))
     if not word:
-        return []
+        return ProductMatch(())
     by_code = [p for p in catalogue if p.code.upper() == word.upper()]
     if by_code:
-        return by_code
+        return ProductMatch(tuple(by_code))
     exact = [p for p in catalogue if p.name == word]
     if exact:
-        return exact
+        return ProductMatch(tuple(exact))
+    rated, rest = _rating_in(word)
+    if rated is None:
+        return _resolve(word, catalogue)
+    pool = [p for p in catalogue if rated(p.risk)]
+    rest = _without_filler(rest)
+    if not rest:
+        return ProductMatch(tuple(p for p in pool if not p.is_liability), word)
+    inner = _resolve(rest, pool)
+    if not inner.products or inner.unmatched:
+        return ProductMatch(()) if not inner.products else ProductMatch(inner.products, word, inner.unmatched)
+    return ProductMatch(inner.products, word if inner.kind or len(inner.products) > 1 else None)
+
+
+def _resolve(word: str, pool: Sequence[ProductFacts]) -> ProductMatch:
+    """Product words without a risk rating, within `pool`."""
     if word in CATEGORY_NAMES:  # 保险 is every insurance, not only those with 保险 in their name
-        return [p for p in catalogue if p.category == word]
-    in_name = [p for p in catalogue if word in p.name or (len(p.name) >= 3 and p.name in word)]
-    if in_name:
-        return in_name
+        return ProductMatch(tuple(p for p in pool if p.category == word), word)
+    bare = _without_filler(word)
+    for form in dict.fromkeys((word, bare)):
+        in_name = [p for p in pool if form and (form in p.name or (len(p.name) >= 3 and p.name in form))]
+        if in_name:
+            return ProductMatch(tuple(in_name), form if len(in_name) > 1 else None)
+    if bare in CATEGORY_NAMES:
+        return ProductMatch(tuple(p for p in pool if p.category == bare), bare)
     for key in sorted(NAME_WORDS, key=len, reverse=True):
-        if key in word:
+        if key in bare:
             category = CATEGORY_WORDS.get(key)
             parts = NAME_WORDS[key]
-            found = [p for p in catalogue if (category is None or p.category == category) and any(x in p.name for x in parts)]
+            found = [p for p in pool if (category is None or p.category == category) and any(x in p.name for x in parts)]
             if found:
-                return found
+                return _narrowed(found, bare, key, key)
     for key in sorted(CATEGORY_WORDS, key=len, reverse=True):
-        if key in word:
+        if key in bare:
             category = CATEGORY_WORDS[key]
-            return [p for p in catalogue if p.category == category]
-    return []
+            return _narrowed([p for p in pool if p.category == category], bare, key, category)
+    if len(bare) >= 3:
+        in_order = [p for p in pool if _in_order(bare, p.name)]
+        if in_order:
+            return ProductMatch(tuple(in_order), bare if len(in_order) > 1 else None)
+    return ProductMatch(())
+
+
+def _narrowed(found: list[ProductFacts], word: str, key: str, kind: str) -> ProductMatch:
+    """The products of a kind that the rest of the words name too (科技 of 科技基金, 1年 of
+    1年定期); the whole kind, with the rest as unmatched, when none does."""
+    if not found:
+        return ProductMatch(())
+    rest = _without_filler(word.replace(key, " ", 1))
+    if not rest:
+        return ProductMatch(tuple(found), kind if len(found) > 1 or kind not in found[0].name else None)
+    narrowed = [p for p in found if rest in p.name or _in_order(rest, p.name)]
+    if narrowed:
+        return ProductMatch(tuple(narrowed), word if len(narrowed) > 1 else None)
+    return ProductMatch(tuple(found), kind, rest)
+
+
+def _rating_in(word: str):
+    """(a test of a product's risk 1..5, the words without the rating), or (None, word)."""
+    found = _RATING.search(word)
+    if found:
+        level, bound = int(found.group(1)), found.group(2) or ""
+        rest = word[:found.start()] + " " + word[found.end():]
+        if "下" in bound or "内" in bound:
+            return (lambda risk: risk <= level), rest
+        if "上" in bound:
+            return (lambda risk: risk >= level), rest
+        return (lambda risk: risk == level), rest
+    for name, level in RISK_WORDS.items():  # 中低风险 and 中高风险 before 低风险 and 高风险
+        if name in word:
+            return (lambda risk: risk == level), word.replace(name, " ", 1)
+    return None, word
+
+
+def _without_filler(words: str) -> str:
+    text = words
+    for filler in _FILLER:
+        text = text.replace(filler, " ")
+    return "".join(text.split())
+
+
+def _in_order(part: str, name: str) -> bool:
+    """Every character of `part` in `name`, in order (科技股票 in 科技行业股票基金)."""
+    rest = iter(name)
+    return all(ch in rest for ch in part)
+
+
+def _arabic_terms(word: str) -> str:
+    for numeral, digits in _TERM_NUMERALS.items():
+        word = word.replace(numeral, digits)
+    return _TERM_NUMERAL.sub(lambda m: _NUMERALS[m.group(1)], word)
 
 
 # ---------------------------------------------------------------------------- the model
@@ -620,8 +737,16 @@ def _fit(product: ProductFacts, sit: Situation) -> Signal:
         if 0.1 <= ratio <= 1:
             amount_fit = 1.0
             if minimum >= 50000:
-                reason = f"起购{about(minimum)},客户可用资金约{about(sit.available)}"
+                # Said only when the money at hand covers it; what is not seen is never said.
+                reason = f"起购{about(minimum)},在本行可用资金约{about(sit.available)}"
     return Signal("fit", 0.5 * risk_fit + 0.5 * amount_fit, reason)
+
+
+def _reach(product: ProductFacts, sit: Situation) -> Signal:
+    """1 when the money the bank sees at hand covers the minimum (or the minimum is small), else 0.
+    The money may come from elsewhere, so this only orders; it never says why (no reason)."""
+    minimum = Decimal(product.min_amount or 0)
+    return Signal("reach", 1.0 if minimum <= max(sit.available, SMALL_PURCHASE) else 0.0)
 
 
 def _similar(product: ProductFacts, keys: Sequence[str], features: Sequence[str], model: CooccurrenceModel | None) -> Signal:
@@ -662,6 +787,7 @@ def rank_products(
             _co_held(product, sit, model, names),
             _life_stage(product, sit),
             _fit(product, sit),
+            _reach(product, sit),
         )
         score = sum(s.contribution for s in signals)
         ranked.append(Ranked(product, round(score, 4), reasons_of(product, sit, signals), verdict, signals))

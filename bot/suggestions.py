@@ -5,12 +5,17 @@ Use cases, each one unit of work, for the actions and the command line:
 
 * suggest — the customer's eligible products, ranked (bot.recommendations), `limit` from
   `offset` ("再推荐几个" asks the next page); with `product_words` ("给她推荐点理财") only the
-  products those words mean. Every suggestion shown is written to the
-  compliance trail (suggestion_log: staff, customer, product, rank, score, reasons, every rule
-  checked, time, channel, model date) in the same transaction as the audit row.
-* can_buy — "她能买大额存单吗": the products the words mean (bot.recommendations.match_products),
+  products those words mean. Each suggestion carries the product's minimum purchase, as
+  information. Every suggestion shown is written to the compliance trail (suggestion_log: staff,
+  customer, product, rank, score, reasons, every rule checked, time, channel, model date) in the
+  same transaction as the audit row. Among the rules checked, the minimum purchase is stored with
+  `"binding": false`: it was told, it refused nothing (bot.eligibility).
+* can_buy — "她能买大额存单吗", "R5的基金呢", "科技基金可以吗": the products the words mean
+  (bot.recommendations.resolve_products: a product, part of its name, a kind, a risk rating),
   each checked against the suitability rules (bot.eligibility), yes or no with the rule that
-  decided. Loans and cards are answered with the credit process. Logged and audited the same way.
+  decided; for a kind, how many of its products the customer may buy. Nothing the bank cannot see
+  decides it: the minimum purchase is said ("起购20万"), never the money the customer has with us.
+  Loans and cards are answered with the credit process. Logged and audited the same way.
 * trail — the compliance trail of a customer or staff member (`python -m bot suggestions`).
 
 Conventions of the other services: a sender who is not registered staff gets outcome STRANGER; a
@@ -28,6 +33,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 
 from sqlalchemy import select
@@ -39,11 +45,17 @@ from bot.clock import clock
 from bot.customers import visible_customer
 from bot.db import Database
 from bot.eligibility import (
+    CREDIT_PROCESS_REASON,
+    RULE_AGE,
+    RULE_CREDIT,
+    RULE_NOT_HELD,
     RULE_RISK,
     ProductFacts,
     Situation,
     Verdict,
+    check_for_suggestion,
     check_suitability,
+    minimum_text,
     risk_limit_text,
     situation,
 )
@@ -57,6 +69,7 @@ from bot.recommendations import (
     load_model,
     match_products,
     rank_products,
+    resolve_products,
 )
 from bot.settings import Settings
 from bot.timeutil import to_local, to_storage
@@ -96,6 +109,7 @@ class Suggestion:
     rank: int  # 1 for the best, counted over all pages
     score: float
     reasons: tuple[str, ...]
+    min_amount: Decimal = Decimal(0)  # the minimum purchase, information only (0: none)
 
 
 @dataclass(frozen=True)
@@ -122,6 +136,7 @@ class ProductVerdict:
     allowed: bool
     rule: str  # the deciding rule (bot.eligibility.RULE_*)
     reasons: tuple[str, ...]  # the failed rules' reasons, or the deciding rule's when allowed
+    min_amount: Decimal = Decimal(0)  # the minimum purchase, information only
 
 
 @dataclass(frozen=True)
@@ -139,6 +154,12 @@ class PurchaseAnswer:
     products: tuple[ProductVerdict, ...] = ()  # every product the words matched
     notes: tuple[str, ...] = ()
     words: str = ""
+    # The kind the words named (基金, R5的基金), also when only one product is of it; None for a
+    # product named by its name.
+    kind: str | None = None
+    # Part of the words that matched nothing (养老 of 养老理财): the answer is about `kind` and
+    # must say the words as such were not found.
+    unmatched: str = ""
 
 
 @dataclass(frozen=True)
@@ -223,11 +244,11 @@ class SuggestionService:
             page = ranked[offset:offset + limit]
             suggestions = tuple(
                 Suggestion(r.product.code, r.product.name, r.product.category, r.product.risk_rating,
-                           offset + number, r.score, r.reasons)
+                           offset + number, r.score, r.reasons, Decimal(r.product.min_amount or 0))
                 for number, r in enumerate(page, start=1)
             )
             if not ranked and not (words and notes):
-                notes.append(_nothing_fits_note(sit))
+                notes.append(_nothing_fits_note(sit, catalogue))
             now = to_storage(clock.now())
             model_date = model.model_date if model else None
             for suggestion, r in zip(suggestions, page):
@@ -256,7 +277,8 @@ class SuggestionService:
             if customer is None:
                 return _no_answer(PurchaseOutcome.NOT_FOUND, words)
             catalogue = load_catalogue(session)
-            matched = match_products(words, catalogue)
+            match = resolve_products(words, catalogue)
+            matched = list(match.products)
             if not matched:
                 return _no_answer(PurchaseOutcome.UNKNOWN_PRODUCT, words, customer.customer_id, customer.name)
             assets = [p for p in matched if not p.is_liability]
@@ -265,11 +287,12 @@ class SuggestionService:
                 audit.record_view(session, staff.staff_id, customer.customer_id, AUDIT_PURCHASE_CHECK, channel,
                                   f"能否购买 {words}: 授信类")
                 return answer
-            # Products no longer on sale are answered only when the words mean nothing else.
-            candidates = [p for p in assets if p.on_sale] or assets
+            # Products no longer on sale are answered only when the words mean nothing else. A
+            # kind is listed from the lowest risk up, as staff would go through it.
+            candidates = sorted([p for p in assets if p.on_sale] or assets, key=lambda p: (p.risk, p.code))
             sit = self._situation(session, customer, catalogue)
             verdicts = [check_suitability(p, sit) for p in candidates]
-            answer = _purchase_answer(customer, words, verdicts, sit)
+            answer = _purchase_answer(customer, words, verdicts, sit, match.kind, match.unmatched)
             now = to_storage(clock.now())
             for verdict in verdicts:
                 session.add(SuggestionLogEntry(
@@ -318,8 +341,6 @@ def _no_answer(outcome: PurchaseOutcome, words: str, customer_id=None, customer_
 
 
 def _credit_answer(customer, matched: list[ProductFacts], words: str) -> PurchaseAnswer:
-    from bot.eligibility import CREDIT_PROCESS_REASON, RULE_CREDIT
-
     single = matched[0] if len(matched) == 1 else None
     return PurchaseAnswer(
         customer.customer_id, customer.name, single.code if single else None, single.name if single else words,
@@ -330,22 +351,23 @@ def _credit_answer(customer, matched: list[ProductFacts], words: str) -> Purchas
 def _verdict_of(verdict: Verdict) -> ProductVerdict:
     p = verdict.product
     reasons = tuple(c.reason for c in verdict.failed) if verdict.failed else (verdict.deciding.reason,)
-    return ProductVerdict(p.code, p.name, p.category, p.risk_rating, verdict.allowed, verdict.deciding.rule, reasons)
+    return ProductVerdict(p.code, p.name, p.category, p.risk_rating, verdict.allowed, verdict.deciding.rule, reasons,
+                          Decimal(p.min_amount or 0))
 
 
-def _purchase_answer(customer, words: str, verdicts: list[Verdict], sit: Situation) -> PurchaseAnswer:
+def _purchase_answer(customer, words: str, verdicts: list[Verdict], sit: Situation, kind: str | None = None,
+                     unmatched: str = "") -> PurchaseAnswer:
     products = tuple(_verdict_of(v) for v in verdicts)
     notes = (sit.assessment_note,) if sit.assessment_note else ()
     if len(verdicts) == 1:
         verdict = verdicts[0]
         if verdict.allowed:
-            reasons = tuple(c.reason for c in verdict.checks if c.rule in (RULE_RISK, "min_amount", "age")
-                            and c.reason not in ("无年龄限制", "无起购金额"))
+            reasons = _allowed_reasons(verdict)
         else:
-            reasons = tuple(c.reason for c in verdict.failed)
+            reasons = tuple(c.reason for c in verdict.failed)[:2]
         return PurchaseAnswer(customer.customer_id, customer.name, verdict.product.code, verdict.product.name,
                               verdict.allowed, verdict.deciding.rule, reasons, PurchaseOutcome.ANSWERED,
-                              products, notes, words)
+                              products, notes, words, kind, unmatched)
     allowed = [v for v in verdicts if v.allowed]
     if allowed:
         rule, reasons = RULE_RISK, (risk_limit_text(sit),)
@@ -358,14 +380,23 @@ def _purchase_answer(customer, words: str, verdicts: list[Verdict], sit: Situati
             reasons = (risk_limit_text(sit),)
         else:
             reasons = tuple(dict.fromkeys(v.deciding.reason for v in verdicts if v.deciding.rule == rule))[:2]
-    return PurchaseAnswer(customer.customer_id, customer.name, None, words, bool(allowed), rule, reasons,
-                          PurchaseOutcome.ANSWERED, products, notes, words)
+    label = kind or words
+    return PurchaseAnswer(customer.customer_id, customer.name, None, label, bool(allowed), rule, reasons,
+                          PurchaseOutcome.ANSWERED, products, notes, words, label, unmatched)
+
+
+def _allowed_reasons(verdict: Verdict) -> tuple[str, ...]:
+    """Why a product may be bought: the risk rule, the age limit when the product has one, then
+    its minimum purchase as information ("起购20万")."""
+    reasons = [c.reason for c in verdict.checks if c.rule == RULE_RISK]
+    if verdict.product.min_age is not None or verdict.product.max_age is not None:
+        reasons += [c.reason for c in verdict.checks if c.rule == RULE_AGE]
+    minimum = minimum_text(verdict.product)
+    return tuple(reasons + ([minimum] if minimum else []))
 
 
 def _only_products_of(words: str, catalogue: list[ProductFacts], ranked: list) -> tuple[list, str | None]:
     """The ranking narrowed to the products the words mean, and a note when it cannot be."""
-    from bot.eligibility import CREDIT_PROCESS_REASON
-
     matched = match_products(words, catalogue)
     codes = {p.code for p in matched if not p.is_liability}
     if matched and not codes:
@@ -378,11 +409,20 @@ def _only_products_of(words: str, catalogue: list[ProductFacts], ranked: list) -
     return narrowed, None
 
 
-def _nothing_fits_note(sit: Situation) -> str:
-    from bot.eligibility import about
-
-    return (f"客户可用资金约{about(sit.available)}(活期、现金管理类、{sit.window_days}天内到期的资金),"
-            "暂无符合全部条件的产品")
+def _nothing_fits_note(sit: Situation, catalogue: list[ProductFacts]) -> str:
+    """Why nothing can be suggested, by the rule that rules out most products on sale (never by
+    money: the minimum purchase is no rule)."""
+    on_sale = [p for p in catalogue if p.on_sale and not p.is_liability]
+    if not on_sale:
+        return "暂无在售的可推荐产品"
+    refusals = Counter()
+    for product in on_sale:
+        verdict = check_for_suggestion(product, sit)
+        if verdict.failed and verdict.deciding.rule != RULE_NOT_HELD:
+            refusals[risk_limit_text(sit) if verdict.deciding.rule == RULE_RISK else verdict.deciding.reason] += 1
+    if not refusals:
+        return "在售产品客户都已持有,暂无可推荐的新产品"
+    return f"暂无符合全部适当性规则的产品({refusals.most_common(1)[0][0]})"
 
 
 __all__ = [

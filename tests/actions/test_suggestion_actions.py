@@ -5,8 +5,10 @@ from __future__ import annotations
 from tests.actions.conftest import draft_of, listed  # noqa: F401
 
 import re
+from datetime import date
 
 from bot.demo_data import PRODUCTS
+from bot.models import Customer
 
 SUGGEST = "action_suggest_products"
 RISK_OF = {p.name: int(p.risk_rating[1]) for p in PRODUCTS}
@@ -77,3 +79,41 @@ async def test_refer_the_first_suggestion_to_the_wealth_manager(talk):
     assert "王建国(C00000001)" in summary and "陈静" in summary
     assert f"意向产品:{first}(" in summary
     assert draft_of(draft) is not None
+
+
+async def test_may_she_buy_x_right_after_the_list_is_answered_yes_or_no(talk):
+    _, slots = await talk("zhangli", "给C00000001推荐点产品", "suggest_products", [("customer_id", "C00000001")])
+    asked = [
+        # (message, the NLU's product entities, how the answer starts)
+        ("那科技行业股票基金呢", [], "不可以。王建国不能买科技行业股票基金。\n· 风险等级C3,可购R3及以下,该产品R5"),
+        ("科技基金可以吗", [], "不可以。王建国不能买科技行业股票基金。"),
+        ("那R5的基金呢", [("product", "基金")], "不可以。王建国不能买科技行业股票基金(R5的基金只有这一款在售)。"),
+        ("他能买大额存单吗", [("product", "大额存单")], "可以。王建国可以买大额存单3年。\n· 风险等级C3,可购R3及以下\n· 起购20万"),
+        ("买平衡混合基金行吗", [], "可以。王建国可以买平衡混合基金。"),
+        ("定期呢", [("product", "定期")], "可以。定期共4款,王建国可以买其中3款:"),
+        ("能不能买R4的基金", [], "不可以。R4的基金共2款,王建国都不能买。"),
+    ]
+    for text, entities, answer in asked:
+        replies, after = await talk("zhangli", text, "suggest_products", entities, **slots)
+        assert replies[-1].startswith(answer), (text, replies[-1])
+        assert not suggested(replies[-1]) and after.get("suggestions_shown") == slots.get("suggestions_shown")  # no new list
+        assert after["current_customer_id"] == "C00000001"
+    # "再推荐几个" is still the next page of the list shown.
+    replies, _ = await talk("zhangli", "再推荐几个", "suggest_products", **slots)
+    assert suggested(replies[-1])[0][0] == 4
+
+
+async def test_a_c5_customer_with_nothing_at_the_bank_may_buy_an_r5_fund(talk, bank):
+    with bank.unit_of_work() as session:
+        session.add(Customer(customer_id="C00009990", name="林新客", gender="F", birth_date=date(1990, 3, 8),
+                             branch_id="B001", manager_id="S0003", risk_level="C5",
+                             risk_assessed_on=date(2026, 10, 30), occupation="工程师"))
+    replies, slots = await talk("zhangli", "林新客能买科技行业股票基金吗", "suggest_products",
+                                [("customer_name", "林新客"), ("product", "科技行业股票基金")])
+    assert replies[-1] == "可以。林新客可以买科技行业股票基金。\n· 风险等级C5,可购R5及以下\n· 起购10元"
+    assert slots["current_customer_id"] == "C00009990"
+    replies, _ = await talk("zhangli", "给她推荐点产品", "suggest_products", **slots)
+    assert replies[-1].startswith("给林新客(C00009990)的推荐:") and len(suggested(replies[-1])) == 3
+    assert "可用资金" not in replies[-1]
+    replies, _ = await talk("zhangli", "那大额存单呢", "suggest_products", [("product", "大额存单")], **slots)
+    assert replies[-1] == "可以。林新客可以买大额存单3年。\n· 风险等级C5,可购R5及以下\n· 起购20万"

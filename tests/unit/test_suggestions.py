@@ -8,11 +8,12 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot import audit
-from bot.eligibility import RULE_CHANNEL, RULE_CREDIT, RULE_MIN_AMOUNT, RULE_RISK
-from bot.models import AuditEntry, Product, RecommendationModel, SuggestionLogEntry
+from bot.eligibility import RULE_CHANNEL, RULE_CREDIT, RULE_RISK
+from bot.models import AuditEntry, Customer, Holding, Product, RecommendationModel, SuggestionLogEntry
+from bot.money import format_amount
 from bot.recommendations import KEEP_MODELS, load_model
 from bot.settings import Settings
 from bot.suggestion_replies import render_purchase_answer, render_suggestions
@@ -104,6 +105,8 @@ def test_every_suggestion_shown_is_logged_with_its_audit_row(service, bank):
     for entry, suggestion in zip(logged, result.suggestions):
         assert entry.allowed and entry.channel == "wecom" and entry.reasons == list(suggestion.reasons)
         assert [r["rule"] for r in entry.rules] == RULES and all(r["passed"] for r in entry.rules)
+        # The minimum purchase is in the trail as information: it was told, it refused nothing.
+        assert [r["rule"] for r in entry.rules if not r["binding"]] == ["min_amount"]
         assert entry.score == pytest.approx(suggestion.score)
     [entry] = rows(bank, AuditEntry, AuditEntry.shown == "suggestions")
     assert (entry.staff_id, entry.customer_id, entry.channel) == ("S0003", "C00000001", "wecom")
@@ -145,23 +148,33 @@ def test_can_buy_a_product_with_the_rule_that_decided(service, bank):
     yes = service.can_buy("wangfang", "C00000001", "大额存单")
     assert yes.outcome is PurchaseOutcome.ANSWERED and yes.allowed and yes.rule == RULE_RISK
     assert (yes.product_code, yes.product_name) == ("D-DE3Y", "大额存单3年")
-    assert yes.reasons[0] == "风险等级C3,可购R3及以下" and "起购20万,客户可用资金约50万" in yes.reasons
+    assert yes.reasons == ("风险等级C3,可购R3及以下", "起购20万")
     no = service.can_buy("wangfang", "C00000001", "科技行业股票基金")
     assert not no.allowed and no.rule == RULE_RISK and no.reasons == ("风险等级C3,可购R3及以下,该产品R5",)
     [check] = rows(bank, SuggestionLogEntry, SuggestionLogEntry.product_code == "F-KJ")
     assert check.kind == "purchase_check" and not check.allowed and check.rank is None
     assert [r["rule"] for r in check.rules] == ["on_sale", "risk", "age", "channel", "min_amount"]
+    assert check.rules[-1] == {"rule": "min_amount", "passed": True, "reason": "起购10元", "binding": False}
     assert len(rows(bank, AuditEntry, AuditEntry.shown == "purchase_check")) == 2
 
 
-def test_can_buy_with_an_expired_assessment(service):
+def test_an_expired_assessment_still_allows_r1_only_and_says_so(service):
+    # 陈美玲: C4 assessed 400 days ago; nothing at hand with us (her money is in 理财 and funds).
     answer = service.can_buy("wangfang", "C00000005", "基金")  # a kind: every fund checked
-    assert answer.product_code is None and answer.product_name == "基金" and len(answer.products) == 6
-    assert not answer.allowed and answer.rule == RULE_RISK
+    assert answer.product_code is None and answer.kind == "基金" and len(answer.products) == 6
+    assert answer.allowed and answer.rule == RULE_RISK  # the R1 money-market fund, whatever she has
+    assert [p.product_name for p in answer.products if p.allowed] == ["货币基金"]
     assert answer.reasons == ("风险评估已过期,仅可购R1,请先重新评估",)
+    text = render_purchase_answer(answer)
+    assert text.startswith("可以。基金共6款,陈美玲可以买其中1款:货币基金。\n· 风险评估已过期,仅可购R1,请先重新评估")
+    # An R1 product with a minimum far above what she has with us: allowed, the minimum said.
     cd = service.can_buy("wangfang", "C00000005", "大额存单")
-    assert not cd.allowed and cd.rule == RULE_MIN_AMOUNT  # R1, but her money is all invested
-    assert any("重新评估" in note for note in cd.notes)
+    assert cd.allowed and cd.rule == RULE_RISK
+    assert cd.reasons == ("风险评估已过期,仅可购R1,请先重新评估", "起购20万")
+    assert render_purchase_answer(cd) == "可以。陈美玲可以买大额存单3年。\n· 风险评估已过期,仅可购R1,请先重新评估\n· 起购20万"
+    # Her C4 would allow an R4 fund; the expired assessment does not.
+    fund = service.can_buy("wangfang", "C00000005", "沪深300指数基金")
+    assert not fund.allowed and fund.reasons == ("风险评估已过期,仅可购R1,请先重新评估,该产品R4",)
 
 
 def test_can_buy_at_an_agency_branch(service):
@@ -176,6 +189,92 @@ def test_loans_go_through_the_credit_process_and_unknown_words_are_said(service)
     assert unknown.outcome is PurchaseOutcome.UNKNOWN_PRODUCT and unknown.words == "火箭"
     stopped = service.can_buy("wangfang", "C00000001", "国债")
     assert not stopped.allowed and stopped.rule == "on_sale" and stopped.reasons[0] == "该产品已停售"
+
+
+# ------------------------------------------------------------------ money the bank cannot see
+
+NEWCOMER = "C00009990"
+
+
+@pytest.fixture
+def newcomer(bank):
+    """林新客: C5, assessed a month ago, of 城关支行, holding nothing with the bank yet."""
+    with bank.unit_of_work() as session:
+        session.add(Customer(customer_id=NEWCOMER, name="林新客", gender="F", birth_date=date(1990, 3, 8),
+                             branch_id="B001", manager_id="S0003", risk_level="C5",
+                             risk_assessed_on=date(2026, 10, 30), occupation="工程师"))
+    return NEWCOMER
+
+
+def test_a_customer_with_nothing_at_the_bank_gets_suggestions_with_their_minimums(service, bank, newcomer):
+    assert rows(bank, Holding, Holding.customer_id == newcomer) == []
+    first = service.suggest("wangfang", newcomer)
+    assert first.outcome is SuggestOutcome.SHOWN and len(first.suggestions) == 3 and first.notes == ()
+    pages = [first]
+    while pages[-1].has_more:
+        pages.append(service.suggest("wangfang", newcomer, offset=3 + 10 * (len(pages) - 1), limit=10))
+    # Every product she may buy is suggested, 大额存单 (20万) too: her money may come from elsewhere.
+    with bank.unit_of_work() as session:
+        suitable = set(session.execute(select(Product.product_code).where(
+            Product.on_sale.is_(True), Product.category.notin_(("贷款", "信用卡")),
+            Product.channels.contains("self_operated"),
+            (Product.min_age.is_(None) | (Product.min_age <= 36)), (Product.max_age.is_(None) | (Product.max_age >= 36)),
+        )).scalars())
+    shown = [s for page in pages for s in page.suggestions]
+    assert {s.product_code for s in shown} == suitable and "D-DE3Y" in suitable
+    for page in pages:
+        text = render_suggestions(page)
+        assert "可用资金" not in text
+        for s in page.suggestions:
+            line = next(line for line in text.splitlines() if line.startswith(f"{s.rank}. {s.product_name} · "))
+            assert line.endswith(f" · 起购{format_amount(s.min_amount)}") == (s.min_amount >= 1000), line
+    assert any(line.endswith("大额存单3年 · 存款 R1 · 起购20万") for page in pages for line in render_suggestions(page).splitlines())
+    for entry in rows(bank, SuggestionLogEntry, SuggestionLogEntry.customer_id == newcomer):
+        [minimum] = [r for r in entry.rules if r["rule"] == "min_amount"]
+        assert minimum["binding"] is False and minimum["passed"] and "可用资金" not in minimum["reason"]
+
+
+def test_when_nothing_fits_the_note_names_the_rule_never_the_money(service, bank, newcomer):
+    with bank.unit_of_work() as session:
+        session.execute(update(Product).values(channels="agency"))  # nothing sold at her branch
+    result = service.suggest("wangfang", newcomer)
+    assert result.suggestions == () and result.notes == ("暂无符合全部适当性规则的产品(自营网点不销售该产品)",)
+    assert render_suggestions(result) == "暂时没有适合林新客推荐的产品。\n注意:暂无符合全部适当性规则的产品(自营网点不销售该产品)"
+
+
+def test_a_c5_customer_may_buy_an_r5_fund_whatever_she_holds_with_us(service, newcomer):
+    answer = service.can_buy("wangfang", newcomer, "科技行业股票基金")
+    assert answer.allowed and answer.rule == RULE_RISK and answer.product_code == "F-KJ"
+    assert render_purchase_answer(answer) == "可以。林新客可以买科技行业股票基金。\n· 风险等级C5,可购R5及以下\n· 起购10元"
+    # The words staff use for it: part of its name, its rating, the rating's name, its code.
+    for words in ("科技基金", "科技股票基金", "R5的基金", "r5基金", "高风险基金", "F-KJ"):
+        same = service.can_buy("wangfang", newcomer, words)
+        assert (same.allowed, same.product_code) == (True, "F-KJ"), words
+    assert render_purchase_answer(service.can_buy("wangfang", newcomer, "R5的基金")).startswith(
+        "可以。林新客可以买科技行业股票基金(R5的基金只有这一款在售)。\n· 风险等级C5")
+    # A minimum far above what she holds with us (nothing) is said, never a refusal.
+    cd = service.can_buy("wangfang", newcomer, "大额存单")
+    assert render_purchase_answer(cd) == "可以。林新客可以买大额存单3年。\n· 风险等级C5,可购R5及以下\n· 起购20万"
+
+
+def test_a_kind_says_how_many_of_its_products_she_may_buy(service):
+    # 王建国 is C3 at a self-operated branch.
+    deposits = render_purchase_answer(service.can_buy("wangfang", "C00000001", "定期"))
+    assert deposits == ("可以。定期共4款,王建国可以买其中3款:邮享定期1年、邮享定期3个月、邮享定期3年。\n"
+                        "· 风险等级C3,可购R3及以下\n"
+                        "不能买:惠农定期1年(自营网点不销售该产品)")
+    risky = service.can_buy("wangfang", "C00000001", "R4的基金")
+    assert not risky.allowed and risky.kind == "R4的基金" and {p.product_code for p in risky.products} == {"F-ZS", "F-DT"}
+    assert render_purchase_answer(risky) == "不可以。R4的基金共2款,王建国都不能买。\n· 风险等级C3,可购R3及以下"
+    wealth = render_purchase_answer(service.can_buy("wangfang", "C00000001", "理财"))
+    assert wealth.startswith("可以。理财共4款,王建国都可以买:现金管理类理财、") and "稳享理财90天(起购1万)" in wealth
+
+
+def test_words_naming_no_product_of_a_kind_are_said_not_found_as_such(service):
+    text = render_purchase_answer(service.can_buy("wangfang", "C00000001", "养老理财"))
+    assert text.startswith("没找到“养老理财”这款产品,以下按理财回答。\n可以。理财共4款")
+    nothing = service.can_buy("wangfang", "C00000001", "R5的理财")  # no 理财 is rated R5
+    assert nothing.outcome is PurchaseOutcome.UNKNOWN_PRODUCT
 
 
 # ------------------------------------------------------------------ the model
@@ -233,7 +332,8 @@ def test_answers_read_well(service):
     no = render_purchase_answer(service.can_buy("majun", "C00000004", "大额存单"))
     assert no.startswith("不可以。李秀英不能买大额存单3年。\n· 代理网点不销售该产品")
     funds = render_purchase_answer(service.can_buy("wangfang", "C00000001", "基金"))
-    assert funds.startswith("可以。王建国可以买的基金:") and "科技行业股票基金(R5)" in funds
+    assert funds.startswith("可以。基金共6款,王建国可以买其中3款:货币基金、稳健债券基金、平衡混合基金。\n· 风险等级C3")
+    assert "科技行业股票基金(R5)" in funds
     assert "授信流程" in render_purchase_answer(service.can_buy("wangfang", "C00000001", "信用卡"))
     assert "没找到“火箭”" in render_purchase_answer(service.can_buy("wangfang", "C00000001", "火箭"))
     assert "没有找到这位客户" in render_suggestions(service.suggest("wangfang", "C00000003"))
@@ -250,6 +350,7 @@ def test_cli_prints_the_trail_and_trains(service, bank, capsys):
     assert main(["suggestions", "--customer", "C00000001"]) == 0
     out = capsys.readouterr().out
     assert "推荐" in out and "能否购买" in out and "G-JT" in out and "risk✓" in out and "共 4 条" in out
+    assert "min_amount(提示)" in out and "min_amount✓" not in out
     assert main(["suggestions"]) == 2
     assert main(["train-recs"]) == 0
     assert "推荐模型已训练" in capsys.readouterr().out

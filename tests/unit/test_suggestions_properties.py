@@ -103,16 +103,8 @@ def suitable(c: CustomerFacts, p: ProductFacts) -> bool:
         return False
     if p.min_age is not None and age < p.min_age or p.max_age is not None and age > p.max_age:
         return False
-    money = Decimal(0)
-    for h in c.holdings:
-        q = h.product
-        if q.category in ("贷款", "信用卡"):
-            continue
-        if q.term_days is None and (q.category == "存款" or q.category in ("理财", "基金") and q.risk_rating == "R1"):
-            money += h.amount
-        elif h.maturity_date is not None and h.maturity_date <= TODAY + timedelta(days=WINDOW):
-            money += h.amount
-    return p.min_amount <= money
+    # The minimum purchase is no rule: the money may come from elsewhere (issue #23).
+    return True
 
 
 def may_be_suggested(c: CustomerFacts, p: ProductFacts) -> bool:

@@ -31,7 +31,7 @@ from bot.eligibility import (
     check_suitability,
     situation,
 )
-from bot.recommendations import WEIGHTS, learn, match_products, rank_products
+from bot.recommendations import W_REACH, WEIGHTS, learn, match_products, rank_products, resolve_products
 from bot.settings import Settings
 
 TODAY = date(2026, 11, 30)
@@ -157,15 +157,27 @@ def test_agency_branches_sell_only_their_products():
     assert check_channel(agency_only, sit(customer(kind=SELF_OPERATED))).reason == "自营网点不销售该产品"
 
 
-# ------------------------------------------------------------------ money available
+# ------------------------------------------------------------------ the minimum purchase, information
 
 
-def test_minimum_amount_against_the_money_available():
-    cd = product("D-DE3Y", "存款", "R1", 200000, 1095)
-    check = check_min_amount(cd, sit(customer(holdings=[cash("120345.67")])))
-    assert (check.rule, check.passed, check.reason) == (RULE_MIN_AMOUNT, False, "起购金额20万,客户可用资金约12万")
-    enough = check_min_amount(cd, sit(customer(holdings=[cash(120000), matures(TERM_1Y, 100000, 20)])))
-    assert enough.passed and enough.reason == "起购20万,客户可用资金约22万"
+@pytest.mark.parametrize("holdings", [[], [cash("120345.67")], [cash(120000), matures(TERM_1Y, 100000, 20)]],
+                         ids=["nothing at the bank", "less than the minimum", "more than the minimum"])
+def test_the_minimum_is_said_never_a_refusal(holdings):
+    cd = product("D-DE3Y", "存款", "R1", 200000, 1095, name="大额存单3年")
+    check = check_min_amount(cd, sit(customer(holdings=holdings)))
+    assert (check.rule, check.passed, check.reason, check.binding) == (RULE_MIN_AMOUNT, True, "起购20万", False)
+    assert check.as_dict() == {"rule": RULE_MIN_AMOUNT, "passed": True, "reason": "起购20万", "binding": False}
+    verdict = check_suitability(cd, sit(customer(holdings=holdings)))
+    assert verdict.allowed and verdict.deciding.rule == RULE_RISK
+    assert check_for_suggestion(cd, sit(customer(holdings=holdings))).allowed
+
+
+def test_a_refusal_never_names_the_money_the_bank_sees():
+    nothing = sit(customer(risk="C1", kind=AGENCY, age=None, holdings=[]))
+    risky = product(risk="R5", channels={SELF_OPERATED}, min_amount=1000000, min_age=18, on_sale=False)
+    verdict = check_suitability(risky, nothing)
+    assert [f.rule for f in verdict.failed] == [RULE_ON_SALE, RULE_RISK, RULE_AGE, RULE_CHANNEL]
+    assert all("资金" not in c.reason and "0元" not in c.reason for c in verdict.checks)
 
 
 def test_what_counts_as_available():
@@ -188,8 +200,9 @@ def test_maturity_window_is_a_setting():
     assert Settings.from_env({"SUGGESTION_MATURITY_DAYS": "45"}).suggestion_maturity_days == 45
 
 
-def test_no_minimum_needs_no_money():
-    assert check_min_amount(DEMAND, sit(customer())).passed
+def test_no_minimum_is_said_so():
+    check = check_min_amount(DEMAND, sit(customer()))
+    assert check.passed and check.reason == "无起购金额" and not check.binding
 
 
 # ------------------------------------------------------------------ already held
@@ -225,7 +238,7 @@ def test_the_deciding_rule_is_the_first_that_failed_else_the_risk_rule():
     c = sit(customer(risk="C1", kind=AGENCY))
     verdict = check_suitability(product(risk="R3", channels={SELF_OPERATED}, min_amount=100), c)
     assert verdict.deciding.rule == RULE_RISK
-    assert [f.rule for f in verdict.failed] == [RULE_RISK, RULE_CHANNEL, RULE_MIN_AMOUNT]
+    assert [f.rule for f in verdict.failed] == [RULE_RISK, RULE_CHANNEL]  # the minimum is no rule
     assert check_suitability(DEMAND, c).deciding.rule == RULE_RISK
 
 
@@ -254,10 +267,43 @@ DEMO = [ProductFacts(p.code, p.name, p.category, p.risk_rating, Decimal(p.min_am
         ("稳享理财90天", {"W-WX90"}),
         ("火箭", set()),
         ("", set()),
+        # Part of a name, as staff shorten it: the distinctive part, with or without the kind.
+        ("科技基金", {"F-KJ"}),
+        ("科技股票", {"F-KJ"}),
+        ("科技", {"F-KJ"}),
+        ("平衡基金", {"F-PH"}),
+        ("沪深指数基金", {"F-ZS"}),
+        ("鑫享", {"W-XX1Y"}),
+        ("稳享90天", {"W-WX90"}),
+        ("那款大额存单", {"D-DE3Y"}),
+        # A kind narrowed by a term, in digits or Chinese numerals.
+        ("1年定期", {"D-DQ1Y", "D-HN1Y"}),
+        ("三年定期", {"D-DQ3Y"}),
+        ("3个月定期", {"D-DQ3M"}),
+        # A risk rating, alone or on a kind, as R5 or by the rating's name.
+        ("R5的基金", {"F-KJ"}),
+        ("r4基金", {"F-ZS", "F-DT"}),
+        ("R3及以下的理财", {"W-XJ", "W-WX90", "W-AX180", "W-XX1Y"}),
+        ("R4以上的", {"F-ZS", "F-KJ", "F-DT", "W-JQ2Y", "G-JCJ"}),
+        ("中高风险基金", {"F-ZS", "F-DT"}),
+        ("高风险的基金", {"F-KJ"}),
+        ("低风险理财", {"W-XJ"}),
+        ("R5的理财", set()),  # none: never another rating instead
     ],
 )
 def test_product_words_match_the_catalogue(words, codes):
     assert {p.code for p in match_products(words, DEMO)} == codes
+
+
+def test_words_say_whether_they_name_a_kind_and_what_matched_nothing():
+    one = resolve_products("科技基金", DEMO)
+    assert [p.code for p in one.products] == ["F-KJ"] and one.kind is None and one.unmatched == ""
+    rated = resolve_products("R5的基金", DEMO)
+    assert [p.code for p in rated.products] == ["F-KJ"] and rated.kind == "R5的基金"
+    assert resolve_products("基金", DEMO).kind == "基金" and resolve_products("大额存单", DEMO).kind is None
+    # 养老理财: the bank has no such product; the answer is about 理财, and must say so.
+    broad = resolve_products("养老理财", DEMO)
+    assert {p.category for p in broad.products} == {"理财"} and (broad.kind, broad.unmatched) == ("理财", "养老")
 
 
 # ------------------------------------------------------------------ ranking
@@ -335,6 +381,18 @@ def test_an_ineligible_product_is_never_ranked_whatever_its_signals():
     assert "L-ZF" not in codes  # a loan
 
 
+def test_money_at_hand_orders_the_suggestions_and_never_filters_them():
+    invested = [HoldingFacts(BOND_FUND, Decimal(80000))]  # nothing at hand: a fund is not cash
+    nothing = {r.product.code: r for r in ranked(customer(age=50, holdings=invested))}
+    plenty = {r.product.code: r for r in ranked(customer(age=50, holdings=[*invested, cash(500000)]))}
+    # 大额存单 (20万) is suggested either way; with nothing at hand it comes after a deposit any
+    # money opens (50元), by exactly the reach signal; with 50万 at hand, before it.
+    assert "D-DE" in nothing and "D-DE" in plenty
+    assert nothing["D-1Y"].score - nothing["D-DE"].score == pytest.approx(W_REACH)
+    assert plenty["D-DE"].score > plenty["D-1Y"].score
+    assert not any("资金" in reason for r in nothing.values() for reason in r.reasons)
+
+
 def test_every_suggestion_has_one_or_two_reasons_and_ties_go_by_code():
     result = ranked(customer(age=40, holdings=[cash(300000)]))
     assert all(1 <= len(r.reasons) <= 2 for r in result)
@@ -349,5 +407,5 @@ def test_without_any_signal_the_reason_is_the_risk_rule():
 
 
 def test_the_weights_are_named_in_one_place():
-    assert set(WEIGHTS) == {"maturity", "interest", "similar", "co_held", "life_stage", "fit"}
+    assert set(WEIGHTS) == {"maturity", "interest", "similar", "co_held", "life_stage", "fit", "reach"}
     assert all(weight > 0 for weight in WEIGHTS.values())
