@@ -69,6 +69,7 @@ class ActionRespond(Action):
             turn.waiting.draft = None
         if decision.route is not Route.PICK:
             turn.waiting.choice = None  # anything but a pick answers the list no more
+        turn.waiting.topic = None  # set again by an answer a short follow-up may refer to
         try:
             await self._answer(turn, decision)
         except DatabaseUnavailable as error:

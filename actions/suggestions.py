@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from actions.customers import chosen_customer, customer_to_act_on
 from actions.runtime import Turn, in_thread, suggestion_service
+from bot.dialogue import SUGGESTIONS
 from bot.suggestion_dialogue import SuggestionRequest, read_request
 from bot.suggestion_replies import render_purchase_answer, render_suggestions
 from bot.suggestions import SuggestOutcome
@@ -28,6 +29,7 @@ async def _reply(turn: Turn, customer_id: str, request: SuggestionRequest) -> No
     shown = turn.slot("suggestions_shown")
     text, now_shown = await in_thread(_answer, turn.sender, customer_id, request, shown, turn.channel)
     turn.say(text)
+    turn.waiting.topic = SUGGESTIONS  # "那X呢" next asks about X for this customer
     turn.set("current_customer_id", customer_id)
     if now_shown is not None:
         turn.set("suggestions_shown", now_shown)

@@ -48,10 +48,12 @@ from bot.identity import (
 )
 from bot.names import surname_of
 from bot.referrals import product_word_in
+from bot.suggestion_dialogue import asks_may_buy, purchase_question
 
 DRAFT_TTL = timedelta(minutes=30)
 
 REFERRAL, VISIT = "referral", "visit"
+SUGGESTIONS = "suggestions"
 
 
 class Step(str, Enum):
@@ -115,12 +117,16 @@ class Choice:
 class Waiting:
     draft: Draft | None = None
     choice: Choice | None = None
+    # What the last answer was about, when a short follow-up depends on it: SUGGESTIONS after a
+    # list of suggestions or a "may she buy" answer ("那X呢" then asks about X).
+    topic: str | None = None
 
     def to_dict(self) -> dict | None:
-        if self.draft is None and self.choice is None:
+        if self.draft is None and self.choice is None and self.topic is None:
             return None
         return {"draft": asdict(self.draft) if self.draft else None,
-                "choice": asdict(self.choice) if self.choice else None}
+                "choice": asdict(self.choice) if self.choice else None,
+                "topic": self.topic}
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "Waiting":
@@ -137,7 +143,8 @@ class Waiting:
         raw = data.get("choice")
         if isinstance(raw, dict) and isinstance(raw.get("candidate_ids"), list) and raw["candidate_ids"]:
             choice = Choice([str(c) for c in raw["candidate_ids"]], dict(raw.get("request") or {}))
-        return cls(draft, choice)
+        topic = data.get("topic") if data.get("topic") in (SUGGESTIONS,) else None
+        return cls(draft, choice, topic)
 
 
 # ---------------------------------------------------------------------------- the message
@@ -319,13 +326,13 @@ def decide(message: Message, waiting: Waiting, now: datetime) -> Decision:
         reading = read_in_draft(draft, message, waiting.choice)
         if reading == "answer":
             return Decision(Route.DRAFT_STEP)
-        route, response = route_by_intent(message)
+        route, response = route_by_intent(message, waiting.topic)
         if reading == "new":
             return Decision(route, response, dropped=draft, dropped_because="replaced")
         return Decision(route, response, kept=draft)
     if waiting.choice is not None and picks(message, waiting.choice):
         return Decision(Route.PICK, dropped=dropped, dropped_because=because)
-    route, response = route_by_intent(message)
+    route, response = route_by_intent(message, waiting.topic)
     return Decision(route, response, dropped=dropped, dropped_because=because)
 
 
@@ -340,11 +347,15 @@ def picks(message: Message, choice: Choice) -> bool:
     return parse_choice(text, len(choice.candidate_ids)) is not None
 
 
-def route_by_intent(message: Message) -> tuple[Route, str | None]:
+def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, str | None]:
     intent = message.intent or "nlu_fallback"
     text = message.text or ""
     if COMPLETES_ITEM.search(to_half_width(text)):
         return Route.LIST_TASKS, None
+    if intent not in DRAFT_STARTS and purchase_question(text, message.entities.get("product")) and (
+            asks_may_buy(text) or topic == SUGGESTIONS):
+        # "她能买大额存单吗" whatever the NLU called it; "那X呢", "X可以吗" right after suggestions.
+        return Route.SUGGEST, None
     if not has_chinese_words(text) and not names_customer(message):
         # Nothing in Chinese and no identifier: a bare number answers nothing ("2"), English asks
         # for Chinese, emoji and markup get the usual "please rephrase".

@@ -120,6 +120,12 @@ def purchase_question(text: str, product_words: Sequence[str] | str | None = Non
     return None
 
 
+def asks_may_buy(text: str) -> bool:
+    """Whether the message itself asks "may she buy…?" ("她能买大额存单吗", "能不能办信用卡"), as
+    opposed to a short follow-up ("那X呢", "X可以吗") that is one only right after suggestions."""
+    return bool(_MAY_BUY.search(_normalised(text)))
+
+
 def product_number(text: str) -> int | None:
     """"转介第一个给理财经理" → 1, "第十二款" → 12; None when the message names no position in a
     list with 第 (a bare number there is an amount or a time, not a product)."""
@@ -193,4 +199,4 @@ def _looks_like_product(words: str, known_products: Iterable[str]) -> bool:
     return any(len(words) >= 2 and (words in name or name in words) for name in known_products if name)
 
 
-__all__ = ["SuggestionRequest", "read_request", "purchase_question", "product_number"]
+__all__ = ["SuggestionRequest", "read_request", "purchase_question", "asks_may_buy", "product_number"]
