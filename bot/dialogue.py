@@ -46,6 +46,7 @@ from bot.identity import (
     to_half_width,
     without_filler,
 )
+from bot.customer_facts import fact_asked
 from bot.names import surname_of
 from bot.referrals import product_word_in
 from bot.suggestion_dialogue import asks_may_buy, purchase_question
@@ -190,6 +191,9 @@ QUESTIONS = frozenset({
     "list_tasks", "help", "tag_customer", "update_referral", "give_feedback", "greet", "goodbye", "thanks",
     "bot_challenge",
 })
+# Intents a one-fact question ("谁是他的客户经理") can be misread as; under these it is a lookup.
+FACT_MISREADS = frozenset({"nlu_fallback", "out_of_scope", "affirm", "deny", "greet", "thanks", "help",
+                           "bot_challenge", "list_referrals", "referral_stats"})
 # Intents that start a draft.
 DRAFT_STARTS = {"record_referral": REFERRAL, "log_visit": VISIT}
 
@@ -368,6 +372,10 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
         # "look up 王建国", "check C00000001": English words around a name are a lookup, never a draft.
         return (Route.LOOKUP, None) if names_customer(message) or bare_name(re.sub(r"[A-Za-z\s]", "", text)) else (
             Route.NOT_CHINESE, None)
+    misread = intent in FACT_MISREADS or (intent == "inform" and len(without_filler(text)) >= 4)
+    if misread and fact_asked(text) is not None:
+        # "他手机号多少", "她风险等级": one fact of a customer, whatever small talk the NLU saw.
+        return Route.LOOKUP, None
     if intent in ROUTES_BY_INTENT:
         return ROUTES_BY_INTENT[intent], None
     if names_customer(message):

@@ -291,7 +291,10 @@ class ReferralConversation:
             return ReferralTurn(ASK_CUSTOMER, state)
         if not state.product_word:
             state.step = PRODUCT
-            return ReferralTurn(self._said(state, ASK_PRODUCT), state, customer_id=state.customer_id)
+            if state.customer_name is None:
+                state.customer_name = self.customers.customer_name(chat_id, state.customer_id)
+            ask = f"{state.customer_name}对什么产品感兴趣?" + ASK_PRODUCT.split("?", 1)[1] if state.customer_name else ASK_PRODUCT
+            return ReferralTurn(self._said(state, ask), state, customer_id=state.customer_id)
         draft = self.referrals.draft(
             chat_id,
             state.customer_id,

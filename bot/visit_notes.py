@@ -7,7 +7,7 @@ event (50万 定期, next month), the tag 意向:大额存单 and a follow-up ne
 Words are found with spaCy 3.4 (`spacy.blank("zh")` with the jieba segmenter: nothing is
 downloaded) and an EntityRuler fed with the product catalogue (the products table's names and
 bot.referrals.PRODUCT_WORDS), the staff's names and the channel words; every phrase is also added
-to jieba's dictionary so that it is segmented as one word. Times come from bot.time_expressions,
+to the notes' own jieba dictionary (never jieba's shared one) so that it is segmented as one word. Times come from bot.time_expressions,
 amounts from bot.referrals.parse_amount, customer identifiers from bot.identity. The caller
 resolves the name candidates against the customers the staff member may see.
 
@@ -305,23 +305,39 @@ def describes_a_visit(text: str | None) -> bool:
     return has_chinese_words(text)
 
 
-def _add_jieba_words(words: Iterable[str]) -> None:
-    import jieba
+_segmenter = None
 
+
+def _jieba_segmenter():
+    """The visit notes' own jieba, with the bank's words added: never jieba's shared dictionary,
+    which the NLU's tokenizer and the name checks read (a colleague's name added here at a high
+    frequency would read as an everyday word there, in whatever process both run)."""
+    global _segmenter
+    if _segmenter is None:
+        import jieba
+
+        segmenter = jieba.Tokenizer()
+        segmenter.initialize()
+        _segmenter = segmenter
+    return _segmenter
+
+
+def _add_jieba_words(words: Iterable[str]) -> None:
+    segmenter = _jieba_segmenter()
     for word in words:
         if word and word not in _jieba_words:
-            jieba.add_word(word, freq=200000)
+            segmenter.add_word(word, freq=200000)
             _jieba_words.add(word)
 
 
 def warm_up() -> None:
     """Load spaCy and jieba's dictionary now rather than in the first visit note of the day
     (about 3 s on the first `log_visit` after a restart, measured by `make bench`)."""
-    import jieba
     import spacy
 
-    jieba.initialize()
-    spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})("预热")
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.tokenizer.jieba_seg = _jieba_segmenter()
+    nlp("预热")
 
 
 def _pipeline(products: Mapping[str, str], staff_names: tuple[str, ...]):
@@ -334,6 +350,7 @@ def _pipeline(products: Mapping[str, str], staff_names: tuple[str, ...]):
         import spacy
 
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        nlp.tokenizer.jieba_seg = _jieba_segmenter()
         ruler = nlp.add_pipe("entity_ruler")
         patterns = [{"label": "PRODUCT", "pattern": word, "id": category} for word, category in products.items()]
         patterns += [{"label": "STAFF", "pattern": name} for name in staff_names if name]

@@ -13,7 +13,7 @@ async def test_a_product_answer_that_sounds_like_a_visit_is_the_product(chat, db
     assert "请确认这条转介" in reply and "存款" in reply and "拜访记录" not in reply
     assert "已保存" in await chat("zhangli", "确认")
     assert db.referrals(CHEN) == 1 and db.visits() == 0
-    assert db.latest_referral().category == "存款"
+    assert db.latest_referral().product_category == "存款"
 
 
 async def test_buy_some_treasury_bonds_is_the_product(chat, db):
