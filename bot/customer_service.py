@@ -231,6 +231,11 @@ class CustomerService:
         words = name_like_words(text, exclude=colleagues | set(PRODUCT_WORDS))
         return CustomerQuery(QueryKind.NAME, words[0]) if words else None
 
+    def colleague_names(self) -> set[str]:
+        """Every colleague's name (to tell a colleague from a customer of the same words)."""
+        with self.db.unit_of_work() as session:
+            return set(customers.staff_names(session))
+
     def customer_name(self, chat_id: str, customer_id: str | None) -> str | None:
         """The name of a customer this person may see, else None (for drafts' one-line notices)."""
         with self.db.unit_of_work() as session:

@@ -97,13 +97,14 @@ class Draft:
 
     @property
     def what(self) -> str:
-        """The draft in a few words, for one-line notices: "给王建国的转介", "王建国的拜访记录"."""
+        """The draft in a few words, for one-line notices: "给王建国的转介", "王建国的拜访记录",
+        "转介" before its customer is known."""
         name = self.customer_name
         if self.kind == REFERRAL:
             product = self.state.get("product_word")
-            head = f"给{name}的转介" if name else "一条转介"
+            head = f"给{name}的转介" if name else "转介"
             return head + (f"({product})" if product else "")
-        return f"{name}的拜访记录" if name else "一条拜访记录"
+        return f"{name}的拜访记录" if name else "拜访记录"
 
 
 @dataclass
@@ -191,6 +192,9 @@ QUESTIONS = frozenset({
     "list_tasks", "help", "tag_customer", "update_referral", "give_feedback", "greet", "goodbye", "thanks",
     "bot_challenge",
 })
+# Words of making a referral (not of listing or ranking them).
+MAKES_A_REFERRAL = re.compile(r"转介一下|转介给|帮我转介|转一下|转给|推给|推荐给|交给|新建转介|登记.{0,2}转介|转个单|转个介")
+PRONOUN = re.compile(r"[他她]|这位|该客户|这个客户|那个客户")
 # Intents a one-fact question ("谁是他的客户经理") can be misread as; under these it is a lookup.
 FACT_MISREADS = frozenset({"nlu_fallback", "out_of_scope", "affirm", "deny", "greet", "thanks", "help",
                            "bot_challenge", "list_referrals", "referral_stats"})
@@ -372,10 +376,13 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
         # "look up 王建国", "check C00000001": English words around a name are a lookup, never a draft.
         return (Route.LOOKUP, None) if names_customer(message) or bare_name(re.sub(r"[A-Za-z\s]", "", text)) else (
             Route.NOT_CHINESE, None)
-    misread = intent in FACT_MISREADS or (intent == "inform" and len(without_filler(text)) >= 4)
+    misread = intent in FACT_MISREADS or (intent == "inform" and len(without_filler(text)) >= 4) or (
+        intent == "list_tasks" and (PRONOUN.search(text) or names_customer(message)))  # "他什么时候过生日"
     if misread and fact_asked(text) is not None:
         # "他手机号多少", "她风险等级": one fact of a customer, whatever small talk the NLU saw.
         return Route.LOOKUP, None
+    if intent in ("list_referrals", "referral_stats") and MAKES_A_REFERRAL.search(text):
+        return Route.START_REFERRAL, None  # "转介一下王建国" is no list of referrals
     if intent in ROUTES_BY_INTENT:
         return ROUTES_BY_INTENT[intent], None
     if names_customer(message):
@@ -459,20 +466,20 @@ def _new_draft_content(draft: Draft, message: Message) -> bool:
 def kept_notice(draft: Draft) -> str:
     """The line under an answer given while a draft waits."""
     if draft.step == Step.CONFIRM:
-        return f"(您还有{draft.what}没保存:回复“确认”保存,“取消”放弃。)"
+        return f"(您还有一条{draft.what}没保存:回复“确认”保存,“取消”放弃。)"
     asked = {
         Step.CUSTOMER: "还等您说是哪位客户",
         Step.PRODUCT: "还等您说客户想要什么产品",
         Step.RECEIVER: "还等您说转给哪位同事",
         Step.DUPLICATE: "还等您回复“补充”或“新建”",
     }.get(Step(draft.step), "还没保存")
-    return f"(您还有{draft.what}{asked};回复“取消”放弃。)"
+    return f"(您还有一条{draft.what}{asked};回复“取消”放弃。)"
 
 
 def dropped_notice(draft: Draft, because: str) -> str:
     if because == "expired":
-        return f"(您之前{draft.what}超过30分钟没确认,已作废,没有保存。)"
-    return f"(上一条{draft.what}已放弃,没有保存。)"
+        return f"(您之前那条{draft.what}超过30分钟没确认,已作废,没有保存。)"
+    return f"(刚才那条{draft.what}已放弃,没有保存。)"
 
 
 def context_line(name: str) -> str:

@@ -43,6 +43,7 @@ from bot.referrals import (
     DraftOutcome,
     ReferralService,
     ReceiverInfo,
+    parse_amount,
     product_word_in,
     role_from_word,
 )
@@ -131,9 +132,12 @@ def _names(entities: dict[str, list[str]]) -> list[str]:
 
 
 def _note_from(entities: dict[str, list[str]]) -> list[str]:
+    """What a referral's note keeps of the message: an amount that is money (the NLU's "amount"
+    can be anything: "王建国" was one), and a time."""
     parts = []
-    if _first(entities, "amount"):
-        parts.append(f"金额约{_first(entities, 'amount')}")
+    amount = next((value for value in entities.get("amount") or [] if parse_amount(value)), None)
+    if amount:
+        parts.append(f"金额约{amount}")
     if _first(entities, "time"):
         parts.append(f"时间:{_first(entities, 'time')}")
     return parts
@@ -141,6 +145,23 @@ def _note_from(entities: dict[str, list[str]]) -> list[str]:
 
 def _names_customer(entities: dict[str, list[str]]) -> bool:
     return any(entities.get(name) for name in ("customer_name", "phone", "customer_id", "id_number"))
+
+
+_GIVEN_TO = re.compile(r"(转给|转介给|交给|推给|推荐给|转到|给|让|找)\s*$")
+
+
+def colleagues_read_as_customers(entities: dict[str, list[str]], text: str, colleagues: set[str]) -> dict[str, list[str]]:
+    """The entities with a colleague's name the NLU read as a customer's ("转给王芳" tagged
+    customer_name) moved to staff_name: a name of a colleague right after 转给/交给/给 is the
+    colleague, wherever else the same name may be a customer's."""
+    moved = [v for v in entities.get("customer_name") or []
+             if v in colleagues and any(_GIVEN_TO.search(text[:m.start()]) for m in re.finditer(re.escape(v), text))]
+    if not moved:
+        return entities
+    result = dict(entities)
+    result["customer_name"] = [v for v in entities["customer_name"] if v not in moved]
+    result["staff_name"] = [*(entities.get("staff_name") or []), *(v for v in moved if v not in (entities.get("staff_name") or []))]
+    return {k: v for k, v in result.items() if v}
 
 
 def _only_in(entities: dict[str, list[str]], text: str) -> dict[str, list[str]]:
@@ -168,6 +189,7 @@ class ReferralConversation:
             return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
         if not has_chinese_words(text):  # markup, code, emoji: nothing to refer, no draft opened
             return ReferralTurn(NOT_A_REFERRAL, None)
+        entities = colleagues_read_as_customers(entities, text, self.customers.colleague_names())
         state = ReferralDraftState()
         if customer_in_context:
             state.set_customer(customer_in_context, CustomerSource.CONTEXT,
@@ -193,6 +215,7 @@ class ReferralConversation:
         text = text.strip()
         if CANCEL_WORDS.match(text) or (intent == "deny" and state.step != CONFIRM and not entities):
             return ReferralTurn(CANCELLED, None)
+        entities = colleagues_read_as_customers(entities, text, self.customers.colleague_names())
         if state.step == CUSTOMER:
             return self._answer_customer(chat_id, state, entities, text, channel)
         if state.step == PRODUCT:

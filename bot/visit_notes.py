@@ -658,10 +658,16 @@ def _reminder_before_maturity(
 
 
 def _follow_up_moment(span, now: datetime, hour: int) -> datetime:
+    """When the follow-up is due: the time said, else the day said at `hour`; a deadline that
+    ends today ("月底前" on the month's last day) is due at the next full hour, never earlier than
+    the note (a reminder due before it was written would be overdue the moment it is saved)."""
     point = _local(span.point, now)
     if span.has_time_of_day:
         return point
-    return datetime.combine(point.date(), time(hour, 0), tzinfo=point.tzinfo)
+    due = datetime.combine(point.date(), time(hour, 0), tzinfo=point.tzinfo)
+    if due <= now and point.date() == now.date():
+        due = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return due
 
 
 # ---------------------------------------------------------------------------- the parser

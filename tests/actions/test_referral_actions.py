@@ -72,7 +72,7 @@ async def test_bare_request_asks_for_what_is_missing(talk, bank):
     replies, slots = await talk("zhangli", "新建转介", "record_referral")
     assert replies[-1].startswith("要转介哪位客户")
     replies, slots = await talk("zhangli", "陈美玲", "lookup_customer", [("customer_name", "陈美玲")], **slots)
-    assert replies[-1].startswith("客户对什么产品感兴趣")
+    assert "对什么产品感兴趣" in replies[-1]
     assert slots["current_customer_id"] == "C00000005"
     replies, slots = await talk("zhangli", "大额存单", "inform", [("product", "大额存单")], **slots)
     assert replies[-1].startswith("请确认") and "大额存单(存款)" in replies[-1]
@@ -87,7 +87,7 @@ async def test_customer_in_context_is_used(talk, bank):
 async def test_cancel_midway_writes_nothing(talk, bank):
     replies, slots = await talk("zhangli", "把C00000001转介给王芳", "record_referral",
                                 [("customer_id", "C00000001"), ("staff_name", "王芳")])
-    assert replies[-1].startswith("客户对什么产品感兴趣")
+    assert "对什么产品感兴趣" in replies[-1]
     replies, slots = await talk("zhangli", "算了不转了", "deny", **slots)
     assert "已取消" in replies[-1]
     assert draft_of(slots) is None
