@@ -28,7 +28,7 @@ from bot.vocabulary.identifiers import (
 )
 from bot.models import Branch, Customer, CustomerTag, Holding, Interaction, Product, Staff
 from bot.names import surname_of
-from bot.privacy import mask_phone
+from bot.privacy import mask_identifiers_in_text, mask_phone
 from bot.settings import Settings
 from bot.tiers import LIABILITY_CATEGORIES, tier_for
 from bot.timeutil import age_on, to_local
@@ -365,7 +365,9 @@ def _interaction_line(
         to_local(happened_at),
         staff_name,
         channel,
-        summary,
+        # A note is stored as the employee typed it: a phone or ID number in it is masked here,
+        # like the customer's own ("今天给139 1234 5678打了电话").
+        mask_identifiers_in_text(summary or ""),
         source=source or "import",
         products=tuple(details.get("products") or ()),
         amounts=tuple(Decimal(a) for a in details.get("amounts") or ()),

@@ -102,8 +102,9 @@ from bot.identity import (
 )
 from bot.names import COMPOUND_SURNAMES, SURNAMES
 from bot.vocabulary.identifiers import CUSTOMER_ID as CUSTOMER_ID_KIND
+from bot.vocabulary.identifiers import ID_NUMBER as ID_NUMBER_KIND
 from bot.vocabulary.identifiers import PHONE as PHONE_KIND
-from bot.vocabulary.identifiers import find_identifiers
+from bot.vocabulary.identifiers import find_identifiers, malformed_identifiers, normalise_id_number
 from bot.referrals import PRODUCT_WORDS, category_of_word, parse_amount
 
 # ---------------------------------------------------------------------------- vocabulary
@@ -263,10 +264,15 @@ class MoneyEvent:
 class VisitNote:
     text: str
     # Who the note is about, for the caller to resolve: names as written, longest first, and
-    # identifiers found by pattern (11-digit phones, customer numbers C + 8 digits).
+    # identifiers as typed (phones, customer numbers, ID numbers as the bank stores them). A
+    # relative's number ("她老公手机139…") is not the customer's. `malformed_numbers` are numbers
+    # typed as an identifier that are none ("1370000555", a wrong check character): the note
+    # names somebody nobody answers to.
     customer_names: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     customer_ids: tuple[str, ...] = ()
+    id_numbers: tuple[str, ...] = ()
+    malformed_numbers: tuple[str, ...] = ()
     channel: str = DEFAULT_CHANNEL
     channel_given: bool = False  # False: no channel word, the default was used
     happened_at: datetime | None = None  # the bank's local time
@@ -633,11 +639,20 @@ def _is_future(span, now: datetime) -> bool:
     return _local(span.ends, now) > now and span.deadline
 
 
+# A note is written within days of the contact: a time that ended longer ago than this is about
+# something else ("她1979年出生", "去年买的理财"), never when the contact happened.
+VISIT_LOOK_BACK = timedelta(days=31)
+
+
 def _is_past(span, now: datetime) -> bool:
+    """When the contact may have happened: a moment already passed, or days that ended before
+    today and not longer than VISIT_LOOK_BACK ago. A range still running ("她女儿今年18岁",
+    "这个月") is no past time."""
     begins = _local(span.begins, now)
     if span.has_time_of_day:
         return begins <= now
-    return begins.date() < now.date()
+    last_day = (_local(span.ends, now) - timedelta(microseconds=1)).date()
+    return last_day < now.date() and now.date() - last_day <= VISIT_LOOK_BACK
 
 
 def _reminder_before_maturity(
@@ -699,9 +714,8 @@ def parse_visit_note(
 
     # Identifiers first: their digits are no amounts, no times.
     # Phones and customer numbers as staff type them ("139 1234 5678", "+86 139…", "c00000001").
-    typed = [found for found in find_identifiers(text) if found.kind in (PHONE_KIND, CUSTOMER_ID_KIND)]
-    phones = [found.value for found in typed if found.kind == PHONE_KIND and found.valid]
-    customer_ids = [found.value for found in typed if found.kind == CUSTOMER_ID_KIND]
+    typed = [found for found in find_identifiers(text) if found.valid]
+    malformed = [digits for _kind, digits in malformed_identifiers(text)]
     identifier_spans = [(found.start, found.end) for found in find_identifiers(text)]
     # Other long digit runs are account or phone fragments, unless a money verb is right before
     # them ("存了50000").
@@ -758,12 +772,20 @@ def parse_visit_note(
     taken_words = set(staff_names) | set(vocabulary) | set(CHANNEL_WORDS)
     names += [n for n in _surname_names(text, taken_words) if not any(n in m or m in n for m in names)]
     names = [n for n in dict.fromkeys(names) if n not in staff_names]
-    phones += [to_half_width(v) for v in entities.get("phone", []) if PHONE_RE.fullmatch(to_half_width(v))]
-    customer_ids += [normalise_customer_id(v) for v in entities.get("customer_id", []) if CUSTOMER_ID_RE.fullmatch(to_half_width(v))]
     staff_found += [v for v in entities.get("staff_name", []) if v not in staff_found]
 
     # Whose money: a relative's amounts and regular income are not the customer's amounts.
     relatives = _about_relatives(text, clauses, names + list(staff_names), products)
+
+    # Whose numbers: a relative's phone or ID number does not say who the customer is.
+    theirs = {found.value for found in typed if relatives[_clause_of(clauses, found.start)]}
+    typed = [found for found in typed if found.value not in theirs]
+    phones = [found.value for found in typed if found.kind == PHONE_KIND]
+    customer_ids = [found.value for found in typed if found.kind == CUSTOMER_ID_KIND]
+    id_numbers = [found.value for found in typed if found.kind == ID_NUMBER_KIND]
+    phones += [v for v in (to_half_width(v) for v in entities.get("phone", [])) if PHONE_RE.fullmatch(v) and v not in theirs]
+    customer_ids += [normalise_customer_id(v) for v in entities.get("customer_id", []) if CUSTOMER_ID_RE.fullmatch(to_half_width(v))]
+    id_numbers += [v for v in (normalise_id_number(v) for v in entities.get("id_number", [])) if v and v not in theirs]
     incomes = _income_clauses(text, clauses)
     amounts = [a for a in amounts
                if not relatives[_clause_of(clauses, a.start)] and not incomes[_clause_of(clauses, a.start)]]
@@ -831,7 +853,8 @@ def parse_visit_note(
             )
         )
 
-    # The follow-up: a time in a clause with a follow-up word, else the last future time.
+    # The follow-up: a time in a clause with a follow-up word, else the last future time that is
+    # not a relative's ("她女儿明年上大学", "儿子过年回来": their plans, not the next contact).
     follow_span = None
     for s in spans:
         if id(s) in event_span_ids or not _is_future(s, now):
@@ -840,14 +863,18 @@ def parse_visit_note(
         if _FOLLOW_UP_RE.search(text[start:end]):
             follow_span = s
     if follow_span is None:
-        future = [s for s in spans if id(s) not in event_span_ids and _is_future(s, now)]
+        future = [s for s in spans if id(s) not in event_span_ids and _is_future(s, now)
+                  and not relatives[_clause_of(clauses, s.start)]]
         follow_span = future[-1] if future else None
     follow_up_at = _follow_up_moment(follow_span, now, follow_up_hour) if follow_span else None
     follow_up_text = follow_span.text if follow_span else None
     if follow_span is None:
         follow_up_at, follow_up_text = _reminder_before_maturity(text, events, now, follow_up_hour) or (None, None)
     if follow_span is None:
+        read = {to_half_width(s.text) for s in spans}
         for value in entities.get("time", []):
+            if to_half_width(value).strip() in read:
+                continue  # found in the text and not the follow-up there (an event's, a relative's)
             hinted = parse_time_expression(value, now)
             if hinted is not None and _is_future(hinted, now):
                 follow_up_at, follow_up_text = _follow_up_moment(hinted, now, follow_up_hour), value
@@ -887,6 +914,8 @@ def parse_visit_note(
         customer_names=tuple(names),
         phones=tuple(dict.fromkeys(phones)),
         customer_ids=tuple(dict.fromkeys(customer_ids)),
+        id_numbers=tuple(dict.fromkeys(id_numbers)),
+        malformed_numbers=tuple(dict.fromkeys(malformed)),
         channel=channel,
         channel_given=channel_given,
         happened_at=happened_at,

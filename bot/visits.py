@@ -73,6 +73,7 @@ from bot.models import (
     Referral,
     Staff,
 )
+from bot.privacy import mask_identifiers_in_text
 from bot.settings import Settings
 from bot.tiers import LIABILITY_CATEGORIES
 from bot.timeutil import to_local, to_storage
@@ -428,6 +429,7 @@ class VisitService:
                 return VisitDraft(VisitOutcome.EMPTY_NOTE, staff=staff)
             note = self.parse(session, staff, text, entities, now)
             queries = [CustomerQuery(QueryKind.CUSTOMER_ID, c) for c in note.customer_ids]
+            queries += [CustomerQuery(QueryKind.ID_NUMBER, i) for i in note.id_numbers]
             queries += [CustomerQuery(QueryKind.PHONE, p) for p in note.phones]
             queries += [CustomerQuery(QueryKind.NAME, n) for n in note.customer_names]
             limit = self.settings.max_candidates
@@ -445,7 +447,7 @@ class VisitService:
                     return VisitDraft(VisitOutcome.CHOOSE, note, staff, candidates=listed)
             # Whatever the note names and nobody answers to is not found: a visit is about the
             # customer it names or nobody, never about the customer in context instead.
-            if note.customer_ids or note.phones:
+            if note.customer_ids or note.id_numbers or note.phones or note.malformed_numbers:
                 return VisitDraft(VisitOutcome.NOT_FOUND, note, staff)
             named = self._named_otherwise(session, staff, text, note.customer_names, entities)
             if named is not None and named.kind is QueryKind.SURNAME:
@@ -838,7 +840,8 @@ def build_daily_list(
             continue
         due = to_local(row.due_at).date()
         items.append(DailyItem(0, ItemKind.FOLLOW_UP, customer.customer_id, customer.name,
-                               replies.follow_up_reason(row.note, due, today), due, None, due < today, follow_up_id=row.id))
+                               replies.follow_up_reason(mask_identifiers_in_text(row.note), due, today), due, None,
+                               due < today, follow_up_id=row.id))
 
     now_stored = to_storage(clock.now())
     for referral, customer in session.execute(

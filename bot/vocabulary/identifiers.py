@@ -190,3 +190,32 @@ def digit_groups(text: str | None) -> list[str]:
     what tells an attempt at a phone or an ID number that has a digit too many or too few."""
     plain = to_half_width(text or "")
     return [_NOT_DIGIT.sub("", run) for run in re.findall(rf"\d+(?:{_SEP}\d+)*", plain)]
+
+
+# A customer number with a digit too few or too many: "C0000005", "c000000055".
+_NEAR_CUSTOMER_ID = re.compile(r"(?<![A-Za-z0-9])[Cc](?:\d{6,7}|\d{9,10})(?![0-9])")
+
+
+def malformed_identifiers(text: str | None) -> list[tuple[str, str]]:
+    """Numbers typed as a customer's identifier that are not a valid one, as (kind, digits):
+    an ID number whose check character or birth date is wrong, a phone with a digit too few or
+    too many ("1370000555", "139 1234 567"), 17 or 18 digits that are no ID number, a customer
+    number with a digit too few or too many. Such a number names somebody the bot cannot find:
+    it is explained, never ignored (the message is not about the customer in context instead).
+    Amounts, dates and card numbers have other lengths and are not counted."""
+    plain = to_half_width(text or "")
+    found = find_identifiers(plain)
+    bad = [(item.kind, item.written) for item in found if not item.valid]
+    taken = [(item.start, item.end) for item in found]
+    for match in re.finditer(rf"\d+(?:{_SEP}\d+)*", plain):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        if plain[max(match.start() - 1, 0):match.start()] in ("C", "c") and match.start() > 0:
+            continue  # a customer number's digits: checked below
+        digits = _NOT_DIGIT.sub("", match.group(0))
+        if len(digits) in (10, 12) and re.match(r"1[3-9]", digits):
+            bad.append((PHONE, digits))
+        elif len(digits) in (17, 18):
+            bad.append((ID_NUMBER, digits))
+    bad += [(CUSTOMER_ID, m.group(0).upper()) for m in _NEAR_CUSTOMER_ID.finditer(plain)]
+    return bad

@@ -21,7 +21,8 @@ from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk.executor import ActionExecutor
 from sqlalchemy import func, select
 
-from bot.models import AuditEntry, CustomerTag, FollowUp, Interaction, Referral
+from bot.models import AuditEntry, Customer, CustomerTag, FollowUp, Holding, Interaction, Product, Referral
+from bot.timeutil import to_local
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "models" / "wangdian.tar.gz"
@@ -117,6 +118,44 @@ class Records:
             if row is not None:
                 session.expunge(row)
             return row
+
+    def latest_follow_up(self) -> FollowUp | None:
+        """The newest follow-up task, its `due_at` in the bank's local time."""
+        with self.bank.unit_of_work() as session:
+            row = session.execute(select(FollowUp).order_by(FollowUp.id.desc())).scalars().first()
+            if row is not None:
+                session.expunge(row)
+                row.due_at = to_local(row.due_at)
+            return row
+
+    def customer(self, customer_id: str) -> Customer:
+        with self.bank.unit_of_work() as session:
+            row = session.get(Customer, customer_id)
+            session.expunge(row)
+            return row
+
+    def customer_holding(self, branch_id: str, product_name: str, *, unique_name: bool = True) -> Customer:
+        """A customer of `branch_id` holding the product named `product_name` (the first by
+        customer number), whose name nobody else in the bank has when `unique_name`."""
+        with self.bank.unit_of_work() as session:
+            query = (select(Customer).join(Holding, Holding.customer_id == Customer.customer_id)
+                     .join(Product, Product.product_code == Holding.product_code)
+                     .where(Customer.branch_id == branch_id, Product.name == product_name)
+                     .order_by(Customer.customer_id))
+            for row in session.execute(query).scalars():
+                if not unique_name or session.execute(
+                        select(func.count()).select_from(Customer).where(Customer.name == row.name)).scalar_one() == 1:
+                    session.expunge(row)
+                    return row
+        raise LookupError(f"no customer of {branch_id} holds {product_name}")
+
+    def holdings(self, customer_id: str) -> list[tuple[str, str, object]]:
+        """(product name, category, maturity date or None) of what the customer holds."""
+        with self.bank.unit_of_work() as session:
+            return [tuple(row) for row in session.execute(
+                select(Product.name, Product.category, Holding.maturity_date)
+                .join(Product, Product.product_code == Holding.product_code)
+                .where(Holding.customer_id == customer_id).order_by(Holding.id))]
 
     def writes(self) -> tuple[int, int, int]:
         """(visits, referrals, follow-ups): compared before and after a conversation."""

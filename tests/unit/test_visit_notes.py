@@ -100,6 +100,15 @@ NOTES = [
     ("今天王芳和我一起去王建国家拜访", dict(names=["王建国"], staff=["王芳"], channel="上门")),
     ("王建国来网电话问理财收益", dict(names=["王建国"], channel="电话", tags={"意向:理财"})),  # typo 网 for 了
     ("周大福 到点 问大额存单利率", dict(names=["周大福"], tags={"意向:大额存单"})),  # typo 到点 for 到店
+    # A relative's plans are theirs, not the next contact; an age's 今年 or a birth year is not
+    # when the contact happened.
+    ("陈美玲来电,她女儿今年18岁,明年上大学,想存点教育金",
+     dict(names=["陈美玲"], happened=date(2026, 11, 30), happened_given=False, follow=None, amounts=[])),
+    ("孙红到店,她女儿在深圳,过年回来,聊了理财", dict(names=["孙红"], follow=None, happened_given=False)),
+    ("陈美玲上门,她1979年出生,想规划养老", dict(names=["陈美玲"], happened=date(2026, 11, 30), happened_given=False)),
+    ("赵敏说去年买的基金亏了", dict(names=["赵敏"], happened_given=False)),
+    ("陈美玲到店,她儿子下周来办卡", dict(names=["陈美玲"], follow=date(2026, 12, 7))),  # 来办: the follow-up
+    ("上周五去王建国家拜访了", dict(names=["王建国"], happened=date(2026, 11, 27), happened_given=True)),
 ]
 
 
@@ -120,6 +129,8 @@ def test_visit_note(text, expected):
         assert note.channel_given is expected["channel_given"]
     if "happened" in expected:
         assert note.happened_at.date() == expected["happened"]
+    if "happened_given" in expected:
+        assert note.happened_given is expected["happened_given"]
     assert note.happened_at <= NOW
     if "categories" in expected:
         assert set(note.categories) == expected["categories"]
@@ -161,6 +172,34 @@ def test_nlu_hints_are_used_when_the_text_alone_does_not_say():
     assert note.tags == ("意向:基金",)
     # "考虑一下" is hesitation (issue #23): the hinted product gets no tag either way.
     assert parse_visit_note("客户说考虑一下", NOW, CATALOGUE, STAFF, CUSTOMERS, entities=hints).tags == ()
+
+
+def test_identifiers_typed_in_a_note_say_who_the_customer_is():
+    note = parse_visit_note("今天拜访了身份证号110101196605120115的客户,聊了理财", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.id_numbers == ("110101196605120115",) and note.malformed_numbers == ()
+    note = parse_visit_note("旧身份证110101660512011的客户来了", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.id_numbers == ("110101196605120115",)
+    note = parse_visit_note("今天给+86 137 0000 5555打了电话", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.phones == ("13700005555",)
+
+
+def test_a_mistyped_number_in_a_note_is_kept_as_malformed():
+    note = parse_visit_note("今天给1370000555打了电话,聊了理财", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.phones == () and note.malformed_numbers == ("1370000555",)
+
+
+def test_a_relatives_phone_is_not_the_customers():
+    note = parse_visit_note("今天上门拜访了她,她老公手机13912345678,聊了理财", NOW, CATALOGUE, STAFF, CUSTOMERS,
+                            entities={"phone": ["13912345678"]})
+    assert note.phones == ()
+    note = parse_visit_note("陈美玲到店,她留了电话13700005555,想买理财", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.phones == ("13700005555",)
+
+
+def test_a_time_the_nlu_found_where_the_note_says_it_is_a_relatives_is_no_follow_up():
+    note = parse_visit_note("陈美玲到店,孩子明年出国留学,想换点外汇", NOW, CATALOGUE, STAFF, CUSTOMERS,
+                            entities={"time": ["明年"]})
+    assert note.follow_up_at is None
 
 
 def test_a_maturity_time_is_not_the_follow_up():

@@ -146,6 +146,38 @@ def test_tags_are_not_duplicated_and_a_refusal_replaces_an_interest(service, ban
     assert tags.count("不感兴趣:基金") == 1 and "意向:基金" not in tags
 
 
+def test_an_id_number_in_a_note_is_its_customer_whoever_is_in_context(service):
+    draft = service.draft_visit("wangfang", "今天拜访了身份证号110101196605120115的客户,聊了理财", {},
+                                customer_in_context="C00000005")
+    assert draft.outcome is VisitOutcome.READY and draft.customer_id == "C00000001" and not draft.from_context
+    # 李秀英's: of an agency branch 王芳 does not serve.
+    draft = service.draft_visit("wangfang", "身份证110101195911020222的客户来网点了", {}, customer_in_context="C00000005")
+    assert draft.outcome is VisitOutcome.NOT_FOUND
+
+
+def test_a_mistyped_number_in_a_note_is_nobody_never_the_customer_in_context(service):
+    draft = service.draft_visit("wangfang", "今天给1370000555打了电话,聊了理财", {}, customer_in_context="C00000005")
+    assert draft.outcome is VisitOutcome.NOT_FOUND
+
+
+def test_a_phone_or_id_number_in_a_note_is_masked_when_the_note_is_shown(service, bank):
+    log(service, "今天给１３９ １２３４ ５６７８打了电话,身份证110101196605120115,聊了理财", key="masked")
+    customers = CustomerService(bank, Settings(database_url=bank.url))
+    text = render_interactions(customers.ask("wangfang", View.INTERACTIONS, {}, "", "C00000001", "test").interactions)
+    assert "139****5678" in text and "110101********0115" in text
+    assert "5678打" in text and "1234" not in text and "196605120115" not in text
+
+
+def test_a_phone_in_a_follow_ups_note_is_masked_on_the_daily_list(service):
+    from bot.daily_list_period import Period
+
+    log(service, "今天给139-1234-5678打了电话,后天再联系", key="masked-list")
+    day = date(2026, 12, 2)
+    daily = service.daily_list("wangfang", date(2026, 11, 30), "test", Period(day, day, "后天"))
+    text = render_daily_list(daily.items, daily.today, daily.period)
+    assert "139****5678" in text and "1234" not in text
+
+
 def test_360_view_and_interactions_show_what_the_note_said(service, bank):
     log(service, "王建国来网点,想买大额存单,五十万,周三下午再来签", key="v")
     customers = CustomerService(bank, Settings(database_url=bank.url))

@@ -18,6 +18,7 @@ from bot.vocabulary.identifiers import (
     find_id_numbers,
     find_identifiers,
     find_phones,
+    malformed_identifiers,
     normalise_id_number,
     normalise_phone,
     upgraded_id_number,
@@ -161,6 +162,32 @@ def test_identifiers_are_found_left_to_right_without_overlap():
     text = f"C00000005 的手机 137-0000-5555,身份证 {WANG_OLD_ID}"
     assert [(item.kind, item.value) for item in find_identifiers(text)] == [
         ("customer_id", "C00000005"), ("phone", "13700005555"), ("id_number", WANG_ID)]
+
+
+# ------------------------------------------------------------------ attempts that are none
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("今天给1370000555打了电话", [("phone", "1370000555")]),  # a digit short
+    ("查一下139123456789", [("phone", "139123456789")]),  # a digit too many
+    ("他手机139 1234 567", [("phone", "1391234567")]),
+    ("１３７００００５５５", [("phone", "1370000555")]),
+    ("身份证11010119660512011X", [("id_number", "11010119660512011X")]),  # wrong check character
+    ("身份证110101661312011", [("id_number", "110101661312011")]),  # month 13
+    ("身份证11010119660512011", [("id_number", "11010119660512011")]),  # 17 digits
+    ("客户号c0000005", [("customer_id", "C0000005")]),
+    ("C000000055来过", [("customer_id", "C000000055")]),
+])
+def test_a_number_typed_as_an_identifier_that_is_none_is_malformed(text, expected):
+    assert malformed_identifiers(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "13912345678", "+86 139-1234-5678", f"身份证{WANG_ID}", f"身份证{WANG_OLD_ID}", "C00000001",
+    "存了1000000000元", "卡号6222021234567890123", "2026年12月1日", "20261201到期", "50万定期", "尾号5678",
+])
+def test_valid_identifiers_amounts_dates_and_cards_are_not_malformed(text):
+    assert malformed_identifiers(text) == []
 
 
 # ------------------------------------------------------------------ properties of the finder
