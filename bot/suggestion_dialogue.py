@@ -27,6 +27,7 @@ from typing import Iterable, Sequence
 
 from bot.vocabulary.numbers import parse_ordinal
 from bot.identity import to_half_width
+from bot.names import partial_name, surname_of
 from bot.models import PRODUCT_CATEGORIES
 from bot.recommendations import NAME_WORDS, RISK_WORDS
 from bot.referrals import PRODUCT_WORDS
@@ -70,6 +71,11 @@ _PUNCTUATION = " \t\n?!.。~～…,;:"
 _QUALIFIER = re.compile(r"^(?:[Rr]\s*[1-5]级?(?:及以下|以下|以内|及以上|以上)?|(?:中低|中高|低|中|高)风险|\d+(?:年|个月|天)"
                         r"|[一两二三四五六七八九十]+(?:年|个月|天))(?:的|期|类)?$")
 _FILLER = ("的", "类", "那个", "这个", "那款", "这款", "那种", "这种", "产品")
+# What a product's own name adds before its product word: a brand of a few characters, maybe
+# with a number ("稳享"理财90天, "沪深300"指数基金, "科技行业"股票基金). Never a possessive or a
+# pronoun: "王建国的定期", "她的基金" are about what someone holds.
+_BRAND = re.compile(r"^[\u4e00-\u9fff]{1,4}[0-9]{0,4}$")
+_NOT_A_BRAND = re.compile(r"的|他|她|您|客户|这位|那位")
 _PRODUCT_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,3}-[A-Za-z0-9]{1,8}(?![A-Za-z0-9])")
 _RATING = re.compile(r"[Rr]\s*[1-5]")
 _PRODUCT_VOCABULARY = tuple(sorted({*PRODUCT_WORDS, *NAME_WORDS, *PRODUCT_CATEGORIES, *RISK_WORDS}, key=len, reverse=True))
@@ -82,8 +88,12 @@ class SuggestionRequest:
     yes_or_no: bool  # "能买X吗": answer yes or no, not a list
 
 
-def read_request(text: str, product_words: Sequence[str] | None) -> SuggestionRequest:
+def read_request(text: str, product_words: Sequence[str] | None, shown_products: Sequence[str] = ()) -> SuggestionRequest:
+    """What a suggestion message asks. `shown_products`: the list last shown for this customer,
+    in order, so that "第二个他能买吗" or "那第二个呢" asks about its second product."""
     asked = purchase_question(text, product_words)
+    if asked is None and shown_products:
+        asked = _shown_product_asked(text, shown_products)
     if asked is not None:
         return SuggestionRequest(more=False, product_words=asked, yes_or_no=True)
     words = " ".join(product_words or []) or None
@@ -110,7 +120,8 @@ def purchase_question(text: str, product_words: Sequence[str] | str | None = Non
     entities = _entity_words(product_words)
     read = _read_product_words(message, what_about)
     if entities:
-        if read and all(word in read for word in entities) and _only_qualified(read, entities):
+        if read and all(word in read for word in entities) and (
+                _only_qualified(read, entities) or _named_around(read, entities)):
             return read
         if what_about and not _follow_up_about(what_about.group("x"), entities):
             return None  # "那王建国的定期呢": about someone or something else than the product
@@ -118,6 +129,18 @@ def purchase_question(text: str, product_words: Sequence[str] | str | None = Non
     if read and _looks_like_product(read, known_products):
         return read
     return None
+
+
+def _shown_product_asked(text: str, shown_products: Sequence[str]) -> str | None:
+    """The product of the list shown that a yes/no question names by its place ("第二个他能买吗",
+    "那第三个呢"), or None."""
+    message = _normalised(text)
+    if _MORE.search(message) or _LIST.search(message) or _WH.search(message):
+        return None
+    if not (_MAY_BUY.search(message) or _WHAT_ABOUT.match(message)):
+        return None
+    number = product_number(message)
+    return shown_products[number - 1] if number and number <= len(shown_products) else None
 
 
 def asks_may_buy(text: str) -> bool:
@@ -182,6 +205,26 @@ def _only_qualified(read: str, entities: list[str]) -> bool:
         rest = rest.replace(word, "", 1)
     rest = _without_filler(rest)
     return not rest or bool(_QUALIFIER.match(rest))
+
+
+def _named_around(read: str, entities: list[str]) -> bool:
+    """Whether `read` is one product's name written around the entity words: a brand before them
+    and a term after ("稳享理财90天" for 理财, "沪深300指数基金" for 指数基金), not a person and a
+    product ("王建国定期", "老王的基金")."""
+    if _NOT_A_BRAND.search(read):
+        return False
+    first = min(read.find(word) for word in entities)
+    last = max(read.find(word) + len(word) for word in entities)
+    brand, term = read[:first], read[last:]
+    if term and not _QUALIFIER.match(term):
+        return False
+    if not brand:
+        return True  # the entity words and what lies between them ("平衡混合基金"), maybe a term
+    if not _BRAND.match(brand):
+        return False
+    if brand.isalpha() and not term and (partial_name(brand) or surname_of(brand) and len(brand) <= 3):
+        return False  # a name before the product word: "王建国定期" is someone's, "老王定期" too
+    return True
 
 
 def _follow_up_about(words: str, entities: list[str]) -> bool:

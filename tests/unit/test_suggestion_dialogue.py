@@ -40,6 +40,14 @@ YES_OR_NO = [
     ("F-KJ呢", None, "F-KJ"),
     ("买定期没问题吧", None, "定期"),
     ("那鑫享呢", None, None),  # a name no word list knows…
+    # A catalogue name around the product word the NLU found: its brand and its term.
+    ("那稳享理财90天呢", ["理财"], "稳享理财90天"),
+    ("她能买稳享理财90天吗", ["理财"], "稳享理财90天"),
+    ("那沪深300指数基金呢", ["指数基金"], "沪深300指数基金"),
+    ("科技行业股票基金可以吗", ["股票基金"], "科技行业股票基金"),
+    ("那惠农定期1年呢", ["定期"], "惠农定期1年"),
+    ("那增额终身寿险呢", ["寿险"], "增额终身寿险"),
+    ("他能买平衡混合基金吗", ["平衡", "基金"], "平衡混合基金"),
 ]
 
 
@@ -84,6 +92,9 @@ def test_a_name_only_the_catalogue_knows_is_a_product_when_given():
         # What she holds, not what she may buy.
         ("她的基金呢", ["基金"]),
         ("那她的定期呢", None),
+        ("那王建国定期呢", ["定期"]),  # a customer's name before the product word
+        ("那老王的定期呢", ["定期"]),
+        ("那老王定期呢", ["定期"]),
         ("他名下有基金吗", ["基金"]),
         ("他有理财吗", ["理财"]),
         ("她买过保险吗", ["保险"]),
@@ -111,3 +122,23 @@ def test_a_position_in_the_list():
     assert product_number("转介第一个给理财经理") == 1
     assert product_number("把第3个转给陈静") == 3
     assert product_number("转介给理财经理") is None
+
+
+SHOWN = ["邮享定期1年", "大额存单3年", "稳健债券基金"]
+
+
+@pytest.mark.parametrize("text,product", [
+    ("第二个他能买吗", "大额存单3年"),
+    ("那第三个呢", "稳健债券基金"),
+    ("第1个可以买吗", "邮享定期1年"),
+    ("第五个能买吗", None),  # not on the list shown
+    ("第二个", None),  # no question: a pick, answered elsewhere
+    ("再推荐几个", None),
+])
+def test_a_product_of_the_list_shown_asked_about_by_its_place(text, product):
+    request = read_request(text, None, SHOWN)
+    if product:
+        assert request == SuggestionRequest(more=False, product_words=product, yes_or_no=True)
+    else:
+        assert not request.yes_or_no
+    assert not read_request(text, None).yes_or_no  # without the list, nothing to point at
