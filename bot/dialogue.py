@@ -47,7 +47,7 @@ from bot.identity import (
     without_filler,
 )
 from bot.customer_facts import fact_asked
-from bot.names import surname_of
+from bot.names import partial_name, surname_of
 from bot.referrals import product_word_in
 from bot.suggestion_dialogue import asks_may_buy, purchase_question
 
@@ -179,6 +179,8 @@ QUESTION = re.compile(r"[吗么嘛][?？]?\s*$|[?？]|什么|哪|多少|几|有�
 # Asking to look someone up: a name after one of these is a lookup, not an answer.
 LOOKUP_VERBS = re.compile(r"查|看看|看一下|看下|搜|找一下|找下|是谁|谁啊|信息|资料")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Latin words of everyday chat, answered like their Chinese ("ok" is 好的).
+CHAT_WORDS = re.compile(r"(?i)(ok|okay|k|yes|yep|no|hi|hello|hey|thx|thanks|thank you|bye|byebye|good)[\s.!?~]*")
 # "完成第2条", "第3个办完了": an item of the daily list done, whatever the NLU called it.
 COMPLETES_ITEM = re.compile(r"(完成|办完|做完|搞定).{0,6}?(第?\s*[\d一二三四五六七八九十]+\s*[条个项])|"
                             r"(第?\s*[\d一二三四五六七八九十]+\s*[条个项]).{0,6}?(完成|办完|做完|搞定)")
@@ -221,8 +223,15 @@ def bare_name(text: str) -> str | None:
     return name
 
 
+# After a cancel word, a change of mind is no cancel: "算了,还是转给王芳吧", "不要了,改成电话".
+_CHANGE_OF_MIND = re.compile(r"还是|改成|改为|改到|换成|换个|转给|交给|应该|其实|不是")
+
+
 def cancels(text: str) -> bool:
-    return bool(CANCEL_WORDS.match(text.strip()))
+    """Whether the message abandons the draft: a cancel word, and no change of mind after it."""
+    text = (text or "").strip()
+    found = CANCEL_WORDS.match(text)
+    return bool(found) and not _CHANGE_OF_MIND.search(text[found.end():])
 
 
 def product_answer(message: Message) -> str | None:
@@ -366,7 +375,9 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
         return Route.SUGGEST, None
     if not has_chinese_words(text) and not names_customer(message):
         # Nothing in Chinese and no identifier: a bare number answers nothing ("2"), English asks
-        # for Chinese, emoji and markup get the usual "please rephrase".
+        # for Chinese (but "ok", "hi", "thx" are chat), emoji and markup get "please rephrase".
+        if CHAT_WORDS.fullmatch(text.strip()) and intent in STATIC_RESPONSES:
+            return Route.STATIC, STATIC_RESPONSES[intent]
         if LATIN_WORD.search(text):
             return Route.NOT_CHINESE, None
         if intent == "inform":
@@ -388,6 +399,8 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
     if names_customer(message):
         # A phone, a customer number or a name given as "an answer" or small talk: a lookup.
         return Route.LOOKUP, None
+    if partial_name(text) and len(without_filler(text)) <= 5:
+        return Route.LOOKUP, None  # "欧阳", "王先生呢": customers of that surname, or nobody
     if intent == "inform":
         return Route.UNCLEAR_ANSWER, None  # an answer with nothing asked ("2", a name of nobody)
     return Route.STATIC, STATIC_RESPONSES.get(intent, ASK_REPHRASE)

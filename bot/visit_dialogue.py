@@ -23,7 +23,7 @@ from bot import customer_replies
 from bot.choice import CONFIRM_WORDS, confirms
 from bot.clock import clock
 from bot.customer_service import CustomerService, Outcome, PendingChoice, View
-from bot.dialogue import CANCEL_WORDS, CHANGE_WORDS, CustomerSource, bare_name, context_line, corrected_part
+from bot.dialogue import CHANGE_WORDS, CustomerSource, cancels, bare_name, context_line, corrected_part
 from bot.money import format_amount
 from bot.time_expressions import find_time_expressions, moves_a_time, rescheduled
 from bot.visit_notes import CHANNEL_WORDS, VisitNote
@@ -34,7 +34,6 @@ CUSTOMER, CONFIRM = "customer", "confirm"
 STEPS = (CUSTOMER, CONFIRM)
 CHANNELS = ("上门", "电话", "到店", "微信")
 
-CANCEL = CANCEL_WORDS
 NO_FOLLOW_UP = re.compile(r"(不用跟进|不跟进|不用提醒|不要提醒|不需要跟进|取消跟进|没有跟进)")
 FOLLOW_UP_WORDS = re.compile(r"(跟进|回访|提醒|再联系|约|下次)")
 REMOVE_TAG = re.compile(r"(去掉|删掉|删除|移除|撤掉|拿掉|取消|不要)")
@@ -165,7 +164,7 @@ class VisitConversation:
 
     def resume(self, chat_id, state: VisitDraftState, intent, entities, text, channel) -> VisitTurn:
         text = text.strip()
-        if CANCEL.match(text) or (intent == "deny" and not entities and state.step == CUSTOMER):
+        if cancels(text) or (intent == "deny" and not entities and state.step == CUSTOMER):
             return VisitTurn(CANCELLED, None)
         if state.step == CUSTOMER:
             return self._pick_customer(chat_id, state, entities, text, channel)
