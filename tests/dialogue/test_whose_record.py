@@ -127,3 +127,21 @@ async def test_a_stranger_gets_nothing_and_writes_nothing(chat, db):
         reply = await chat("nobody", text)
         assert "没有查到您的员工登记信息" in reply and "王建国" not in reply.replace("查一下王建国", "")
     assert db.writes() == before
+
+
+async def test_a_surname_in_a_visit_note_asks_among_that_surname_never_the_one_in_context(chat, db):
+    await chat("wangfang", "查下陈美玲")
+    reply = await chat("wangfang", "今天拜访了老王,聊了理财")
+    assert "姓王的客户" in reply and "陈美玲" not in reply
+    await chat("wangfang", "1")
+    reply = await chat("wangfang", "确认")
+    assert "已记录:王建国" in reply
+    assert db.visits(WANG) == 1 and db.visits(CHEN) == 0
+
+
+async def test_a_tag_is_the_phrase_written_not_a_word_the_nlu_cut_from_it(chat, db):
+    await chat("wangfang", "给王建国加个标签:爱打太极")
+    await chat("wangfang", "2")
+    assert "爱打太极" in db.tags(WANG_YOUNGER) and "爱" not in db.tags(WANG_YOUNGER)
+    await chat("wangfang", "把爱打太极去掉")
+    assert db.tags(WANG_YOUNGER) == []
