@@ -216,6 +216,12 @@ def names_customer(message: Message) -> bool:
     return bool(PHONE_RE.search(text) or CUSTOMER_ID_RE.search(text) or ID_NUMBER_RE.search(text))
 
 
+def names_somebody(message: Message) -> bool:
+    """Whether the message names a customer: by an entity, an identifier, or a surname given alone
+    or with a title (欧阳, 王先生). A colleague's name is no customer's."""
+    return names_customer(message) or partial_name(message.text or "") is not None
+
+
 def bare_name(text: str) -> str | None:
     """The message as a bare name: 2-4 Han characters once punctuation and particles are gone,
     starting with a surname, and no word of the bank's ("上门", "理财" are no names)."""

@@ -145,3 +145,11 @@ async def test_a_tag_is_the_phrase_written_not_a_word_the_nlu_cut_from_it(chat, 
     assert "爱打太极" in db.tags(WANG_YOUNGER) and "爱" not in db.tags(WANG_YOUNGER)
     await chat("wangfang", "把爱打太极去掉")
     assert db.tags(WANG_YOUNGER) == []
+
+
+async def test_after_a_name_that_finds_nobody_her_is_nobody_in_particular(chat):
+    await chat("hexiaoyan", "查一下李秀英")
+    reply = await chat("hexiaoyan", "查一下陈美玲")  # another branch's customer
+    assert "没有找到" in reply
+    reply = await chat("hexiaoyan", "她的定期哪天到期")
+    assert "李秀英" not in reply and "哪位客户" in reply
