@@ -183,6 +183,7 @@ QUESTION = re.compile(r"[吗么嘛][?？]?\s*$|[?？]|什么|哪|多少|几|有�
 # Asking to look someone up: a name after one of these is a lookup, not an answer.
 LOOKUP_VERBS = re.compile(r"查|看看|看一下|看下|搜|找一下|找下|是谁|谁啊|信息|资料")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+SAVE_WORDS = re.compile(r"确认|保存|提交|确定|记上|记吧")
 # Latin words of everyday chat, answered like their Chinese ("ok" is 好的).
 CHAT_WORDS = re.compile(r"(?i)(ok|okay|k|yes|yep|no|hi|hello|hey|thx|thanks|thank you|bye|byebye|good)[\s.!?~]*")
 # "完成第2条", "第3个办完了": an item of the daily list done, whatever the NLU called it.
@@ -412,6 +413,10 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
     if names_customer(message):
         # A phone, a customer number or a name given as "an answer" or small talk: a lookup.
         return Route.LOOKUP, None
+    if intent in ("affirm", "inform", "nlu_fallback") and SAVE_WORDS.search(text) and len(without_filler(text)) <= 6:
+        # "确认" with no draft waiting (dropped, or never made): say that nothing was saved, so
+        # that nobody takes a plain "好的" for a saved record.
+        return Route.STATIC, "utter_nothing_to_confirm"
     if partial_name(text) and len(without_filler(text)) <= 5:
         return Route.LOOKUP, None  # "欧阳", "王先生呢": customers of that surname, or nobody
     if intent == "inform":
