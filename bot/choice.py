@@ -54,7 +54,21 @@ class ByPhoneTail:
     digits: str
 
 
-Choice = ByPosition | ByPhoneTail
+@dataclass(frozen=True)
+class ByDescription:
+    """The one the words describe among the people listed: the youngest or the oldest, or an age
+    ("38岁那个")."""
+
+    youngest: bool = False
+    oldest: bool = False
+    age: int | None = None
+
+
+Choice = ByPosition | ByPhoneTail | ByDescription
+
+_YOUNGEST = re.compile(r"年轻|年纪小|岁数小|小的那|小一点|年纪轻")
+_OLDEST = re.compile(r"年纪大|岁数大|年长|老的那|大的那|年龄大|老一点|大一点|老人家|老爷子|老太太")
+_AGE = re.compile(r"(\d{1,3})\s*岁")
 
 
 def parse_choice(text: str, count: int) -> Choice | None:
@@ -63,5 +77,25 @@ def parse_choice(text: str, count: int) -> Choice | None:
     tail = re.search(r"(?<!\d)(\d{4})(?!\d)", text)
     if tail:
         return ByPhoneTail(tail.group(1))
+    age = _AGE.search(text)
+    if age:
+        return ByDescription(age=int(age.group(1)))
+    if _YOUNGEST.search(text):
+        return ByDescription(youngest=True)
+    if _OLDEST.search(text):
+        return ByDescription(oldest=True)
     position = parse_ordinal(text, count)
     return ByPosition(position) if position is not None else None
+
+
+def described(choice: ByDescription, people: list, age_of) -> object | None:
+    """The one person of the list the description fits, or None when it fits none or several."""
+    if choice.age is not None:
+        fitting = [p for p in people if age_of(p) == choice.age]
+    else:
+        aged = [p for p in people if age_of(p) is not None]
+        if not aged:
+            return None
+        best = (min if choice.youngest else max)(age_of(p) for p in aged)
+        fitting = [p for p in aged if age_of(p) == best]
+    return fitting[0] if len(fitting) == 1 else None

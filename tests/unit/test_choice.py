@@ -37,3 +37,16 @@ def test_an_explicit_confirmation_saves(text):
                                   "确认一下她的定期", "嗯,转给王芳"])
 def test_anything_else_the_nlu_read_as_agreement_saves_nothing(text):
     assert not confirms(text, "affirm", {})
+
+
+def test_a_namesake_is_picked_by_how_she_describes_him():
+    from bot.choice import ByDescription, described
+
+    people = [("王建国", 60), ("王建国", 38)]
+    age = lambda person: person[1]  # noqa: E731
+    for text, expected in (("年轻的那个", ("王建国", 38)), ("不对,是年纪大的那位", ("王建国", 60)),
+                           ("38岁那个", ("王建国", 38)), ("60岁的", ("王建国", 60))):
+        choice = parse_choice(text, 2)
+        assert isinstance(choice, ByDescription) and described(choice, people, age) == expected, text
+    assert described(ByDescription(age=45), people, age) is None  # fits nobody: asked again
+    assert described(ByDescription(youngest=True), [("a", 40), ("b", 40)], age) is None  # fits two
