@@ -21,7 +21,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS ?= ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install run serve train actions test test-unit test-nlu test-conversations test-e2e test-recs test-browser test-matrix test-bench test-scale bench bench-actions bench-db bare-model synapse validate demo-data clean
+.PHONY: help install run serve train actions test test-unit test-nlu test-conversations test-dialogue test-e2e test-recs test-browser test-matrix test-bench test-scale bench bench-actions bench-db bare-model synapse validate demo-data clean
 
 help:
 	@echo "make run     chat in the terminal as demo teller $(DEMO_STAFF) (installs, loads demo data, trains)"
@@ -82,6 +82,12 @@ test-nlu: $(MODEL)
 
 test-conversations: $(MODEL)
 	$(RASA) test core -m $(MODEL) --stories tests/conversations --out results/conversations --fail-on-prediction-errors --no-plot
+
+# Issue #23's conversations: the trained model and the real actions in one process, on the demo
+# bank (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), each checking the replies and what
+# was or was not written (tests/dialogue). About a second a conversation and database.
+test-dialogue: $(MODEL)
+	$(PY) -m pytest tests/dialogue -q
 
 # Issue #5's gate: on the default demo bank (built around a fixed day, so that the figures do not
 # move with the calendar) the ranking beats the most-popular baseline's hit-rate@3 by 30% and no
@@ -152,7 +158,7 @@ bench-db: $(VENV)/.installed
 test-scale: $(VENV)/.installed
 	$(PY) -m bench.scale --customers 20000 --samples 500 --database-url $(SCALE_DATABASE_URL) --check
 
-test: validate test-unit test-recs test-conversations test-nlu test-e2e test-browser test-matrix test-bench test-scale
+test: validate test-unit test-recs test-conversations test-dialogue test-nlu test-e2e test-browser test-matrix test-bench test-scale
 	@echo "make test: all checks passed"
 
 clean:

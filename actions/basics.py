@@ -6,38 +6,37 @@ from __future__ import annotations
 
 from actions.customers import look_up_bare_name
 from actions.runtime import Turn, current_staff
+from bot import customer_replies
 
 PLEASE_WRITE_CHINESE = "请用中文发消息,比如“查一下王建国”“我的待办”。发“帮助”看我能做什么。"
+WHICH_CUSTOMER = "没明白您指的是哪位客户。" + customer_replies.ASK_WHICH_CUSTOMER
 
 
-async def static_reply(turn: Turn, response: str) -> None:
-    if await look_up_bare_name(turn):
+async def _reply(turn: Turn, response: str | None = None, text: str | None = None, bare_name: bool = True) -> None:
+    """The reply, once a bare customer's name (`bare_name`) is looked up instead and a stranger is
+    refused; staff get their waiting notifications first."""
+    if bare_name and await look_up_bare_name(turn):
         return
     if await current_staff(turn.tracker) is None:
         turn.dispatcher.utter_message(response="utter_stranger")
         return
     await turn.notifications()
-    turn.dispatcher.utter_message(response=response)
+    if response:
+        turn.dispatcher.utter_message(response=response)
+    else:
+        turn.say(text)
+
+
+async def static_reply(turn: Turn, response: str) -> None:
+    await _reply(turn, response=response)
 
 
 async def not_chinese(turn: Turn) -> None:
     """English or other words without a customer named: ask for Chinese, never guess."""
-    if await current_staff(turn.tracker) is None:
-        turn.dispatcher.utter_message(response="utter_stranger")
-        return
-    await turn.notifications()
-    turn.say(PLEASE_WRITE_CHINESE)
+    await _reply(turn, text=PLEASE_WRITE_CHINESE, bare_name=False)
 
 
 async def unclear_answer(turn: Turn) -> None:
     """An answer ("2", a name) when nothing was asked: a customer's bare name is looked up, anything
     else asks which customer is meant (never the customer in context)."""
-    from bot import customer_replies
-
-    if await look_up_bare_name(turn):
-        return
-    if await current_staff(turn.tracker) is None:
-        turn.dispatcher.utter_message(response="utter_stranger")
-        return
-    await turn.notifications()
-    turn.say("没明白您指的是哪位客户。" + customer_replies.ASK_WHICH_CUSTOMER)
+    await _reply(turn, text=WHICH_CUSTOMER)

@@ -15,7 +15,17 @@ from bot import customer_replies
 from bot.clock import clock
 from bot.customer_service import View
 from bot.db import DatabaseUnavailable
-from bot.dialogue import REFERRAL, VISIT, Decision, Route, Waiting, decide, dropped_notice, kept_notice
+from bot.dialogue import (
+    REFERRAL,
+    VISIT,
+    Decision,
+    Route,
+    Waiting,
+    decide,
+    dropped_notice,
+    kept_notice,
+    names_somebody,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +88,11 @@ class ActionRespond(Action):
             dispatcher.utter_message(text=NOT_SAVED_REPLY)
             return []  # what waited is kept as it was
         self._notices(turn, decision)
+        if (names_somebody(message) and tracker.get_slot("current_customer_id") is not None
+                and not any(e.get("name") == "current_customer_id" for e in turn.events)):
+            # She named somebody who is not shown now (not found, or namesakes to pick from): the
+            # customer talked about before is no longer "him" or "her" of the next message.
+            turn.set("current_customer_id", None)
         after = turn.waiting.to_dict()
         changed = after != tracker.get_slot("waiting")
         return turn.events + ([SlotSet("waiting", after)] if changed else [])

@@ -7,7 +7,7 @@ from bot import customer_replies, visit_replies
 from bot.clock import clock
 from bot.customer_service import View
 from bot.daily_list_period import tasks_period_asked
-from bot.dialogue import Choice
+from bot.dialogue import TASKS, Choice
 from bot.visit_dialogue import item_number, render_completed, render_tag_result, tag_request
 
 ASK_TAG = "要加什么标签?比如“给王建国加个标签:有房贷需求”。"
@@ -67,6 +67,7 @@ async def list_tasks(turn: Turn) -> None:
         reply += "\n回复序号看这位客户的360信息。"
     turn.say(reply)
     turn.set("task_refs", daily.refs)
+    turn.waiting.topic = TASKS  # "明天呢" next asks for tomorrow's list
     # The numbers also open the customer: the "which one?" answer of the 360 view.
     turn.waiting.choice = (Choice([item.customer_id for item in daily.items], {"kind": "view", "view": View.PROFILE.value})
                            if daily.items else None)

@@ -10,7 +10,7 @@ from enum import Enum
 
 from bot import customers
 from bot.access import StaffMember, identify_staff
-from bot.choice import ByPhoneTail, ByPosition, parse_choice
+from bot.choice import ByDescription, ByPhoneTail, ByPosition, described, parse_choice
 from bot.clock import clock
 from bot.customer_facts import Fact, asks_about_maturity
 from bot.customers import (
@@ -25,6 +25,7 @@ from bot.customers import (
 from bot.db import Database
 from bot.identity import is_han, part_of_name, without_filler
 from bot.names import name_like_words, partial_name
+from bot.timeutil import age_on
 from bot.referrals import PRODUCT_WORDS
 from bot.settings import Settings
 from bot.vocabulary.products import product_word_in
@@ -267,6 +268,9 @@ class CustomerService:
             elif isinstance(choice, ByPhoneTail):
                 matching = [c for c in visible if (c.phone or "").endswith(choice.digits)]
                 picked = matching[0] if len(matching) == 1 else None
+            elif isinstance(choice, ByDescription):  # "年轻的那个", "60岁那个"
+                today = clock.today()
+                picked = described(choice, visible, lambda c: age_on(c.birth_date, today))
             if picked is None:
                 listed = customers.candidates(session, staff, visible, clock.today(), channel)
                 return CustomerAnswer(

@@ -46,15 +46,17 @@ from bot.identity import (
     to_half_width,
     without_filler,
 )
+from bot.clock import clock
 from bot.customer_facts import fact_asked
-from bot.names import surname_of
+from bot.daily_list_period import tasks_period_asked
+from bot.names import partial_name, surname_of
 from bot.referrals import product_word_in
 from bot.suggestion_dialogue import asks_may_buy, purchase_question
 
 DRAFT_TTL = timedelta(minutes=30)
 
 REFERRAL, VISIT = "referral", "visit"
-SUGGESTIONS = "suggestions"
+SUGGESTIONS, TASKS = "suggestions", "tasks"
 
 
 class Step(str, Enum):
@@ -120,7 +122,8 @@ class Waiting:
     draft: Draft | None = None
     choice: Choice | None = None
     # What the last answer was about, when a short follow-up depends on it: SUGGESTIONS after a
-    # list of suggestions or a "may she buy" answer ("那X呢" then asks about X).
+    # list of suggestions or a "may she buy" answer ("那X呢" then asks about X); TASKS after the
+    # daily list ("明天呢" then asks for tomorrow's).
     topic: str | None = None
 
     def to_dict(self) -> dict | None:
@@ -145,7 +148,7 @@ class Waiting:
         raw = data.get("choice")
         if isinstance(raw, dict) and isinstance(raw.get("candidate_ids"), list) and raw["candidate_ids"]:
             choice = Choice([str(c) for c in raw["candidate_ids"]], dict(raw.get("request") or {}))
-        topic = data.get("topic") if data.get("topic") in (SUGGESTIONS,) else None
+        topic = data.get("topic") if data.get("topic") in (SUGGESTIONS, TASKS) else None
         return cls(draft, choice, topic)
 
 
@@ -162,7 +165,7 @@ class Message:
 CUSTOMER_ENTITIES = ("customer_name", "phone", "customer_id", "id_number")
 
 CANCEL_WORDS = re.compile(
-    r"^(取消|算了|不转了|不用了|先不转|不转介了|放弃|撤回|先不了|不要了|取消吧|算了吧|不弄了|不记了|不用记了|先不记|别记了"
+    r"^(?:还是)?(取消|算了|不转了|不用了|先不转|不转介了|放弃|撤回|先不了|不要了|取消吧|算了吧|不弄了|不记了|不用记了|先不记|别记了"
     r"|不办了|先不办|不做了|作废)"
 )
 # A correction at the confirmation: "改成", "换成", "写错了", "不是X,是Y", "应该是".
@@ -170,6 +173,7 @@ CHANGE_WORDS = re.compile(r"改成|改为|改到|改一下|改下|换成|换到|
                           r"|不是.{0,16}?是|改")
 # A referral's receiver named at the confirmation: "转给黄某某", "给陈静吧", "交给理财经理".
 RECEIVER_CHANGE = re.compile(r"^(转给|转到|交给|给|让|找|派给|分给)")
+GIVEN_TO_SOMEONE = re.compile(r"转给|转到|交给|派给|分给|推给")
 NO_FOLLOW_UP = re.compile(r"(不用跟进|不跟进|不用提醒|不要提醒|不需要跟进|取消跟进|没有跟进|不用再联系)")
 # Answers to "补充 or 新建?" when an open referral of the same kind exists.
 DUPLICATE_ANSWERS = re.compile(r"补充|追加|加到|加在|合并|原来那条|那一条|备注|新建|还是建|再建|另建|重新建|另外建|仍然|照样|还是要")
@@ -179,6 +183,9 @@ QUESTION = re.compile(r"[吗么嘛][?？]?\s*$|[?？]|什么|哪|多少|几|有�
 # Asking to look someone up: a name after one of these is a lookup, not an answer.
 LOOKUP_VERBS = re.compile(r"查|看看|看一下|看下|搜|找一下|找下|是谁|谁啊|信息|资料")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+SAVE_WORDS = re.compile(r"确认|保存|提交|确定|记上|记吧")
+# Latin words of everyday chat, answered like their Chinese ("ok" is 好的).
+CHAT_WORDS = re.compile(r"(?i)(ok|okay|k|yes|yep|no|hi|hello|hey|thx|thanks|thank you|bye|byebye|good)[\s.!?~]*")
 # "完成第2条", "第3个办完了": an item of the daily list done, whatever the NLU called it.
 COMPLETES_ITEM = re.compile(r"(完成|办完|做完|搞定).{0,6}?(第?\s*[\d一二三四五六七八九十]+\s*[条个项])|"
                             r"(第?\s*[\d一二三四五六七八九十]+\s*[条个项]).{0,6}?(完成|办完|做完|搞定)")
@@ -210,6 +217,12 @@ def names_customer(message: Message) -> bool:
     return bool(PHONE_RE.search(text) or CUSTOMER_ID_RE.search(text) or ID_NUMBER_RE.search(text))
 
 
+def names_somebody(message: Message) -> bool:
+    """Whether the message names a customer: by an entity, an identifier, or a surname given alone
+    or with a title (欧阳, 王先生). A colleague's name is no customer's."""
+    return names_customer(message) or partial_name(message.text or "") is not None
+
+
 def bare_name(text: str) -> str | None:
     """The message as a bare name: 2-4 Han characters once punctuation and particles are gone,
     starting with a surname, and no word of the bank's ("上门", "理财" are no names)."""
@@ -221,8 +234,15 @@ def bare_name(text: str) -> str | None:
     return name
 
 
+# After a cancel word, a change of mind is no cancel: "算了,还是转给王芳吧", "不要了,改成电话".
+_CHANGE_OF_MIND = re.compile(r"还是|改成|改为|改到|换成|换个|转给|交给|应该|其实|不是")
+
+
 def cancels(text: str) -> bool:
-    return bool(CANCEL_WORDS.match(text.strip()))
+    """Whether the message abandons the draft: a cancel word, and no change of mind after it."""
+    text = (text or "").strip()
+    found = CANCEL_WORDS.match(text)
+    return bool(found) and not _CHANGE_OF_MIND.search(text[found.end():])
 
 
 def product_answer(message: Message) -> str | None:
@@ -240,8 +260,8 @@ def is_correction(kind: str, message: Message) -> bool:
     if CHANGE_WORDS.search(text):
         return True
     if kind == REFERRAL:
-        return bool(RECEIVER_CHANGE.match(text.strip()) or message.entities.get("staff_name")
-                    or message.entities.get("staff_role"))
+        return bool(RECEIVER_CHANGE.match(text.strip()) or GIVEN_TO_SOMEONE.search(text)
+                    or message.entities.get("staff_name") or message.entities.get("staff_role"))
     return bool(NO_FOLLOW_UP.search(text) or re.search(r"跟进|回访|提醒", text))
 
 
@@ -360,13 +380,18 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
     text = message.text or ""
     if COMPLETES_ITEM.search(to_half_width(text)):
         return Route.LIST_TASKS, None
+    if topic == TASKS and len(without_filler(text)) <= 6 and (
+            tasks_period_asked(text, clock.today()) is not None or re.search(r"今天|今日", text)):
+        return Route.LIST_TASKS, None  # "明天呢", "下周呢" right after the daily list
     if intent not in DRAFT_STARTS and purchase_question(text, message.entities.get("product")) and (
             asks_may_buy(text) or topic == SUGGESTIONS):
         # "她能买大额存单吗" whatever the NLU called it; "那X呢", "X可以吗" right after suggestions.
         return Route.SUGGEST, None
     if not has_chinese_words(text) and not names_customer(message):
         # Nothing in Chinese and no identifier: a bare number answers nothing ("2"), English asks
-        # for Chinese, emoji and markup get the usual "please rephrase".
+        # for Chinese (but "ok", "hi", "thx" are chat), emoji and markup get "please rephrase".
+        if CHAT_WORDS.fullmatch(text.strip()) and intent in STATIC_RESPONSES:
+            return Route.STATIC, STATIC_RESPONSES[intent]
         if LATIN_WORD.search(text):
             return Route.NOT_CHINESE, None
         if intent == "inform":
@@ -388,6 +413,12 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
     if names_customer(message):
         # A phone, a customer number or a name given as "an answer" or small talk: a lookup.
         return Route.LOOKUP, None
+    if intent in ("affirm", "inform", "nlu_fallback") and SAVE_WORDS.search(text) and len(without_filler(text)) <= 6:
+        # "确认" with no draft waiting (dropped, or never made): say that nothing was saved, so
+        # that nobody takes a plain "好的" for a saved record.
+        return Route.STATIC, "utter_nothing_to_confirm"
+    if partial_name(text) and len(without_filler(text)) <= 5:
+        return Route.LOOKUP, None  # "欧阳", "王先生呢": customers of that surname, or nobody
     if intent == "inform":
         return Route.UNCLEAR_ANSWER, None  # an answer with nothing asked ("2", a name of nobody)
     return Route.STATIC, STATIC_RESPONSES.get(intent, ASK_REPHRASE)
@@ -412,6 +443,8 @@ def read_in_draft(draft: Draft, message: Message, choice: Choice | None) -> str:
             return "answer"
         if starts_new and _new_draft_content(draft, message):
             return "new"
+        if draft.kind == VISIT and _adds_to_visit(draft, message):
+            return "answer"  # "她想买点国债,下周一下午再去": more of the same visit
         if asks or names_customer(message) or bare_name(text):
             return "side"
         if draft.kind == REFERRAL and product_answer(message) and not QUESTION.search(text):
@@ -448,6 +481,25 @@ def read_in_draft(draft: Draft, message: Message, choice: Choice | None) -> str:
     if starts_new and _new_draft_content(draft, message):
         return "new"
     return "side" if asks else "answer"
+
+
+# Intents that ask for something else than the visit, even in a sentence with a time or a product.
+_NOT_ABOUT_THE_VISIT = frozenset({"list_tasks", "list_referrals", "referral_stats", "help", "greet", "thanks",
+                                  "goodbye", "update_referral", "give_feedback", "tag_customer", "bot_challenge",
+                                  "lookup_customer", "ask_interactions"})
+
+
+def _adds_to_visit(draft: Draft, message: Message) -> bool:
+    """A statement about the same visit at its confirmation: no question, something a note says
+    (a product, a time, an amount), and no other customer named."""
+    text = message.text or ""
+    if message.intent in _NOT_ABOUT_THE_VISIT or QUESTION.search(text) or LOOKUP_VERBS.search(text):
+        return False
+    named = message.entities.get("customer_name") or []
+    if any(name != draft.customer_name for name in named) or any(
+            message.entities.get(kind) for kind in ("phone", "customer_id", "id_number")):
+        return False
+    return bool(product_answer(message) or message.entities.get("time") or message.entities.get("amount"))
 
 
 def _new_draft_content(draft: Draft, message: Message) -> bool:

@@ -28,7 +28,7 @@ from bot.choice import CONFIRM_WORDS, ByPosition, confirms, parse_choice
 from bot.clock import clock
 from bot.customer_service import CustomerService, Outcome, PendingChoice, View
 from bot.dialogue import (
-    CANCEL_WORDS,
+    cancels,
     CHANGE_WORDS,
     DEFAULT_RECEIVER_WORDS,
     RECEIVER_CHANGE,
@@ -213,7 +213,7 @@ class ReferralConversation:
     ) -> ReferralTurn:
         """The next message while a referral is being made: the answer to what the bot asked."""
         text = text.strip()
-        if CANCEL_WORDS.match(text) or (intent == "deny" and state.step != CONFIRM and not entities):
+        if cancels(text) or (intent == "deny" and state.step != CONFIRM and not entities):
             return ReferralTurn(CANCELLED, None)
         entities = colleagues_read_as_customers(entities, text, self.customers.colleague_names())
         if state.step == CUSTOMER:

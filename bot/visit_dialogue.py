@@ -22,8 +22,9 @@ from datetime import date, datetime, timedelta
 from bot import customer_replies
 from bot.choice import CONFIRM_WORDS, confirms
 from bot.clock import clock
+from bot.identity import has_chinese_words
 from bot.customer_service import CustomerService, Outcome, PendingChoice, View
-from bot.dialogue import CANCEL_WORDS, CHANGE_WORDS, CustomerSource, bare_name, context_line, corrected_part
+from bot.dialogue import CHANGE_WORDS, QUESTION, CustomerSource, cancels, bare_name, context_line, corrected_part
 from bot.money import format_amount
 from bot.time_expressions import find_time_expressions, moves_a_time, rescheduled
 from bot.visit_notes import CHANNEL_WORDS, VisitNote
@@ -34,12 +35,14 @@ CUSTOMER, CONFIRM = "customer", "confirm"
 STEPS = (CUSTOMER, CONFIRM)
 CHANNELS = ("上门", "电话", "到店", "微信")
 
-CANCEL = CANCEL_WORDS
 NO_FOLLOW_UP = re.compile(r"(不用跟进|不跟进|不用提醒|不要提醒|不需要跟进|取消跟进|没有跟进)")
 FOLLOW_UP_WORDS = re.compile(r"(跟进|回访|提醒|再联系|约|下次)")
-REMOVE_TAG = re.compile(r"(去掉|删掉|删除|移除|撤掉|拿掉|取消|不要)")
+REMOVE_TAG = re.compile(r"(去掉|删掉|删除|移除|撤掉|拿掉|取消|不要|删了|去了)")
 TAG_AFTER_COLON = re.compile(r"标签\s*[::]\s*(\S+)")
 
+# What makes a sentence part of a visit note: products, money, times, wishes, refusals, plans.
+_NOTE_CONTENT = re.compile(r"[0-9一二三四五六七八九十两]+\s*[万元块千]|想|要|打算|考虑|兴趣|需要|不需要|没兴趣|到期|到账|买|存|取|办|"
+                           r"理财|基金|定投|存款|定期|存单|国债|保险|贷款|信用卡|黄金|明天|后天|下周|月底|周[一二三四五六日天]|再[去来谈聊联打]")
 EVENT_WORDS = {"maturity": "到期", "inflow": "到账", "outflow": "要用钱", "purchase": "已购买"}
 ASK_CUSTOMER = "这次拜访的是哪位客户?发姓名、手机号或客户号。回复“取消”不记了。"
 CANCELLED = "好的,这条拜访没有记录,什么都没有保存。"
@@ -165,7 +168,7 @@ class VisitConversation:
 
     def resume(self, chat_id, state: VisitDraftState, intent, entities, text, channel) -> VisitTurn:
         text = text.strip()
-        if CANCEL.match(text) or (intent == "deny" and not entities and state.step == CUSTOMER):
+        if cancels(text) or (intent == "deny" and not entities and state.step == CUSTOMER):
             return VisitTurn(CANCELLED, None)
         if state.step == CUSTOMER:
             return self._pick_customer(chat_id, state, entities, text, channel)
@@ -181,6 +184,13 @@ class VisitConversation:
             state.candidate_ids = []
             return self._pick_customer(chat_id, state, named, changed, channel)
         if self._correct(state, text, chat_id):
+            return self._show(chat_id, state)
+        if adds_to_the_note(text) and not CHANGE_WORDS.search(text) and intent != "deny":
+            # "她想买点国债,下周一下午再去": more about the same visit. The note is read again
+            # with it, from the moment it was first written.
+            state.text = state.text.rstrip("。.,, ") + "。" + text
+            for name, values in entities.items():
+                state.entities[name] = [*state.entities.get(name, []), *(v for v in values if v not in state.entities.get(name, []))]
             return self._show(chat_id, state)
         if intent == "deny" or CHANGE_WORDS.search(text):
             return VisitTurn("要改哪一项?比如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”“客户改成某某”;不记了就回复“取消”。",
@@ -267,6 +277,13 @@ class VisitConversation:
         return VisitTurn("\n".join(parts), None, customer_id=logged.customer_id)
 
 
+def adds_to_the_note(text: str) -> bool:
+    """Whether a message at the confirmation says more about the visit (a statement with
+    something to read: a product, a time, an amount, an interest), not a question."""
+    return (has_chinese_words(text) and len(text.strip()) >= 4 and not QUESTION.search(text)
+            and bool(_NOTE_CONTENT.search(text)))
+
+
 def _names_customer(entities: dict) -> bool:
     return any(entities.get(name) for name in ("customer_name", "phone", "customer_id", "id_number"))
 
@@ -274,14 +291,44 @@ def _names_customer(entities: dict) -> bool:
 # ---------------------------------------------------------------------------- tags, list, feedback
 
 
+# "把爱打太极去掉", "去掉他的沉睡客户标签", "沉睡客户这个标签删了": the tag named around the verb.
+_TAG_BEFORE_REMOVAL = re.compile(r"把(?:他|她|客户)?的?(?P<tag>[^,，。]+?)(?:这个|的)?(?:标签)?(?:给)?(?:去掉|删掉|删除|移除|撤掉|拿掉|取消|删了|去了)")
+_TAG_AFTER_REMOVAL = re.compile(r"(?:去掉|删掉|删除|移除|撤掉|拿掉)(?:他|她|客户|[\u4e00-\u9fff]{2,4}?)?的?(?P<tag>[^,，。]+?)(?:这个)?标签")
+_TAG_THEN_REMOVAL = re.compile(r"^(?P<tag>[^,，。]+?)(?:这个)?标签(?:给)?(?:去掉|删掉|删除|删了|去了|不要了)")
+
+
 def tag_request(entities: dict[str, list[str]], text: str) -> tuple[str | None, bool]:
-    """The tag a message asks to add or remove: ("有房贷需求", False)."""
+    """The tag a message asks to add or remove: ("有房贷需求", False). The words after "标签:" are
+    the tag as written; else the words the removal names; else the NLU's tag words, joined when
+    they stand together in the message (爱 + 太极 of "爱打太极" is "爱打太极"). A tag must be a
+    phrase a manager would write (bot.visit_notes.is_tag_phrase): a stray word is no tag, and
+    the bot asks which tag."""
+    from bot.visit_notes import is_tag_phrase
+
     remove = bool(REMOVE_TAG.search(text))
-    tags = entities.get("tag") or []
-    if tags:
-        return tags[0], remove
     found = TAG_AFTER_COLON.search(text)
-    return (found.group(1).strip("。,,") if found else None), remove
+    if found:
+        tag = found.group(1).strip("。,,")
+    elif remove and (_TAG_BEFORE_REMOVAL.search(text) or _TAG_AFTER_REMOVAL.search(text) or _TAG_THEN_REMOVAL.search(text)):
+        match = _TAG_BEFORE_REMOVAL.search(text) or _TAG_AFTER_REMOVAL.search(text) or _TAG_THEN_REMOVAL.search(text)
+        tag = match.group("tag").strip()
+    else:
+        tag = _joined_tag_words(entities.get("tag") or [], text)
+    return (tag if is_tag_phrase(tag) else None), remove
+
+
+def _joined_tag_words(values: list[str], text: str) -> str | None:
+    """The NLU's tag words as one phrase: from the first to the last where they stand within a
+    few characters of each other in the message."""
+    spans = sorted((text.find(value), text.find(value) + len(value)) for value in values if value and value in text)
+    if not spans:
+        return values[0] if values else None
+    start, end = spans[0]
+    for next_start, next_end in spans[1:]:
+        if next_start - end > 3:
+            break
+        end = max(end, next_end)
+    return text[start:end]
 
 
 def item_number(text: str) -> int | None:

@@ -117,3 +117,11 @@ async def test_a_follow_up_time_corrected_keeps_the_rest(chat, db):
     assert "下次跟进:12月11日" in reply and "大额存单" in reply
     await chat("wangfang", "确认")
     assert db.follow_ups(CHEN) == 1
+
+
+async def test_a_namesake_picked_by_how_she_describes_him(chat, db):
+    await chat("liuwei", "王建国的情况")
+    reply = await chat("liuwei", "不对,是年轻的那个")
+    assert "【王建国】男 38岁" in reply
+    reply = await chat("liuwei", "他最近谁联系过")
+    assert "王建国" in reply and "哪位客户" not in reply

@@ -90,3 +90,37 @@ async def test_nothing_is_saved_without_an_explicit_confirmation(chat, db):
         assert db.visits() == 0, text
     assert "已记录:陈美玲" in await chat("wangfang", "确认")
     assert db.visits(CHEN) == 1
+
+
+async def test_more_about_the_same_visit_at_the_confirmation_goes_into_the_note(chat, db):
+    await chat("wangfang", "今天上门拜访了陈美玲")
+    reply = await chat("wangfang", "她想买点国债,下周一下午再去")
+    assert "我理解的拜访记录" in reply and "国债" in reply and "下次跟进:12月7日 14:00" in reply
+    assert "推荐" not in reply
+    await chat("wangfang", "确认")
+    assert db.visits(CHEN) == 1 and db.follow_ups(CHEN) == 1
+
+
+async def test_tomorrow_right_after_the_daily_list_is_tomorrows_list(chat):
+    await chat("chenjing", "我的待办")
+    reply = await chat("chenjing", "明天呢")
+    assert "明天(12月1日" in reply and "再见" not in reply
+    reply = await chat("chenjing", "下周呢")
+    assert "下周(12月7日至12月13日)" in reply
+
+
+async def test_changing_her_mind_at_the_confirmation_is_no_cancel(chat, db):
+    await chat("zhangli", "把陈美玲转给理财经理,她想了解理财")
+    reply = await chat("zhangli", "算了,还是转给王芳吧")
+    assert "接收人:王芳" in reply and "取消" not in reply.split("\n")[0]
+    await chat("zhangli", "好")
+    assert db.latest_referral().receiver_id == "S0003"
+
+
+async def test_a_word_the_nlu_takes_for_yes_saves_nothing_unless_it_is_a_yes(chat, db):
+    await chat("zhangli", "把陈美玲转给理财经理,她想了解理财")
+    for text in ("补充", "新建", "👀"):
+        await chat("zhangli", text)
+        assert db.referrals() == 0, text
+    await chat("zhangli", "嗯嗯没问题 发吧")
+    assert db.referrals(CHEN) == 1

@@ -127,3 +127,29 @@ async def test_a_stranger_gets_nothing_and_writes_nothing(chat, db):
         reply = await chat("nobody", text)
         assert "没有查到您的员工登记信息" in reply and "王建国" not in reply.replace("查一下王建国", "")
     assert db.writes() == before
+
+
+async def test_a_surname_in_a_visit_note_asks_among_that_surname_never_the_one_in_context(chat, db):
+    await chat("wangfang", "查下陈美玲")
+    reply = await chat("wangfang", "今天拜访了老王,聊了理财")
+    assert "姓王的客户" in reply and "陈美玲" not in reply
+    await chat("wangfang", "1")
+    reply = await chat("wangfang", "确认")
+    assert "已记录:王建国" in reply
+    assert db.visits(WANG) == 1 and db.visits(CHEN) == 0
+
+
+async def test_a_tag_is_the_phrase_written_not_a_word_the_nlu_cut_from_it(chat, db):
+    await chat("wangfang", "给王建国加个标签:爱打太极")
+    await chat("wangfang", "2")
+    assert "爱打太极" in db.tags(WANG_YOUNGER) and "爱" not in db.tags(WANG_YOUNGER)
+    await chat("wangfang", "把爱打太极去掉")
+    assert db.tags(WANG_YOUNGER) == []
+
+
+async def test_after_a_name_that_finds_nobody_her_is_nobody_in_particular(chat):
+    await chat("hexiaoyan", "查一下李秀英")
+    reply = await chat("hexiaoyan", "查一下陈美玲")  # another branch's customer
+    assert "没有找到" in reply
+    reply = await chat("hexiaoyan", "她的定期哪天到期")
+    assert "李秀英" not in reply and "哪位客户" in reply

@@ -145,7 +145,9 @@ def test_referral_reaches_the_receiver_and_the_referrer_hears_back(rasa_server, 
 
     say(server, "zhangli", "查下C00000005")
     summary = say(server, "zhangli", "帮她转介给理财经理,想了解理财")
-    assert summary.startswith("请确认这条转介") and "陈美玲(C00000005)" in summary and "陈静" in summary
+    # Built on the customer in context ("她"), and it says so first.
+    assert summary.startswith("按上下文,客户是陈美玲。") and "请确认这条转介" in summary
+    assert "陈美玲(C00000005)" in summary and "陈静" in summary
 
     saved = say(server, "zhangli", "确认")
     number = re.search(r"转介编号 (ZJ\d{8}-\d{4})", saved).group(1)

@@ -82,7 +82,7 @@ async def test_staff_talk_to_the_bot_on_matrix(homeserver, bank, tmp_path):
 
             # A referral to the wealth manager: she gets the push in her direct room with the bot.
             summary = await zhangli.say(room, "帮他转介给理财经理,想了解理财", BOT)
-            assert summary.startswith("请确认这条转介") and "陈静" in summary
+            assert summary.startswith("按上下文,客户是王建国。") and "请确认这条转介" in summary and "陈静" in summary
             assert "1. 确认" in summary and "请回复序号选择" in summary  # buttons as numbered choices
             saved = await zhangli.say(room, "1", BOT)  # the number of the 确认 button
             number = re.search(r"转介编号 (ZJ\d{8}-\d{4})", saved).group(1)

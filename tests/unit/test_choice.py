@@ -1,6 +1,6 @@
 import pytest
 
-from bot.choice import ByPhoneTail, ByPosition, parse_choice
+from bot.choice import ByPhoneTail, ByPosition, confirms, parse_choice
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,28 @@ def test_ways_of_picking_from_a_list(text, expected):
 @pytest.mark.parametrize("text", ["好的", "不知道", "都不是"])
 def test_messages_that_pick_nothing(text):
     assert parse_choice(text, 3) is None
+
+
+@pytest.mark.parametrize("text", ["确认", "好的", "嗯嗯没问题 记上吧", "对,就这样", "确认无误", "👍", "可以,保存吧", "OK!",
+                                  "是的,确认", "没问题 发吧"])
+def test_an_explicit_confirmation_saves(text):
+    assert confirms(text, "affirm", {})
+
+
+@pytest.mark.parametrize("text", ["补充", "李秀英", "😀😀", "???", "新建", "不对", "吧", "好的,不过客户改成陈美玲",
+                                  "确认一下她的定期", "嗯,转给王芳"])
+def test_anything_else_the_nlu_read_as_agreement_saves_nothing(text):
+    assert not confirms(text, "affirm", {})
+
+
+def test_a_namesake_is_picked_by_how_she_describes_him():
+    from bot.choice import ByDescription, described
+
+    people = [("王建国", 60), ("王建国", 38)]
+    age = lambda person: person[1]  # noqa: E731
+    for text, expected in (("年轻的那个", ("王建国", 38)), ("不对,是年纪大的那位", ("王建国", 60)),
+                           ("38岁那个", ("王建国", 38)), ("60岁的", ("王建国", 60))):
+        choice = parse_choice(text, 2)
+        assert isinstance(choice, ByDescription) and described(choice, people, age) == expected, text
+    assert described(ByDescription(age=45), people, age) is None  # fits nobody: asked again
+    assert described(ByDescription(youngest=True), [("a", 40), ("b", 40)], age) is None  # fits two

@@ -160,7 +160,9 @@ def test_a_pick_from_a_list_shown_beside_a_draft_goes_to_the_list():
     ("look up 王建国", "log_visit", Route.LOOKUP),
     ("check C00000001", "record_referral", Route.LOOKUP),
     ("what can you do", "log_visit", Route.NOT_CHINESE),
-    ("hello", "greet", Route.NOT_CHINESE),
+    ("hello", "greet", Route.STATIC),  # chat words are answered like their Chinese
+    ("ok", "affirm", Route.STATIC),
+    ("please show me the customer list", "lookup_customer", Route.NOT_CHINESE),
     ("2", "inform", Route.UNCLEAR_ANSWER),
     ("13912345678", "affirm", Route.LOOKUP),
     ("完成第3条", "affirm", Route.LIST_TASKS),
@@ -168,6 +170,16 @@ def test_a_pick_from_a_list_shown_beside_a_draft_goes_to_the_list():
 def test_english_numbers_and_identifiers_are_never_drafts(text, intent, expected):
     entities = {"customer_id": "C00000001"} if "C0000" in text else {}
     assert route(text, intent, **entities).route is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("算了", True), ("取消", True), ("不转了", True), ("算了吧", True), ("不记了,谢谢", True),
+    ("算了,还是转给王芳吧", False), ("不要了,改成电话", False), ("算了,还是上门", False), ("确认", False),
+])
+def test_a_change_of_mind_after_a_cancel_word_is_no_cancel(text, expected):
+    from bot.dialogue import cancels
+
+    assert cancels(text) is expected
 
 
 def test_bare_names_are_names_and_bank_words_are_not():
