@@ -871,10 +871,12 @@ def parse_visit_note(
     if follow_span is None:
         follow_up_at, follow_up_text = _reminder_before_maturity(text, events, now, follow_up_hour) or (None, None)
     if follow_span is None:
-        read = {to_half_width(s.text) for s in spans}
+        read = [to_half_width(s.text) for s in spans]
         for value in entities.get("time", []):
-            if to_half_width(value).strip() in read:
-                continue  # found in the text and not the follow-up there (an event's, a relative's)
+            if any(to_half_width(value).strip() in found for found in read):
+                # Part of a time found in the text that is not the follow-up there: an event's
+                # ("明年" of "明年3月30号到期"), a relative's.
+                continue
             hinted = parse_time_expression(value, now)
             if hinted is not None and _is_future(hinted, now):
                 follow_up_at, follow_up_text = _follow_up_moment(hinted, now, follow_up_hour), value

@@ -202,6 +202,13 @@ def test_a_time_the_nlu_found_where_the_note_says_it_is_a_relatives_is_no_follow
     assert note.follow_up_at is None
 
 
+def test_part_of_a_maturitys_date_the_nlu_cut_out_is_no_follow_up():
+    note = parse_visit_note("陈美玲到店,她说等35万理财明年3月30号到期再说", NOW, CATALOGUE, STAFF, CUSTOMERS,
+                            entities={"time": ["明年"], "amount": ["35万"]})
+    assert note.follow_up_at is None
+    assert [(e.kind.value, e.at) for e in note.events] == [("maturity", date(2027, 3, 30))]
+
+
 def test_a_maturity_time_is_not_the_follow_up():
     note = parse_visit_note("王建国50万定期下个月到期", NOW, CATALOGUE, STAFF, CUSTOMERS)
     assert note.follow_up_at is None
