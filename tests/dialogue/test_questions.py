@@ -229,3 +229,12 @@ async def test_what_of_hers_matures_next_week(chat, db):
     assert next_week and later
     reply = await chat("wangfang", f"{customer.name}下周有什么到期的")
     assert all(name in reply for name in next_week) and not any(name in reply for name in later)
+
+
+@pytest.mark.xfail(reason="'看一下陈美玲的基金' (NLU: lookup_customer with a product) shows the whole card, not "
+                          "her funds: the lookup route never narrows to a product "
+                          "(dialogue.route_by_intent / customer_service.ask keep View.PROFILE)", strict=True)
+async def test_a_look_at_her_funds_is_her_funds_not_the_card(chat, db):
+    reply = await chat("zhangli", "看一下陈美玲的基金")
+    assert reply.startswith("陈美玲名下的基金") and "沪深300指数基金" in reply and "平衡混合基金" in reply
+    assert "鑫享理财" not in reply
