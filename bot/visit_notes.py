@@ -639,6 +639,19 @@ def _is_future(span, now: datetime) -> bool:
     return _local(span.ends, now) > now and span.deadline
 
 
+# Today named as today: the day of the contact ("今天上门拜访了"), not a follow-up's.
+_TODAY_WORDS = re.compile(r"^(?:今天|今日|今儿|当天|本日)$")
+
+
+def _running_on_today(span, now: datetime) -> bool:
+    """A day or range without a time of day that includes today and is not over ("月底" on the
+    month's last day, "这周" on a Monday), other than "今天" itself: said with a follow-up word
+    ("月底再联系") it is a follow-up still to come today, never dropped."""
+    if span.has_time_of_day or _TODAY_WORDS.match(span.text):
+        return False
+    return _local(span.begins, now).date() == now.date() and _local(span.ends, now) > now
+
+
 # A note is written within days of the contact: a time that ended longer ago than this is about
 # something else ("她1979年出生", "去年买的理财"), never when the contact happened.
 VISIT_LOOK_BACK = timedelta(days=31)
@@ -857,7 +870,7 @@ def parse_visit_note(
     # not a relative's ("她女儿明年上大学", "儿子过年回来": their plans, not the next contact).
     follow_span = None
     for s in spans:
-        if id(s) in event_span_ids or not _is_future(s, now):
+        if id(s) in event_span_ids or not (_is_future(s, now) or _running_on_today(s, now)):
             continue
         start, end = clauses[_clause_of(clauses, s.start)]
         if _FOLLOW_UP_RE.search(text[start:end]):

@@ -83,6 +83,13 @@ async def test_month_end_in_a_visit_is_the_last_day_of_the_month(chat, db):
     assert (follow_up.due_at.month, follow_up.due_at.day, follow_up.due_at.hour) == (12, 31, 9)
 
 
+async def test_month_end_said_on_the_last_day_of_the_month_is_later_today(chat, db):
+    reply = await chat("wangfang", "电话回访了陈美玲,她说月底再来看看大额存单")
+    assert "下次跟进:今天 11:00" in reply  # 11-30 is the month's last day: not dropped, not next month
+    await chat("wangfang", "确认")
+    assert db.latest_follow_up().due_at.isoformat().startswith("2026-11-30T11:00")
+
+
 async def test_next_month_end_said_on_the_last_day_of_this_one(chat, db):
     reply = await chat("wangfang", "陈美玲到店聊了理财,下个月底再跟进")
     assert "下次跟进:12月31日 09:00" in reply
