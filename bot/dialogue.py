@@ -52,6 +52,7 @@ from bot.daily_list_period import tasks_period_asked
 from bot.names import partial_name, surname_of
 from bot.referrals import product_word_in
 from bot.suggestion_dialogue import asks_may_buy, purchase_question
+from bot.visit_notes import plans_only
 
 DRAFT_TTL = timedelta(minutes=30)
 
@@ -202,6 +203,8 @@ QUESTIONS = frozenset({
 # Words of making a referral (not of listing or ranking them).
 MAKES_A_REFERRAL = re.compile(r"转介一下|转介给|帮我转介|转一下|转给|推给|推荐给|交给|新建转介|登记.{0,2}转介|转个单|转个介")
 PRONOUN = re.compile(r"[他她]|这位|该客户|这个客户|那个客户")
+# Intents a planned follow-up ("提醒我周五给他打电话") can be read as.
+PLAN_MISREADS = frozenset({"ask_interactions", "list_tasks", "inform", "nlu_fallback", "out_of_scope", "affirm"})
 # Intents a one-fact question ("谁是他的客户经理") can be misread as; under these it is a lookup.
 FACT_MISREADS = frozenset({"nlu_fallback", "out_of_scope", "affirm", "deny", "greet", "thanks", "help",
                            "bot_challenge", "list_referrals", "referral_stats"})
@@ -406,6 +409,8 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
     if misread and fact_asked(text) is not None:
         # "他手机号多少", "她风险等级": one fact of a customer, whatever small talk the NLU saw.
         return Route.LOOKUP, None
+    if intent in PLAN_MISREADS and plans_only(text):
+        return Route.START_VISIT, None  # "帮他约个回访,下周二上午": a follow-up task, no contact
     if intent in ("list_referrals", "referral_stats") and MAKES_A_REFERRAL.search(text):
         return Route.START_REFERRAL, None  # "转介一下王建国" is no list of referrals
     if intent in ROUTES_BY_INTENT:
