@@ -212,6 +212,21 @@ FACT_MISREADS = frozenset({"nlu_fallback", "out_of_scope", "affirm", "deny", "gr
 DRAFT_STARTS = {"record_referral": REFERRAL, "log_visit": VISIT}
 
 
+_DEMONSTRATIVE = re.compile(r"^(?:那个|这个|那款|这款|那|这)(?=.{2,})")
+_TRAILING_PARTICLE = re.compile(r"(?<=.{2})[呢吧啊呀吗么嘛]+$")
+
+
+def entity_value(entity: str | None, value) -> str | None:
+    """An entity's value as the bank's words: a product or tag without the demonstrative or the
+    particle the NLU glued to it ("那鑫享理财" -> 鑫享理财, "国债呢" -> 国债); None for an empty one."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    if entity in ("product", "tag"):
+        value = _TRAILING_PARTICLE.sub("", _DEMONSTRATIVE.sub("", value))
+    return value or None
+
+
 def names_customer(message: Message) -> bool:
     """Whether the message names a customer by an entity or an identifier written in it."""
     if any(message.entities.get(name) for name in CUSTOMER_ENTITIES):
