@@ -280,7 +280,9 @@ def is_correction(kind: str, message: Message) -> bool:
     if kind == REFERRAL:
         return bool(RECEIVER_CHANGE.match(text.strip()) or GIVEN_TO_SOMEONE.search(text)
                     or message.entities.get("staff_name") or message.entities.get("staff_role"))
-    return bool(NO_FOLLOW_UP.search(text) or re.search(r"跟进|回访|提醒", text))
+    # A visit's follow-up, said again or moved ("下周五再跟进"); a question about follow-ups ("我的跟进
+    #有哪些") is none.
+    return bool(NO_FOLLOW_UP.search(text) or (re.search(r"跟进|回访|提醒|再联系", text) and not QUESTION.search(text)))
 
 
 _CORRECTED_TO = re.compile(r"(?:改成|改为|改到|换成|换到|变成|应该是|其实是|是)")
