@@ -10,11 +10,13 @@ def _warm_up() -> None:
     import logging
     import threading
 
+    from bot.names import warm_up as warm_up_names
     from bot.visit_notes import warm_up
 
     def run() -> None:
         try:
             warm_up()
+            warm_up_names()
         except Exception:  # a failed warm-up only means the first visit note is slower
             logging.getLogger(__name__).warning("warm-up of the visit-note parser failed", exc_info=True)
         # What is loaded by now (Rasa SDK, SQLAlchemy, spaCy, jieba's dictionary: 400,000 objects)

@@ -16,7 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.access import StaffMember
-from bot.dialogue import Message, Waiting
+from bot.dialogue import Message, Waiting, entity_value
 
 from bot.customer_service import CustomerService
 from bot.db import Database
@@ -105,11 +105,12 @@ async def current_staff(tracker: Tracker) -> StaffMember | None:
 
 
 def latest_entities(tracker: Tracker) -> dict[str, list[str]]:
-    """Entity values of the latest message by entity name, each value once, in message order."""
+    """Entity values of the latest message by entity name, each value once, in message order
+    (bot.dialogue.entity_value tidies what the NLU glued on: "那鑫享理财" is 鑫享理财)."""
     found: dict[str, list[str]] = {}
     for entity in tracker.latest_message.get("entities", []) or []:
-        value = entity.get("value")
-        if not isinstance(value, str) or not value.strip():
+        value = entity_value(entity.get("entity"), entity.get("value"))
+        if not value:
             continue
         values = found.setdefault(entity["entity"], [])
         if value not in values:

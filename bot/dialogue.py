@@ -52,6 +52,7 @@ from bot.daily_list_period import tasks_period_asked
 from bot.names import partial_name, surname_of
 from bot.referrals import product_word_in
 from bot.suggestion_dialogue import asks_may_buy, purchase_question
+from bot.visit_notes import plans_only
 
 DRAFT_TTL = timedelta(minutes=30)
 
@@ -202,11 +203,28 @@ QUESTIONS = frozenset({
 # Words of making a referral (not of listing or ranking them).
 MAKES_A_REFERRAL = re.compile(r"转介一下|转介给|帮我转介|转一下|转给|推给|推荐给|交给|新建转介|登记.{0,2}转介|转个单|转个介")
 PRONOUN = re.compile(r"[他她]|这位|该客户|这个客户|那个客户")
+# Intents a planned follow-up ("提醒我周五给他打电话") can be read as.
+PLAN_MISREADS = frozenset({"ask_interactions", "list_tasks", "inform", "nlu_fallback", "out_of_scope", "affirm"})
 # Intents a one-fact question ("谁是他的客户经理") can be misread as; under these it is a lookup.
 FACT_MISREADS = frozenset({"nlu_fallback", "out_of_scope", "affirm", "deny", "greet", "thanks", "help",
                            "bot_challenge", "list_referrals", "referral_stats"})
 # Intents that start a draft.
 DRAFT_STARTS = {"record_referral": REFERRAL, "log_visit": VISIT}
+
+
+_DEMONSTRATIVE = re.compile(r"^(?:那个|这个|那款|这款|那|这)(?=.{2,})")
+_TRAILING_PARTICLE = re.compile(r"(?<=.{2})[呢吧啊呀吗么嘛]+$")
+
+
+def entity_value(entity: str | None, value) -> str | None:
+    """An entity's value as the bank's words: a product or tag without the demonstrative or the
+    particle the NLU glued to it ("那鑫享理财" -> 鑫享理财, "国债呢" -> 国债); None for an empty one."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    if entity in ("product", "tag"):
+        value = _TRAILING_PARTICLE.sub("", _DEMONSTRATIVE.sub("", value))
+    return value or None
 
 
 def names_customer(message: Message) -> bool:
@@ -262,7 +280,9 @@ def is_correction(kind: str, message: Message) -> bool:
     if kind == REFERRAL:
         return bool(RECEIVER_CHANGE.match(text.strip()) or GIVEN_TO_SOMEONE.search(text)
                     or message.entities.get("staff_name") or message.entities.get("staff_role"))
-    return bool(NO_FOLLOW_UP.search(text) or re.search(r"跟进|回访|提醒", text))
+    # A visit's follow-up, said again or moved ("下周五再跟进"); a question about follow-ups ("我的跟进
+    #有哪些") is none.
+    return bool(NO_FOLLOW_UP.search(text) or (re.search(r"跟进|回访|提醒|再联系", text) and not QUESTION.search(text)))
 
 
 _CORRECTED_TO = re.compile(r"(?:改成|改为|改到|换成|换到|变成|应该是|其实是|是)")
@@ -406,6 +426,8 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
     if misread and fact_asked(text) is not None:
         # "他手机号多少", "她风险等级": one fact of a customer, whatever small talk the NLU saw.
         return Route.LOOKUP, None
+    if intent in PLAN_MISREADS and plans_only(text):
+        return Route.START_VISIT, None  # "帮他约个回访,下周二上午": a follow-up task, no contact
     if intent in ("list_referrals", "referral_stats") and MAKES_A_REFERRAL.search(text):
         return Route.START_REFERRAL, None  # "转介一下王建国" is no list of referrals
     if intent in ROUTES_BY_INTENT:

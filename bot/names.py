@@ -96,3 +96,10 @@ def name_like_words(text: str, exclude: frozenset[str] | set[str] = frozenset())
         if jieba.dt.FREQ.get(word, 0) < RARE_WORD_FREQUENCY:
             found.append(word)
     return found
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary and part-of-speech model now rather than in the first message that
+    names nobody (about a second), at the action server's start."""
+    partial_name("欧阳先生")
+    name_like_words("刚进来那个张翠花大妈")

@@ -27,7 +27,7 @@ from bot.customer_service import CustomerService, Outcome, PendingChoice, View
 from bot.dialogue import CHANGE_WORDS, QUESTION, CustomerSource, cancels, bare_name, context_line, corrected_part
 from bot.money import format_amount
 from bot.time_expressions import find_time_expressions, moves_a_time, rescheduled
-from bot.visit_notes import CHANNEL_WORDS, VisitNote
+from bot.visit_notes import CHANNEL_WORDS, VisitNote, plans_only
 from bot.vocabulary.numbers import parse_ordinal
 from bot.visits import CompleteOutcome, TagOutcome, VisitOutcome, VisitService
 
@@ -61,6 +61,9 @@ class VisitDraftState:
     candidate_ids: list[str] = field(default_factory=list)
     channel: str | None = None  # a correction; None: as read from the note
     follow_up_at: str | None = None  # a correction (ISO); "none" for no follow-up; None: as read
+    # The message only plans a contact ("帮他约个回访,下周二上午"): a follow-up task is made on
+    # "确认", and no contact is recorded (none happened).
+    plan_only: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -105,6 +108,20 @@ def _when(moment: datetime | None) -> str:
     return f"{day} {local:%H:%M}"
 
 
+def render_plan(customer_name: str, note: VisitNote, from_context: bool = False) -> str:
+    """The summary of a follow-up planned without a contact: whose, when, and that no contact is
+    recorded."""
+    lines = [
+        *([context_line(customer_name)] if from_context else []),
+        "我理解的跟进提醒(只建跟进任务,不记联系记录):",
+        f"客户:{customer_name}" + ("(按上下文)" if from_context else ""),
+        f"跟进时间:{_when(note.follow_up_at) if note.follow_up_at else '—'}",
+        f"内容:{note.text}",
+        "回复“确认”保存,“取消”不记;要改直接说,如“改到下周五上午”“客户改成某某”。",
+    ]
+    return "\n".join(lines)
+
+
 def render_understood(customer_name: str, note: VisitNote, from_context: bool = False) -> str:
     products = "、".join(note.product_words) or "—"
     amounts = "、".join(a.text for a in note.amounts) or "—"
@@ -147,7 +164,7 @@ class VisitConversation:
     def start(self, chat_id, entities, text, customer_in_context, channel) -> VisitTurn:
         now = clock.now()
         draft = self.visits.draft_visit(chat_id, text, entities, customer_in_context, channel, now=now)
-        state = VisitDraftState(text=text, entities=entities, written_at=now.isoformat())
+        state = VisitDraftState(text=text, entities=entities, written_at=now.isoformat(), plan_only=plans_only(text))
         if draft.outcome is VisitOutcome.STRANGER:
             return VisitTurn(customer_replies.STRANGER, None, stranger=True)
         if draft.outcome is VisitOutcome.EMPTY_NOTE:
@@ -163,8 +180,7 @@ class VisitConversation:
             return VisitTurn(customer_replies.render_candidates(draft.candidates, False, surname=draft.surname), state)
         state.customer_id, state.customer_name = draft.customer_id, draft.customer_name
         state.customer_source = (CustomerSource.CONTEXT if draft.from_context else CustomerSource.NAMED).value
-        return VisitTurn(render_understood(draft.customer_name, draft.note, draft.from_context), state,
-                         customer_id=draft.customer_id)
+        return self._show(chat_id, state)
 
     def resume(self, chat_id, state: VisitDraftState, intent, entities, text, channel) -> VisitTurn:
         text = text.strip()
@@ -254,12 +270,19 @@ class VisitConversation:
         if note is None:
             return VisitTurn(customer_replies.STRANGER, None, stranger=True)
         from_context = state.customer_source == CustomerSource.CONTEXT.value
-        return VisitTurn(render_understood(state.customer_name, note, from_context), state, customer_id=state.customer_id)
+        render = render_plan if state.plan_only and note.follow_up_at else render_understood
+        return VisitTurn(render(state.customer_name, note, from_context), state, customer_id=state.customer_id)
 
     def _save(self, chat_id: str, state: VisitDraftState, channel: str) -> VisitTurn:
         note = self._note(chat_id, state)
         if note is None:
             return VisitTurn(customer_replies.STRANGER, None, stranger=True)
+        if state.plan_only and note.follow_up_at:
+            planned = self.visits.schedule_follow_up(chat_id, state.customer_id, note, state.request_key, channel)
+            if planned is None:
+                return VisitTurn("在您服务的网点里没有找到这位客户,什么都没有保存。", None)
+            return VisitTurn(f"已建跟进任务:{planned.customer_name} {_when(planned.due_at)},到时会出现在您的待办里。",
+                             None, customer_id=planned.customer_id)
         logged = self.visits.log_visit(chat_id, state.customer_id, note, state.request_key, channel)
         if logged.outcome is VisitOutcome.STRANGER:
             return VisitTurn(customer_replies.STRANGER, None, stranger=True)

@@ -305,6 +305,23 @@ _pipelines: dict[tuple, object] = {}
 _jieba_words: set[str] = set()
 
 
+# A plan for a later contact ("帮他约个回访", "提醒我周五给他打电话"), and words that report a contact
+# that happened ("聊了", "他说", "来网点了"): a message with the first and none of the second plans
+# a follow-up and records no contact.
+_PLAN_WORDS = re.compile(r"提醒我|提醒一下|帮我?约|约个|约一下|安排(个|一下)?回访|记得|回头|到时候|到时|帮我?记个跟进|建个跟进|加个跟进|设个提醒")
+_CONTACT_WORDS = re.compile(r"拜访了|拜访过|上门了|上门看|去了|来了|来过|来网点|到店|聊了|聊过|聊到|谈了|打了|打过|通了|联系了|联系过|"
+                            r"见了|见过|问了|咨询|说|办了|买了|存了|取了|反映|表示|刚才|刚刚|今天上门|电话联系|微信聊")
+
+
+def plans_only(text: str) -> bool:
+    """Whether a message only plans a follow-up, with a time to come, and reports no contact."""
+    from bot.clock import clock
+    from bot.time_expressions import find_time_expressions
+
+    return bool(_PLAN_WORDS.search(text or "")) and not _CONTACT_WORDS.search(text or "") and bool(
+        find_time_expressions(text, clock.now()))
+
+
 def describes_a_visit(text: str | None) -> bool:
     """Whether a message can be a visit note: staff describe a visit in Chinese words. A message
     with none (markup, code, emoji, only a number) is not kept as a customer's contact history."""

@@ -480,6 +480,36 @@ class VisitService:
         words = name_like_words(text, exclude=colleagues | set(PRODUCT_WORDS))
         return CustomerQuery(QueryKind.NAME, words[0]) if words else None
 
+    def schedule_follow_up(
+        self, chat_id: str, customer_id: str, note: VisitNote, request_key: str, channel: str = ""
+    ) -> FollowUpInfo | None:
+        """A follow-up task the user confirmed without a contact ("帮他约个回访,下周二上午"): one
+        follow_ups row, due at the note's follow-up time, and an audit row; no interaction (none
+        happened). None for a stranger or a customer this person may not see. The same request
+        again (the same owner, customer, time and words, still open) returns the task made the
+        first time."""
+        if note.follow_up_at is None:
+            return None
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            customer = customers.visible_customer(session, staff, customer_id) if staff else None
+            if customer is None:
+                return None
+            lock_customer(session, customer.customer_id)
+            due = to_storage(note.follow_up_at)
+            words = note.text[:500]
+            row = session.execute(select(FollowUp).where(
+                FollowUp.staff_id == staff.staff_id, FollowUp.customer_id == customer.customer_id,
+                FollowUp.due_at == due, FollowUp.note == words, FollowUp.done_at.is_(None),
+            )).scalars().first()
+            if row is None:
+                row = FollowUp(customer_id=customer.customer_id, staff_id=staff.staff_id, due_at=due, note=words,
+                               created_at=to_storage(clock.now()))
+                session.add(row)
+                session.flush()
+                audit.record_view(session, staff.staff_id, customer.customer_id, AUDIT_VISIT, channel, f"跟进任务 {row.id}")
+            return _follow_up_info(row, customer.name)
+
     def log_visit(self, chat_id: str, customer_id: str, note: VisitNote, request_key: str, channel: str = "") -> LoggedVisit:
         """Save the visit the user confirmed. The same request_key again returns the visit saved
         the first time (repeated=True), also when both calls run at once."""

@@ -124,3 +124,13 @@ async def test_a_word_the_nlu_takes_for_yes_saves_nothing_unless_it_is_a_yes(cha
         assert db.referrals() == 0, text
     await chat("zhangli", "嗯嗯没问题 发吧")
     assert db.referrals(CHEN) == 1
+
+
+async def test_a_follow_up_planned_without_a_contact_records_no_contact(chat, db):
+    await chat("wangfang", "查一下陈美玲")
+    reply = await chat("wangfang", "帮她约个回访,下周二上午")
+    assert "只建跟进任务,不记联系记录" in reply and "客户:陈美玲" in reply and "12月8日 09:00" in reply
+    assert db.follow_ups() == 0
+    reply = await chat("wangfang", "确认")
+    assert "已建跟进任务:陈美玲" in reply
+    assert db.follow_ups(CHEN, open_only=True) == 1 and db.visits() == 0  # no contact happened

@@ -202,3 +202,14 @@ def test_a_malformed_slot_waits_for_nothing():
     assert Waiting.from_dict({"choice": {"candidate_ids": []}}).choice is None
     kept = Waiting(draft(), Choice(["C1"], {"kind": "tag"}))
     assert Waiting.from_dict(kept.to_dict()) == kept
+
+
+@pytest.mark.parametrize("entity, value, expected", [
+    ("product", "那鑫享理财", "鑫享理财"), ("product", "国债呢", "国债"), ("product", "那个基金", "基金"),
+    ("product", "理财", "理财"), ("tag", "这个高净值", "高净值"), ("customer_name", "那王建国", "那王建国"),
+    ("product", "  ", None), ("product", None, None),
+])
+def test_what_the_nlu_glues_to_a_product_is_taken_off(entity, value, expected):
+    from bot.dialogue import entity_value
+
+    assert entity_value(entity, value) == expected

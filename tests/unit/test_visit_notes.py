@@ -429,3 +429,14 @@ def test_a_relatives_money_is_never_the_customers(name, lead, kin, money):
     assert note.amounts == ()
     assert all(e.kind is EventKind.OUTFLOW and e.amount is None for e in note.events)
     assert not any(tag.startswith(("已购", "不感兴趣")) for tag in note.tags)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("帮他约个回访,下周二上午", True), ("提醒我周五给他打电话", True), ("回头记得月底联系她", True),
+    ("今天拜访了他,约了下周三再谈", False), ("他说下周来,到时提醒我", False), ("提醒我一下", False),
+    ("刚才给她打了电话,提醒我下周再打", False),
+])
+def test_a_message_that_only_plans_a_contact_is_no_visit(text, expected):
+    from bot.visit_notes import plans_only
+
+    assert plans_only(text) is expected
