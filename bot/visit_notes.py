@@ -656,17 +656,22 @@ def _is_future(span, now: datetime) -> bool:
     return _local(span.ends, now) > now and span.deadline
 
 
-# Today named as today: the day of the contact ("今天上门拜访了"), not a follow-up's.
-_TODAY_WORDS = re.compile(r"^(?:今天|今日|今儿|当天|本日)$")
+# The end of a period ("月底", "年末", "周末"): on its last day, that day is still to come.
+_PERIOD_END = re.compile(r"底|末")
 
 
 def _running_on_today(span, now: datetime) -> bool:
-    """A day or range without a time of day that includes today and is not over ("月底" on the
-    month's last day, "这周" on a Monday), other than "今天" itself: said with a follow-up word
-    ("月底再联系") it is a follow-up still to come today, never dropped."""
-    if span.has_time_of_day or _TODAY_WORDS.match(span.text):
+    """A period that begins today and is not over, without a time of day: the end of a period
+    on its last day ("月底" on the month's last day) or a range beginning today ("这周" on a
+    Monday). Said with a follow-up word ("月底再联系") it is a follow-up still to come today,
+    never dropped. A day named alone ("今天", "这周一", "11月30号") is the day of the contact
+    ("这周一上门拜访了"), not a follow-up."""
+    if span.has_time_of_day:
         return False
-    return _local(span.begins, now).date() == now.date() and _local(span.ends, now) > now
+    begins, ends = _local(span.begins, now), _local(span.ends, now)
+    if begins.date() != now.date() or ends <= now:
+        return False
+    return span.last_day > now.date() or bool(_PERIOD_END.search(span.text))
 
 
 # A note is written within days of the contact: a time that ended longer ago than this is about

@@ -207,8 +207,9 @@ def test_month_end_said_on_the_months_last_day_is_a_follow_up_later_today():
     note = parse_visit_note("电话联系陈美玲,月底再联系", NOW, CATALOGUE, STAFF, CUSTOMERS)
     assert note.follow_up_at == datetime(2026, 11, 30, 11, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     assert note.follow_up_text == "月底"
-    # Today as today is the day of the contact, not a follow-up.
+    # Today named alone is the day of the contact, not a follow-up.
     assert parse_visit_note("今天上门拜访了陈美玲,聊了理财", NOW, CATALOGUE, STAFF, CUSTOMERS).follow_up_at is None
+    assert parse_visit_note("这周一上门拜访了陈美玲,聊了理财", NOW, CATALOGUE, STAFF, CUSTOMERS).follow_up_at is None
 
 
 def test_part_of_a_maturitys_date_the_nlu_cut_out_is_no_follow_up():
