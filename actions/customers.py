@@ -11,7 +11,7 @@ from bot.choice import CONFIRM_WORDS
 from bot.clock import clock
 from bot.customer_facts import Fact, fact_asked
 from bot.customer_service import CustomerAnswer, Outcome, View
-from bot.dialogue import Choice
+from bot.dialogue import HOLDINGS, Choice
 
 
 def say_answer(dispatcher: CollectingDispatcher, answer: CustomerAnswer) -> None:
@@ -57,6 +57,8 @@ async def show(turn: Turn, view: View) -> None:
     if answer.outcome is not Outcome.STRANGER:
         await turn.notifications()
     say_answer(turn.dispatcher, answer)
+    if answer.outcome is Outcome.SHOWN and answer.view in (View.HOLDINGS, View.MATURITIES):
+        turn.waiting.topic = HOLDINGS  # "大额存单呢" next asks for that kind of hers
     after_answer(turn, answer, {"kind": "view", "view": answer.view.value,
                                 "product_word": answer.product_word or product_word,
                                 "fact": answer.fact.value if answer.fact else None})
@@ -92,14 +94,15 @@ async def chosen_customer(turn: Turn) -> str | None:
     return answer.customer_id
 
 
-async def customer_to_act_on(turn: Turn, text: str, request: dict[str, Any], missing: str | None = None) -> str | None:
+async def customer_to_act_on(turn: Turn, text: str, request: dict[str, Any], missing: str | None = None,
+                             entities: dict[str, list[str]] | None = None) -> str | None:
     """The customer an action does something to (tag, suggest): named in `text`, or the one in
     context when the message names nobody. Strangers are refused and a member of staff gets her
     notifications first; `missing`, if given, is said instead (the request lacks what it needs);
     namesakes are listed and `request` waits for the pick. Returns the customer id or None."""
     answer = await in_thread(
-        customer_service().ask, turn.sender, View.PICK, turn.entities, text, turn.slot("current_customer_id"),
-        turn.channel,
+        customer_service().ask, turn.sender, View.PICK, turn.entities if entities is None else entities, text,
+        turn.slot("current_customer_id"), turn.channel,
     )
     if answer.outcome is Outcome.STRANGER:
         turn.say(customer_replies.STRANGER)

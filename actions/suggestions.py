@@ -10,19 +10,21 @@ from bot.suggestions import SuggestOutcome
 
 
 def _answer(chat_id: str, customer_id: str, request: SuggestionRequest, shown: dict | None, channel: str):
-    """(reply, the list now shown or None) for one customer."""
+    """(reply, the list now shown or None) for one customer. "再推荐几个" goes on with the list
+    shown, of the same kind ("给他推荐点理财" then more 理财)."""
     service = suggestion_service()
     if request.yes_or_no:
         return render_purchase_answer(service.can_buy(chat_id, customer_id, request.product_words, channel=channel)), None
-    offset = 0
+    offset, words = 0, request.product_words
     if request.more and shown and shown.get("customer_id") == customer_id:
         offset = len(shown.get("products") or [])
-    result = service.suggest(chat_id, customer_id, offset=offset, channel=channel, product_words=request.product_words)
+        words = words or shown.get("product_words")
+    result = service.suggest(chat_id, customer_id, offset=offset, channel=channel, product_words=words)
     if result.outcome is not SuggestOutcome.SHOWN:
         return render_suggestions(result), None
     earlier = list(shown.get("products") or []) if offset else []
     now_shown = earlier + [s.product_name for s in result.suggestions]
-    return render_suggestions(result), {"customer_id": customer_id, "products": now_shown}
+    return render_suggestions(result), {"customer_id": customer_id, "products": now_shown, "product_words": words}
 
 
 async def _reply(turn: Turn, customer_id: str, request: SuggestionRequest) -> None:
@@ -36,16 +38,34 @@ async def _reply(turn: Turn, customer_id: str, request: SuggestionRequest) -> No
 
 
 async def suggest(turn: Turn) -> None:
-    """"给他推荐点产品", "再推荐几个", "她能买大额存单吗", "给王建国推荐点理财"."""
-    request = read_request(turn.text, turn.entities.get("product"))
+    """"给他推荐点产品", "再推荐几个", "她能买大额存单吗", "给王建国推荐点理财", "第二个他能买吗"."""
+    shown = turn.slot("suggestions_shown") or {}
+    shown_products = shown.get("products") or [] if shown.get("customer_id") == turn.slot("current_customer_id") else []
+    request = read_request(turn.text, turn.entities.get("product"), shown_products)
     text = turn.text
-    for value in [*(turn.entities.get("product") or []), request.product_words or ""]:
+    for value in sorted({*(turn.entities.get("product") or []), request.product_words or ""}, key=len, reverse=True):
         if value:
-            text = text.replace(value, " ")  # a product word is never a customer's name
-    customer_id = await customer_to_act_on(turn, text, {"kind": "suggest", **request.__dict__})
+            text = text.replace(value, " ")  # a product's words are never a customer's name
+    entities = turn.entities
+    if request.yes_or_no and request.product_words:
+        entities = _without_pieces_of(entities, request.product_words)
+    customer_id = await customer_to_act_on(turn, text, {"kind": "suggest", **request.__dict__}, entities=entities)
     if customer_id is None:
         return
     await _reply(turn, customer_id, request)
+
+
+def _without_pieces_of(entities: dict[str, list[str]], product_words: str) -> dict[str, list[str]]:
+    """The entities without the "names" and "phones" the NLU cut out of the product asked about
+    ("那惠农定期1年呢": 那惠农 is no customer, the 1 of 1年 no phone)."""
+    kept = {}
+    for name, values in entities.items():
+        if name in ("customer_name", "phone", "customer_id", "id_number"):
+            values = [v for v in values if v.lstrip("那这") not in product_words and not (
+                name == "customer_name" and product_words.startswith(v.lstrip("那这")[:2]))]
+        if values:
+            kept[name] = values
+    return kept
 
 
 async def suggest_after_choice(turn: Turn) -> None:

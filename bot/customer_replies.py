@@ -160,6 +160,9 @@ def _interaction(line: InteractionLine) -> str:
 
 def render_holdings(view: HoldingsView, today: date) -> str:
     if not view.holdings:
+        if view.period:
+            said, first, last = view.period
+            return f"{view.name}{said}({_days(first, last)})没有到期的{view.product_filter or '产品'}。"
         if view.product_filter:
             return f"{view.name}名下没有{view.product_filter}。"
         if view.about_maturity:
@@ -175,6 +178,10 @@ def render_holdings(view: HoldingsView, today: date) -> str:
     return "\n".join(lines)
 
 
+def _days(first: date, last: date) -> str:
+    return f"{first.month}月{first.day}日" if first == last else f"{first.month}月{first.day}日至{last.month}月{last.day}日"
+
+
 def _render_maturities(view: HoldingsView, today: date) -> str:
     """The answer to "她的定期什么时候到期": each holding by its maturity date, soonest first
     (those already matured before them), then those that never mature in one line."""
@@ -183,7 +190,11 @@ def _render_maturities(view: HoldingsView, today: date) -> str:
     open_ended = [line for line in view.holdings if not line.maturity_date]
     if not maturing:
         return f"{view.name}名下的{what}都没有到期日:" + "、".join(_held(line) for line in open_ended) + "。"
-    lines = [f"{view.name}名下{what}的到期日({len(maturing)}笔):"]
+    if view.period:
+        said, first, last = view.period
+        lines = [f"{view.name}{said}({_days(first, last)})到期的{what}({len(maturing)}笔):"]
+    else:
+        lines = [f"{view.name}名下{what}的到期日({len(maturing)}笔):"]
     for number, line in enumerate(sorted(maturing, key=lambda line: line.maturity_date), start=1):
         lines.append(f"{number}. {_maturity(line.maturity_date, today)}:{_held(line)}")
     if open_ended:

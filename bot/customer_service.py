@@ -6,6 +6,7 @@ text, the customer in context) and render the plain results they get back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum
 
 from bot import customers
@@ -25,6 +26,7 @@ from bot.customers import (
 from bot.db import Database
 from bot.identity import is_han, part_of_name, without_filler
 from bot.names import name_like_words, partial_name
+from bot.daily_list_period import tasks_period_asked
 from bot.timeutil import age_on
 from bot.referrals import PRODUCT_WORDS
 from bot.settings import Settings
@@ -204,12 +206,14 @@ class CustomerService:
                 customer = customers.visible_customer(session, staff, customer_in_context)
                 if customer is None:
                     return CustomerAnswer(Outcome.NO_CUSTOMER_GIVEN, view, staff)
-                return self._show(session, staff, customer, view, product_word, channel, fact=fact)
+                return self._show(session, staff, customer, view, product_word, channel, fact=fact,
+                                  period=_period_asked(view, text))
             if not found:
                 return CustomerAnswer(Outcome.NOT_FOUND, view, staff, query=parsed)
             if len(found) == 1 and parsed.kind is not QueryKind.SURNAME:
                 # (A surname alone is asked about even when one customer has it: "是这位吗?")
-                return self._show(session, staff, found[0], view, product_word, channel, parsed, fact)
+                return self._show(session, staff, found[0], view, product_word, channel, parsed, fact,
+                                  _period_asked(view, text))
             listed = customers.candidates(session, staff, found[:limit], clock.today(), channel)
             return CustomerAnswer(
                 Outcome.CHOOSE, view, staff, query=parsed, candidates=listed, more_than_listed=len(found) > limit,
@@ -278,7 +282,8 @@ class CustomerService:
                 )
             return self._show(session, staff, picked, view, product_word, channel, fact=fact)
 
-    def _show(self, session, staff, customer, view, product_word, channel, query=None, fact=None) -> CustomerAnswer:
+    def _show(self, session, staff, customer, view, product_word, channel, query=None, fact=None,
+              period=None) -> CustomerAnswer:
         answer = dict(outcome=Outcome.SHOWN, view=view, staff=staff, query=query, customer_id=customer.customer_id)
         if view is View.FACT and fact is None:
             answer["view"] = view = View.PROFILE
@@ -286,7 +291,8 @@ class CustomerService:
             pass
         elif view in (View.HOLDINGS, View.MATURITIES):
             answer["holdings"] = customers.holdings_view(
-                session, staff, customer, product_word, channel, about_maturity=view is View.MATURITIES
+                session, staff, customer, product_word, channel, about_maturity=view is View.MATURITIES,
+                period=period,
             )
             answer["product_word"] = product_word
         elif view is View.INTERACTIONS:
@@ -312,6 +318,14 @@ def _what_is_asked(view: View, fact: Fact | None, text: str) -> tuple[View, Fact
     if view is View.HOLDINGS and asks_about_maturity(text):
         return View.MATURITIES, None
     return view, None
+
+
+def _period_asked(view: View, text: str) -> tuple[str, date, date] | None:
+    """The day or range a maturity question asks about ("下周有什么到期的"), or None."""
+    if view is not View.MATURITIES:
+        return None
+    period = tasks_period_asked(text, clock.today())
+    return (period.said or "", period.first, period.last) if period else None
 
 
 def _product_word(view: View, product_word: str | None, text: str, query: CustomerQuery | None) -> str | None:

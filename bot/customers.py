@@ -206,6 +206,8 @@ class HoldingsView:
     holdings: list[HoldingLine] = field(default_factory=list)
     # The question was when they mature ("她的定期什么时候到期"): the dates lead each line.
     about_maturity: bool = False
+    # Asked for a day or a range ("下周有什么到期的"): (its words, first day, last day).
+    period: tuple[str, date, date] | None = None
 
 
 @dataclass(frozen=True)
@@ -470,18 +472,22 @@ def holdings_view(
     product_word: str | None,
     channel: str,
     about_maturity: bool = False,
+    period: tuple[str, date, date] | None = None,
 ) -> HoldingsView:
     """What the customer holds, of the kind the word means if one is given; audited. Asked what
     matures with no kind named ("他有什么到期的"): the customer's own money that matures, not
-    loans, cards, funds or 活期."""
+    loans, cards, funds or 活期; asked for a period ("下周有什么到期的"), what matures in it."""
     lines = _holding_lines(session, customer.customer_id)
     if product_word:
         by_name = _names_a_product(session, product_word)
         lines = [line for line in lines if matches_product_word(line, product_word, by_name)]
     elif about_maturity:
         lines = [line for line in lines if line.maturity_date and line.category not in LIABILITY_CATEGORIES]
+    if about_maturity and period is not None:
+        lines = [line for line in lines if line.maturity_date and period[1] <= line.maturity_date <= period[2]]
     audit.record_view(session, staff.staff_id, customer.customer_id, audit.HOLDINGS, channel, product_word or "")
-    return HoldingsView(customer.customer_id, customer.name, product_word, lines, about_maturity)
+    return HoldingsView(customer.customer_id, customer.name, product_word, lines, about_maturity,
+                        period if about_maturity else None)
 
 
 def interactions_view(

@@ -52,12 +52,13 @@ from bot.daily_list_period import tasks_period_asked
 from bot.names import partial_name, surname_of
 from bot.referrals import product_word_in
 from bot.suggestion_dialogue import asks_may_buy, purchase_question
-from bot.visit_notes import plans_only
+from bot.visit_notes import plans_only, reads_as_a_visit_note
+from bot.vocabulary.identifiers import find_identifiers
 
 DRAFT_TTL = timedelta(minutes=30)
 
 REFERRAL, VISIT = "referral", "visit"
-SUGGESTIONS, TASKS = "suggestions", "tasks"
+SUGGESTIONS, TASKS, HOLDINGS = "suggestions", "tasks", "holdings"
 
 
 class Step(str, Enum):
@@ -124,7 +125,8 @@ class Waiting:
     choice: Choice | None = None
     # What the last answer was about, when a short follow-up depends on it: SUGGESTIONS after a
     # list of suggestions or a "may she buy" answer ("那X呢" then asks about X); TASKS after the
-    # daily list ("明天呢" then asks for tomorrow's).
+    # daily list ("明天呢" then asks for tomorrow's); HOLDINGS after a customer's holdings
+    # ("大额存单呢" then asks for that kind of hers).
     topic: str | None = None
 
     def to_dict(self) -> dict | None:
@@ -149,7 +151,7 @@ class Waiting:
         raw = data.get("choice")
         if isinstance(raw, dict) and isinstance(raw.get("candidate_ids"), list) and raw["candidate_ids"]:
             choice = Choice([str(c) for c in raw["candidate_ids"]], dict(raw.get("request") or {}))
-        topic = data.get("topic") if data.get("topic") in (SUGGESTIONS, TASKS) else None
+        topic = data.get("topic") if data.get("topic") in (SUGGESTIONS, TASKS, HOLDINGS) else None
         return cls(draft, choice, topic)
 
 
@@ -203,6 +205,15 @@ QUESTIONS = frozenset({
 # Words of making a referral (not of listing or ranking them).
 MAKES_A_REFERRAL = re.compile(r"转介一下|转介给|帮我转介|转一下|转给|推给|推荐给|交给|新建转介|登记.{0,2}转介|转个单|转个介")
 PRONOUN = re.compile(r"[他她]|这位|该客户|这个客户|那个客户")
+LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
+# Latin words staff write inside Chinese (微信 as vx, 手机银行 as app): no sign of English.
+LATIN_IN_CHINESE_CHAT = frozenset({"vx", "wx", "ok", "okay", "app", "vip", "pos", "atm", "id", "cd", "sos", "kpi", "etc"})
+WHAT_ABOUT = re.compile(r"^(?:那么|那个|那|还有)?.{1,12}?(?:呢|咧)$")
+MORE_AFTER_A_LIST = re.compile(r"^(?:还有吗|还有呢|还有没有|还有别的吗|还有其他的吗|还有其它的吗|继续|下一批|下一页|再来几个|再来点|更多)$")
+# Words of the to-do list.
+TASK_WORDS = re.compile(r"待办|要跟进|跟进哪|跟进谁|要联系谁|要联系哪|要办的|要办什么|有啥事|有什么事|要做的|要回访")
+# Intents a visit note naming its customer can be misread as ("陈美玲到店,三天后再联系").
+VISIT_MISREADS = frozenset({"nlu_fallback", "out_of_scope", "inform", "affirm", "deny", "thanks", "greet"})
 # Intents a planned follow-up ("提醒我周五给他打电话") can be read as.
 PLAN_MISREADS = frozenset({"ask_interactions", "list_tasks", "inform", "nlu_fallback", "out_of_scope", "affirm"})
 # Intents a one-fact question ("谁是他的客户经理") can be misread as; under these it is a lookup.
@@ -228,11 +239,11 @@ def entity_value(entity: str | None, value) -> str | None:
 
 
 def names_customer(message: Message) -> bool:
-    """Whether the message names a customer by an entity or an identifier written in it."""
+    """Whether the message names a customer by an entity or an identifier written in it, in any
+    form staff type it ("158 3333 4444", "+86…", "c00000001")."""
     if any(message.entities.get(name) for name in CUSTOMER_ENTITIES):
         return True
-    text = to_half_width(message.text)
-    return bool(PHONE_RE.search(text) or CUSTOMER_ID_RE.search(text) or ID_NUMBER_RE.search(text))
+    return any(found.valid for found in find_identifiers(message.text or ""))
 
 
 def names_somebody(message: Message) -> bool:
@@ -400,6 +411,25 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
     text = message.text or ""
     if COMPLETES_ITEM.search(to_half_width(text)):
         return Route.LIST_TASKS, None
+    english = [word for word in LATIN_WORDS.findall(text) if word.lower() not in LATIN_IN_CHINESE_CHAT]
+    if len(english) >= 2:
+        # "visited 陈美玲 today", "look up 王建国": a lookup when a customer is named, else "请用中文";
+        # never a draft, a list or a guess.
+        return (Route.LOOKUP, None) if names_customer(message) or bare_name(re.sub(r"[A-Za-z\s,.!?]", "", text)) else (
+            Route.NOT_CHINESE, None)
+    if topic == HOLDINGS and WHAT_ABOUT.match(text.strip(" ?？。.!！~")) and product_answer(message) \
+            and not names_customer(message):
+        return Route.HOLDINGS, None  # "大额存单呢" right after her holdings: that kind of hers
+    if topic == SUGGESTIONS and MORE_AFTER_A_LIST.match(without_filler(text)):
+        return Route.SUGGEST, None  # "还有吗" right after suggestions: the next ones
+    if intent not in ("list_tasks",) + tuple(DRAFT_STARTS) and TASK_WORDS.search(text) and not names_customer(message) and (
+            tasks_period_asked(text, clock.today()) is not None or re.search(r"我的|今天|今日", text)):
+        return Route.LIST_TASKS, None  # "12月7号要跟进哪些客户", "周末有待办吗" however the NLU read them
+    if intent in VISIT_MISREADS and names_customer(message) and reads_as_a_visit_note(text):
+        return Route.START_VISIT, None  # "陈美玲到店,三天后再联系" read as small talk with a name
+    if intent == "lookup_customer" and message.entities.get("product") and (names_customer(message) or PRONOUN.search(text)) \
+            and fact_asked(text) is None:
+        return Route.HOLDINGS, None  # "看一下陈美玲的基金": her funds, not the whole card
     if topic == TASKS and len(without_filler(text)) <= 6 and (
             tasks_period_asked(text, clock.today()) is not None or re.search(r"今天|今日", text)):
         return Route.LIST_TASKS, None  # "明天呢", "下周呢" right after the daily list

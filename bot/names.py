@@ -67,6 +67,8 @@ def partial_name(text: str) -> str | None:
 # tests/nlu/heldout.yml: with the bank's product words
 # excluded, about 20 of 3,041 messages get a word that is no name, mostly small talk.
 RARE_WORD_FREQUENCY = 1000
+# A given name cut from its surname by jieba ("王|大锤") is a word this rare.
+RARE_GIVEN_NAME_FREQUENCY = 20
 _NOT_A_GIVEN_NAME = ("经理", "行长", "主任", "老师", "师傅", "阿姨", "先生", "女士")
 # Kin and everyday words that jieba tags as names now and then.
 _NOT_NAMES = frozenset({"孙子", "孙女", "关怀", "安抚", "周转", "养老", "白白", "段子", "蓝屏", "哈罗", "谢谢您"})
@@ -84,8 +86,16 @@ def name_like_words(text: str, exclude: frozenset[str] | set[str] = frozenset())
     jieba.setLogLevel(logging.ERROR)
     jieba.dt.check_initialized()
     found = []
-    for token in jieba.posseg.lcut(text or ""):
+    tokens = jieba.posseg.lcut(text or "")
+    for index, token in enumerate(tokens):
         word = token.word
+        following = tokens[index + 1].word if index + 1 < len(tokens) else ""
+        if (len(word) == 1 and word in SURNAMES and token.flag.startswith("nr") and 1 <= len(following) <= 2
+                and all("\u4e00" <= c <= "\u9fff" for c in following) and following not in TITLES
+                and following not in _NOT_NAMES and word + following not in exclude
+                and jieba.dt.FREQ.get(following, 0) < RARE_GIVEN_NAME_FREQUENCY):
+            found.append(word + following)  # 王 + 大锤: a surname jieba cut off a given name it knows little
+            continue
         if not token.flag.startswith("nr") or not 2 <= len(word) <= 4 or word in exclude or word in _NOT_NAMES:
             continue
         if not all("\u4e00" <= c <= "\u9fff" for c in word) or word.endswith(_NOT_A_GIVEN_NAME):

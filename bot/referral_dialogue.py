@@ -135,7 +135,8 @@ def _note_from(entities: dict[str, list[str]]) -> list[str]:
     """What a referral's note keeps of the message: an amount that is money (the NLU's "amount"
     can be anything: "王建国" was one), and a time."""
     parts = []
-    amount = next((value for value in entities.get("amount") or [] if parse_amount(value)), None)
+    amount = next((value for value in entities.get("amount") or []
+                   if parse_amount(value) and re.search(r"[万元块千wW亿]", value)), None)  # not 137 of a phone
     if amount:
         parts.append(f"金额约{amount}")
     if _first(entities, "time"):

@@ -33,7 +33,8 @@ from bot.recommendations import NAME_WORDS, RISK_WORDS
 from bot.referrals import PRODUCT_WORDS
 
 # "再推荐几个", "还有别的吗", "换几个", "下一批", "更多推荐".
-_MORE = re.compile(r"再(推荐|来|给|推|看)|还有(别的|其他|其它|啥|什么)|别的|其他|其它|换(几|一批|一些|个)|下一批|更多")
+_MORE = re.compile(r"再(推荐|来|给|推|看)|还有(别的|其他|其它|啥|什么)|别的|其他|其它|换(几|一批|一些|个)|下一批|更多"
+                   r"|^还有(吗|呢|没有)?[?？]?$|^继续$|^下一页$")
 # Asking for a list: "推荐点理财", "挑个基金", "推荐一下" (a quantity after the verb); "推荐大额存单给
 # 她合适吗" names the product straight after the verb and is a yes/no question.
 _LIST = re.compile(r"(推荐|推|介绍|挑|选|配置|配)(一?点|一?些|几|个|一下|下|一款|款)")

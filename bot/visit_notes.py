@@ -322,6 +322,20 @@ def plans_only(text: str) -> bool:
         find_time_expressions(text, clock.now()))
 
 
+# A contact named by its channel ("到店", "电话", "上门") or reported ("聊了", "来了").
+_CHANNEL_NAMED = re.compile("|".join(sorted((re.escape(w) for w in CHANNEL_WORDS if len(w) >= 2), key=len, reverse=True)))
+_PLAN_OR_CONTENT = re.compile(r"再联系|再谈|再来|再去|再打|跟进|回访|约了|约好|下次|兴趣|想|要|考虑|到期|买|存|办")
+_ASKS = re.compile(r"[吗么嘛][?？]?\s*$|[?？]|什么|哪|多少|几|有没有|是不是|怎么|谁")
+
+
+def reads_as_a_visit_note(text: str | None) -> bool:
+    """Whether a message reads as a note of a contact ("陈美玲到店,三天后再联系"): a contact (its
+    channel or a word reporting it) and something it was about or a plan, and no question."""
+    text = text or ""
+    contact = _CHANNEL_NAMED.search(text) or _CONTACT_WORDS.search(text)
+    return bool(contact) and bool(_PLAN_OR_CONTENT.search(text)) and not _ASKS.search(text)
+
+
 def describes_a_visit(text: str | None) -> bool:
     """Whether a message can be a visit note: staff describe a visit in Chinese words. A message
     with none (markup, code, emoji, only a number) is not kept as a customer's contact history."""

@@ -28,7 +28,8 @@ async def test_suggestions_come_with_reasons_and_within_the_risk_level(talk):
     assert reply.count("理由:") == 3
     assert all(RISK_OF[name] <= 3 for _, name in listed)  # 王建国 is C3
     assert slots["current_customer_id"] == "C00000001"
-    assert slots["suggestions_shown"] == {"customer_id": "C00000001", "products": [name for _, name in listed]}
+    assert slots["suggestions_shown"] == {"customer_id": "C00000001", "products": [name for _, name in listed],
+                                          "product_words": None}
 
     replies, more_slots = await talk("zhangli", "再推荐几个", "suggest_products", **slots)
     more = suggested(replies[-1])

@@ -120,8 +120,6 @@ async def test_deposits_she_does_not_hold_are_said_to_be_none(chat, db):
     assert "陈美玲名下没有定期" in reply and "鑫享理财" not in reply
 
 
-@pytest.mark.xfail(reason="'大额存单呢' right after a holdings answer is read as an answer to nothing "
-                          "(dialogue.route_by_intent: only a suggestion list sets a topic for 'X呢')", strict=True)
 async def test_what_about_her_large_deposit_right_after_her_term_deposits(chat, db):
     customer = db.customer_holding("B001", "大额存单3年")
     await chat("wangfang", f"{customer.name}的理财什么时候到期")
@@ -196,9 +194,6 @@ async def test_a_phone_asked_in_english_is_looked_up_and_masked(chat, db):
     assert reply.startswith("【陈美玲】") and "137****5555" in reply and not FULL_NUMBER.search(reply)
 
 
-@pytest.mark.xfail(reason="a mixed English visit note naming a customer is routed by its NLU intent "
-                          "(list_tasks) to the daily list (dialogue.route_by_intent checks English only "
-                          "for draft intents)", strict=True)
 async def test_a_mixed_english_visit_note_is_a_lookup_never_the_daily_list(chat, db):
     reply = await chat("wangfang", "visited 陈美玲 today, she wants 大额存单")
     assert reply.startswith("【陈美玲】") or "请用中文" in reply
@@ -206,13 +201,11 @@ async def test_a_mixed_english_visit_note_is_a_lookup_never_the_daily_list(chat,
     assert db.writes() == (0, 0, 0)
 
 
-@pytest.mark.xfail(reason="NLU reads '12月7号要跟进哪些客户' as nlu_fallback: the bot asks to rephrase", strict=True)
 async def test_the_list_of_a_date_written_as_a_date(chat, db):
     reply = await chat("wangfang", "12月7号要跟进哪些客户")
     assert "12月7日" in reply and "待办" in reply and "12月9日" not in reply
 
 
-@pytest.mark.xfail(reason="NLU reads '周末有待办吗' as out_of_scope", strict=True)
 async def test_the_weekend_list(chat, db):
     reply = await chat("wangfang", "周末有待办吗")
     assert "12月5日至12月6日" in reply and "12月5日(周六)到期" in reply
@@ -224,9 +217,6 @@ async def test_tomorrows_after_todays_list(chat, db):
     assert reply.startswith("明天(12月1日)")
 
 
-@pytest.mark.xfail(reason="'王静荣下周有什么到期的' lists all her maturities: the period asked is not passed "
-                          "to the holdings view (customer_service._what_is_asked / customers.holdings_view "
-                          "take no period)", strict=True)
 async def test_what_of_hers_matures_next_week(chat, db):
     customer = db.customer_holding("B001", "大额存单3年")
     next_week = [name for name, _, maturity in db.holdings(customer.customer_id)
@@ -238,9 +228,6 @@ async def test_what_of_hers_matures_next_week(chat, db):
     assert all(name in reply for name in next_week) and not any(name in reply for name in later)
 
 
-@pytest.mark.xfail(reason="'看一下陈美玲的基金' (NLU: lookup_customer with a product) shows the whole card, not "
-                          "her funds: the lookup route never narrows to a product "
-                          "(dialogue.route_by_intent / customer_service.ask keep View.PROFILE)", strict=True)
 async def test_a_look_at_her_funds_is_her_funds_not_the_card(chat, db):
     reply = await chat("zhangli", "看一下陈美玲的基金")
     assert reply.startswith("陈美玲名下的基金") and "沪深300指数基金" in reply and "平衡混合基金" in reply

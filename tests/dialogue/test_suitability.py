@@ -141,8 +141,6 @@ async def test_may_she_buy_it_by_name_from_another_branch_is_not_found(chat, db)
     assert db.audited(CHEN) == 0
 
 
-@pytest.mark.xfail(reason="'第二个他能买吗' after a list shows the list again: the shown products are "
-                          "not passed to suggestion_dialogue.read_request by actions/suggestions.suggest", strict=True)
 async def test_may_he_buy_the_second_one_of_the_list(chat, db):
     reply = await chat("zhangli", "给C00000001推荐点产品")
     second = dict(suggested(reply))[2]
@@ -150,35 +148,24 @@ async def test_may_he_buy_the_second_one_of_the_list(chat, db):
     assert reply.startswith("可以。") and second in reply and not suggested(reply)
 
 
-@pytest.mark.xfail(reason="'还有吗' after a list is nlu_fallback and gets 'please rephrase' "
-                          "(dialogue.route_by_intent has no 'more' reading after suggestions)", strict=True)
 async def test_anything_else_after_the_list_is_the_next_page(chat, db):
     await chat("zhangli", "给C00000002推荐点产品")
     reply = await chat("zhangli", "还有吗")
     assert suggested(reply) and suggested(reply)[0][0] == 4
 
 
-@pytest.mark.xfail(reason="NLU reads '那' + the product's first characters as a customer's name "
-                          "('那沪深', '那惠农'; '1' of '1年' as a phone) and the suggestion action looks that "
-                          "name up (actions/customers.customer_to_act_on trusts the entities)", strict=True)
 async def test_what_about_a_product_whose_name_starts_like_a_name(chat, db):
     await chat("majun", "李秀英能买大额存单吗")
     reply = await chat("majun", "那惠农定期1年呢")
     assert reply.startswith("可以。") and "惠农定期1年" in reply
 
 
-@pytest.mark.xfail(reason="NLU reads '那平衡混合基金呢' as customer_name '那平衡' (also '那稳健', '那鑫享', "
-                          "'那颐养', '那沪深') and the suggestion action looks that name up: '没有找到「那平衡」'",
-                   strict=True)
 async def test_what_about_the_balanced_fund_right_after_the_list(chat, db):
     await chat("zhangli", "给C00000001推荐点产品")
     reply = await chat("zhangli", "那平衡混合基金呢")
     assert reply.startswith("可以。") and "平衡混合基金" in reply
 
 
-@pytest.mark.xfail(reason="'再推荐几个' after a list of one kind ('给他推荐点理财') pages the general list from "
-                          "the kind list's length and repeats a product already shown (现金管理类理财): the "
-                          "kind is not kept with suggestions_shown in actions/suggestions._answer", strict=True)
 async def test_more_after_a_list_of_one_kind_repeats_nothing(chat, db):
     await chat("zhangli", "查下C00000002")
     reply = await chat("zhangli", "给他推荐点理财")
