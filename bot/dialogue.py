@@ -21,10 +21,19 @@ The rules, in the order `decide` applies them:
 3. A message that is not an answer is one of two things. A new referral or visit message replaces
    the draft (dropped, with a one-line notice). Any other question is answered and the draft is
    kept, mentioned in one line below the answer.
-4. A pick ("2", "第二个", "尾号5678") answers the list last shown; anything else drops the list.
-5. Otherwise the message's intent decides, with two corrections: a message with no Chinese word
-   that names no customer gets "请用中文"; a message that names a customer in English ("look up
-   王建国") is a lookup, never a visit note or a referral.
+4. A pick ("2", "第二个", "尾号5678", "年轻的那个") answers the list last shown; anything else
+   drops the list.
+5. A short follow-up reads with what the last answer was about (`Waiting.topic`): "明天呢" after
+   the daily list, "大额存单呢" after a customer's holdings, "那X呢" and "还有吗" after suggestions.
+6. Otherwise the message's intent decides, except where the words settle it whatever the NLU
+   said: English around a customer's name is a lookup and English alone gets "请用中文"; "完成第2条"
+   closes an item; "能买X吗" is a yes/no question; a one-fact question ("他手机号多少"), a to-do
+   question with its day ("周末有待办吗"), a planned follow-up ("帮他约个回访,下周二上午"), a note
+   of a contact naming its customer, "转介一下X", a phone or a surname alone are what they say;
+   "确认" with nothing waiting says that nothing was saved.
+
+A message that names a customer who is not shown (not found, or namesakes listed) also drops the
+customer in context: "她" of the next message is nobody in particular.
 
 Nothing here reads the database or knows Rasa: the chat layer (actions/) turns a `Decision` into
 the capability's call and keeps `Waiting` in a slot.
@@ -369,7 +378,6 @@ class Decision:
     dropped: Draft | None = None  # a draft dropped this turn
     dropped_because: str | None = None  # "expired" or "replaced"
     kept: Draft | None = None  # a draft waiting beside the answer: mention it in one line
-    keep_choice: bool = False  # the list last shown still waits (a pick answers it)
 
 
 def decide(message: Message, waiting: Waiting, now: datetime) -> Decision:
@@ -382,7 +390,7 @@ def decide(message: Message, waiting: Waiting, now: datetime) -> Decision:
         if waiting.choice is not None and picks(message, waiting.choice):
             # A list shown beside the draft (a lookup's namesakes) is newer than its question.
             return Decision(Route.PICK, kept=draft)
-        reading = read_in_draft(draft, message, waiting.choice)
+        reading = read_in_draft(draft, message)
         if reading == "answer":
             return Decision(Route.DRAFT_STEP)
         route, response = route_by_intent(message, waiting.topic)
@@ -476,7 +484,7 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
     return Route.STATIC, STATIC_RESPONSES.get(intent, ASK_REPHRASE)
 
 
-def read_in_draft(draft: Draft, message: Message, choice: Choice | None) -> str:
+def read_in_draft(draft: Draft, message: Message) -> str:
     """How a message reads while `draft` waits: "answer" (to its question), "new" (a new draft
     replacing it) or "side" (another question, answered beside it)."""
     text = (message.text or "").strip()
