@@ -12,20 +12,31 @@ MODEL  := models/wangdian.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -type f 2>/dev/null)
 ACTIONS_PORT ?= 5055
 RASA_PORT    ?= 5005
-# The REST channel and the demo web chat trust the sender they are told: listen on this machine
-# only unless told otherwise (RASA_HOST=0.0.0.0 make serve, behind WeCom or the token channel).
+# Without a token the REST channel believes the sender it is told: it then refuses to start on any
+# address but this machine's (RASA_HOST=0.0.0.0 needs the token channel or WeCom; README, Security).
 RASA_HOST    ?= 127.0.0.1
+# Rasa's HTTP API (trackers, PUT /model) only with a token: `RASA_AUTH_TOKEN=... make serve`.
+RASA_AUTH_TOKEN ?=
+RASA_API     = $(if $(strip $(RASA_AUTH_TOKEN)),--enable-api --auth-token $(RASA_AUTH_TOKEN),)
+CREDENTIALS  ?= credentials.yml
+# The secret Rasa sends with every action call (endpoints.yml, X-Action-Secret) and the action
+# server requires: one per make command unless set (production sets its own, README, Security).
+ifndef ACTION_SERVER_SECRET
+ACTION_SERVER_SECRET := $(shell python3 -c 'import secrets; print(secrets.token_hex(32))' 2>/dev/null || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+endif
+export ACTION_SERVER_SECRET
 DEMO_STAFF   ?= zhangli
 export TF_CPP_MIN_LOG_LEVEL := 3
 # Library deprecation warnings are noise in the chat window and the server logs.
 export PYTHONWARNINGS ?= ignore
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install run serve train actions test test-unit test-nlu test-conversations test-dialogue test-e2e test-recs test-browser test-matrix test-bench test-scale bench bench-actions bench-db bare-model synapse validate demo-data clean
+.PHONY: help install run serve demo train actions test test-unit test-nlu test-conversations test-dialogue test-e2e test-recs test-browser test-matrix test-bench test-scale bench bench-actions bench-db bare-model synapse validate demo-data clean
 
 help:
 	@echo "make run     chat in the terminal as demo teller $(DEMO_STAFF) (installs, loads demo data, trains)"
 	@echo "make serve   Rasa HTTP server (REST channel on :$(RASA_PORT)) + action server, no terminal"
+	@echo "make demo    make serve with the web chat for demos and training (this machine only)"
 	@echo "make test    everything CI runs"
 	@echo "make train   train the model if data/, domain.yml or config.yml changed"
 	@echo "make bench   load and long-conversation benchmark against a bare Rasa bot (~30 min)"
@@ -52,21 +63,28 @@ train: $(MODEL)
 demo-data: $(VENV)/.installed
 	$(PY) -m bot ensure-demo
 
+# The action server on 127.0.0.1 only, answering only calls that carry ACTION_SERVER_SECRET.
+ACTION_SERVER = $(PY) -m actions.server --actions actions --port $(ACTIONS_PORT)
+
 actions: $(VENV)/.installed
-	$(RASA) run actions --actions actions --port $(ACTIONS_PORT)
+	$(ACTION_SERVER)
 
 run: demo-data $(MODEL)
 	@mkdir -p var
-	@$(RASA) run actions --actions actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 & \
+	@$(ACTION_SERVER) > var/actions.log 2>&1 & \
 	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT INT TERM; \
 	  echo "动作服务器日志: var/actions.log. 以演示柜员 $(DEMO_STAFF) 的身份聊天,输入 /stop 退出。"; \
 	  $(RASA) shell -m $(MODEL) --conversation-id $(DEMO_STAFF) --endpoints endpoints.yml
 
 serve: demo-data $(MODEL)
 	@mkdir -p var
-	@$(RASA) run actions --actions actions --port $(ACTIONS_PORT) & \
+	@$(ACTION_SERVER) & \
 	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT INT TERM; \
-	  $(RASA) run -m $(MODEL) --enable-api --interface $(RASA_HOST) --port $(RASA_PORT) --endpoints endpoints.yml --credentials credentials.yml
+	  $(RASA) run -m $(MODEL) $(RASA_API) --interface $(RASA_HOST) --port $(RASA_PORT) --endpoints endpoints.yml --credentials $(CREDENTIALS)
+
+# The demo web chat (credentials.demo.yml): anyone at the page picks who they are, so 127.0.0.1 only.
+demo:
+	@$(MAKE) --no-print-directory serve CREDENTIALS=credentials.demo.yml
 
 # ---------------------------------------------------------------- tests
 validate: $(VENV)/.installed

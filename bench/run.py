@@ -47,7 +47,7 @@ import aiohttp
 from bench.workload import Person, conversation, staff_with_customers
 from bot.channels.answering import NO_ANSWER_REPLY
 from tests.bank_fixtures import TODAY  # the servers' clock is frozen there too (tests/servers.py)
-from tests.servers import MODEL, PROCESS_GROUPS, RASA, REPO, action_server, rasa_server
+from tests.servers import MODEL, PROCESS_GROUPS, RASA, REPO, action_endpoint_yaml, action_server, rasa_server
 
 BARE = REPO / "bench" / "bare"
 BARE_MODEL = REPO / "models" / "bare.tar.gz"
@@ -286,7 +286,7 @@ def endpoints_for(directory: Path, webhook: str | None, workers: int, bot: str) 
     and the Redis lock store for several); the bare bot as Rasa comes (in memory, one worker)."""
     lines, env = [], {}
     if webhook:
-        lines.append(f'action_endpoint:\n  url: "{webhook}"\n  enable_selective_domain: true')
+        lines.append(action_endpoint_yaml(webhook).rstrip("\n"))
     if workers > 1:  # several workers share one conversation state: PostgreSQL tracker store, Redis locks
         pg = os.environ.get("BENCH_TRACKER_DB_URL", "postgresql://postgres@127.0.0.1:5432/test")
         from sqlalchemy.engine import make_url

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -18,6 +19,16 @@ from typing import Iterator, Mapping
 REPO = Path(__file__).resolve().parents[1]
 MODEL = REPO / "models" / "wangdian.tar.gz"
 RASA = str(Path(sys.executable).parent / "rasa")
+
+# The secret Rasa sends with each action call and the action server requires (actions/server.py).
+ACTION_SECRET = secrets.token_hex(32)
+
+
+def action_endpoint_yaml(webhook: str) -> str:
+    """endpoints.yml's action_endpoint for this webhook, with the secret."""
+    return (f'action_endpoint:\n  url: "{webhook}"\n  enable_selective_domain: true\n'
+            f'  headers:\n    X-Action-Secret: "{ACTION_SECRET}"\n')
+
 
 # The process group of each server running, by the URL it was started for (bench/run.py reads
 # their CPU time). Every server here is started in its own session: its group holds its workers.
@@ -79,17 +90,18 @@ def bank_env(database_url: str, extra: Mapping[str, str] | None = None) -> dict[
     # No periodic SLA check and morning digest in the action server: a digest landing at the top of
     # some reply, depending on timing, is not what these tests check (tests/actions check it).
     return {**os.environ, "DATABASE_URL": database_url, "BOT_FROZEN_NOW": f"{TODAY.isoformat()}T10:00:00",
-            "SLA_CHECK_INTERVAL_SECONDS": "0",
+            "SLA_CHECK_INTERVAL_SECONDS": "0", "ACTION_SERVER_SECRET": ACTION_SECRET,
             **(extra or {})}
 
 
 @contextlib.contextmanager
 def action_server(database_url: str, directory: Path, env: Mapping[str, str] | None = None) -> Iterator[str]:
-    """`rasa run actions` on this database; yields its webhook URL."""
+    """The action server (actions/server.py, as `make serve` starts it) on this database; yields
+    its webhook URL."""
     port = free_port()
     log = directory / f"actions-{port}.log"
     process = subprocess.Popen(
-        [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
+        [sys.executable, "-m", "actions.server", "--actions", "actions", "--port", str(port)],
         cwd=REPO, env=bank_env(database_url, env), stdout=log.open("w"), stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -159,6 +171,6 @@ def running_bot(database_url: str, directory: Path, credentials: str, ready_path
     """
     with action_server(database_url, directory, env) as webhook:
         endpoints = directory / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "{webhook}"\n  enable_selective_domain: true\n')
+        endpoints.write_text(action_endpoint_yaml(webhook))
         with rasa_server(database_url, directory, credentials, endpoints, ready_path, env, ready) as server:
             yield server

@@ -1,15 +1,20 @@
-"""What the channels share: a per-sender rate limit and a seen-once set (in memory), and the
-check of credentials.yml's required settings.
+"""What the channels share: a rate limit per identity and a seen-once set, and the check of
+credentials.yml's required settings.
 
-Both live in one process's memory. With several Sanic workers or several Rasa servers behind a
-load balancer each process keeps its own counts (a sender gets N times the rate, a WeCom retry
-landing on another process is processed twice); such a deployment needs Redis for these two.
+The in-memory ones live in one process: with several Sanic workers or Rasa servers each keeps
+its own counts (a sender gets N times the rate). When Redis is configured (`redis_url` in the
+channel's credentials, or REDIS_HOST as for the lock store of endpoints.production.yml),
+`rate_limiter` gives one limit shared by every process.
 """
 from __future__ import annotations
 
+import logging
+import os
 import time
 from collections import OrderedDict, deque
-from typing import Any, Callable, Deque, Dict, Type
+from typing import Any, Callable, Deque, Dict, Mapping, Type
+
+logger = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 
@@ -71,3 +76,57 @@ class SeenOnce:
             return False
         self._seen[key] = now
         return True
+
+
+def shared_redis(credentials: Mapping[str, Any], env: Mapping[str, str] = os.environ):
+    """The Redis client every process of the deployment shares, or None when there is none:
+    `redis_url` in the channel's credentials, else REDIS_HOST (REDIS_PORT, REDIS_DB,
+    REDIS_PASSWORD), the variables endpoints.production.yml gives the lock store."""
+    import redis
+
+    url = str(credentials.get("redis_url") or "").strip()
+    if url:
+        return redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+    host = (env.get("REDIS_HOST") or "").strip()
+    if not host:
+        return None
+    return redis.Redis(host=host, port=int(env.get("REDIS_PORT") or 6379), db=int(env.get("REDIS_DB") or 0),
+                       password=env.get("REDIS_PASSWORD") or None, socket_timeout=1.0, socket_connect_timeout=1.0)
+
+
+class RedisWindowLimiter:
+    """At most `limit` events per key in each `window_seconds` window, counted in Redis so that
+    every process shares them (a counter per key and window, expiring after two windows). If
+    Redis cannot be reached the process's own limiter decides, and that is logged."""
+
+    def __init__(self, client, limit: int, window_seconds: float = 60.0, prefix: str = "wangdian:rate",
+                 clock: Clock = time.time) -> None:
+        self.client = client
+        self.limit = int(limit)
+        self.window_seconds = float(window_seconds)
+        self.prefix = prefix
+        self._clock = clock
+        self._fallback = SlidingWindowLimiter(limit, window_seconds)
+
+    def allow(self, key: str) -> bool:
+        if self.limit <= 0:
+            return True
+        window = int(self._clock() // self.window_seconds)
+        counter = f"{self.prefix}:{key}:{window}"
+        try:
+            pipe = self.client.pipeline()
+            pipe.incr(counter)
+            pipe.expire(counter, max(1, int(self.window_seconds * 2)))
+            count, _ = pipe.execute()
+        except Exception as e:  # noqa: BLE001 - Redis down: limit in this process rather than not at all
+            logger.warning("rate limit: Redis unavailable (%s), limiting in this process", e.__class__.__name__)
+            return self._fallback.allow(key)
+        return int(count) <= self.limit
+
+
+def rate_limiter(credentials: Mapping[str, Any], channel: str, limit: int, window_seconds: float = 60.0):
+    """The channel's rate limiter: shared through Redis when configured, else this process's."""
+    client = shared_redis(credentials)
+    if client is None:
+        return SlidingWindowLimiter(limit, window_seconds)
+    return RedisWindowLimiter(client, limit, window_seconds, prefix=f"wangdian:rate:{channel}")

@@ -8,8 +8,12 @@ JSON body. That is fine on a developer's machine; in production only the bank's 
       token: ${REST_TOKEN}
 
 and send `Authorization: Bearer <token>`. Same URL as `rest:` (/webhooks/rest/webhook) and the
-same JSON; use it instead of `rest:`, not beside it. With no token configured it behaves like
-`rest:` (plus the limits) and logs a warning at start.
+same JSON; use it instead of `rest:`, not beside it. With no token configured it believes the
+sender in the body, as `rest:` does: it then refuses to start on any address but 127.0.0.1.
+
+Every POST must be application/json from no other web site (bot/channels/edges.py). The rate
+limit counts per verified identity: the sender, when the token vouches for the front end that
+names it; the client's address otherwise. It is shared through Redis when configured.
 """
 from __future__ import annotations
 
@@ -27,7 +31,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 
 from bot.channels.answering import answering
-from bot.channels.limits import SlidingWindowLimiter
+from bot.channels.edges import browser_refusal, guard_server
+from bot.channels.limits import rate_limiter
 from bot.channels.server_heap import freeze_after_start
 
 logger = logging.getLogger(__name__)
@@ -52,17 +57,20 @@ class TokenRestInput(RestInput):
             max_message_chars=int(credentials.get("max_message_chars", 2000)),
             rate_limit=int(credentials.get("rate_limit_per_minute", 30)),
             rate_window_seconds=float(credentials.get("rate_window_seconds", 60)),
+            credentials=credentials,
         )
 
     def __init__(self, token: str = "", max_body_bytes: int = 16_384, max_message_chars: int = 2000,
-                 rate_limit: int = 30, rate_window_seconds: float = 60.0) -> None:
+                 rate_limit: int = 30, rate_window_seconds: float = 60.0,
+                 credentials: Optional[Dict[Text, Any]] = None) -> None:
         self.token = token.strip()
         self.max_body_bytes = max_body_bytes
         self.max_message_chars = max_message_chars
         self.rate_limit = rate_limit
-        self.rate_limiter = SlidingWindowLimiter(rate_limit, rate_window_seconds)
+        self.rate_limiter = rate_limiter(credentials or {}, "rest", rate_limit, rate_window_seconds)
         if not self.token:
-            logger.warning("rest channel: no token configured, anyone who reaches the port can post as any sender")
+            logger.warning("rest channel: no token configured: it believes the sender in the body and listens "
+                           "only on 127.0.0.1")
 
     def _extract_input_channel(self, req: Request) -> Text:
         return self.name()  # a client must not claim to be another (verified) channel
@@ -81,6 +89,9 @@ class TokenRestInput(RestInput):
             logger.warning("rest.refused status=401 ip=%s", request.ip)
             return _json({"error": "unauthorized"}, status=401,
                                  headers={"WWW-Authenticate": 'Bearer realm="rest"'})
+        refusal = browser_refusal(request)
+        if refusal is not None:
+            return refusal
         body = request.body or b""
         if len(body) > self.max_body_bytes:
             logger.warning("rest.refused status=413 bytes=%s", len(body))
@@ -98,14 +109,17 @@ class TokenRestInput(RestInput):
             logger.warning("rest.refused status=413 chars=%s", len(text))
             return _json([{"recipient_id": sender, "text": TOO_LONG_REPLY.format(limit=self.max_message_chars)}],
                                  status=413)
-        if not self.rate_limiter.allow(sender):
+        # The token vouches for the front end that names the sender; without it only the address is known.
+        identity = sender if self.token else f"ip:{request.ip}"
+        if not self.rate_limiter.allow(identity):
             logger.warning("rest.refused status=429")
             return _json([{"recipient_id": sender, "text": TOO_FAST_REPLY.format(limit=self.rate_limit)}],
                                  status=429)
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        rest = freeze_after_start(super().blueprint(answering(on_new_message)))
+        rest = guard_server(freeze_after_start(super().blueprint(answering(on_new_message))), "rest",
+                            trusts_body_sender=not self.token)
 
         @rest.middleware("request")
         async def guard(request: Request) -> Optional[HTTPResponse]:

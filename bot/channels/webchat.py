@@ -6,22 +6,24 @@ choose it from a list of staff: anyone who can reach the port can chat as any st
 see their customers. Bind Rasa to localhost (or a training-room machine with no route from the
 bank's network) when this channel is on; production uses WeCom or the token-protected REST channel.
 
-Register in credentials.yml by module path:
+It runs only from the demo credentials file (credentials.demo.yml, `make demo`):
 
     bot.channels.webchat.WebChatInput:
-      demo: true          # required for the staff picker (GET staff); without it, staff is 404
+      demo: true          # required: without it the channel refuses to start
       # optional:
       # max_message_chars: 2000
       # max_body_bytes: 16384
       # rate_limit_per_minute: 30
 
-then `make serve` and open http://localhost:5005/webhooks/webchat/.
+then open http://localhost:5005/webhooks/webchat/. It refuses to start on any address but
+127.0.0.1, and a POST must be application/json from the page itself (bot/channels/edges.py):
+another web site open in the same browser cannot chat through it.
 
 Routes (under /webhooks/webchat/):
   GET  /         the page (bot/channels/webchat/index.html: one file, inline CSS and JS, nothing
                  loaded from another host; served with a Content-Security-Policy saying so).
   GET  staff     JSON list of the demo staff with a chat id: chat_id, name, role (Chinese),
-                 branch; from the project database (DATABASE_URL). 404 unless `demo: true`.
+                 branch; from the project database (DATABASE_URL).
   POST webhook   {"sender": <chat id>, "message": "..."} like the REST channel; answers with the
                  bot's messages (text and buttons). Over-long messages are refused with 413,
                  too many per sender per minute with 429, each with a Chinese reply.
@@ -44,7 +46,8 @@ from rasa.core.channels.rest import RestInput
 
 from bot.channels.answering import answering
 
-from bot.channels.limits import SlidingWindowLimiter
+from bot.channels.edges import browser_refusal, guard_server
+from bot.channels.limits import rate_limiter
 from bot.channels.server_heap import freeze_after_start
 
 logger = logging.getLogger(__name__)
@@ -63,7 +66,8 @@ PAGE_HEADERS = {
 TOO_FAST_REPLY = "发送太频繁了,请稍后再试(每分钟最多 {limit} 条)。"
 TOO_LONG_REPLY = "消息太长了(最多 {limit} 个字),请分几条发送。"
 TOO_BIG_REPLY = "请求太大,未处理。"
-NOT_DEMO_REPLY = "演示模式未开启:在 credentials.yml 的 bot.channels.webchat.WebChatInput 下设置 demo: true。"
+NOT_DEMO_REFUSAL = ("网页聊天只用于本机演示和培训: 在演示用的 credentials.demo.yml 中设置 "
+                    "bot.channels.webchat.WebChatInput: demo: true (make demo)。")
 STAFF_FAILED_REPLY = "读取演示员工失败,请检查数据库(python -m bot ensure-demo)。"
 
 
@@ -113,16 +117,20 @@ class WebChatInput(RestInput):
             rate_limit=int(credentials.get("rate_limit_per_minute", 30)),
             rate_window_seconds=float(credentials.get("rate_window_seconds", 60)),
             database_url=credentials.get("database_url") or None,
+            credentials=credentials,
         )
 
     def __init__(self, demo: bool = False, max_message_chars: int = 2000, max_body_bytes: int = 16_384,
                  rate_limit: int = 30, rate_window_seconds: float = 60.0,
-                 database_url: Optional[str] = None) -> None:
+                 database_url: Optional[str] = None, credentials: Optional[Dict[Text, Any]] = None) -> None:
+        if not demo:
+            raise ValueError(NOT_DEMO_REFUSAL)
         self.demo = demo
         self.max_message_chars = max_message_chars
         self.max_body_bytes = max_body_bytes
         self.rate_limit = rate_limit
-        self.rate_limiter = SlidingWindowLimiter(rate_limit, rate_window_seconds)
+        # Anyone at the page says who they are: the client's address is all that is known of them.
+        self.rate_limiter = rate_limiter(credentials or {}, "webchat", rate_limit, rate_window_seconds)
         self.database_url = database_url  # None: DATABASE_URL / the project default, read per request
         logger.warning("webchat channel on: for demos and training on a local machine only, never in production "
                        "(anyone who reaches the port can chat as any staff member)")
@@ -132,6 +140,9 @@ class WebChatInput(RestInput):
 
     def _parse(self, request: Request) -> "tuple[Optional[HTTPResponse], str, str]":
         """(refusal or None, sender, text) for a POST to the webhook."""
+        refusal = browser_refusal(request)
+        if refusal is not None:
+            return refusal, "", ""
         body = request.body or b""
         if len(body) > self.max_body_bytes:
             logger.warning("webchat.refused status=413 bytes=%s", len(body))
@@ -148,7 +159,7 @@ class WebChatInput(RestInput):
             logger.warning("webchat.refused status=413 chars=%s", len(text))
             return (_json([{"recipient_id": sender, "text": TOO_LONG_REPLY.format(limit=self.max_message_chars)}],
                           status=413), sender, text)
-        if not self.rate_limiter.allow(sender):
+        if not self.rate_limiter.allow(f"ip:{request.ip}"):
             logger.warning("webchat.refused status=429")
             return (_json([{"recipient_id": sender, "text": TOO_FAST_REPLY.format(limit=self.rate_limit)}],
                           status=429), sender, text)
@@ -156,7 +167,8 @@ class WebChatInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         on_new_message = answering(on_new_message)
-        webchat = freeze_after_start(Blueprint(f"custom_webhook_{type(self).__name__}", __name__))
+        webchat = guard_server(freeze_after_start(Blueprint(f"custom_webhook_{type(self).__name__}", __name__)),
+                               "webchat", trusts_body_sender=True)
 
         @webchat.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
@@ -168,8 +180,6 @@ class WebChatInput(RestInput):
 
         @webchat.route("/staff", methods=["GET"])
         async def staff(request: Request) -> HTTPResponse:
-            if not self.demo:
-                return _json({"error": NOT_DEMO_REPLY}, status=404)
             try:
                 people = await asyncio.get_running_loop().run_in_executor(None, demo_staff, self.database_url)
             except Exception:

@@ -2,8 +2,8 @@
 
 Drives Debian's chromium over the DevTools protocol with aiohttp's websocket client (no Selenium,
 no Playwright, nothing downloaded). Starts the action server on the demo bank and `rasa run` with
-a temporary credentials file that enables `rest:` and the web chat (demo: true), as `make serve`
-does with the repository's credentials.yml. Needs the trained model (models/wangdian.tar.gz).
+the repository's demo credentials file (credentials.demo.yml: REST and the web chat), as `make demo`
+does. Needs the trained model (models/wangdian.tar.gz).
 
 The screenshot is saved to results/webchat.png.
 """
@@ -30,7 +30,7 @@ pytestmark = [
     pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make train`"),
 ]
 
-CREDENTIALS = "rest:\nbot.channels.webchat.WebChatInput:\n  demo: true\n"
+CREDENTIALS = (REPO / "credentials.demo.yml").read_text(encoding="utf-8")
 
 
 @pytest.fixture

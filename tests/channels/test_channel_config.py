@@ -25,10 +25,21 @@ bot.channels.rest_auth.TokenRestInput:
 """
 
 
-def test_the_repository_credentials_are_open_rest_with_checks_and_the_demo_web_chat():
+def test_the_repository_credentials_are_rest_with_checks_and_no_web_chat():
     channels = create_http_input_channels(None, str(REPO / "credentials.yml"))
+    assert [type(c) for c in channels] == [TokenRestInput]
+    assert channels[0].token == "" and channels[0].rate_limit == 120  # open, so it starts on 127.0.0.1 only
+
+
+def test_the_web_chat_is_only_in_the_demo_credentials_and_never_starts_without_demo_true(tmp_path):
+    channels = create_http_input_channels(None, str(REPO / "credentials.demo.yml"))
     assert [type(c) for c in channels] == [TokenRestInput, WebChatInput]
-    assert channels[0].token == "" and channels[0].rate_limit == 120  # open, for local use
+    for block in ["bot.channels.webchat.WebChatInput:\n  rate_limit_per_minute: 10\n",
+                  "bot.channels.webchat.WebChatInput:\n  demo: false\n"]:
+        credentials = tmp_path / "credentials.yml"
+        credentials.write_text(block, encoding="utf-8")
+        with pytest.raises(ValueError, match="credentials.demo.yml"):
+            create_http_input_channels(None, str(credentials))
 
 
 def test_the_readme_block_loads_with_secrets_from_the_environment(tmp_path, monkeypatch):

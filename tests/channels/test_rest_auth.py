@@ -64,7 +64,8 @@ async def test_too_big_or_malformed_bodies(rest):
     assert status == 413 and "消息太长" in replies[0]["text"]
     status, _ = await post(http, base + WEBHOOK, {"sender": "zhangli", "message": "x" * 2000}, token="s3cret-token")
     assert status == 413
-    async with http.post(base + WEBHOOK, data=b"{not json", headers={"Authorization": "Bearer s3cret-token"}) as resp:
+    async with http.post(base + WEBHOOK, data=b"{not json", headers={"Authorization": "Bearer s3cret-token",
+                                                                     "Content-Type": "application/json"}) as resp:
         assert resp.status == 400
     assert (await post(http, base + WEBHOOK, {"message": "无发送者"}, token="s3cret-token"))[0] == 400
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import urllib.error
 import urllib.request
 
@@ -21,7 +22,7 @@ from sqlalchemy import func, select
 from bot.audit import audit_trail
 from bot.channels.answering import NO_ANSWER_REPLY
 from bot.models import Customer
-from tests.servers import MODEL, RASA, REPO, bank_env, free_port, stop, wait_for
+from tests.servers import MODEL, RASA, REPO, action_endpoint_yaml, bank_env, free_port, stop, wait_for
 
 FULL_IDENTIFIER = re.compile(r"\d{11,}")
 
@@ -37,7 +38,7 @@ def action_port() -> int:
 def rasa_server(tmp_path_factory, action_port):
     directory = tmp_path_factory.mktemp("rasa")
     endpoints = directory / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n')
+    endpoints.write_text(action_endpoint_yaml(f"http://127.0.0.1:{action_port}/webhook"))
     port = free_port()
     log = directory / "rasa.log"
     process = subprocess.Popen(
@@ -57,7 +58,7 @@ def action_server(bank, action_port, tmp_path):
     log = tmp_path / "actions.log"
     env = bank_env(bank.url)
     process = subprocess.Popen(
-        [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
+        [sys.executable, "-m", "actions.server", "--actions", "actions", "--port", str(action_port)],
         cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -82,8 +83,11 @@ def fresh_tracker_database(url: sa.engine.URL) -> None:
     recreate_database(url.set(database=TRACKER_DB), create=False)
 
 
+API_TOKEN = secrets.token_hex(16)  # Rasa's HTTP API is refused without one (bot/channels/edges.py)
+
+
 def tracker_events(server: str, sender: str) -> list[dict]:
-    with urllib.request.urlopen(f"{server}/conversations/{sender}/tracker", timeout=30) as response:
+    with urllib.request.urlopen(f"{server}/conversations/{sender}/tracker?token={API_TOKEN}", timeout=30) as response:
         return json.loads(response.read())["events"]
 
 
@@ -102,7 +106,7 @@ def test_one_conversation_alternating_between_two_servers(bank, redis, tmp_path)
     with action_server(bank.url, tmp_path) as webhook:
         env["ACTION_SERVER_URL"] = webhook
         with rasa_servers(2, bank.url, tmp_path, credentials, endpoints, "/", [{**env, "SANIC_WORKERS": "2"}, env],
-                          extra_args=("--enable-api",)) as (a, b):
+                          extra_args=("--enable-api", "--auth-token", API_TOKEN)) as (a, b):
             listing = say(a, "zhangli", "查一下王建国")
             assert "找到2位叫王建国的客户" in listing
             chosen = say(b, "zhangli", "2")  # B knows what A listed
