@@ -257,3 +257,25 @@ def test_with_the_action_server_down_the_bot_says_so_instead_of_nothing(rasa_ser
     status, body = post(server, json.dumps({"sender": "zhangli", "message": "查一下王建国"}).encode())
     assert status == 200
     assert [reply.get("text") for reply in json.loads(body)] == [NO_ANSWER_REPLY]
+
+
+def test_the_conversations_api_is_not_there_and_the_action_server_wants_its_secret(rasa_server, action_server, action_port,
+                                                                                   bank):
+    """Issue #24: started as `make serve` starts it, Rasa has no HTTP API to read or post into an
+    employee's conversation, and the action server runs nothing for a caller without the secret."""
+    server, _ = rasa_server
+    say(server, "zhangli", "查一下王建国")
+    for method, path in [("GET", "/conversations/zhangli/tracker"), ("POST", "/conversations/zhangli/messages"),
+                         ("GET", "/conversations/zhangli/story"), ("PUT", "/model")]:
+        request = urllib.request.Request(server + path, method=method, data=b"{}" if method != "GET" else None,
+                                         headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code in (404, 405), path
+    call = json.dumps({"next_action": "action_respond", "sender_id": "zhangli",
+                       "tracker": {"sender_id": "zhangli", "slots": {}, "events": []}}).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{action_port}/webhook", data=call,
+                                     headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 401
