@@ -176,10 +176,12 @@ def test_action_calls_leave_the_domain_out(endpoints, monkeypatch):
     from tests.servers import REPO
 
     monkeypatch.setenv("ACTION_SERVER_URL", "http://127.0.0.1:5055/webhook")
+    monkeypatch.setenv("ACTION_SERVER_SECRET", "x" * 64)
     for name in ("RASA_TRACKER_DB_HOST", "RASA_TRACKER_DB_PASSWORD", "RASA_TRACKER_DB_PORT", "RASA_TRACKER_DB_USER",
                  "RASA_TRACKER_DB", "RASA_TRACKER_LOGIN_DB", "REDIS_DB", "REDIS_HOST", "REDIS_PORT"):
         monkeypatch.setenv(name, "1")  # only read, never connected to
     action_endpoint = read_endpoints_from_path(REPO / endpoints).action
+    assert action_endpoint.headers == {"X-Action-Secret": "x" * 64}  # what the action server requires
     domain = Domain.load(str(REPO / "domain.yml"))
     call = RemoteAction("action_lookup_customer", action_endpoint)._action_call_format(
         DialogueStateTracker("zhangli", domain.slots), domain)
