@@ -213,6 +213,10 @@ QUESTIONS = frozenset({
 })
 # Words of making a referral (not of listing or ranking them).
 MAKES_A_REFERRAL = re.compile(r"转介一下|转介给|帮我转介|转一下|转给|推给|推荐给|交给|新建转介|登记.{0,2}转介|转个单|转个介")
+# "转介", "做个转介", "帮我转介一下" and nothing else: making one (on the customer in context, or
+# asking whom), not the list of referrals ("我的转介", "转介记录", "转介情况" say what they want).
+BARE_REFERRAL = re.compile(r"^(?:帮我|帮忙|我要|我想|要|想|给他|给她|帮他|帮她|做个|做一个|来个|新建|发起|登记|新增|加个|加一个)?"
+                           r"(?:一个|个|一条|条|一笔|笔)?转介(?:一下|下|一个|个|一条|条)?(?:吧|啊|呀)?$")
 PRONOUN = re.compile(r"[他她]|这位|该客户|这个客户|那个客户")
 LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
 # Latin words staff write inside Chinese (微信 as vx, 手机银行 as app): no sign of English.
@@ -376,7 +380,7 @@ class Decision:
     route: Route
     response: str | None = None  # for Route.STATIC: the domain.yml response
     dropped: Draft | None = None  # a draft dropped this turn
-    dropped_because: str | None = None  # "expired" or "replaced"
+    dropped_because: str | None = None  # "expired", "replaced" or "to_referral"
     kept: Draft | None = None  # a draft waiting beside the answer: mention it in one line
 
 
@@ -395,6 +399,8 @@ def decide(message: Message, waiting: Waiting, now: datetime) -> Decision:
             return Decision(Route.DRAFT_STEP)
         route, response = route_by_intent(message, waiting.topic)
         if reading == "new":
+            if becomes_referral(draft, message):
+                return Decision(Route.START_REFERRAL, dropped=draft, dropped_because="to_referral")
             return Decision(route, response, dropped=draft, dropped_because="replaced")
         return Decision(route, response, kept=draft)
     if waiting.choice is not None and picks(message, waiting.choice):
@@ -466,8 +472,9 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
         return Route.LOOKUP, None
     if intent in PLAN_MISREADS and plans_only(text):
         return Route.START_VISIT, None  # "帮他约个回访,下周二上午": a follow-up task, no contact
-    if intent in ("list_referrals", "referral_stats") and MAKES_A_REFERRAL.search(text):
-        return Route.START_REFERRAL, None  # "转介一下王建国" is no list of referrals
+    if (intent in ("list_referrals", "referral_stats") and MAKES_A_REFERRAL.search(text)) or \
+            BARE_REFERRAL.match(without_filler(text)):
+        return Route.START_REFERRAL, None  # "转介一下王建国", "转介" alone: no list of referrals
     if intent in ROUTES_BY_INTENT:
         return ROUTES_BY_INTENT[intent], None
     if names_customer(message):
@@ -501,7 +508,7 @@ def read_in_draft(draft: Draft, message: Message) -> str:
             return "answer"
         if intent == "deny" and not names_customer(message):
             return "answer"
-        if starts_new and _new_draft_content(draft, message):
+        if (starts_new and _new_draft_content(draft, message)) or becomes_referral(draft, message):
             return "new"
         if draft.kind == VISIT and _adds_to_visit(draft, message):
             return "answer"  # "她想买点国债,下周一下午再去": more of the same visit
@@ -562,6 +569,14 @@ def _adds_to_visit(draft: Draft, message: Message) -> bool:
     return bool(product_answer(message) or message.entities.get("time") or message.entities.get("amount"))
 
 
+def becomes_referral(draft: Draft, message: Message) -> bool:
+    """"转给陈静" at a visit's confirmation: the employee wants the lead passed on, not the visit
+    noted: a referral replaces the visit draft (on the same customer, now the one in context)."""
+    text = message.text or ""
+    return (draft.kind == VISIT and draft.step == Step.CONFIRM and bool(GIVEN_TO_SOMEONE.search(text))
+            and not QUESTION.search(text) and not cancels(text))
+
+
 def _new_draft_content(draft: Draft, message: Message) -> bool:
     """Whether a referral or visit message is a new one, not more words for this draft. While the
     draft asks for something, only a message naming a customer is (an answer the NLU took for a
@@ -591,6 +606,8 @@ def kept_notice(draft: Draft) -> str:
 def dropped_notice(draft: Draft, because: str) -> str:
     if because == "expired":
         return f"(您之前那条{draft.what}超过30分钟没确认,已作废,没有保存。)"
+    if because == "to_referral":
+        return f"(刚才那条{draft.what}没有保存,改为转介。)"
     return f"(刚才那条{draft.what}已放弃,没有保存。)"
 
 

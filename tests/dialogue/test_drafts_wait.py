@@ -134,3 +134,33 @@ async def test_a_follow_up_planned_without_a_contact_records_no_contact(chat, db
     reply = await chat("wangfang", "确认")
     assert "已建跟进任务:陈美玲" in reply
     assert db.follow_ups(CHEN, open_only=True) == 1 and db.visits() == 0  # no contact happened
+
+
+async def test_turning_a_visit_into_a_referral_at_its_confirmation(chat, db):
+    """A teller looks a customer up, notes her wish, then says whom to pass it to: the visit is
+    dropped (said so) and a referral on the same customer takes its place; one confirmation saves
+    the referral only."""
+    await chat("zhangli", "C00000005")
+    reply = await chat("zhangli", "她想买国债")
+    assert "陈美玲" in reply
+    reply = await chat("zhangli", "转给陈静")
+    assert "没有保存" in reply and "陈美玲" in reply
+    assert "转介" in reply and "拜访" in reply
+    while "请确认这条转介" not in reply:  # what the referral still needs (the product), answered
+        assert "产品" in reply, reply
+        reply = await chat("zhangli", "国债")
+    assert "陈静" in reply and "陈美玲(C00000005)" in reply
+    assert "已保存" in await chat("zhangli", "确认")
+    assert db.referrals(CHEN) == 1 and db.visits(CHEN) == 0
+
+
+async def test_a_bare_referral_word_makes_one_on_the_customer_in_context(chat, db):
+    await chat("zhangli", "C00000005")
+    reply = await chat("zhangli", "转介")
+    assert "按上下文,客户是陈美玲" in reply and "还没有转介记录" not in reply
+    reply = await chat("zhangli", "取消")
+    assert db.referrals() == 0
+    reply = await chat("zhaoqiang", "做个转介")
+    assert "哪位客户" in reply  # nobody in context: it asks
+    reply = await chat("zhaoqiang", "我的转介")  # the list, with the draft still asking whom
+    assert "还没有转介记录" in reply and "还等您说是哪位客户" in reply

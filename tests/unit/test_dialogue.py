@@ -213,3 +213,28 @@ def test_what_the_nlu_glues_to_a_product_is_taken_off(entity, value, expected):
     from bot.dialogue import entity_value
 
     assert entity_value(entity, value) == expected
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("转介", "list_referrals"), ("做个转介", "nlu_fallback"), ("帮我转介一下", "out_of_scope"), ("转介吧", "inform"),
+    ("新建转介", "record_referral"), ("来个转介", "greet"),
+])
+def test_the_word_referral_alone_makes_one(text, intent):
+    assert route(text, intent, Waiting()).route is Route.START_REFERRAL
+
+
+@pytest.mark.parametrize("text", ["我的转介", "转介记录", "我的转介情况", "转介列表", "这个月转介了多少"])
+def test_asking_about_referrals_is_no_new_one(text):
+    assert route(text, "list_referrals", Waiting()).route is not Route.START_REFERRAL
+
+
+def test_passing_it_on_at_a_visits_confirmation_turns_the_visit_into_a_referral():
+    waiting = Waiting(draft(kind=VISIT))
+    for text, intent in [("转给陈静", "inform"), ("交给理财经理吧", "update_referral"), ("推给王芳", "record_referral")]:
+        decision = route(text, intent, waiting)
+        assert decision.route is Route.START_REFERRAL and decision.dropped is waiting.draft, text
+        assert decision.dropped_because == "to_referral"
+        assert "改为转介" in dropped_notice(waiting.draft, decision.dropped_because)
+    # A question about passing on, or a referral's own receiver change, is not that.
+    assert route("能转给陈静吗?", "inform", waiting).route is not Route.START_REFERRAL
+    assert route("转给陈静", "inform", Waiting(draft())).route is Route.DRAFT_STEP
