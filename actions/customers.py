@@ -31,10 +31,14 @@ def after_answer(turn: Turn, answer: CustomerAnswer, request: dict[str, Any]) ->
         turn.waiting.choice = None
     elif answer.outcome is Outcome.CHOOSE:
         turn.waiting.choice = Choice([c.customer_id for c in answer.candidates], request)
+        turn.set("current_customer_id", None)  # "他" is now one of the list, not whom she saw before
     elif answer.outcome is Outcome.BAD_CHOICE and turn.waiting.choice is not None:
         pass  # the list is shown again and still waits
     else:
         turn.waiting.choice = None
+        if answer.outcome in (Outcome.NOT_FOUND, Outcome.PROBLEM):
+            # She named somebody who is not there: the customer seen before is not "她" any more.
+            turn.set("current_customer_id", None)
 
 
 def _pick_text(turn: Turn, count: int) -> str:

@@ -61,7 +61,7 @@ from bot.daily_list_period import tasks_period_asked
 from bot.names import partial_name, surname_of
 from bot.referrals import product_word_in
 from bot.suggestion_dialogue import asks_may_buy, purchase_question
-from bot.visit_notes import plans_only, reads_as_a_visit_note
+from bot.visit_notes import plans_only, reads_as_a_visit_note, reports_a_contact
 from bot.vocabulary.identifiers import find_identifiers
 
 DRAFT_TTL = timedelta(minutes=30)
@@ -441,6 +441,8 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
         return Route.LIST_TASKS, None  # "12月7号要跟进哪些客户", "周末有待办吗" however the NLU read them
     if intent in VISIT_MISREADS and names_customer(message) and reads_as_a_visit_note(text):
         return Route.START_VISIT, None  # "陈美玲到店,三天后再联系" read as small talk with a name
+    if intent in VISIT_MISREADS | {"goodbye"} and names_customer(message) and reports_a_contact(text):
+        return Route.START_VISIT, None  # "拜访了王建国" (拜 as in 拜拜): a contact, told in few words
     if intent == "lookup_customer" and message.entities.get("product") and (names_customer(message) or PRONOUN.search(text)) \
             and fact_asked(text) is None:
         return Route.HOLDINGS, None  # "看一下陈美玲的基金": her funds, not the whole card

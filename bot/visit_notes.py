@@ -336,6 +336,18 @@ def reads_as_a_visit_note(text: str | None) -> bool:
     return bool(contact) and bool(_PLAN_OR_CONTENT.search(text)) and not _ASKS.search(text)
 
 
+# A contact reported as done, in words that say nothing else ("拜访了王建国", "刚跟陈美玲通了电话").
+_CONTACT_REPORTED = re.compile(r"拜访了|拜访过|上门了|去看了|看望了|见了|见过|联系了|联系过|电话联系|聊了|聊过|谈了|"
+                               r"打了电话|打过电话|通了电话|通过电话|回访了")
+
+
+def reports_a_contact(text: str | None) -> bool:
+    """Whether a message reports a contact that happened, with or without what it was about, and
+    asks nothing ("拜访了王建国"; not "最近谁拜访过王建国")."""
+    text = text or ""
+    return bool(_CONTACT_REPORTED.search(text)) and not _ASKS.search(text)
+
+
 def describes_a_visit(text: str | None) -> bool:
     """Whether a message can be a visit note: staff describe a visit in Chinese words. A message
     with none (markup, code, emoji, only a number) is not kept as a customer's contact history."""

@@ -153,3 +153,25 @@ async def test_after_a_name_that_finds_nobody_her_is_nobody_in_particular(chat):
     assert "没有找到" in reply
     reply = await chat("hexiaoyan", "她的定期哪天到期")
     assert "李秀英" not in reply and "哪位客户" in reply
+
+
+async def test_after_a_name_that_finds_nobody_she_is_nobody_until_named(chat, db):
+    """The lookup of a name nobody has is not-found; the next "她" is not the customer seen before."""
+    await chat("zhaoqiang", "查一下陈美玲")
+    reply = await chat("zhaoqiang", "查一下李四光")
+    assert "没有找到" in reply
+    reply = await chat("zhaoqiang", "她买过基金吗")
+    assert "陈美玲" not in reply and "哪位客户" in reply
+    reply = await chat("zhaoqiang", "给她加个标签:喜欢短期产品")
+    assert "陈美玲" not in reply
+    assert "喜欢短期产品" not in db.tags("C00000005")
+
+
+async def test_a_visit_on_namesakes_goes_on_as_a_visit_once_picked(chat, db):
+    reply = await chat("wangfang", "拜访了王建国")
+    assert "王建国" in reply and "1." in reply
+    reply = await chat("wangfang", "1")
+    assert "拜访记录" in reply and "王建国" in reply and "【王建国】" not in reply
+    assert db.visits("C00000001") == 0
+    assert "已记录:王建国" in await chat("wangfang", "确认")
+    assert db.visits("C00000001") == 1 and db.visits("C00000002") == 0

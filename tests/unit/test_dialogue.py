@@ -238,3 +238,18 @@ def test_passing_it_on_at_a_visits_confirmation_turns_the_visit_into_a_referral(
     # A question about passing on, or a referral's own receiver change, is not that.
     assert route("能转给陈静吗?", "inform", waiting).route is not Route.START_REFERRAL
     assert route("转给陈静", "inform", Waiting(draft())).route is Route.DRAFT_STEP
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("拜访了王建国", "goodbye"), ("刚和王建国通了电话", "inform"), ("见了王建国", "nlu_fallback"),
+])
+def test_a_contact_told_in_few_words_is_a_visit_whatever_the_nlu_saw(text, intent):
+    assert route(text, intent, Waiting(), customer_name="王建国").route is Route.START_VISIT
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("最近谁拜访过王建国", "goodbye"), ("拜拜", "goodbye"), ("王建国拜访了吗", "inform"),
+])
+def test_a_question_or_a_goodbye_is_no_visit(text, intent):
+    entities = {"customer_name": "王建国"} if "王建国" in text else {}
+    assert route(text, intent, Waiting(), **entities).route is not Route.START_VISIT
