@@ -26,7 +26,9 @@ others. Encrypted rooms are not supported (the bot cannot read them, and says so
 
 Notifications of the outbox (a referral arrived, the morning list) are pushed to the staff
 member's direct room every `push_interval_seconds` (bot/push.py); the bot creates the direct
-room and invites her if there is none.
+room and invites her if there is none. Before each push into a room it knew from before, the bot
+asks the homeserver who is in it: a room someone else has joined or been invited to since is
+forgotten, nothing is sent there, and another direct room is found or created.
 """
 from __future__ import annotations
 
@@ -47,6 +49,7 @@ from nio import (
     MatrixRoom,
     MegolmEvent,
     RoomCreateError,
+    RoomGetStateResponse,
     RoomMessageText,
     RoomPreset,
     RoomSendError,
@@ -146,6 +149,8 @@ class MatrixConnection:
         # a room the bot joins at start arrives with its history.
         self.started_at_ms = 0
         self._direct_rooms: Dict[str, str] = {}  # mxid -> room id, rooms the bot created or found
+        # Rooms the homeserver said someone else is in (or invited to): never a direct room again.
+        self._not_private: Set[str] = set()
         self._room_lock: Optional[asyncio.Lock] = None
 
     def __repr__(self) -> str:  # never the password or the token
@@ -187,6 +192,7 @@ class MatrixConnection:
             raise ConnectionError(f"matrix send failed: {sent.status_code} {sent.message}")
 
     def _known_direct_room(self, mxid: str) -> Optional[str]:
+        """A candidate from what the bot knows (its cache, the synced rooms): not proof, see below."""
         cached = self._direct_rooms.get(mxid)
         if cached:
             room = self.client.rooms.get(cached)
@@ -195,19 +201,54 @@ class MatrixConnection:
             self._direct_rooms.pop(mxid, None)  # she left it
         for room in self.client.rooms.values():
             members = set(room.users) | set(room.invited_users)
-            if members == {self.user_id, mxid} and not room.encrypted:
+            if members == {self.user_id, mxid} and not room.encrypted and room.room_id not in self._not_private:
                 self._direct_rooms[mxid] = room.room_id
                 return room.room_id
         return None
 
+    async def is_still_direct(self, room_id: str, mxid: str) -> bool:
+        """Whether the homeserver says the room holds only the bot and this person, right now.
+
+        Asked before each push rather than trusting the synced state, which lags: someone invited
+        to or joining the room since the last sync would read the customer data pushed there.
+        GET /rooms/{id}/state gives both the joined and the invited (an invited user who joins
+        reads the history): the bot joined, she joined or invited, nobody else either, and the
+        room not encrypted (the bot does not encrypt). Raises ConnectionError when the homeserver
+        cannot say: the notification stays in the outbox for the next round.
+        """
+        state = await self.client.room_get_state(room_id)
+        if not isinstance(state, RoomGetStateResponse):
+            raise ConnectionError(f"matrix room state failed: {getattr(state, 'status_code', '')} "
+                                  f"{getattr(state, 'message', state)}")
+        membership: Dict[str, str] = {}
+        for event in state.events:
+            if event.get("type") == "m.room.encryption":
+                return False
+            if event.get("type") == "m.room.member":
+                membership[str(event.get("state_key"))] = str((event.get("content") or {}).get("membership"))
+        present = {user for user, status in membership.items() if status in ("join", "invite")}
+        return (membership.get(self.user_id) == "join" and membership.get(mxid) in ("join", "invite")
+                and present == {self.user_id, mxid})
+
     async def direct_room(self, mxid: str) -> str:
-        """The room the bot shares with this person alone, created (and her invited) if needed."""
+        """The room the bot shares with this person alone, created (and her invited) if needed.
+
+        A room known from before is used only after the homeserver confirms it is still private
+        (is_still_direct); a room that is not is forgotten for good and another found or created.
+        """
         if self._room_lock is None:
             self._room_lock = asyncio.Lock()
         async with self._room_lock:  # two pushes to one person must not create two rooms
-            room_id = self._known_direct_room(mxid)
-            if room_id:
-                return room_id
+            while True:
+                room_id = self._known_direct_room(mxid)
+                if room_id is None:
+                    break
+                if await self.is_still_direct(room_id, mxid):
+                    return room_id
+                logger.warning("matrix.direct_room.not_private room=%s", room_id)
+                self._not_private.add(room_id)
+                if self._direct_rooms.get(mxid) == room_id:
+                    del self._direct_rooms[mxid]
             created = await self.client.room_create(is_direct=True, invite=[mxid],
                                                     preset=RoomPreset.trusted_private_chat,
                                                     name="网点助手")

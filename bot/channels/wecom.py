@@ -11,10 +11,12 @@ Register in credentials.yml by module path (see README, "Connecting WeCom"):
 
 Routes (under /webhooks/wecom/):
   GET  callback  URL verification: signature over echostr, decrypt, answer the plaintext.
-  POST callback  a message: signature, timestamp window, decrypt, ReceiveId; answered at once with
-                 an empty 200, processed in a background task whose replies go out through
-                 message/send. A MsgId seen again (WeCom retries after 5 s without an answer) is
-                 acknowledged and not processed again.
+  POST callback  a message: signature, timestamp window, decrypt, ReceiveId, and only then XML
+                 parsing (strict UTF-8, no DOCTYPE/ENTITY); answered at once with an empty 200,
+                 processed in a background task whose replies go out through message/send. A MsgId
+                 seen again (WeCom retries after 5 s without an answer) is acknowledged and not
+                 processed again: in Redis (SET NX EX, shared by every process, kept across
+                 restarts) when `redis_url` or REDIS_HOST is set, else in this process's memory.
 
 The sender is FromUserName from the decrypted, signed callback: the WeCom userid that the
 platform verified, mapped to staff through staff.chat_id like every channel. Nothing in the
@@ -25,7 +27,10 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import os
+import re
 import time
+import urllib.parse
 import xml.etree.ElementTree as ET
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
 
@@ -65,17 +70,38 @@ class WeComApiError(Exception):
 
 
 class UnsafeXml(ValueError):
-    pass
+    """A body that is not the plain, flat UTF-8 XML WeCom sends (answered 400)."""
 
 
-def parse_xml(text: str | bytes) -> Dict[str, str]:
+# The one <Encrypt> of the outer envelope, read as text (no XML parser) so that the signature can be
+# checked before anything of an unauthenticated body is parsed. Its value is base64.
+_ENCRYPT = re.compile(r"<Encrypt>\s*(?:<!\[CDATA\[([A-Za-z0-9+/=]*)\]\]>|([A-Za-z0-9+/=]*))\s*</Encrypt>")
+
+
+def xml_text(data: str | bytes) -> str:
+    """The body as text: bytes must be strict UTF-8 (WeCom sends nothing else).
+
+    A UTF-16 (or GBK...) document is refused here rather than decoded with replacement
+    characters, which would let a DOCTYPE in it slip past the check below.
+    """
+    if isinstance(data, bytes):
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UnsafeXml("XML is not UTF-8") from None
+    return data
+
+
+def parse_xml(data: str | bytes) -> Dict[str, str]:
     """The child elements of a flat WeCom XML document as a dict of text.
 
-    DOCTYPE and ENTITY declarations are refused before parsing: WeCom never sends them, and they
-    are how entity-expansion bombs and external entities get in.
+    Strict UTF-8; DOCTYPE and ENTITY declarations are refused before parsing: WeCom never sends
+    them, and they are how entity-expansion bombs and external entities get in. The stdlib parser
+    then reads the checked text (a str: an encoding named in its declaration is not followed).
+    (defusedxml would do the same; it is not in the environment.)
     """
-    probe = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    upper = probe.upper()
+    text = xml_text(data)
+    upper = text.upper()
     if "<!DOCTYPE" in upper or "<!ENTITY" in upper:
         raise UnsafeXml("DOCTYPE or ENTITY in XML")
     try:
@@ -83,6 +109,81 @@ def parse_xml(text: str | bytes) -> Dict[str, str]:
     except ET.ParseError as e:
         raise UnsafeXml(f"malformed XML ({e.__class__.__name__})") from None
     return {child.tag: (child.text or "") for child in root}
+
+
+def encrypt_field(body: bytes) -> str:
+    """The Encrypt value of a callback's envelope, found without parsing the XML (strict UTF-8).
+
+    Exactly one is accepted: with two, the signature could be checked on one and the other read.
+    """
+    found = _ENCRYPT.findall(xml_text(body))
+    if len(found) != 1:
+        raise WeComError("no Encrypt element" if not found else "more than one Encrypt element")
+    cdata, plain = found[0]
+    if not (cdata or plain):
+        raise WeComError("no Encrypt element")
+    return cdata or plain
+
+
+class RedisSeenOnce:
+    """SeenOnce shared by every process through Redis: SET key NX EX ttl (first one wins).
+
+    A WeCom retry reaching another worker or another Rasa server, or arriving after a restart, finds
+    the key and is not processed again. If Redis cannot be reached the process falls back to its
+    own memory for that message (logged), so a Redis outage does not stop the bot.
+    """
+
+    def __init__(self, url: str, ttl_seconds: float = 600.0, key_prefix: str = "wangdian:wecom:msg:",
+                 fallback: Optional[SeenOnce] = None) -> None:
+        import redis.asyncio as aioredis
+
+        self.ttl_seconds = max(1, int(ttl_seconds))
+        self.key_prefix = key_prefix
+        self.fallback = fallback or SeenOnce(ttl_seconds=ttl_seconds)
+        self._redis = aioredis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+    def __repr__(self) -> str:  # never the URL: it may hold a password
+        return f"RedisSeenOnce(key_prefix={self.key_prefix!r}, ttl_seconds={self.ttl_seconds})"
+
+    async def first_time(self, key: str) -> bool:
+        try:
+            return bool(await self._redis.set(self.key_prefix + key, "1", nx=True, ex=self.ttl_seconds))
+        except Exception as e:  # noqa: BLE001 - Redis down: this process's memory, not a lost message
+            logger.warning("wecom.dedupe.redis_unavailable error=%s", e.__class__.__name__)
+            return self.fallback.first_time(key)
+
+    async def close(self) -> None:
+        await self._redis.close()
+
+
+class MemorySeenOnce:
+    """This process's SeenOnce behind the same awaitable interface as RedisSeenOnce."""
+
+    def __init__(self, ttl_seconds: float = 600.0) -> None:
+        self.memory = SeenOnce(ttl_seconds=ttl_seconds)
+
+    async def first_time(self, key: str) -> bool:
+        return self.memory.first_time(key)
+
+    async def close(self) -> None:
+        pass
+
+
+def redis_url_from(credentials: Dict[str, Any], environ: Optional[Dict[str, str]] = None) -> Optional[str]:
+    """Where the MsgId dedupe lives: credentials' `redis_url`, else the lock store's REDIS_HOST
+    (REDIS_PORT, REDIS_DB, REDIS_PASSWORD) from the environment, else None (this process's memory)."""
+    url = str(credentials.get("redis_url") or "").strip()
+    if url:
+        return url
+    env = os.environ if environ is None else environ
+    host = (env.get("REDIS_HOST") or "").strip()
+    if not host:
+        return None
+    port = (env.get("REDIS_PORT") or "").strip() or "6379"
+    db = (env.get("REDIS_DB") or "").strip() or "0"
+    password = env.get("REDIS_PASSWORD") or ""
+    auth = f":{urllib.parse.quote(password, safe='')}@" if password else ""
+    return f"redis://{auth}{host}:{port}/{db}"
 
 
 def split_content(text: str, max_bytes: int = MAX_CONTENT_BYTES) -> List[str]:
@@ -222,18 +323,24 @@ class WeComInput(InputChannel):
             agent_id=_required(credentials, "agent_id"),
             api_base=str(credentials.get("api_base") or DEFAULT_API_BASE),
         )
+        dedup_ttl_seconds = float(credentials.get("dedup_ttl_seconds", 600))
+        redis_url = redis_url_from(credentials)
         return cls(
             crypto,
             client,
             max_message_chars=int(credentials.get("max_message_chars", 2000)),
             rate_limit=int(credentials.get("rate_limit_per_minute", 30)),
-            dedup_ttl_seconds=float(credentials.get("dedup_ttl_seconds", 600)),
+            dedup_ttl_seconds=dedup_ttl_seconds,
             push_interval_seconds=float(credentials.get("push_interval_seconds", 30)),
+            seen=RedisSeenOnce(redis_url, dedup_ttl_seconds,
+                               key_prefix=str(credentials.get("redis_key_prefix") or "wangdian:wecom:msg:"))
+            if redis_url else None,
         )
 
     def __init__(self, crypto: WeComCrypto, client: WeComClient, max_message_chars: int = 2000,
                  rate_limit: int = 30, dedup_ttl_seconds: float = 600.0, max_body_bytes: int = 64_000,
-                 now: Callable[[], float] = time.time, push_interval_seconds: float = 0.0) -> None:
+                 now: Callable[[], float] = time.time, push_interval_seconds: float = 0.0,
+                 seen: Optional[Any] = None) -> None:
         self.crypto = crypto
         # Notifications of the outbox (a new referral, the morning list) pushed to staff's WeCom
         # every this many seconds (bot/push.py); 0 leaves them for the top of the next reply.
@@ -244,7 +351,8 @@ class WeComInput(InputChannel):
         self.max_body_bytes = max_body_bytes
         self.rate_limit = rate_limit
         self.rate_limiter = SlidingWindowLimiter(rate_limit, 60.0)
-        self.seen = SeenOnce(ttl_seconds=dedup_ttl_seconds)
+        # MsgIds already received: Redis (every process, survives restarts) or this process's memory.
+        self.seen = seen if seen is not None else MemorySeenOnce(dedup_ttl_seconds)
         self.buttons = ButtonMemory()
         self._now = now  # wall clock for the timestamp window; tests set it
         self._tasks: Set[asyncio.Task] = set()
@@ -340,16 +448,24 @@ class WeComInput(InputChannel):
             body = request.body or b""
             if len(body) > self.max_body_bytes:
                 return self._reject(request, f"body of {len(body)} bytes", status=413)
+            # Nothing of the body is parsed as XML before its signature is checked: the Encrypt value
+            # is read as text, signed (with the timestamp window) and decrypted; only then are the
+            # envelope and the message parsed, both as strict UTF-8 without DOCTYPE or ENTITY.
             try:
-                envelope = parse_xml(body)
-                encrypted = envelope.get("Encrypt", "")
-                if not encrypted:
-                    raise WeComError("no Encrypt element")
+                encrypted = encrypt_field(body)
                 plain = self.crypto.open_callback(args["msg_signature"], args["timestamp"], args["nonce"],
                                                   encrypted, now=self._now())
-                fields = parse_xml(plain)
-            except (WeComError, ValueError) as e:
+            except UnsafeXml as e:
+                return self._reject(request, f"{e.__class__.__name__}: {e}", status=400)
+            except WeComError as e:
                 return self._reject(request, f"{e.__class__.__name__}: {e}")
+            try:
+                envelope = parse_xml(body)
+                if envelope.get("Encrypt", "").strip() != encrypted:
+                    raise UnsafeXml("the envelope's Encrypt is not the signed one")
+                fields = parse_xml(plain)
+            except UnsafeXml as e:
+                return self._reject(request, f"{e.__class__.__name__}: {e}", status=400)
             user = fields.get("FromUserName", "").strip()
             if not user:
                 return self._reject(request, "no FromUserName", status=400)
@@ -357,7 +473,8 @@ class WeComInput(InputChannel):
 
             msg_type = fields.get("MsgType", "")
             key = fields.get("MsgId") or f"{user}:{fields.get('CreateTime')}:{msg_type}:{fields.get('Event', '')}"
-            if not self.seen.first_time(key):
+            # Per app: the corp id (checked by decryption) and this app's agent id, then the message.
+            if not await self.seen.first_time(f"{self.crypto.receive_id}:{self.client.agent_id}:{key}"):
                 logger.info("wecom.callback.duplicate msg_id=%s", fields.get("MsgId", ""))
                 return response.text("")
 
@@ -380,5 +497,6 @@ class WeComInput(InputChannel):
         async def close_client(app: Any, loop: Any) -> None:
             await self.drain()
             await self.client.close()
+            await self.seen.close()
 
         return wecom
