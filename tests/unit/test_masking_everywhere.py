@@ -187,8 +187,18 @@ def test_no_number_in_full_in_any_table_the_log_or_a_report(bank, form, log_outp
     assert found == {"tables": [], "log": [], "error text": [], "printed": [], "returned by the services": []}
 
 
+@pytest.fixture
+def own_action_services(monkeypatch):
+    """The actions' services of this test only: actions.runtime keeps one per database URL, and
+    one kept here would hold an engine later tests (tests/actions) no longer listen to."""
+    from actions import runtime
+
+    for cache in ("_services", "_referral_services", "_visit_services", "_suggestion_services"):
+        monkeypatch.setattr(runtime, cache, {})
+
+
 @pytest.mark.parametrize("form", ["+86-139-1234-5678", "11010119900307451X"])
-async def test_no_number_in_full_in_the_chat(talk, bank, form):
+async def test_no_number_in_full_in_the_chat(own_action_services, talk, bank, form):
     """What the bot says back (a tag as typed, the 360 view, a saved visit, the contact history)
     masks the number, as the tables do."""
     said = []
