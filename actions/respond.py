@@ -15,6 +15,7 @@ from bot import customer_replies
 from bot.clock import clock
 from bot.customer_service import View
 from bot.db import DatabaseUnavailable
+from bot.privacy import mask_identifiers_in_text
 from bot.dialogue import (
     REFERRAL,
     VISIT,
@@ -88,6 +89,7 @@ class ActionRespond(Action):
             dispatcher.utter_message(text=NOT_SAVED_REPLY)
             return []  # what waited is kept as it was
         self._notices(turn, decision)
+        _mask_replies(dispatcher.messages)
         if (names_somebody(message) and tracker.get_slot("current_customer_id") is not None
                 and not any(e.get("name") == "current_customer_id" for e in turn.events)):
             # She named somebody who is not shown now (not found, or namesakes to pick from): the
@@ -116,6 +118,17 @@ class ActionRespond(Action):
                 last["text"] = last["text"] + "\n" + kept_notice(kept)
             else:
                 turn.say(kept_notice(kept))
+
+
+def _mask_replies(messages: list[dict]) -> None:
+    """No phone or ID number in full in what the bot says, whatever put it there (a draft repeats
+    the note as typed, a notification carries a referral's note): texts and button titles."""
+    for message in messages:
+        if message.get("text"):
+            message["text"] = mask_identifiers_in_text(message["text"])
+        for button in message.get("buttons") or ():
+            if isinstance(button, dict) and button.get("title"):
+                button["title"] = mask_identifiers_in_text(button["title"])
 
 
 def _refused(messages: list[dict]) -> bool:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import clock
 from bot.models import AuditEntry
+from bot.privacy import mask_identifiers_in_text
 from bot.timeutil import to_local, to_storage
 
 _INSERT = insert(AuditEntry)
@@ -29,7 +30,7 @@ def record_view(
     session.execute(
         _INSERT,
         {"at": to_storage(clock.now()), "staff_id": staff_id, "customer_id": customer_id, "shown": shown,
-         "channel": channel or "", "detail": detail[:200]},
+         "channel": channel or "", "detail": mask_identifiers_in_text(detail)[:200]},
     )
 
 

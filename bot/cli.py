@@ -143,8 +143,8 @@ def cmd_referrals_report(args) -> int:
         print(problem, file=sys.stderr)
         return 2
     values = [
-        (r.month, r.branch_id, r.branch_name, r.rank, r.staff_id, r.staff_name, r.role_name, r.sent, r.converted,
-         "" if r.conversion_rate is None else f"{r.conversion_rate:.3f}", r.credit)
+        _masked_row((r.month, r.branch_id, r.branch_name, r.rank, r.staff_id, r.staff_name, r.role_name, r.sent,
+                     r.converted, "" if r.conversion_rate is None else f"{r.conversion_rate:.3f}", r.credit))
         for r in rows
     ]
     if args.format == "csv":
@@ -157,6 +157,14 @@ def cmd_referrals_report(args) -> int:
         print("\t".join(str(v) for v in row[:9] + (rate_text(r.conversion_rate), r.credit)))
     print(f"共 {len(rows)} 人")
     return 0
+
+
+def _masked_row(values: tuple) -> tuple:
+    """A report's row with phones and ID numbers masked in its text: a report leaves the bank's
+    systems (a spreadsheet, a mail), and its names and words come from what people typed."""
+    from bot.privacy import mask_identifiers_in_text
+
+    return tuple(mask_identifiers_in_text(value) if isinstance(value, str) else value for value in values)
 
 
 def cmd_digest(args) -> int:
@@ -187,7 +195,8 @@ def cmd_feedback(args) -> int:
     print("时间\t员工\t姓名\t上一意图\t渠道\t内容")
     for line in lines:
         text = line.text.replace("\n", " ")
-        print(f"{line.at:%Y-%m-%d %H:%M}\t{line.staff_id or ''}\t{line.staff_name or ''}\t{line.last_intent}\t{line.channel}\t{text}")
+        print("\t".join(_masked_row((f"{line.at:%Y-%m-%d %H:%M}", line.staff_id or "", line.staff_name or "",
+                                     line.last_intent, line.channel, text))))
     print(f"共 {len(lines)} 条")
     return 0
 
@@ -330,5 +339,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.privacy import install_log_masking
+
+    install_log_masking()
     args = build_parser().parse_args(argv)
     return args.run(args)

@@ -32,6 +32,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str) -> Engine:
+    """The engine of the bank's database. `hide_parameters`: an error's text (IntegrityError,
+    DataError...) and the engine's own log never carry the values bound to a statement, which
+    hold phone and ID numbers (the customers table keeps them in full), whoever logs the error."""
     if url.startswith("sqlite"):
         # SQLite keeps NUMERIC as a double. Amounts have two decimals and stay far below 2**53
         # cents, so SQLAlchemy's conversion back to Decimal at scale 2 is exact; sums are done in
@@ -45,7 +48,8 @@ def make_engine(url: str) -> Engine:
         # A pool of open connections (SQLAlchemy 1.4 opens a new one for every unit of work on a
         # SQLite file, with the pragmas below each time: 0.4-0.7 ms, a fifth of a lookup).
         engine = create_engine(
-            url, future=True, poolclass=QueuePool, connect_args={"check_same_thread": False, "timeout": 30}
+            url, future=True, poolclass=QueuePool, connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -57,7 +61,9 @@ def make_engine(url: str) -> Engine:
     # of a lookup. Connections are renewed after 5 minutes, before any firewall's idle timeout;
     # after a database restart the first unit of work of a process fails (DatabaseUnavailable:
     # nothing written, the user is asked to try again), the pool is renewed, the next one works.
-    return create_engine(url, future=True, pool_recycle=300, pool_size=10, max_overflow=10, **options)
+    return create_engine(
+        url, future=True, pool_recycle=300, pool_size=10, max_overflow=10, hide_parameters=True, **options
+    )
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -121,7 +127,7 @@ def recreate_database(url, create: bool = True) -> None:
     target = make_url(url)
     if not target.drivername.startswith("postgresql") or not target.database:
         raise ValueError(f"not a PostgreSQL database URL: {target!r}")
-    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT", hide_parameters=True)
     try:
         with server.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))

@@ -67,6 +67,7 @@ from bot.models import (
     Staff,
     StaffCoverage,
 )
+from bot.privacy import mask_identifiers_in_text
 from bot.timeutil import to_storage
 
 BATCH_SIZE = 10_000
@@ -446,7 +447,8 @@ class _Customers(_Loader):
             )
         )
         tags = [
-            {"customer_id": item.values["customer_id"], "tag": tag, "source": "import", "created_at": self.now}
+            {"customer_id": item.values["customer_id"], "tag": mask_identifiers_in_text(tag), "source": "import",
+             "created_at": self.now}
             for item in batch
             for tag in item.members or ()
         ]
@@ -566,7 +568,8 @@ class _Interactions(_Loader):
             "channel": row.choice("channel", CONTACT_CHANNELS),
             # Written in the bank's local time; stored as naive UTC like every other time.
             "happened_at": to_storage(happened_at) if happened_at else None,
-            "summary": row.raw("summary", False) or "",
+            # Masked here: COPY (PostgreSQL) bypasses the column's masking (bot.models.MaskedText).
+            "summary": mask_identifiers_in_text(row.raw("summary", False) or ""),
             "created_at": self.now,
         }
         return None if row.errors else _Parsed(row.line, values)

@@ -21,9 +21,13 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import declarative_base, relationship
+
+from bot.privacy import mask_identifiers_in_text
 
 # Named constraints, so Alembic migrations are stable on every database.
 metadata = MetaData(
@@ -45,6 +49,57 @@ PRODUCT_CATEGORIES = ("存款", "理财", "基金", "保险", "贷款", "信用�
 CONTACT_CHANNELS = ("上门", "电话", "到店", "微信")
 INTERACTION_SOURCES = ("import", "chat")
 MONEY = Numeric(18, 2)
+
+
+# ---------------------------------------------------------------------------- free text, masked
+# A column staff type into (a visit note, a referral note, a tag, feedback) or built from such
+# text (a notification, an audit detail, the reasons of a suggestion) is declared with one of the
+# Masked types below: every phone and ID number in it, in any form typed (bot.privacy), is masked
+# when it is bound into any statement, ORM or Core, INSERT, UPDATE or WHERE, and again when it is
+# read (rows written before the masking). On mapped classes the attribute itself is masked when
+# set (_mask_when_set below), so the object a service returns after a flush shows what the table
+# holds. Declared on the column, it is seen where the table is read and no statement skips it;
+# only PostgreSQL's COPY does, and the importer masks the rows it copies (bot/importer.py).
+
+
+def masked_value(value):
+    """Strings with phones and ID numbers masked; dicts and lists walked (JSON columns)."""
+    if isinstance(value, str):
+        return mask_identifiers_in_text(value) if value else value
+    if isinstance(value, dict):
+        return {key: masked_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [masked_value(item) for item in value]
+    return value
+
+
+class _Masked(TypeDecorator):
+    def process_bind_param(self, value, dialect):
+        return masked_value(value)
+
+    def process_result_value(self, value, dialect):
+        return masked_value(value)
+
+
+class MaskedText(_Masked):
+    """Free text; stored with phones and ID numbers masked."""
+
+    impl = Text
+    cache_ok = True
+
+
+class MaskedString(_Masked):
+    """A short free text (MaskedString(50)); masked like MaskedText. Masking never lengthens."""
+
+    impl = String
+    cache_ok = True
+
+
+class MaskedJSON(_Masked):
+    """JSON whose strings are masked like MaskedText."""
+
+    impl = JSON
+    cache_ok = True
 
 
 class Branch(Base):
@@ -106,7 +161,7 @@ class CustomerTag(Base):
     id = Column(Integer, primary_key=True)
     # Found through uq_customer_tags_customer_tag, whose first column it is: no index of its own.
     customer_id = Column(String(9), ForeignKey("customers.customer_id", ondelete="CASCADE"), nullable=False)
-    tag = Column(String(50), nullable=False)
+    tag = Column(MaskedString(50), nullable=False)
     # Where the tag came from: 'import' (bank data), 'staff' (added in chat), 'visit' (from a visit note).
     source = Column(String(20), nullable=False, default="import")
     created_by = Column(String(20), ForeignKey("staff.staff_id"), nullable=True)
@@ -168,13 +223,13 @@ class Interaction(Base):
     staff_id = Column(String(20), ForeignKey("staff.staff_id"), nullable=False)
     channel = Column(String(10), nullable=False)
     happened_at = Column(DateTime, nullable=False)
-    summary = Column(Text, nullable=False, default="")
+    summary = Column(MaskedText, nullable=False, default="")
     created_at = Column(DateTime, nullable=False)
     # 'import' (the bank's contact history) or 'chat' (a visit note logged in the chat).
     source = Column(String(10), nullable=False, default="import", server_default="import")
     # What a chat-logged visit note said, structured (bot.visits.details_of): products,
     # categories, amounts, events, tags, follow_up. None for imported contacts.
-    details = Column(JSON, nullable=True)
+    details = Column(MaskedJSON, nullable=True)
     # The client's key for one "log this visit": the same key twice logs it once.
     request_key = Column(String(100), nullable=True, unique=True)
     staff = relationship(Staff, lazy="joined")
@@ -200,7 +255,7 @@ class AuditEntry(Base):
     # What was shown: 'profile_360', 'holdings', 'interactions', 'candidate_list', 'referral'.
     shown = Column(String(30), nullable=False)
     channel = Column(String(30), nullable=False, default="")
-    detail = Column(String(200), nullable=False, default="")
+    detail = Column(MaskedString(200), nullable=False, default="")
 
 
 # ---------------------------------------------------------------------------- referrals (转介)
@@ -224,7 +279,7 @@ class Referral(Base):
     # The client's key for one "create": the same key twice gives the same referral.
     request_key = Column(String(100), nullable=False, unique=True)
     customer_id = Column(String(9), ForeignKey("customers.customer_id"), nullable=False, index=True)
-    product_word = Column(String(50), nullable=False)
+    product_word = Column(MaskedString(50), nullable=False)
     product_category = Column(String(10), nullable=False)
     referrer_id = Column(String(20), ForeignKey("staff.staff_id"), nullable=False, index=True)
     referrer_branch_id = Column(String(20), ForeignKey("branches.branch_id"), nullable=False, index=True)
@@ -232,7 +287,7 @@ class Referral(Base):
     # How the receiver was chosen: 'named', 'role', 'category_default', 'branch_head_fallback'.
     routed_by = Column(String(30), nullable=False)
     status = Column(String(20), nullable=False, default="new", index=True)
-    note = Column(Text, nullable=False, default="")
+    note = Column(MaskedText, nullable=False, default="")
     created_at = Column(DateTime, nullable=False, index=True)
     updated_at = Column(DateTime, nullable=False)
     sla_due_at = Column(DateTime, nullable=False)
@@ -240,7 +295,7 @@ class Referral(Base):
     closed_at = Column(DateTime, nullable=True)
     reminded_at = Column(DateTime, nullable=True)
     escalated_at = Column(DateTime, nullable=True)
-    converted_product_word = Column(String(50), nullable=True)
+    converted_product_word = Column(MaskedString(50), nullable=True)
     converted_category = Column(String(10), nullable=True)
     converted_amount = Column(MONEY, nullable=True)
     __table_args__ = (
@@ -262,7 +317,7 @@ class ReferralEvent(Base):
     kind = Column(String(20), nullable=False)
     from_status = Column(String(20), nullable=True)
     to_status = Column(String(20), nullable=True)
-    note = Column(Text, nullable=False, default="")
+    note = Column(MaskedText, nullable=False, default="")
 
 
 class Notification(Base):
@@ -275,7 +330,7 @@ class Notification(Base):
     __tablename__ = "notifications"
     id = Column(Integer, primary_key=True)
     staff_id = Column(String(20), ForeignKey("staff.staff_id"), nullable=False)
-    text = Column(Text, nullable=False)
+    text = Column(MaskedText, nullable=False)
     kind = Column(String(30), nullable=False)
     referral_id = Column(Integer, ForeignKey("referrals.id", ondelete="CASCADE"), nullable=True, index=True)
     dedupe_key = Column(String(120), nullable=False, unique=True)
@@ -339,7 +394,7 @@ class FollowUp(Base):
     # Who owns the task.
     staff_id = Column(String(20), ForeignKey("staff.staff_id"), nullable=False)
     due_at = Column(DateTime, nullable=False)
-    note = Column(Text, nullable=False, default="")
+    note = Column(MaskedText, nullable=False, default="")
     created_at = Column(DateTime, nullable=False)
     created_from_interaction_id = Column(Integer, ForeignKey("interactions.id", ondelete="SET NULL"), nullable=True)
     done_at = Column(DateTime, nullable=True)
@@ -356,7 +411,7 @@ class Feedback(Base):
     id = Column(Integer, primary_key=True)
     staff_id = Column(String(20), ForeignKey("staff.staff_id"), nullable=True, index=True)
     at = Column(DateTime, nullable=False, index=True)
-    text = Column(Text, nullable=False)
+    text = Column(MaskedText, nullable=False)
     last_intent = Column(String(100), nullable=False, default="")
     channel = Column(String(30), nullable=False, default="")
 
@@ -418,13 +473,26 @@ class SuggestionLogEntry(Base):
     score = Column(Float, nullable=True)
     allowed = Column(Boolean, nullable=False)
     # ["50万定期12月3日到期", "同类客户中38%持有"]
-    reasons = Column(JSON, nullable=False)
+    reasons = Column(MaskedJSON, nullable=False)
     # [{"rule": "risk", "passed": true, "reason": "风险等级C3,可购R3及以下", "binding": true}, ...,
     #  {"rule": "min_amount", "passed": true, "reason": "起购20万", "binding": false}]: the minimum
     # purchase is information told to staff, never a refusal (bot.eligibility). Rows written before
     # issue #23 have no "binding" and a min_amount that could fail.
-    rules = Column(JSON, nullable=False)
+    rules = Column(MaskedJSON, nullable=False)
     channel = Column(String(30), nullable=False, default="")
     # The date of the recommendation model that ranked it; None without a model (or for a check).
     model_date = Column(Date, nullable=True)
     __table_args__ = (CheckConstraint(f"kind IN {SUGGESTION_LOG_KINDS}", name="kind"),)
+
+
+# ---------------------------------------------------------------------------- masked when set
+
+
+def _mask_when_set(_target, value, _old, _initiator):
+    return masked_value(value)
+
+
+for _mapper in Base.registry.mappers:
+    for _attribute in _mapper.column_attrs:
+        if isinstance(_attribute.columns[0].type, _Masked):
+            event.listen(getattr(_mapper.class_, _attribute.key), "set", _mask_when_set, retval=True)

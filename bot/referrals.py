@@ -58,6 +58,7 @@ from bot.models import (
     Staff,
     StaffCoverage,
 )
+from bot.privacy import mask_identifiers_in_text
 from bot.settings import Settings
 from bot.timeutil import to_local, to_storage
 from bot.vocabulary.numbers import parse_amount  # noqa: F401  (one reading of amounts; re-exported)
@@ -789,7 +790,7 @@ class ReferralService:
             referral_no=_next_number(session),
             request_key=request_key,
             customer_id=customer.customer_id,
-            product_word=(product_word or category).strip()[:50],
+            product_word=mask_identifiers_in_text((product_word or category).strip())[:50],
             product_category=category,
             referrer_id=staff.staff_id,
             referrer_branch_id=staff.branch_id,
@@ -902,7 +903,7 @@ class ReferralService:
         if target is Status.CONVERTED:
             word = (product_word or referral.product_word).strip()
             category = resolve_product(session, product_word) if product_word else None
-            referral.converted_product_word = word[:50]
+            referral.converted_product_word = mask_identifiers_in_text(word)[:50]
             referral.converted_category = category or referral.product_category
             referral.converted_amount = amount
             session.flush()

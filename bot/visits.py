@@ -497,7 +497,7 @@ class VisitService:
                 return None
             lock_customer(session, customer.customer_id)
             due = to_storage(note.follow_up_at)
-            words = note.text[:500]
+            words = mask_identifiers_in_text(note.text)[:500]  # masked before cut: no number half kept
             row = session.execute(select(FollowUp).where(
                 FollowUp.staff_id == staff.staff_id, FollowUp.customer_id == customer.customer_id,
                 FollowUp.due_at == due, FollowUp.note == words, FollowUp.done_at.is_(None),
@@ -575,7 +575,7 @@ class VisitService:
         current = _customer_tags(session, customer.customer_id)
         added, removed = [], []
         for tag in note.tags:
-            tag = tag.strip()[:50]
+            tag = mask_identifiers_in_text(tag.strip())[:50]
             if not tag:
                 continue
             for opposite in _opposites(tag):
@@ -627,7 +627,7 @@ class VisitService:
                 customer_id=customer.customer_id,
                 staff_id=staff.staff_id,
                 due_at=to_storage(note.follow_up_at),
-                note=note.text[:500],
+                note=mask_identifiers_in_text(note.text)[:500],
                 created_at=stored_now,
                 created_from_interaction_id=interaction.id,
             )
@@ -652,7 +652,7 @@ class VisitService:
 
     def tag_customer(self, chat_id: str, customer_id: str, tag: str, remove: bool = False, channel: str = "") -> TagResult:
         """Add (or remove) a tag a staff member gives a customer (source 'staff')."""
-        tag = (tag or "").strip()[:50]
+        tag = mask_identifiers_in_text((tag or "").strip())[:50]
         with self.db.unit_of_work() as session:
             staff = identify_staff(session, chat_id)
             if staff is None:
@@ -691,7 +691,7 @@ class VisitService:
                 return FeedbackSaved("stranger")
             if not text:
                 return FeedbackSaved("empty")
-            row = Feedback(staff_id=staff.staff_id, at=to_storage(clock.now()), text=text[:2000],
+            row = Feedback(staff_id=staff.staff_id, at=to_storage(clock.now()), text=mask_identifiers_in_text(text)[:2000],
                            last_intent=(last_intent or "")[:100], channel=(channel or "")[:30])
             session.add(row)
             session.flush()

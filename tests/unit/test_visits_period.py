@@ -210,3 +210,38 @@ def test_the_morning_digest_audits_the_customers_it_sends(bank, follow_ups):
     trail = _audited(bank, "daily_digest")
     assert ("C00000001" in {c for _, c, _, _ in trail})  # 王建国's follow-up is due that morning
     assert {detail for _, _, _, detail in trail} == {"待办 2026-12-01"}
+
+
+def test_the_morning_digest_audits_every_customer_of_every_list_it_sends(bank, follow_ups):
+    """Each person's digest: one audit row for each customer on it, in that person's name; sent
+    again the same morning, nothing (and no audit row) is added."""
+    from bot.access import identify_staff
+    from bot.models import Staff
+    from bot.visits import build_daily_list
+
+    moment = datetime(2026, 12, 1, 8, 40, tzinfo=clock.tz)
+    report = morning_digest(bank, moment, Settings(database_url=bank.url))
+    trail = _audited(bank, "daily_digest")
+    with bank.unit_of_work() as session:
+        for staff_id, count in report.sent:
+            chat_id = session.get(Staff, staff_id).chat_id
+            shown = build_daily_list(session, identify_staff(session, chat_id), date(2026, 12, 1))
+            assert len(shown) == count
+            assert [c for s, c, _, _ in trail if s == staff_id] == list(dict.fromkeys(i.customer_id for i in shown))
+    assert {s for s, _, _, _ in trail} == {s for s, count in report.sent if count}
+    assert len(trail) >= 3  # 王芳's list alone has 王建国 ×2 and more
+    morning_digest(bank, moment, Settings(database_url=bank.url))
+    assert _audited(bank, "daily_digest") == trail
+
+
+def test_the_audit_command_shows_who_saw_a_customer_on_a_list(service, bank, follow_ups, capsys):
+    from bot import cli
+
+    daily = service.daily_list("wangfang", MON, "wecom", tasks_period_asked("明天的待办", MON))
+    assert "C00000001" in [i.customer_id for i in daily.items]
+    morning_digest(bank, datetime(2026, 12, 1, 8, 40, tzinfo=clock.tz), Settings(database_url=bank.url))
+    capsys.readouterr()
+    assert cli.main(["audit", "--customer", "C00000001"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.endswith("\tS0003\tC00000001\tdaily_list\twecom\t待办 2026-12-01") for line in lines), lines
+    assert any(line.endswith("\tS0003\tC00000001\tdaily_list\tdaily_digest\t待办 2026-12-01") for line in lines), lines
