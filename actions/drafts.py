@@ -68,6 +68,8 @@ async def draft_step(turn: Turn) -> None:
 
 
 async def _finish(turn: Turn, kind: str, result: Any) -> None:
+    if result.saved:  # committed: whatever fails from here on, the reply says it was saved
+        turn.saved(result.reply)
     if not result.stranger:
         await turn.notifications()
     turn.say(result.reply, buttons=CONFIRM_BUTTONS if result.awaiting_confirmation else None)

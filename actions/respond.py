@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import basics, customers, drafts, referrals, suggestions, visits
-from actions.runtime import Turn, message_of
+from actions.runtime import NOTIFICATIONS_LATER, Turn, message_of
 from bot import customer_replies
 from bot.clock import clock
 from bot.customer_service import View
@@ -83,12 +83,25 @@ class ActionRespond(Action):
         turn.waiting.topic = None  # set again by an answer a short follow-up may refer to
         try:
             await self._answer(turn, decision)
-        except DatabaseUnavailable as error:
-            logger.error("%s: database unavailable (%s), nothing saved", decision.route.value, error)
-            dispatcher.messages.clear()  # nothing said before the failure stands
-            dispatcher.utter_message(text=NOT_SAVED_REPLY)
-            return []  # what waited is kept as it was
+        except Exception as error:
+            if turn.saved_reply is None:
+                if not isinstance(error, DatabaseUnavailable):
+                    raise
+                logger.error("%s: database unavailable (%s), nothing saved", decision.route.value, error)
+                dispatcher.messages.clear()  # nothing said before the failure stands
+                dispatcher.utter_message(text=NOT_SAVED_REPLY)
+                return []  # what waited is kept as it was
+            # The save was committed; what failed came after it. Say what was saved, and never
+            # offer the saved draft again (a second "确认" would save it twice).
+            logger.error("%s: failed after the save (%s); the reply says what was saved",
+                         decision.route.value, type(error).__name__)
+            turn.waiting.draft = None
+            if not any(m.get("text") == turn.saved_reply for m in dispatcher.messages):
+                turn.say(turn.saved_reply)
+            turn.notifications_later = True
         self._notices(turn, decision)
+        if turn.notifications_later and dispatcher.messages and not _refused(dispatcher.messages):
+            turn.say(NOTIFICATIONS_LATER)
         _mask_replies(dispatcher.messages)
         if (names_somebody(message) and tracker.get_slot("current_customer_id") is not None
                 and not any(e.get("name") == "current_customer_id" for e in turn.events)):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
@@ -16,6 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.access import StaffMember
+from bot.outbox import NOTIFICATION_ID
 from bot.dialogue import Message, Waiting, entity_value
 
 from bot.customer_service import CustomerService
@@ -28,6 +30,8 @@ from bot.visit_dialogue import VisitConversation
 from bot.visits import VisitService
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 _executor: ThreadPoolExecutor | None = None
 _services: dict[str, CustomerService] = {}
@@ -89,15 +93,50 @@ def referral_updates() -> ReferralUpdates:
     return ReferralUpdates(customer_service(), referral_service())
 
 
-async def deliver_notifications(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+# Above a notification whose earlier push got no clear answer: it may have arrived (bot/push.py).
+MAYBE_RECEIVED = "(补发:这条通知之前推送时没有得到确认,如已收到请忽略。)"
+# The notifications could not be fetched: the reply goes on without them, they come later.
+NOTIFICATIONS_LATER = "(您的通知暂时取不到,稍后送达。)"
+
+
+def shown_before(tracker: Tracker) -> list[int]:
+    """The notifications shown by the previous reply of this conversation. Rasa keeps a reply in
+    the conversation only once it handed it to the channel, so they reached her; the channel
+    marks them delivered at once, this is for a channel that does not (`rasa shell`)."""
+    shown: list[int] = []
+    users = 0
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1:
+            notification_id = (event.get("metadata") or {}).get(NOTIFICATION_ID)
+            if isinstance(notification_id, int):
+                shown.append(notification_id)
+    return shown
+
+
+async def deliver_notifications(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Notifications waiting for the sender (a referral arrived, was accepted, converted…) go at
-    the top of whatever the bot answers; taking them marks them delivered, so none shows twice."""
+    the top of whatever the bot answers, each message carrying its `notification_id`: the channel
+    marks it delivered once it has the reply (bot/channels/answering.py), and until then it is
+    claimed for this reply only (bot/outbox.py). A failure here is never the turn's failure (the
+    turn may have saved something already): it is logged, the reply goes on, and the
+    notifications stay waiting for the next reply. False when they could not be fetched."""
     from actions import scheduler
 
-    scheduler.ensure_started()
-    waiting = await in_thread(referral_service().notifications, tracker.sender_id, channel_of(tracker) or "chat")
+    try:
+        scheduler.ensure_started()
+        waiting = await in_thread(referral_service().notifications, tracker.sender_id,
+                                  channel_of(tracker) or "chat", shown_before(tracker))
+    except Exception as error:  # noqa: BLE001 - see above
+        logger.error("notifications.failed error=%s", type(error).__name__)
+        return False
     for notification in waiting:
-        dispatcher.utter_message(text=notification.text)
+        text = f"{MAYBE_RECEIVED}\n{notification.text}" if notification.unsure else notification.text
+        dispatcher.utter_message(text=text, **{NOTIFICATION_ID: notification.id})
+    return True
 
 
 async def current_staff(tracker: Tracker) -> StaffMember | None:
@@ -140,6 +179,8 @@ class Turn:
     message: Message
     waiting: Waiting
     events: list[dict[str, Any]] = field(default_factory=list)
+    saved_reply: str | None = None  # what this turn committed (`saved`)
+    notifications_later: bool = False  # the notifications could not be fetched this turn
 
     @property
     def sender(self) -> str:
@@ -167,4 +208,9 @@ class Turn:
         self.dispatcher.utter_message(text=text, buttons=buttons)
 
     async def notifications(self) -> None:
-        await deliver_notifications(self.dispatcher, self.tracker)
+        if not await deliver_notifications(self.dispatcher, self.tracker):
+            self.notifications_later = True
+
+    def saved(self, reply: str) -> None:
+        """What this turn saved (committed), said whatever fails after it: never "没有保存"."""
+        self.saved_reply = reply

@@ -323,8 +323,9 @@ class ReferralEvent(Base):
 class Notification(Base):
     """The outbox: a message for one staff member, written in the same transaction as its cause.
 
-    `dedupe_key` is unique, so one event never enqueues twice; `delivered_at` is set when a channel
-    (the chat, later Matrix/WeCom pushes) takes it, once.
+    `dedupe_key` is unique, so one event never enqueues twice; `delivered_at` is set once it has
+    reached the person: the reply that showed it was handed to the channel, or the platform
+    accepted its push. Until then a reply or a pusher holds a `claim` on it (bot/outbox.py).
     """
 
     __tablename__ = "notifications"
@@ -340,6 +341,13 @@ class Notification(Base):
     # A push the platform refused waits before the next attempt, longer each time (bot/outbox.py).
     push_attempts = Column(Integer, nullable=False, default=0, server_default="0")
     push_after = Column(DateTime, nullable=True)
+    # Who is delivering it now: 'reply:<attempt>' or '<platform>:<attempt>' (a push), and since when.
+    claim = Column(String(60), nullable=True)
+    claimed_at = Column(DateTime, nullable=True)
+    # A push ended without a clear answer (a timeout after the request went out): it may have
+    # arrived, so it is not pushed again unless the platform dedupes by key (bot/push.py).
+    push_unsure_since = Column(DateTime, nullable=True)
+    push_unsure_via = Column(String(30), nullable=True)
     __table_args__ = (Index("ix_notifications_pending", "staff_id", "delivered_at"),)
 
 

@@ -2,21 +2,37 @@
 
 `enqueue` adds a row in the caller's unit of work, so a notification exists exactly when its
 cause was committed. A unique `dedupe_key` per event (e.g. 'referral:12:accepted') means one
-event never enqueues twice. Delivery takes rows once: the chat shows them to the recipient
-(`take_undelivered`), later push connectors (Matrix, WeCom, issue #6) use `pending_for_push` and
-`mark_delivered`.
+event never enqueues twice.
 
-Taking is atomic. On PostgreSQL the rows are locked with SELECT ... FOR UPDATE SKIP LOCKED, so
-two concurrent takers never get the same row and never wait for each other. SQLite has one writer
-at a time: the taker first takes the write lock (a write that changes nothing), then reads and
-marks, so a second taker reads only after the first has committed.
+Delivery is exactly once, as far as the platforms allow (issue #24). A notification is marked
+delivered only once it reached the person; until then whoever is delivering it holds a claim:
+
+* the chat: the action claims the sender's notifications for the top of its reply
+  (`claim_for_reply`) and the channel marks them delivered (`mark_delivered`) after it was handed
+  the reply (bot/channels/answering.py). A reply that never leaves leaves them claimed by 'reply',
+  which the same person's next reply takes again (one person's turns are serialised by Rasa's
+  lock store), so they show in her next reply; a pusher takes them after REPLY_CLAIM_LEASE.
+* a push (bot/push.py): `claim_for_push` claims them before sending; after the platform's answer
+  they are `mark_delivered` (accepted), `release`d (refused: tried again after 30 s, 1, 2, 4...
+  minutes, at most hourly) or `mark_unsure` (no clear answer after the request went out: it may
+  have arrived). An unsure push is not pushed again, except by the same platform within
+  `resend_unsure_within` when that platform dedupes by key (Matrix transaction ids); otherwise
+  it waits for the person's next reply, which shows it marked as possibly already received. A
+  push claim older than PUSH_CLAIM_TIMEOUT (the pusher died mid-send) counts as unsure.
+
+Claiming is atomic. On PostgreSQL the rows are locked with SELECT ... FOR UPDATE SKIP LOCKED, so
+two concurrent claimers never get the same row and never wait for each other; the claim is
+committed before anything is sent, so a second pusher skips it afterwards too. SQLite has one
+writer at a time: the claimer first takes the write lock (a write that changes nothing), then
+reads and marks, so a second claimer reads only after the first has committed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import clock
@@ -39,6 +55,18 @@ SLA_ESCALATION = "sla_escalation"
 PUSH_RETRY_FIRST = timedelta(seconds=30)
 PUSH_RETRY_MAX = timedelta(hours=1)
 
+# The key of a reply message that shows a notification: its id, for the channel to mark it
+# delivered once the reply is in its hands (bot/channels/answering.py).
+NOTIFICATION_ID = "notification_id"
+
+# Who holds a claim: a reply being built ('reply:<attempt>') or a push ('<platform>:<attempt>').
+REPLY = "reply"
+# A reply claim not confirmed by then (the reply never left, or its channel does not confirm):
+# pushers may take the notification.
+REPLY_CLAIM_LEASE = timedelta(minutes=10)
+# A push claim not settled by then: the pusher died while sending (a send times out long before).
+PUSH_CLAIM_TIMEOUT = timedelta(minutes=5)
+
 
 @dataclass(frozen=True)
 class OutgoingNotification:
@@ -50,6 +78,8 @@ class OutgoingNotification:
     created_at: datetime  # the bank's local time
     delivered_at: datetime | None
     delivered_via: str | None
+    unsure: bool = False  # an earlier push of it may have arrived
+    claim: str | None = None  # who is delivering it now (bot/outbox.py)
 
 
 def _plain(row: Notification) -> OutgoingNotification:
@@ -62,6 +92,8 @@ def _plain(row: Notification) -> OutgoingNotification:
         created_at=to_local(row.created_at),
         delivered_at=to_local(row.delivered_at) if row.delivered_at else None,
         delivered_via=row.delivered_via,
+        unsure=row.push_unsure_since is not None,
+        claim=row.claim,
     )
 
 
@@ -106,63 +138,122 @@ def any_undelivered_for_chat(session: Session, chat_id: str) -> bool:
     return session.execute(_ANY_UNDELIVERED, {"chat_id": chat_id}).first() is not None
 
 
-def take_undelivered(session: Session, staff_id: str, via: str) -> list[OutgoingNotification]:
-    """This person's undelivered notifications, oldest first, marked delivered by `via`.
-
-    Delivered when the caller's unit of work commits; if it rolls back they stay undelivered.
-    """
+def claim_for_reply(session: Session, staff_id: str) -> list[OutgoingNotification]:
+    """This person's undelivered notifications, oldest first, claimed for the reply being built;
+    delivered when the channel has been handed that reply (`mark_delivered`). Skips the ones a
+    push is sending right now; takes back the ones an earlier reply of hers claimed but never
+    delivered, and pushes that may or may not have arrived (`unsure`)."""
+    now = clock.now()
+    pushing_stale = to_storage(now - PUSH_CLAIM_TIMEOUT)
     query = (
         select(Notification)
-        .where(Notification.staff_id == staff_id, Notification.delivered_at.is_(None))
+        .where(
+            Notification.staff_id == staff_id,
+            Notification.delivered_at.is_(None),
+            or_(Notification.claim.is_(None), Notification.claim.like(REPLY + ":%"), Notification.claimed_at < pushing_stale),
+        )
         .order_by(Notification.created_at, Notification.id)
     )
     rows = list(session.execute(for_update(session, query, skip_locked=True)).scalars())
-    _mark(session, rows, via)
+    claim = new_claim(REPLY)
+    for row in rows:
+        _settle_dead_push(row)
+        row.claim, row.claimed_at = claim, to_storage(now)
+    session.flush()
     return [_plain(row) for row in rows]
 
 
-def pending_for_push(session: Session, limit: int = 100) -> list[OutgoingNotification]:
-    """Undelivered notifications of everyone who has a chat id, oldest first, locked for this
-    unit of work (PostgreSQL: other pushers skip them); mark the ones sent with `mark_delivered`.
-    One whose last push failed waits until its `push_after` (the chat still shows it at once)."""
+def own(session: Session, staff_id: str, ids: list[int]) -> list[int]:
+    """Those of `ids` that are this person's notifications."""
+    if not ids:
+        return []
+    query = select(Notification.id).where(Notification.id.in_(ids), Notification.staff_id == staff_id)
+    return list(session.execute(query).scalars())
+
+
+def take_undelivered(session: Session, staff_id: str, via: str) -> list[OutgoingNotification]:
+    """Claim and mark at once, for a caller whose unit of work delivers them itself (they are
+    delivered when it commits; if it rolls back they stay undelivered)."""
+    taken = claim_for_reply(session, staff_id)
+    mark_delivered(session, [n.id for n in taken], via)
+    now = clock.now()
+    return [replace(n, delivered_at=now, delivered_via=via, claim=None) for n in taken]
+
+
+def claim_for_push(
+    session: Session, via: str, limit: int = 100, resend_unsure_within: timedelta | None = None
+) -> list[OutgoingNotification]:
+    """Undelivered notifications of everyone who has a chat id, oldest first, claimed by a push
+    `via` (committed with this unit of work, before anything is sent). Not the ones a reply or
+    another push is delivering, not the ones waiting after a refusal (`push_after`), and not the
+    ones an earlier push may have delivered, unless `via` made that push and dedupes a resend
+    within `resend_unsure_within` (the chat still shows all of them at once)."""
+    now = clock.now()
     reachable = select(Staff.staff_id).where(Staff.chat_id.is_not(None), Staff.chat_id != "")
-    due = or_(Notification.push_after.is_(None), Notification.push_after <= to_storage(clock.now()))
+    due = or_(Notification.push_after.is_(None), Notification.push_after <= to_storage(now))
+    free = or_(
+        Notification.claim.is_(None),
+        and_(Notification.claim.like(REPLY + ":%"), Notification.claimed_at < to_storage(now - REPLY_CLAIM_LEASE)),
+        and_(Notification.claim.not_like(REPLY + ":%"), Notification.claimed_at < to_storage(now - PUSH_CLAIM_TIMEOUT)),
+    )
+    sure = Notification.push_unsure_since.is_(None)
+    if resend_unsure_within:
+        sure = or_(sure, and_(Notification.push_unsure_via == via,
+                              Notification.push_unsure_since >= to_storage(now - resend_unsure_within)))
     query = (
         select(Notification)
-        .where(Notification.delivered_at.is_(None), Notification.staff_id.in_(reachable), due)
+        .where(Notification.delivered_at.is_(None), Notification.staff_id.in_(reachable), due, free)
         .order_by(Notification.created_at, Notification.id)
         .limit(limit)
     )
-    return [_plain(row) for row in session.execute(for_update(session, query, skip_locked=True)).scalars()]
+    claim = new_claim(via)
+    taken = []
+    for row in session.execute(for_update(session, query.where(or_(sure, _claimed_by_push())), skip_locked=True)).scalars():
+        _settle_dead_push(row)
+        if row.push_unsure_since is not None and not _may_resend(row, via, now, resend_unsure_within):
+            continue
+        row.claim, row.claimed_at = claim, to_storage(now)
+        taken.append(row)
+    session.flush()
+    return [_plain(row) for row in taken]
 
 
 def mark_delivered(session: Session, ids: list[int], via: str) -> int:
-    """Mark these notifications delivered by `via`; ones already delivered stay as they were.
+    """Mark these notifications delivered by `via` (the reply showing them was handed to the
+    channel, or the platform accepted the push); ones already delivered stay as they were.
     Returns how many were marked now."""
     if not ids:
         return 0
     result = session.execute(
         update(Notification)
         .where(Notification.id.in_(ids), Notification.delivered_at.is_(None))
-        .values(delivered_at=to_storage(clock.now()), delivered_via=via)
+        .values(delivered_at=to_storage(clock.now()), delivered_via=via, claim=None, claimed_at=None)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
 
 
-def release(session: Session, ids: list[int], via: str) -> None:
-    """Undo `mark_delivered` by `via` for notifications that could not be sent after all; each
-    waits before its next push: 30 s after the first failure, doubling, at most an hour."""
-    if not ids:
-        return
-    now = clock.now()
-    rows = session.execute(
-        for_update(session, select(Notification).where(Notification.id.in_(ids), Notification.delivered_via == via))
-    ).scalars()
-    for row in rows:
+def release(session: Session, ids: list[int], claim: str) -> None:
+    """The platform refused these (or they never left): the claim `claim` ends, and each waits
+    before its next push: 30 s after the first failure, doubling, at most an hour."""
+    for row in _claimed(session, ids, claim):
         row.push_attempts = (row.push_attempts or 0) + 1
-        row.push_after = to_storage(now + push_backoff(row.push_attempts))
-        row.delivered_at = row.delivered_via = None
+        row.push_after = to_storage(clock.now() + push_backoff(row.push_attempts))
+        row.claim = row.claimed_at = None
+    session.flush()
+
+
+def mark_unsure(session: Session, ids: list[int], claim: str) -> None:
+    """A push of these ended without a clear answer after the request went out: it may have
+    arrived. Not pushed again (but by the same platform within its dedupe window); shown in the
+    person's next reply."""
+    now = to_storage(clock.now())
+    for row in _claimed(session, ids, claim):
+        row.push_attempts = (row.push_attempts or 0) + 1
+        row.push_after = to_storage(clock.now() + push_backoff(row.push_attempts))
+        row.push_unsure_since = row.push_unsure_since or now
+        row.push_unsure_via = row.push_unsure_via or claim.split(":", 1)[0]
+        row.claim = row.claimed_at = None
     session.flush()
 
 
@@ -171,9 +262,31 @@ def push_backoff(attempts: int) -> timedelta:
     return min(PUSH_RETRY_FIRST * 2 ** (max(attempts, 1) - 1), PUSH_RETRY_MAX)
 
 
-def _mark(session: Session, rows: list[Notification], via: str) -> None:
-    now = to_storage(clock.now())
-    for row in rows:
-        row.delivered_at = now
-        row.delivered_via = via
-    session.flush()
+def new_claim(holder: str) -> str:
+    """'reply:<attempt>' or '<platform>:<attempt>': who is delivering, and which attempt."""
+    return f"{holder}:{uuid.uuid4().hex}"
+
+
+def _claimed(session: Session, ids: list[int], claim: str) -> list[Notification]:
+    if not ids:
+        return []
+    query = select(Notification).where(Notification.id.in_(ids), Notification.claim == claim,
+                                       Notification.delivered_at.is_(None))
+    return list(session.execute(for_update(session, query)).scalars())
+
+
+def _claimed_by_push():
+    return and_(Notification.claim.is_not(None), Notification.claim.not_like(REPLY + ":%"))
+
+
+def _settle_dead_push(row: Notification) -> None:
+    """A push claim that outlived PUSH_CLAIM_TIMEOUT: its pusher died while sending, so the
+    message may have gone out: unsure, by that platform."""
+    if row.claim and not row.claim.startswith(REPLY + ":"):
+        row.push_unsure_since = row.push_unsure_since or row.claimed_at
+        row.push_unsure_via = row.push_unsure_via or row.claim.split(":", 1)[0]
+        row.claim = row.claimed_at = None
+
+
+def _may_resend(row: Notification, via: str, now: datetime, within: timedelta | None) -> bool:
+    return bool(within) and row.push_unsure_via == via and row.push_unsure_since >= to_storage(now - within)

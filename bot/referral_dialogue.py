@@ -114,6 +114,7 @@ class ReferralTurn:
     customer_id: str | None = None  # the customer now in context, if it changed
     referral_no: str | None = None  # the referral just saved
     stranger: bool = False
+    saved: bool = False  # this turn saved the referral (committed)
 
     @property
     def awaiting_confirmation(self) -> bool:
@@ -515,6 +516,7 @@ class ReferralConversation:
                 None,
                 customer_id=state.customer_id,
                 referral_no=referral.referral_no,
+                saved=True,
             )
         if created.outcome is CreateOutcome.STRANGER:
             return ReferralTurn(customer_replies.STRANGER, None, stranger=True)

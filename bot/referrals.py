@@ -1015,16 +1015,21 @@ class ReferralService:
             ).scalars()
             return [(to_local(e.at), names.get(e.staff_id, "系统"), e.from_status, e.to_status, e.note) for e in events]
 
-    def notifications(self, chat_id: str, via: str = "chat") -> list[outbox.OutgoingNotification]:
-        """This person's undelivered notifications, taken (marked delivered) in one unit of work.
-        Most messages find none: that is one read, without taking the write lock."""
+    def notifications(self, chat_id: str, via: str = "chat", shown: list[int] | tuple = ()) -> list[outbox.OutgoingNotification]:
+        """This person's undelivered notifications, claimed for the top of the reply being built;
+        the channel marks them delivered once it has the reply (bot/outbox.py). `shown`: the ones
+        her previous reply showed, which reached her (that reply is in the conversation), marked
+        delivered by `via` now if the channel did not. Most messages find none: that is one read,
+        without taking the write lock."""
         with self.db.unit_of_work() as session:
             if not outbox.any_undelivered_for_chat(session, chat_id):
                 return []
             staff = identify_staff(session, chat_id)
             if staff is None:
                 return []
-            return outbox.take_undelivered(session, staff.staff_id, via)
+            if shown:
+                outbox.mark_delivered(session, outbox.own(session, staff.staff_id, list(shown)), via)
+            return outbox.claim_for_reply(session, staff.staff_id)
 
     def stats(self, chat_id: str, month: str) -> Ranking:
         """The month's referral figures of the asker's branch and the ranking of its staff."""

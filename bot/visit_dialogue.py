@@ -81,6 +81,7 @@ class VisitTurn:
     state: VisitDraftState | None
     customer_id: str | None = None
     stranger: bool = False
+    saved: bool = False  # this turn saved the visit or the follow-up (committed)
 
     @property
     def awaiting_confirmation(self) -> bool:
@@ -282,7 +283,7 @@ class VisitConversation:
             if planned is None:
                 return VisitTurn("在您服务的网点里没有找到这位客户,什么都没有保存。", None)
             return VisitTurn(f"已建跟进任务:{planned.customer_name} {_when(planned.due_at)},到时会出现在您的待办里。",
-                             None, customer_id=planned.customer_id)
+                             None, customer_id=planned.customer_id, saved=True)
         logged = self.visits.log_visit(chat_id, state.customer_id, note, state.request_key, channel)
         if logged.outcome is VisitOutcome.STRANGER:
             return VisitTurn(customer_replies.STRANGER, None, stranger=True)
@@ -297,7 +298,7 @@ class VisitConversation:
             parts.append("已去掉标签:" + "、".join(logged.tags_removed) + "。")
         if logged.closed_follow_ups:
             parts.append(f"之前对这位客户的{len(logged.closed_follow_ups)}条跟进已完成。")
-        return VisitTurn("\n".join(parts), None, customer_id=logged.customer_id)
+        return VisitTurn("\n".join(parts), None, customer_id=logged.customer_id, saved=True)
 
 
 def adds_to_the_note(text: str) -> bool:

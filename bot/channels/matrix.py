@@ -38,6 +38,7 @@ import inspect
 import logging
 import time
 import unicodedata
+from datetime import timedelta
 from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
 
 from nio import (
@@ -67,7 +68,7 @@ from bot.channels.answering import answering
 from bot.channels.buttons import ButtonMemory, NumberedButtons
 from bot.channels.limits import SeenOnce, SlidingWindowLimiter, required
 from bot.channels.server_heap import freeze_after_start
-from bot.push import start_pushing
+from bot.push import NotSent, start_pushing
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,9 @@ TOO_LONG_REPLY = "消息太长了(最多 {limit} 个字),请分几条发送。"
 TOO_FAST_REPLY = "发送太频繁了,请稍后再试(每分钟最多 {limit} 条)。"
 GROUP_ROOM_REPLY = "为保护客户信息,我只在私聊中回答。请点我的头像发起私聊。"
 ENCRYPTED_REPLY = "我读不了端到端加密的消息。请新建一个不加密的私聊(创建时关闭“加密”)再发给我。"
+# A push that timed out is sent again with the same transaction id within this time (the homeserver
+# keeps transaction ids for a while: Synapse 30 minutes); later it waits for her next reply.
+MATRIX_RESEND_WITHIN = timedelta(minutes=20)
 # Waiting before a new attempt when the homeserver cannot be reached (seconds, doubling).
 RECONNECT_DELAYS = (1, 2, 5, 10, 30, 60)
 
@@ -185,11 +189,13 @@ class MatrixConnection:
         else:
             logger.info("matrix.join room=%s", room_id)
 
-    async def send_notice(self, room_id: str, text: str) -> None:
-        sent = await self.client.room_send(room_id, "m.room.message", notice_content(text),
+    async def send_notice(self, room_id: str, text: str, tx_id: Optional[str] = None) -> None:
+        """`tx_id`: the transaction id; the homeserver turns a second send with it into the same
+        event (a fresh one when None). NotSent when the homeserver answered with an error."""
+        sent = await self.client.room_send(room_id, "m.room.message", notice_content(text), tx_id=tx_id,
                                            ignore_unverified_devices=True)
         if isinstance(sent, RoomSendError):
-            raise ConnectionError(f"matrix send failed: {sent.status_code} {sent.message}")
+            raise NotSent(f"matrix send failed: {sent.status_code} {sent.message}")
 
     def _known_direct_room(self, mxid: str) -> Optional[str]:
         """A candidate from what the bot knows (its cache, the synced rooms): not proof, see below."""
@@ -286,6 +292,15 @@ class MatrixOutput(NumberedButtons, OutputChannel):
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self.connection.send_notice(await self._room_for(recipient_id), text)
+
+    async def push_text(self, recipient_id: Text, text: Text, dedupe_key: str = "") -> None:
+        """One notification of the outbox (bot/push.py), sent with `dedupe_key` as its transaction
+        id, so that a resend after a timeout is the same event, not a second one."""
+        try:
+            room_id = await self._room_for(recipient_id)
+        except Exception as e:  # noqa: BLE001 - no room, nothing sent
+            raise NotSent(f"matrix direct room: {e.__class__.__name__}") from e
+        await self.connection.send_notice(room_id, text, tx_id=dedupe_key or None)
 
 
 class MatrixInput(InputChannel):
@@ -451,8 +466,9 @@ class MatrixInput(InputChannel):
 
     def start_pushing(self, db: Any = None) -> None:
         if self._push_task is None:
-            self._push_task = start_pushing(MatrixOutput(self.connection, self.directory).send_text_message,
-                                            "matrix", self.push_interval_seconds, db)
+            self._push_task = start_pushing(MatrixOutput(self.connection, self.directory).push_text,
+                                            "matrix", self.push_interval_seconds, db,
+                                            resend_unsure_within=MATRIX_RESEND_WITHIN)
 
     async def stop(self) -> None:
         for task in (self._push_task, self._runner):

@@ -46,7 +46,7 @@ from bot.channels.buttons import ButtonMemory, NumberedButtons
 from bot.channels.limits import SeenOnce, SlidingWindowLimiter, required
 from bot.channels.server_heap import freeze_after_start
 from bot.channels.wecom_crypto import WeComCrypto, WeComError
-from bot.push import start_pushing
+from bot.push import NotSent, start_pushing
 
 logger = logging.getLogger(__name__)
 
@@ -294,6 +294,22 @@ class WeComOutput(NumberedButtons, OutputChannel):
         for piece in split_content(text):
             await self.client.send_text(recipient_id, piece)
 
+    async def push_text(self, recipient_id: Text, text: Text, dedupe_key: str = "") -> None:
+        """One notification of the outbox (bot/push.py). NotSent when WeCom took none of it (an
+        errcode answer, no token, no connection): safe to push again. Any other failure may have
+        reached her, and message/send has no idempotency key: bot/push.py does not push it again."""
+        try:
+            await self.client.access_token()  # failing here, nothing was sent
+        except Exception as e:  # noqa: BLE001
+            raise NotSent(f"wecom gettoken: {e.__class__.__name__}") from e
+        for number, piece in enumerate(split_content(text)):
+            try:
+                await self.client.send_text(recipient_id, piece)
+            except (WeComApiError, aiohttp.ClientConnectorError) as e:
+                if number == 0:  # refused or never connected, and no earlier piece went out
+                    raise NotSent(f"wecom message/send: {e.__class__.__name__}") from e
+                raise
+
 
 def _required(credentials: Dict[str, Any], key: str) -> str:
     return required(credentials, key, "WeCom")
@@ -363,7 +379,7 @@ class WeComInput(InputChannel):
     def start_pushing(self, db: Any = None) -> None:
         """Push the outbox to staff's WeCom every push_interval_seconds (started with the server)."""
         if self._push_task is None:
-            self._push_task = start_pushing(WeComOutput(self.client).send_text_message, "wecom",
+            self._push_task = start_pushing(WeComOutput(self.client).push_text, "wecom",
                                             self.push_interval_seconds, db)
 
     async def stop_pushing(self) -> None:

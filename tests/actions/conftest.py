@@ -4,6 +4,9 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import ActionExecutor
 
+from bot import outbox
+from bot.outbox import NOTIFICATION_ID
+
 SLOTS = {
     "current_customer_id": None,
     "waiting": None,
@@ -63,10 +66,17 @@ def talk(executor, bank):
         }
         result = await executor.run(call)
         run.responses = result["responses"]
+        # The channel marks the notifications of the reply delivered once it has the reply
+        # (bot/channels/answering.py); `talk.reply_lost = True` plays a reply that never left.
+        shown = [m[NOTIFICATION_ID] for m in result["responses"] if m.get(NOTIFICATION_ID)]
+        if shown and not run.reply_lost:
+            with bank.unit_of_work() as session:
+                outbox.mark_delivered(session, shown, "rest")
         replies = [m.get("text") or m.get("response") for m in result["responses"]]
         slot_changes = {e["name"]: e["value"] for e in result["events"] if e["event"] == "slot"}
         # Slots keep their values between turns (as the tracker does): what was passed in and not
         # changed is still there for the next message.
         return replies, {**slots, **slot_changes}
 
+    run.reply_lost = False
     return run

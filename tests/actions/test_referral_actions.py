@@ -182,3 +182,43 @@ async def test_database_failing_at_the_confirmation_saves_nothing_and_the_retry_
     replies, after = await talk("zhangli", "确认", "affirm", **slots)
     assert re.search(r"转介编号 ZJ\d{8}-\d{4}", replies[-1])
     assert draft_of(after) is None and referral_count(bank) == 1
+
+
+async def test_a_reply_that_never_reached_the_receiver_shows_the_notification_again(talk, bank):
+    """Issue #24: a notification is delivered when the channel has the reply, not when the action
+    ran. Her reply is lost on its way (the channel never took it): the next one shows it."""
+    _, slots = await talk("zhangli", "把C00000005转介给王芳,办房贷", "record_referral",
+                          [("customer_id", "C00000005"), ("staff_name", "王芳"), ("product", "房贷")])
+    await talk("zhangli", "确认", "affirm", **slots)
+    talk.reply_lost = True
+    lost, _ = await talk("wangfang", "帮助", "help")
+    assert lost[0].startswith("【新转介】张丽转介给您:陈美玲")
+    talk.reply_lost = False
+    replies, _ = await talk("wangfang", "帮助", "help")
+    assert replies[0] == lost[0] and replies[-1] == "utter_help"
+    replies, _ = await talk("wangfang", "帮助", "help")
+    assert replies == ["utter_help"]  # and once it reached her, never again
+
+
+async def test_a_failure_after_the_referral_was_saved_says_it_was_saved(talk, bank, monkeypatch):
+    """Issue #24: the database fails while fetching her notifications, after the referral was
+    committed. The reply says it was saved (with its number), never "没有保存任何内容"; the draft is
+    gone, so a second "确认" cannot save it again."""
+    from bot.db import DatabaseUnavailable
+    from bot.referrals import ReferralService
+
+    _, slots = await talk("zhangli", "把C00000005转介给王芳,办房贷", "record_referral",
+                          [("customer_id", "C00000005"), ("staff_name", "王芳"), ("product", "房贷")])
+
+    def unavailable(self, *args, **kwargs):
+        raise DatabaseUnavailable("OperationalError")
+
+    monkeypatch.setattr(ReferralService, "notifications", unavailable)
+    replies, slots = await talk("zhangli", "确认", "affirm", **slots)
+    said = "\n".join(replies)
+    assert re.search(r"已保存,转介编号 ZJ\d{8}-\d{4}", said) and "稍后送达" in said
+    assert "没有保存" not in said
+    assert draft_of(slots) is None
+    assert referral_count(bank) == 1
+    replies, _ = await talk("zhangli", "确认", "affirm", **slots)
+    assert referral_count(bank) == 1

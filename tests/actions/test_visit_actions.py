@@ -201,3 +201,27 @@ async def test_the_list_of_a_day_or_a_week_says_its_dates(talk, bank):
     # Today's list is as before.
     replies, _ = await talk("wangfang", "我的待办", "list_tasks")
     assert replies[-1].startswith("11月30日待办(")
+
+
+async def test_a_failure_after_the_visit_was_saved_says_it_was_saved(talk, bank, monkeypatch):
+    """Issue #24: whatever fails after the visit was committed (here the step that fetches her
+    notifications, failing as a lost database connection), the reply says what was saved, never
+    "没有保存任何内容", and the draft is gone: the database holds the visit once."""
+    from actions.runtime import Turn
+    from bot.db import DatabaseUnavailable
+
+    before = count(bank, Interaction)
+    _, slots = await talk("wangfang", NOTE, "log_visit", [("customer_id", "C00000001")])
+
+    async def unavailable(self):
+        raise DatabaseUnavailable("OperationalError")
+
+    monkeypatch.setattr(Turn, "notifications", unavailable)
+    replies, slots = await talk("wangfang", "确认", "affirm", **slots)
+    said = "\n".join(replies)
+    assert "已记录:王建国 上门" in said and "已建跟进任务" in said and "稍后送达" in said
+    assert "没有保存" not in said
+    assert draft_of(slots) is None
+    assert count(bank, Interaction) == before + 1 and count(bank, FollowUp) == 1
+    await talk("wangfang", "确认", "affirm", **slots)
+    assert count(bank, Interaction) == before + 1

@@ -27,7 +27,7 @@ def delivered(bank) -> list[tuple[str, str | None]]:
 
 def sender(wecom_api):
     client = WeComClient(SAMPLE_CORP_ID, "app-secret", 1000002, api_base=wecom_api.base_url)
-    return client, WeComOutput(client).send_text_message
+    return client, WeComOutput(client).push_text
 
 
 async def test_notifications_are_pushed_to_the_staff_members_wecom_once(bank, wecom_api):

@@ -84,7 +84,7 @@ def test_push_connectors_mark_what_they_sent(staffed):
     for number in range(3):
         enqueue(staffed, "S0003", f"消息{number}", f"k{number}")
     with staffed.unit_of_work() as session:
-        pending = outbox.pending_for_push(session, limit=2)
+        pending = outbox.claim_for_push(session, "wecom", limit=2)
         assert [n.text for n in pending] == ["消息0", "消息1"]
         assert outbox.mark_delivered(session, [n.id for n in pending], "wecom") == 2
     with staffed.unit_of_work() as session:
