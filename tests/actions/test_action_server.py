@@ -2,7 +2,6 @@
 secret is checked before anything else (issue #24)."""
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
@@ -10,37 +9,19 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from sanic import Sanic
 from sqlalchemy import func, select
 
 from actions.server import SECRET_ENV, SECRET_HEADER, create_app
 from bot.models import AuditEntry
 from tests.actions.conftest import SLOTS
-from tests.channels.conftest import free_port
+from tests.channels.conftest import free_port, serve_app
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "s" * 64
 
 
-@contextlib.asynccontextmanager
-async def action_server():
-    previous, Sanic.test_mode = Sanic.test_mode, True
-    try:
-        app = create_app(SECRET)
-        port = free_port()
-        server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-        await server.startup()
-        await server.before_start()
-        await server.after_start()
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            await server.before_stop()
-            server.close()
-            await server.wait_closed()
-            await server.after_stop()
-    finally:
-        Sanic.test_mode = previous
+def action_server():
+    return serve_app(lambda: create_app(SECRET))
 
 
 def action_call(sender: str, text: str, intent: str = "lookup_customer") -> dict:

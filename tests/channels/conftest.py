@@ -5,7 +5,7 @@ import contextlib
 import socket
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator, Dict, List
+from typing import Any, AsyncIterator, Callable, Dict, List
 
 import pytest
 from aiohttp import web
@@ -50,11 +50,22 @@ def free_port() -> int:
 @contextlib.asynccontextmanager
 async def serve_blueprint(blueprint: Blueprint, url_prefix: str) -> AsyncIterator[str]:
     """Serves one channel blueprint the way rasa.core.channels.channel.register does; yields the base URL."""
+    def make_app() -> Sanic:
+        app = Sanic(f"channel_test_{uuid.uuid4().hex}", configure_logging=False)
+        app.blueprint(blueprint, url_prefix=url_prefix)
+        return app
+
+    async with serve_app(make_app) as base:
+        yield base
+
+
+@contextlib.asynccontextmanager
+async def serve_app(make_app: Callable[[], Sanic]) -> AsyncIterator[str]:
+    """Serves the Sanic app `make_app()` builds on an ephemeral port of 127.0.0.1; yields the base URL."""
     # test mode: Sanic's start-up code rewriting ("touchup") fails on a second app in one process
     previous_mode, Sanic.test_mode = Sanic.test_mode, True
     try:
-        app = Sanic(f"channel_test_{uuid.uuid4().hex}", configure_logging=False)
-        app.blueprint(blueprint, url_prefix=url_prefix)
+        app = make_app()
         port = free_port()
         server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
         await server.startup()
