@@ -58,7 +58,7 @@ from bot.identity import (
 from bot.clock import clock
 from bot.customer_facts import fact_asked
 from bot.daily_list_period import tasks_period_asked
-from bot.names import partial_name, surname_of
+from bot.names import name_like_words, partial_name, surname_of
 from bot.referrals import product_word_in
 from bot.suggestion_dialogue import asks_may_buy, purchase_question
 from bot.visit_notes import plans_only, reads_as_a_visit_note, reports_a_contact
@@ -263,6 +263,13 @@ def names_somebody(message: Message) -> bool:
     """Whether the message names a customer: by an entity, an identifier, or a surname given alone
     or with a title (欧阳, 王先生). A colleague's name is no customer's."""
     return names_customer(message) or partial_name(message.text or "") is not None
+
+
+def reads_as_a_name(text: str) -> bool:
+    """A bare name that reads as a person's name even when the NLU tagged nothing in it ("李秀英"
+    read as affirm): stricter than bare_name, which also takes "明白", "谢谢" for names."""
+    name = bare_name(text)
+    return name is not None and name in name_like_words(name)
 
 
 def bare_name(text: str) -> str | None:
@@ -479,8 +486,9 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
         return Route.START_REFERRAL, None  # "转介一下王建国", "转介" alone: no list of referrals
     if intent in ROUTES_BY_INTENT:
         return ROUTES_BY_INTENT[intent], None
-    if names_customer(message):
-        # A phone, a customer number or a name given as "an answer" or small talk: a lookup.
+    if names_customer(message) or reads_as_a_name(text):
+        # A phone, a customer number or a name given as "an answer" or small talk: a lookup (a
+        # name the NLU tagged nothing in too: "李秀英" read as affirm is still a name).
         return Route.LOOKUP, None
     if intent in ("affirm", "inform", "nlu_fallback") and SAVE_WORDS.search(text) and len(without_filler(text)) <= 6:
         # "确认" with no draft waiting (dropped, or never made): say that nothing was saved, so
@@ -504,11 +512,14 @@ def read_in_draft(draft: Draft, message: Message) -> str:
     starts_new = intent in DRAFT_STARTS and has_chinese_words(text) and not LATIN_WORD.search(text)
     asks = intent in QUESTIONS
     if step == Step.CONFIRM:
-        if CONFIRM_WORDS.match(text) or (intent == "affirm" and not names_customer(message)):
+        # A name alone is another customer asked about, never a "yes" or a "no", whatever the NLU
+        # called it ("李秀英" has come back as affirm with no entity).
+        named = names_customer(message) or reads_as_a_name(text)
+        if CONFIRM_WORDS.match(text) or (intent == "affirm" and not named):
             return "answer"
         if is_correction(draft.kind, message):
             return "answer"
-        if intent == "deny" and not names_customer(message):
+        if intent == "deny" and not named:
             return "answer"
         if (starts_new and _new_draft_content(draft, message)) or becomes_referral(draft, message):
             return "new"

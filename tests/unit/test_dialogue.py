@@ -91,6 +91,27 @@ def test_which_colleague_is_answered_by_a_name_role_or_number(text, intent, enti
     assert route(text, intent, Waiting(draft(step=Step.RECEIVER)), **entities).route is Route.DRAFT_STEP
 
 
+@pytest.mark.parametrize("kind", [REFERRAL, VISIT])
+@pytest.mark.parametrize("intent", ["affirm", "deny", "inform", "nlu_fallback", "thanks"])
+def test_a_bare_name_at_a_confirmation_is_looked_up_beside_it_never_taken_for_yes_or_no(kind, intent):
+    # The NLU has read "李秀英" alone as affirm with no entity: still a name, never a "yes".
+    waiting = Waiting(draft(kind))
+    decision = route("李秀英", intent, waiting)
+    assert decision.route is Route.LOOKUP and decision.kept is waiting.draft
+
+
+@pytest.mark.parametrize("intent", ["affirm", "deny", "thanks", "greet", "nlu_fallback", "inform"])
+def test_a_bare_name_with_nothing_waiting_is_a_lookup_whatever_the_intent(intent):
+    assert route("李秀英", intent).route is Route.LOOKUP
+
+
+@pytest.mark.parametrize("text, intent", [("明白", "affirm"), ("谢谢", "thanks"), ("辛苦了", "thanks"), ("明白了", "affirm")])
+def test_words_that_start_with_a_surname_are_not_taken_for_names(text, intent):
+    at_confirmation = route(text, intent, Waiting(draft())).route
+    assert at_confirmation is (Route.DRAFT_STEP if intent == "affirm" else Route.STATIC)
+    assert route(text, intent).route is Route.STATIC
+
+
 # ---------------------------------------------------------------------------- drafts do not swallow
 
 
