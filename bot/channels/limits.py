@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import urllib.parse
 from collections import OrderedDict, deque
 from typing import Any, Callable, Deque, Dict, Mapping, Type
 
@@ -78,20 +79,32 @@ class SeenOnce:
         return True
 
 
-def shared_redis(credentials: Mapping[str, Any], env: Mapping[str, str] = os.environ):
-    """The Redis client every process of the deployment shares, or None when there is none:
-    `redis_url` in the channel's credentials, else REDIS_HOST (REDIS_PORT, REDIS_DB,
-    REDIS_PASSWORD), the variables endpoints.production.yml gives the lock store."""
-    import redis
-
+def redis_url_from(credentials: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> str | None:
+    """Where the Redis every process of the deployment shares is: `redis_url` in the channel's
+    credentials, else REDIS_HOST (REDIS_PORT, REDIS_DB, REDIS_PASSWORD), the variables
+    endpoints.production.yml gives the lock store; None when there is none."""
     url = str(credentials.get("redis_url") or "").strip()
     if url:
-        return redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        return url
+    env = os.environ if environ is None else environ
     host = (env.get("REDIS_HOST") or "").strip()
     if not host:
         return None
-    return redis.Redis(host=host, port=int(env.get("REDIS_PORT") or 6379), db=int(env.get("REDIS_DB") or 0),
-                       password=env.get("REDIS_PASSWORD") or None, socket_timeout=1.0, socket_connect_timeout=1.0)
+    port = (env.get("REDIS_PORT") or "").strip() or "6379"
+    db = (env.get("REDIS_DB") or "").strip() or "0"
+    password = env.get("REDIS_PASSWORD") or ""
+    auth = f":{urllib.parse.quote(password, safe='')}@" if password else ""
+    return f"redis://{auth}{host}:{port}/{db}"
+
+
+def shared_redis(credentials: Mapping[str, Any], env: Mapping[str, str] | None = None):
+    """A client of the shared Redis (redis_url_from), or None when there is none."""
+    url = redis_url_from(credentials, env)
+    if url is None:
+        return None
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
 
 
 class RedisWindowLimiter:

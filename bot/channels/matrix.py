@@ -66,7 +66,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.channels.answering import answering
 from bot.channels.buttons import ButtonMemory, NumberedButtons
-from bot.channels.limits import SeenOnce, SlidingWindowLimiter, required
+from bot.channels.limits import SeenOnce, SlidingWindowLimiter, rate_limiter, required
 from bot.channels.server_heap import freeze_after_start
 from bot.push import NotSent, start_pushing
 
@@ -327,17 +327,20 @@ class MatrixInput(InputChannel):
             StaffDirectory(credentials.get("staff_server")),
             max_message_chars=int(credentials.get("max_message_chars", 2000)),
             rate_limit=int(credentials.get("rate_limit_per_minute", 30)),
+            rate_limits=rate_limiter(credentials, "matrix", int(credentials.get("rate_limit_per_minute", 30))),
             push_interval_seconds=float(credentials.get("push_interval_seconds", 30)),
         )
 
     def __init__(self, connection: MatrixConnection, directory: StaffDirectory,
                  max_message_chars: int = 2000, rate_limit: int = 30,
-                 push_interval_seconds: float = 0.0) -> None:
+                 push_interval_seconds: float = 0.0, rate_limits: Optional[Any] = None) -> None:
         self.connection = connection
         self.directory = directory
         self.max_message_chars = max_message_chars
         self.rate_limit = rate_limit
-        self.rate_limiter = SlidingWindowLimiter(rate_limit, 60.0)
+        # Per employee (the Matrix sender): shared through Redis when configured
+        # (limits.rate_limiter), else counted in this process.
+        self.rate_limiter = rate_limits if rate_limits is not None else SlidingWindowLimiter(rate_limit, 60.0)
         self.seen = SeenOnce(ttl_seconds=3600)
         self.buttons = ButtonMemory()
         self.push_interval_seconds = push_interval_seconds

@@ -30,7 +30,6 @@ import logging
 import os
 import re
 import time
-import urllib.parse
 import xml.etree.ElementTree as ET
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
 
@@ -43,7 +42,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.channels.answering import answering
 from bot.channels.buttons import ButtonMemory, NumberedButtons
-from bot.channels.limits import SeenOnce, SlidingWindowLimiter, required
+from bot.channels.limits import SeenOnce, SlidingWindowLimiter, rate_limiter, redis_url_from, required
 from bot.channels.server_heap import freeze_after_start
 from bot.channels.wecom_crypto import WeComCrypto, WeComError
 from bot.push import NotSent, start_pushing
@@ -167,23 +166,6 @@ class MemorySeenOnce:
 
     async def close(self) -> None:
         pass
-
-
-def redis_url_from(credentials: Dict[str, Any], environ: Optional[Dict[str, str]] = None) -> Optional[str]:
-    """Where the MsgId dedupe lives: credentials' `redis_url`, else the lock store's REDIS_HOST
-    (REDIS_PORT, REDIS_DB, REDIS_PASSWORD) from the environment, else None (this process's memory)."""
-    url = str(credentials.get("redis_url") or "").strip()
-    if url:
-        return url
-    env = os.environ if environ is None else environ
-    host = (env.get("REDIS_HOST") or "").strip()
-    if not host:
-        return None
-    port = (env.get("REDIS_PORT") or "").strip() or "6379"
-    db = (env.get("REDIS_DB") or "").strip() or "0"
-    password = env.get("REDIS_PASSWORD") or ""
-    auth = f":{urllib.parse.quote(password, safe='')}@" if password else ""
-    return f"redis://{auth}{host}:{port}/{db}"
 
 
 def split_content(text: str, max_bytes: int = MAX_CONTENT_BYTES) -> List[str]:
@@ -346,6 +328,7 @@ class WeComInput(InputChannel):
             client,
             max_message_chars=int(credentials.get("max_message_chars", 2000)),
             rate_limit=int(credentials.get("rate_limit_per_minute", 30)),
+            rate_limits=rate_limiter(credentials, "wecom", int(credentials.get("rate_limit_per_minute", 30))),
             dedup_ttl_seconds=dedup_ttl_seconds,
             push_interval_seconds=float(credentials.get("push_interval_seconds", 30)),
             seen=RedisSeenOnce(redis_url, dedup_ttl_seconds,
@@ -356,7 +339,7 @@ class WeComInput(InputChannel):
     def __init__(self, crypto: WeComCrypto, client: WeComClient, max_message_chars: int = 2000,
                  rate_limit: int = 30, dedup_ttl_seconds: float = 600.0, max_body_bytes: int = 64_000,
                  now: Callable[[], float] = time.time, push_interval_seconds: float = 0.0,
-                 seen: Optional[Any] = None) -> None:
+                 seen: Optional[Any] = None, rate_limits: Optional[Any] = None) -> None:
         self.crypto = crypto
         # Notifications of the outbox (a new referral, the morning list) pushed to staff's WeCom
         # every this many seconds (bot/push.py); 0 leaves them for the top of the next reply.
@@ -366,7 +349,9 @@ class WeComInput(InputChannel):
         self.max_message_chars = max_message_chars
         self.max_body_bytes = max_body_bytes
         self.rate_limit = rate_limit
-        self.rate_limiter = SlidingWindowLimiter(rate_limit, 60.0)
+        # Per employee (the verified FromUserName): shared through Redis when configured
+        # (limits.rate_limiter), else counted in this process.
+        self.rate_limiter = rate_limits if rate_limits is not None else SlidingWindowLimiter(rate_limit, 60.0)
         # MsgIds already received: Redis (every process, survives restarts) or this process's memory.
         self.seen = seen if seen is not None else MemorySeenOnce(dedup_ttl_seconds)
         self.buttons = ButtonMemory()
