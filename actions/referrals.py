@@ -12,13 +12,15 @@ async def update(turn: Turn) -> None:
     result = await in_thread(
         referral_updates().update, turn.sender, turn.entities, turn.text, turn.slot("current_referral_no"), turn.channel
     )
-    if not result.stranger:
-        await turn.notifications()
-    turn.say(result.reply)
     if result.referral_no:
         turn.set("current_referral_no", result.referral_no)
     if result.customer_id:
         turn.set("current_customer_id", result.customer_id)
+    if result.saved:
+        turn.saved(result.reply)  # committed: whatever fails next, the reply says so
+    if not result.stranger:
+        await turn.notifications()
+    turn.say(result.reply)
 
 
 async def list_mine(turn: Turn) -> None:

@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 # The database failed during the turn: the unit of work rolled back, what waited (a draft) is kept,
 # and "确认" again once it is back saves it.
 NOT_SAVED_REPLY = "系统暂时连不上数据库,这次没有保存任何内容。请稍后再回复一次(草稿还在)。"
+NOT_DONE_REPLY = "系统暂时连不上数据库,这次没有保存任何内容。请稍后再发一次。"  # no draft waited
 
 
 async def _pick(turn: Turn) -> None:
@@ -89,7 +90,8 @@ class ActionRespond(Action):
                     raise
                 logger.error("%s: database unavailable (%s), nothing saved", decision.route.value, error)
                 dispatcher.messages.clear()  # nothing said before the failure stands
-                dispatcher.utter_message(text=NOT_SAVED_REPLY)
+                had_draft = Waiting.from_dict(tracker.get_slot("waiting")).draft is not None
+                dispatcher.utter_message(text=NOT_SAVED_REPLY if had_draft else NOT_DONE_REPLY)
                 return []  # what waited is kept as it was
             # The save was committed; what failed came after it. Say what was saved, and never
             # offer the saved draft again (a second "确认" would save it twice).

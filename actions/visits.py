@@ -9,8 +9,10 @@ from bot.customer_service import View
 from bot.daily_list_period import tasks_period_asked
 from bot.dialogue import TASKS, Choice
 from bot.visit_dialogue import item_number, render_completed, render_tag_result, tag_request
+from bot.visits import CompleteOutcome
 
 ASK_TAG = "要加什么标签?比如“给王建国加个标签:有房贷需求”。"
+FEEDBACK_SAVED = "收到,谢谢!您的意见已记下,维护团队会看到。"
 
 
 def _tag(chat_id: str, customer_id: str, request: dict, channel: str):
@@ -52,9 +54,12 @@ async def list_tasks(turn: Turn) -> None:
     if any(word in text for word in COMPLETING) and item_number(text) is not None:
         result = await in_thread(visit_service().complete, turn.sender, item_number=item_number(text),
                                  shown=list(turn.slot("task_refs") or []))
-        if result.outcome.value != "stranger":
+        reply = render_completed(result)
+        if result.outcome is CompleteOutcome.DONE:
+            turn.saved(reply)  # committed: whatever fails next, the reply says so
+        if result.outcome is not CompleteOutcome.STRANGER:
             await turn.notifications()
-        turn.say(render_completed(result))
+        turn.say(reply)
         return
     period = tasks_period_asked(text, clock.today())  # "明天的待办", "下周的待办"; None: today's
     daily = await in_thread(visit_service().daily_list, turn.sender, clock.today(), turn.channel, period)
@@ -82,5 +87,6 @@ async def feedback(turn: Turn) -> None:
     if saved.outcome == "stranger":
         turn.say(customer_replies.STRANGER)
         return
+    turn.saved(FEEDBACK_SAVED)  # committed: whatever fails next, the reply says so
     await turn.notifications()
-    turn.say("收到,谢谢!您的意见已记下,维护团队会看到。")
+    turn.say(FEEDBACK_SAVED)

@@ -114,7 +114,7 @@ class ReferralTurn:
     customer_id: str | None = None  # the customer now in context, if it changed
     referral_no: str | None = None  # the referral just saved
     stranger: bool = False
-    saved: bool = False  # this turn saved the referral (committed)
+    saved: bool = False  # this turn saved the referral or its new status (committed)
 
     @property
     def awaiting_confirmation(self) -> bool:
@@ -600,7 +600,7 @@ class ReferralUpdates:
             reply += f"已通知转介人{done.referrer_name}。"
         elif result.to_status is Status.CANCELLED:
             reply += f"已通知接收人{done.receiver_name}。"
-        return ReferralTurn(reply, None, customer_id=done.customer_id, referral_no=done.referral_no)
+        return ReferralTurn(reply, None, customer_id=done.customer_id, referral_no=done.referral_no, saved=True)
 
     def _targets(self, chat_id, entities, text, referral_in_context, as_referrer: bool):
         if self.referrals_stranger(chat_id):
