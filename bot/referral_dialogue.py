@@ -469,6 +469,17 @@ class ReferralConversation:
                 return self._advance(chat_id, state, channel)
             if self._receiver_in(state, text):
                 return self._advance(chat_id, state, channel)
+        # The product: "产品改成养老年金". A product word after the word of change is the product,
+        # even when the NLU took it for a name; with "产品" said, so is a word the bank may not
+        # sell (the summary then says it does not know it). Never a customer looked up.
+        if CHANGE_WORDS.search(text) and "客户" not in text:
+            says_product = re.search(r"产品|意向|想买|想要|想办", text) is not None
+            to_product = product_word_in(changed, () if says_product else _names(entities))
+            if to_product is None and says_product and 0 < len(changed) <= 12 and changed != text.strip():
+                to_product = changed
+            if to_product:
+                state.product_word = to_product
+                return self._advance(chat_id, state, channel)
         # The customer: "客户写错了,是李秀英", "不是王建国,是C00000005", "客户改成陈美玲".
         names_one = _names_customer(in_change) or (
             bare_name(changed) is not None and self.customers.is_customer_name(chat_id, changed))

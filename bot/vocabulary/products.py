@@ -82,7 +82,7 @@ PRODUCT_VOCABULARY: dict[str, ProductWord] = {
     **_all(ProductWord(_FUND, Term.ANY, ("混合",)), "混合基金"),
     # 保险
     **_all(ProductWord(_INSURANCE), "保险"),
-    **_all(ProductWord(_INSURANCE, Term.ANY, ("年金", "养老")), "年金", "年金险", "养老金", "养老保险", "养老年金"),
+    **_all(ProductWord(_INSURANCE, Term.ANY, ("年金", "养老")), "年金", "年金险", "养老金", "养老保险", "养老险", "养老年金"),
     **_all(ProductWord(_INSURANCE, Term.ANY, ("重疾", "重大疾病")), "重疾险", "重疾"),
     **_all(ProductWord(_INSURANCE, Term.ANY, ("寿险",)), "寿险", "终身寿险"),
     **_all(ProductWord(_INSURANCE, Term.ANY, ("意外",)), "意外险"),

@@ -127,6 +127,19 @@ def test_a_product_changed_at_the_confirmation_without_a_tag_is_changed(conversa
     assert count(bank) == 0
 
 
+def test_a_product_change_the_nlu_took_for_a_name_changes_the_product_not_the_customer(conversation, bank):
+    # "产品改成养老年金": one training tagged 养老年金 as a customer's name, and the draft lost its
+    # customer ("没有找到「养老年金」对应的客户") and asked whom to refer.
+    turn = conversation.start("zhangli", {"customer_id": ["C00000005"], "product": ["保险"]}, "C00000005想买保险", None, "rest")
+    turn = conversation.resume("zhangli", turn.state, "inform", {"customer_name": ["养老年金"]}, "产品改成养老年金", "rest")
+    assert turn.state.step == CONFIRM and turn.state.customer_id == "C00000005"
+    assert turn.state.product_word == "养老年金" and "意向产品:养老年金(保险)" in turn.reply
+    # A product the bank does not know, said as the product: the product, never a customer.
+    turn = conversation.resume("zhangli", turn.state, "inform", {}, "意向产品改成火箭", "rest")
+    assert turn.state.customer_id == "C00000005" and "没有找到「火箭」对应的客户" not in turn.reply
+    assert count(bank) == 0
+
+
 def test_a_confirmation_while_no_receiver_is_settled_is_not_a_colleagues_name(conversation, bank):
     # 李家庄代理网点 has nobody who can take a referral: the bot asks whom to send it to.
     turn = conversation.start("majun", {"customer_id": ["C00000004"], "product": ["理财"]}, "C00000004想买理财", None, "rest")
