@@ -405,6 +405,10 @@ def decide(message: Message, waiting: Waiting, now: datetime) -> Decision:
         if reading == "answer":
             return Decision(Route.DRAFT_STEP)
         route, response = route_by_intent(message, waiting.topic)
+        if route in (Route.STATIC, Route.UNCLEAR_ANSWER) and reads_as_a_name(message.text):
+            # A name beside a draft ("李秀英" read as affirm, no entity): that customer, or "not
+            # found"; never a "好的" that could pass for the draft's confirmation.
+            route, response = Route.LOOKUP, None
         if reading == "new":
             if becomes_referral(draft, message):
                 return Decision(Route.START_REFERRAL, dropped=draft, dropped_because="to_referral")
@@ -486,9 +490,8 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
         return Route.START_REFERRAL, None  # "转介一下王建国", "转介" alone: no list of referrals
     if intent in ROUTES_BY_INTENT:
         return ROUTES_BY_INTENT[intent], None
-    if names_customer(message) or reads_as_a_name(text):
-        # A phone, a customer number or a name given as "an answer" or small talk: a lookup (a
-        # name the NLU tagged nothing in too: "李秀英" read as affirm is still a name).
+    if names_customer(message):
+        # A phone, a customer number or a name given as "an answer" or small talk: a lookup.
         return Route.LOOKUP, None
     if intent in ("affirm", "inform", "nlu_fallback") and SAVE_WORDS.search(text) and len(without_filler(text)) <= 6:
         # "确认" with no draft waiting (dropped, or never made): say that nothing was saved, so
