@@ -5,7 +5,7 @@
 - `bot.channels.rest_auth.TokenRestInput` — the REST channel behind a shared token, with limits.
 - `bot.channels.webchat.WebChatInput` — a local web chat page (demos and training on one machine only,
   never in production: the page picks the sender).
-- `bot.channels.limits` — per-sender rate limit and seen-once set (in memory).
+- `bot.channels.limits` — per-sender rate limits (shared through Redis when configured) and a seen-once set.
 
 Importing this package imports nothing; each channel module is loaded by its module path.
 """
