@@ -18,7 +18,8 @@ Rules decided here:
   去…家 → 上门; 电话/来电/电联/致电 → 电话; 到店/来网点/来行里/到柜台 → 到店; 微信/发消息/发信息
   → 微信. A note with no channel word is 到店 (`channel_given` False): at a branch most notes
   without one are written right after the customer came in, and the dialogue may ask instead.
-  An NLU `channel` entity wins over the wording.
+  An NLU `channel` entity wins over the wording, unless it lies in the follow-up's clause
+  while the contact has a channel word of its own.
 * When the contact happened: the note's time expressions that lie in the past and belong to
   neither the follow-up nor a money event ("昨天下午去了" → yesterday afternoon); a day without
   a time of day keeps the clock time of `now`. Default and ceiling: `now`.
@@ -962,6 +963,11 @@ def parse_visit_note(
     for value in entities.get("channel", []):
         word = to_half_width(value).strip()
         hinted = word if word in (VISIT, PHONE, BRANCH, WECHAT) else CHANNEL_WORDS.get(word)
+        at = text.find(word)
+        if outside and (at < 0 or (follow_clause is not None and _clause_of(clauses, at) == follow_clause)):
+            # The NLU's word is the follow-up's ("来网点了…下周二再打电话问问"), or one the text does
+            # not hold: the contact's own channel word stands.
+            continue
         if hinted:
             channel, channel_given = hinted, True
             break

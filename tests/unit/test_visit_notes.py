@@ -174,6 +174,17 @@ def test_nlu_hints_are_used_when_the_text_alone_does_not_say():
     assert parse_visit_note("客户说考虑一下", NOW, CATALOGUE, STAFF, CUSTOMERS, entities=hints).tags == ()
 
 
+def test_the_nlus_channel_word_in_the_follow_up_does_not_replace_the_contacts_own():
+    # A newcomer's note: she came in; the call is next Tuesday's. It was saved as a phone call.
+    text = "李秀英今天来网点了,存了5万定期,下周二再打电话问问她养老险"
+    for hints in ({}, {"channel": ["电话"]}, {"channel": ["打电话"]}):
+        note = parse_visit_note(text, NOW, CATALOGUE, STAFF, CUSTOMERS, entities=hints)
+        assert (note.channel, note.channel_given) == ("到店", True), hints
+    # With no channel word of the contact's own, the NLU's word still says it.
+    note = parse_visit_note("客户说有兴趣,下周二再打电话", NOW, CATALOGUE, STAFF, CUSTOMERS, entities={"channel": ["电话"]})
+    assert note.channel == "电话"
+
+
 def test_identifiers_typed_in_a_note_say_who_the_customer_is():
     note = parse_visit_note("今天拜访了身份证号110101196605120115的客户,聊了理财", NOW, CATALOGUE, STAFF, CUSTOMERS)
     assert note.id_numbers == ("110101196605120115",) and note.malformed_numbers == ()
