@@ -653,6 +653,11 @@ def month_asked(text: str, today) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+_ABOUT_EVERYONE = re.compile(r"排行|排名|榜|排第|第几|谁|哪个|哪位|哪些人|大家|各位|每个人|全网点|全行")
+
+
 def asks_own_figures(text: str) -> bool:
-    """"我的转介业绩", "我这个月积分多少" ask about oneself; "排行", "排名" about the branch."""
-    return "我" in text and not any(word in text for word in ("排行", "排名", "榜", "排第", "第几"))
+    """"我的转介业绩", "我这个月积分多少" ask about oneself; "排行", "排名", "我们网点谁转介最多"
+    about the branch (我们/咱们 is the branch, not the employee)."""
+    about_me = "我" in re.sub(r"我们|我行|我司|咱们", "", text)
+    return about_me and not _ABOUT_EVERYONE.search(text)

@@ -193,3 +193,6 @@ def test_month_asked(text, expected):
 def test_own_figures_or_ranking():
     assert asks_own_figures("我的转介业绩") and asks_own_figures("我这个月积分多少")
     assert not asks_own_figures("本月转介排行") and not asks_own_figures("我排第几名")
+    # 我们/咱们 is the branch: "我们网点谁转介最多" is the ranking, not her own figures.
+    assert not asks_own_figures("我们网点谁转介最多") and not asks_own_figures("咱们这个月转介成交多少")
+    assert asks_own_figures("我们网点我的转介积分")
