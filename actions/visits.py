@@ -2,13 +2,20 @@
 from __future__ import annotations
 
 from actions.customers import chosen_customer, customer_to_act_on
-from actions.runtime import Turn, in_thread, visit_service
+from actions.runtime import Turn, customer_service, in_thread, visit_service
 from bot import customer_replies, visit_replies
 from bot.clock import clock
 from bot.customer_service import View
 from bot.daily_list_period import tasks_period_asked
 from bot.dialogue import TASKS, Choice
-from bot.visit_dialogue import item_number, render_completed, render_tag_result, tag_request
+from bot.visit_dialogue import (
+    OWN_LIST_ONLY,
+    colleague_asked_about,
+    item_number,
+    render_completed,
+    render_tag_result,
+    tag_request,
+)
 from bot.visits import CompleteOutcome
 
 ASK_TAG = "要加什么标签?比如“给王建国加个标签:有房贷需求”。"
@@ -48,6 +55,12 @@ async def tag_after_choice(turn: Turn) -> None:
 COMPLETING = ("完成", "办完", "做完", "搞定")
 
 
+def _colleague_asked_about(chat_id: str, text: str, staff_names: list[str]) -> str | None:
+    service = customer_service()
+    me = service.who_is(chat_id)
+    return colleague_asked_about(text, staff_names, service.colleague_names(), me.name if me else None)
+
+
 async def list_tasks(turn: Turn) -> None:
     """"今天要跟进哪些客户", "我的待办"; "完成第2条" closes a follow-up of the list last shown."""
     text = turn.text
@@ -60,6 +73,10 @@ async def list_tasks(turn: Turn) -> None:
         if result.outcome is not CompleteOutcome.STRANGER:
             await turn.notifications()
         turn.say(reply)
+        return
+    other = await in_thread(_colleague_asked_about, turn.sender, text, turn.entities.get("staff_name") or [])
+    if other:
+        turn.say(OWN_LIST_ONLY.format(name=other))
         return
     period = tasks_period_asked(text, clock.today())  # "明天的待办", "下周的待办"; None: today's
     daily = await in_thread(visit_service().daily_list, turn.sender, clock.today(), turn.channel, period)

@@ -227,3 +227,13 @@ async def test_a_failure_after_the_visit_was_saved_says_it_was_saved(talk, bank,
     assert count(bank, Interaction) == before + 1 and count(bank, FollowUp) == 1
     await talk("wangfang", "确认", "affirm", **slots)
     assert count(bank, Interaction) == before + 1
+
+
+async def test_a_colleagues_list_is_not_answered_with_ones_own(talk, bank):
+    # A branch head asked for 王芳's list and was shown his own ("12月5日没有待办") as if it were hers.
+    replies, slots = await talk("liuwei", "王芳的待办有多少", "list_tasks")
+    assert replies[-1] == "目前只能看您自己的待办,看不了王芳的。发“我的待办”看您的。" and "task_refs" not in slots
+    replies, _ = await talk("liuwei", "看下陈静明天要跟进谁", "list_tasks", [("staff_name", "陈静")])
+    assert "看不了陈静的" in replies[-1]
+    replies, _ = await talk("wangfang", "王芳的待办", "list_tasks")  # her own name: her own list
+    assert replies[-1].startswith("11月30日待办(")
