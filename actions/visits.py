@@ -30,7 +30,7 @@ async def tag(turn: Turn) -> None:
     """"给王建国加个标签:有房贷需求", "把他的沉睡客户标签去掉"."""
     tag_word, remove = tag_request(turn.entities, turn.text)
     text = turn.text
-    for value in turn.entities.get("tag") or []:
+    for value in [*(turn.entities.get("tag") or []), *([tag_word] if tag_word else [])]:
         text = text.replace(value, " ")  # a tag word is never a customer's name
     request = {"kind": "tag", "tag": tag_word, "remove": remove}
     customer_id = await customer_to_act_on(turn, text, request, None if tag_word else ASK_TAG)

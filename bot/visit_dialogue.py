@@ -38,7 +38,10 @@ CHANNELS = ("上门", "电话", "到店", "微信")
 NO_FOLLOW_UP = re.compile(r"(不用跟进|不跟进|不用提醒|不要提醒|不需要跟进|取消跟进|没有跟进)")
 FOLLOW_UP_WORDS = re.compile(r"(跟进|回访|提醒|再联系|约|下次)")
 REMOVE_TAG = re.compile(r"(去掉|删掉|删除|移除|撤掉|拿掉|取消|不要|删了|去了)")
-TAG_AFTER_COLON = re.compile(r"标签\s*[::]\s*(\S+)")
+# The tag as written after "标签" and a colon, a space, 是/叫/写 ("打个标签 定期到期客户"), or in
+# quotes before it ("打个“定期到期客户”的标签").
+TAG_AFTER_COLON = re.compile(r"标签\s*(?:[::]|是|为|叫做?|写上?|——|—|\s)\s*[“\"'「『]?([^\s“”\"'「」『』]+)"
+                             r"|[“\"「『]([^“”\"「」『』]+)[”\"」』]\s*(?:的|这个|这样的)?标签")
 
 # What makes a sentence part of a visit note: products, money, times, wishes, refusals, plans.
 _NOTE_CONTENT = re.compile(r"[0-9一二三四五六七八九十两]+\s*[万元块千]|想|要|打算|考虑|兴趣|需要|不需要|没兴趣|到期|到账|买|存|取|办|"
@@ -331,8 +334,10 @@ def tag_request(entities: dict[str, list[str]], text: str) -> tuple[str | None, 
 
     remove = bool(REMOVE_TAG.search(text))
     found = TAG_AFTER_COLON.search(text)
+    if found and REMOVE_TAG.match(found.group(1) or ""):
+        found, text = None, re.sub(r"(?<=标签)\s+", "", text)  # "把他的沉睡客户标签 去掉": no tag after it
     if found:
-        tag = found.group(1).strip("。,,")
+        tag = (found.group(1) or found.group(2)).strip("。,,!!")
     elif remove and (_TAG_BEFORE_REMOVAL.search(text) or _TAG_AFTER_REMOVAL.search(text) or _TAG_THEN_REMOVAL.search(text)):
         match = _TAG_BEFORE_REMOVAL.search(text) or _TAG_AFTER_REMOVAL.search(text) or _TAG_THEN_REMOVAL.search(text)
         tag = match.group("tag").strip()

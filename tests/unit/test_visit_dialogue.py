@@ -18,6 +18,11 @@ def test_tag_request_reads_the_tag_and_whether_to_remove_it():
     assert tag_request({}, "给王建国加个标签:爱打太极") == ("爱打太极", False)
     assert tag_request({"tag": ["沉睡客户"]}, "把他的沉睡客户标签去掉") == ("沉睡客户", True)
     assert tag_request({}, "给他加个标签") == (None, False)
+    # Written after a space, 是/叫, or quoted before 标签, as staff type it on a phone.
+    assert tag_request({}, "给黄婷莉打个标签 定期到期客户") == ("定期到期客户", False)
+    assert tag_request({}, "给他加个标签是高净值") == ("高净值", False)
+    assert tag_request({}, "打个“定期到期客户”的标签") == ("定期到期客户", False)
+    assert tag_request({}, "把他的沉睡客户标签 去掉") == ("沉睡客户", True)
 
 
 def test_state_round_trip():
