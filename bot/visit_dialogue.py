@@ -27,7 +27,7 @@ from bot.customer_service import CustomerService, Outcome, PendingChoice, View
 from bot.dialogue import CHANGE_WORDS, QUESTION, CustomerSource, cancels, bare_name, context_line, corrected_part
 from bot.money import format_amount
 from bot.time_expressions import find_time_expressions, moves_a_time, rescheduled
-from bot.visit_notes import CHANNEL_WORDS, VisitNote, plans_only
+from bot.visit_notes import CHANNEL_WORDS, VISIT_LOOK_BACK, VisitNote, plans_only
 from bot.vocabulary.numbers import parse_ordinal
 from bot.visits import CompleteOutcome, TagOutcome, VisitOutcome, VisitService
 
@@ -37,6 +37,8 @@ CHANNELS = ("上门", "电话", "到店", "微信")
 
 NO_FOLLOW_UP = re.compile(r"(不用跟进|不跟进|不用提醒|不要提醒|不需要跟进|取消跟进|没有跟进)")
 FOLLOW_UP_WORDS = re.compile(r"(跟进|回访|提醒|再联系|约|下次)")
+# A correction of when the contact was, said as such ("拜访时间改成昨天"): never the follow-up.
+CONTACT_TIME = re.compile(r"(拜访|见面|联系|来访|到店|上门|通话|电话|去的|来的)的?时间")
 REMOVE_TAG = re.compile(r"(去掉|删掉|删除|移除|撤掉|拿掉|取消|不要|删了|去了)")
 # The tag as written after "标签" and a colon, a space, 是/叫/写 ("打个标签 定期到期客户"), or in
 # quotes before it ("打个“定期到期客户”的标签").
@@ -64,6 +66,7 @@ class VisitDraftState:
     candidate_ids: list[str] = field(default_factory=list)
     channel: str | None = None  # a correction; None: as read from the note
     follow_up_at: str | None = None  # a correction (ISO); "none" for no follow-up; None: as read
+    happened_at: str | None = None  # a correction (ISO) of when the contact was; None: as read
     # The message only plans a contact ("帮他约个回访,下周二上午"): a follow-up task is made on
     # "确认", and no contact is recorded (none happened).
     plan_only: bool = False
@@ -100,6 +103,8 @@ def _corrected(note: VisitNote, state: VisitDraftState) -> VisitNote:
         changes.update(follow_up_at=None, follow_up_text=None)
     elif state.follow_up_at:
         changes.update(follow_up_at=datetime.fromisoformat(state.follow_up_at))
+    if state.happened_at:
+        changes.update(happened_at=datetime.fromisoformat(state.happened_at), happened_given=True)
     return replace(note, **changes) if changes else note
 
 
@@ -251,19 +256,46 @@ class VisitConversation:
             state.follow_up_at, changed = "none", True
         else:
             now, hour = clock.now(), self.visits.settings.follow_up_default_hour
-            if (FOLLOW_UP_WORDS.search(text) or moves_a_time(text)) and find_time_expressions(text, now):
+            if (FOLLOW_UP_WORDS.search(text) or moves_a_time(text)) and not CONTACT_TIME.search(text) \
+                    and find_time_expressions(text, now):
                 shown = self._note(chat_id, state) if chat_id else None
                 previous = shown.follow_up_at if shown else (
                     datetime.fromisoformat(state.follow_up_at) if state.follow_up_at not in (None, "none") else None)
                 moved = rescheduled(text, now, previous, default_hour=hour)
                 if moved is not None:
                     state.follow_up_at, changed = moved.isoformat(), True
-        # "不是电话,是上门": the last channel word named is the right one.
+        if not changed and not FOLLOW_UP_WORDS.search(text) and (CHANGE_WORDS.search(text) or "时间" in text):
+            # "时间写错了,是上午", "不是今天,是昨天下午": when the contact was.
+            moment = self._contact_time(state, text, chat_id)
+            if moment is not None:
+                state.happened_at, changed = moment.isoformat(), True
+        # "不是电话,是上门": the last channel word named is the right one ("拜访时间" names none).
+        text = CONTACT_TIME.sub(" ", text)
         named = [(text.rfind(word), CHANNEL_WORDS.get(word, word)) for word in CHANNEL_WORDS if word in text]
         named = [(at, ch) for at, ch in named if ch in CHANNELS]
         if named:
             state.channel, changed = max(named)[1], True
         return changed
+
+    def _contact_time(self, state: VisitDraftState, text: str, chat_id: str | None) -> datetime | None:
+        """The contact's time a correction gives, or None: a day keeps the time of day shown, a
+        time of day alone keeps the day shown ("上午" is 09:00, "下午" 14:00); never later than
+        when the note was written, nor over a month before it."""
+        written = datetime.fromisoformat(state.written_at) if state.written_at else clock.now()
+        spans = find_time_expressions(corrected_part(text), written)
+        if not spans:
+            return None
+        span = spans[-1]
+        shown = self._note(chat_id, state) if chat_id else None
+        before = shown.happened_at.astimezone(clock.tz) if shown else written.astimezone(clock.tz)
+        at = (span.usual_at or span.begins).astimezone(clock.tz)
+        if not span.has_time_of_day:
+            at = datetime.combine(at.date(), before.timetz())
+        elif not span.dated:
+            at = datetime.combine(before.date(), at.timetz())
+        if at > written or written - at > VISIT_LOOK_BACK:
+            return None
+        return at
 
     def _note(self, chat_id: str, state: VisitDraftState) -> VisitNote | None:
         note = self.visits.read_note(chat_id, state.text, state.entities, datetime.fromisoformat(state.written_at))

@@ -93,8 +93,8 @@ async def test_a_past_day_corrects_no_follow_up(talk, bank):
                                 [("customer_id", "C00000001")])
     assert "下次跟进:12月9日 14:00" in replies[-1]
     replies, slots = await talk("wangfang", "不是昨天,是前天", "inform", **slots)
-    # Nothing moved: no new summary, the bot asks what to change.
-    assert "下次跟进:" not in replies[-1] and ("还没保存" in replies[-1] or "要改哪一项" in replies[-1])
+    # A past day is when the contact was, never the follow-up: that stays where it was.
+    assert "时间:11月28日 10:00" in replies[-1] and "下次跟进:12月9日 14:00" in replies[-1]
 
 
 async def test_cancel_writes_nothing(talk, bank):
@@ -237,3 +237,21 @@ async def test_a_colleagues_list_is_not_answered_with_ones_own(talk, bank):
     assert "看不了陈静的" in replies[-1]
     replies, _ = await talk("wangfang", "王芳的待办", "list_tasks")  # her own name: her own list
     assert replies[-1].startswith("11月30日待办(")
+
+
+async def test_when_the_contact_was_is_corrected_at_the_confirmation(talk, bank):
+    # A newcomer wrote "时间写错了,是上午" and was asked "要改哪一项?": the summary shows 时间, so
+    # staff correct it. The demo clock is 11-30 10:00.
+    _, slots = await talk("wangfang", "上门看了C00000005,她想买大额存单", "log_visit", [("customer_id", "C00000005")])
+    replies, slots = await talk("wangfang", "不是今天,是昨天下午", "inform", **slots)
+    assert "时间:昨天 14:00" in replies[-1]
+    replies, slots = await talk("wangfang", "时间写错了,是上午", "inform", **slots)
+    assert "时间:昨天 09:00" in replies[-1]  # the day shown is kept
+    replies, slots = await talk("wangfang", "拜访时间改成明天", "inform", **slots)  # a contact to come is none
+    assert replies[-1].startswith("要改哪一项") and draft_of(slots) is not None
+    replies, _ = await talk("wangfang", "确认", "affirm", **slots)
+    assert replies[-1].startswith("已记录:陈美玲 上门 昨天 09:00")
+    with bank.unit_of_work() as session:
+        happened = session.execute(select(Interaction.happened_at).where(Interaction.customer_id == "C00000005")
+                                   .order_by(Interaction.id.desc())).scalars().first()
+    assert to_local(happened).strftime("%m-%d %H:%M") == "11-29 09:00"
