@@ -67,11 +67,16 @@ def partial_name(text: str) -> str | None:
 # tests/nlu/heldout.yml: with the bank's product words
 # excluded, about 20 of 3,041 messages get a word that is no name, mostly small talk.
 RARE_WORD_FREQUENCY = 1000
+# Three characters tagged a name are a name even when jieba's dictionary knows it well (张无忌,
+# 1714): the few such words that are none are listed in _NOT_NAMES.
+RARE_LONG_NAME_FREQUENCY = 10000
 # A given name cut from its surname by jieba ("王|大锤") is a word this rare.
 RARE_GIVEN_NAME_FREQUENCY = 20
 _NOT_A_GIVEN_NAME = ("经理", "行长", "主任", "老师", "师傅", "阿姨", "先生", "女士")
 # Kin and everyday words that jieba tags as names now and then.
-_NOT_NAMES = frozenset({"孙子", "孙女", "关怀", "安抚", "周转", "养老", "白白", "段子", "蓝屏", "哈罗", "谢谢您"})
+_NOT_NAMES = frozenset({"孙子", "孙女", "关怀", "安抚", "周转", "养老", "白白", "段子", "蓝屏", "哈罗", "谢谢您",
+                        "阿拉伯", "莫斯科", "花岗岩", "贡献者", "屈家岭", "斯巴达", "明永乐", "黄金周", "古建筑",
+                        "须弥座", "李太后", "封建王朝"})
 
 
 def name_like_words(text: str, exclude: frozenset[str] | set[str] = frozenset()) -> list[str]:
@@ -103,7 +108,8 @@ def name_like_words(text: str, exclude: frozenset[str] | set[str] = frozenset())
         surname = surname_of(word)
         if surname is None or len(word) == len(surname) or word[-1] in "了的着过吗呢吧啊呀么嘛哈":
             continue
-        if jieba.dt.FREQ.get(word, 0) < RARE_WORD_FREQUENCY:
+        rare = RARE_WORD_FREQUENCY if len(word) == 2 else RARE_LONG_NAME_FREQUENCY
+        if jieba.dt.FREQ.get(word, 0) < rare:
             found.append(word)
     return found
 

@@ -222,3 +222,14 @@ async def test_a_failure_after_the_referral_was_saved_says_it_was_saved(talk, ba
     assert referral_count(bank) == 1
     replies, _ = await talk("zhangli", "确认", "affirm", **slots)
     assert referral_count(bank) == 1
+
+
+async def test_a_famous_name_that_finds_nobody_is_not_found_not_the_customer_in_context(talk, bank):
+    # A newcomer: "张无忌想买基金,帮我转给理财经理" right after looking up another customer was
+    # drafted on that customer ("按上下文"): jieba knows 张无忌 too well to call it a rare name.
+    replies, slots = await talk("zhaoqiang", "张无忌想买基金,帮我转给理财经理", "record_referral",
+                            [("product", "基金"), ("staff_role", "理财经理")], current_customer_id="C00000005")
+    said = "\n".join(replies)
+    assert "没有找到「张无忌」" in said and "陈美玲" not in said and "按上下文" not in said
+    await talk("zhaoqiang", "确认", "affirm", **slots)  # the draft asks whom: a yes saves nothing
+    assert referral_count(bank) == 0
