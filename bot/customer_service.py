@@ -5,6 +5,7 @@ text, the customer in context) and render the plain results they get back.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -31,6 +32,7 @@ from bot.timeutil import age_on
 from bot.referrals import PRODUCT_WORDS
 from bot.settings import Settings
 from bot.vocabulary.products import product_word_in
+from bot.vocabulary.width import to_half_width
 
 
 class View(str, Enum):
@@ -117,6 +119,10 @@ class CustomerService:
         A message that names no customer but picks from the list the bot just showed is a
         choice, whatever intent the NLU gave it; naming a customer starts a new question.
         """
+        if pending and isinstance(parse_choice(text, len(pending.candidate_ids)), ByPhoneTail) \
+                and re.fullmatch(r"\D{0,6}\d{4}\D{0,4}", to_half_width(text).strip()):
+            # "4321" to "回复手机尾号4位": the last four digits, never a too short phone number.
+            entities = {k: v for k, v in entities.items() if k != "phone"}
         names_customer = customers.parse_customer_query(entities, text) is not None
         if pending and not names_customer:
             if view is None or parse_choice(text, len(pending.candidate_ids)) is not None:

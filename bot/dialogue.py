@@ -423,9 +423,11 @@ def decide(message: Message, waiting: Waiting, now: datetime) -> Decision:
 def picks(message: Message, choice: Choice) -> bool:
     """A pick from the list shown: a number, an ordinal or a phone's last four digits, and no
     customer named. "完成第2条" after the daily list is not a pick: it closes item 2."""
+    text = without_filler(to_half_width(message.text))
+    if re.fullmatch(r"(?:尾号|手机尾号|后四位)?\d{4}(?:那个|那位|的)?", text):
+        return True  # "4321": the phone's last four digits the list asks for, whatever the NLU tagged
     if names_customer(message) or re.search(r"完成|办完|做完|搞定", message.text):
         return False
-    text = without_filler(to_half_width(message.text))
     if len(text) > 8:
         return False
     return parse_choice(text, len(choice.candidate_ids)) is not None

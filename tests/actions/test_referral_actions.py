@@ -233,3 +233,14 @@ async def test_a_famous_name_that_finds_nobody_is_not_found_not_the_customer_in_
     assert "没有找到「张无忌」" in said and "陈美玲" not in said and "按上下文" not in said
     await talk("zhaoqiang", "确认", "affirm", **slots)  # the draft asks whom: a yes saves nothing
     assert referral_count(bank) == 0
+
+
+async def test_namesakes_are_picked_by_the_last_four_digits_the_nlu_tagged_a_phone(talk, bank):
+    # "回复序号或手机尾号4位即可": a newcomer typed "4321" and was told a phone has 11 digits.
+    _, slots = await talk("zhangli", "王建国", "lookup_customer", [("customer_name", "王建国")])
+    replies, slots = await talk("zhangli", "4321", "lookup_customer", [("phone", "4321")], **slots)
+    assert replies[-1].startswith("【王建国】") and slots["current_customer_id"] == "C00000002"
+    _, slots = await talk("zhangli", "王建国想办信用卡,转给王芳", "record_referral",
+                          [("customer_name", "王建国"), ("product", "信用卡"), ("staff_name", "王芳")])
+    replies, slots = await talk("zhangli", "4321", "lookup_customer", [("phone", "4321")], **slots)
+    assert "转介客户:王建国(C00000002)" in replies[-1]

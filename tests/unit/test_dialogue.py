@@ -165,6 +165,10 @@ def test_a_pick_answers_the_list_shown_and_anything_else_drops_it():
         assert route(text, "inform", waiting).route is Route.PICK, text
     assert route("查一下陈美玲", "lookup_customer", waiting, customer_name="陈美玲").route is Route.LOOKUP
     assert route("完成第2条", "inform", waiting).route is Route.LIST_TASKS
+    # The last four digits the list asks for, tagged a (too short) phone by the NLU: a pick, not
+    # "手机号应该是11位".
+    for text in ("4321", "尾号4321", "4321那个"):
+        assert route(text, "lookup_customer", waiting, phone="4321").route is Route.PICK, text
 
 
 def test_a_pick_from_a_list_shown_beside_a_draft_goes_to_the_list():
