@@ -3,6 +3,7 @@ with what the bot is waiting for in view; this module calls it and keeps `waitin
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any, Awaitable, Callable
 
 from rasa_sdk import Action, Tracker
@@ -10,12 +11,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import basics, customers, drafts, referrals, suggestions, visits
-from actions.runtime import NOTIFICATIONS_LATER, Turn, message_of
+from actions.runtime import NOTIFICATIONS_LATER, Turn, customer_service, in_thread, message_of
 from bot import customer_replies
 from bot.clock import clock
 from bot.customer_service import View
 from bot.db import DatabaseUnavailable
 from bot.privacy import mask_identifiers_in_text
+from bot.referral_dialogue import customers_read_as_colleagues
 from bot.dialogue import (
     REFERRAL,
     VISIT,
@@ -75,6 +77,14 @@ class ActionRespond(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         waiting = Waiting.from_dict(tracker.get_slot("waiting"))
         message = message_of(tracker)
+        if message.entities.get("staff_name"):
+            # A "colleague" the NLU found who is nobody's colleague is a customer asked about.
+            try:
+                colleagues = await in_thread(customer_service().colleague_names)
+            except DatabaseUnavailable:
+                colleagues = None  # the turn's own step says the database is away
+            if colleagues is not None:
+                message = replace(message, entities=customers_read_as_colleagues(message.entities, message.text, colleagues))
         decision = decide(message, waiting, clock.now())
         turn = Turn(dispatcher, tracker, message, waiting)
         if decision.dropped is not None:

@@ -166,6 +166,20 @@ def colleagues_read_as_customers(entities: dict[str, list[str]], text: str, coll
     return {k: v for k, v in result.items() if v}
 
 
+def customers_read_as_colleagues(entities: dict[str, list[str]], text: str, colleagues: set[str]) -> dict[str, list[str]]:
+    """The entities with a name the NLU tagged a colleague's that belongs to no colleague, and is
+    not where a colleague is named (after 转给/交给/找…), moved to customer_name: "杨辉勇最近
+    怎么样" asks about a customer, whatever the NLU made of the name."""
+    moved = [v for v in entities.get("staff_name") or []
+             if v not in colleagues and not any(_GIVEN_TO.search(text[:m.start()]) for m in re.finditer(re.escape(v), text))]
+    if not moved:
+        return entities
+    result = dict(entities)
+    result["staff_name"] = [v for v in entities["staff_name"] if v not in moved]
+    result["customer_name"] = [*(entities.get("customer_name") or []), *(v for v in moved if v not in (entities.get("customer_name") or []))]
+    return {k: v for k, v in result.items() if v}
+
+
 def _only_in(entities: dict[str, list[str]], text: str) -> dict[str, list[str]]:
     """The entities whose values are written in `text` (the corrected part of a message)."""
     return {name: [v for v in values if v in text] for name, values in entities.items() if any(v in text for v in values)}

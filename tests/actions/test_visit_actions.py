@@ -255,3 +255,14 @@ async def test_when_the_contact_was_is_corrected_at_the_confirmation(talk, bank)
         happened = session.execute(select(Interaction.happened_at).where(Interaction.customer_id == "C00000005")
                                    .order_by(Interaction.id.desc())).scalars().first()
     assert to_local(happened).strftime("%m-%d %H:%M") == "11-29 09:00"
+
+
+async def test_a_customer_the_nlu_took_for_a_colleague_is_looked_up_beside_the_visit(talk, bank):
+    # "杨辉勇最近怎么样" at a visit's confirmation came back out_of_scope with staff_name 杨辉勇,
+    # and was answered "这条拜访还没保存": the question was swallowed.
+    _, slots = await talk("wangfang", NOTE, "log_visit", [("customer_id", "C00000001")])
+    replies, slots = await talk("wangfang", "陈美玲最近怎么样", "out_of_scope", [("staff_name", "陈美玲")], **slots)
+    assert replies[-1].startswith("【陈美玲】") and "王建国的拜访记录没保存" in replies[-1]
+    # A colleague's name stays a colleague's: "转给陈静" is no customer.
+    replies, _ = await talk("wangfang", "陈静最近怎么样", "out_of_scope", [("staff_name", "陈静")])
+    assert not replies[-1].startswith("【")

@@ -196,3 +196,14 @@ def test_own_figures_or_ranking():
     # 我们/咱们 is the branch: "我们网点谁转介最多" is the ranking, not her own figures.
     assert not asks_own_figures("我们网点谁转介最多") and not asks_own_figures("咱们这个月转介成交多少")
     assert asks_own_figures("我们网点我的转介积分")
+
+
+def test_a_name_tagged_a_colleagues_that_is_nobodys_colleague_is_a_customers():
+    from bot.referral_dialogue import customers_read_as_colleagues
+
+    colleagues = {"王芳", "陈静"}
+    assert customers_read_as_colleagues({"staff_name": ["杨辉勇"]}, "杨辉勇最近怎么样", colleagues) == {
+        "customer_name": ["杨辉勇"]}
+    # Where a colleague is named, the name stays a colleague's (and the step says nobody is called so).
+    assert customers_read_as_colleagues({"staff_name": ["李四"]}, "转给李四", colleagues) == {"staff_name": ["李四"]}
+    assert customers_read_as_colleagues({"staff_name": ["陈静"]}, "陈静最近怎么样", colleagues) == {"staff_name": ["陈静"]}
