@@ -29,7 +29,7 @@ from bot.money import format_amount
 from bot.time_expressions import find_time_expressions, moves_a_time, rescheduled
 from bot.visit_notes import CHANNEL_WORDS, VISIT_LOOK_BACK, VisitNote, plans_only
 from bot.vocabulary.numbers import parse_ordinal
-from bot.visits import CompleteOutcome, TagOutcome, VisitOutcome, VisitService
+from bot.visits import CompleteOutcome, TagOutcome, VisitEffects, VisitOutcome, VisitService
 
 CUSTOMER, CONFIRM = "customer", "confirm"
 STEPS = (CUSTOMER, CONFIRM)
@@ -131,7 +131,8 @@ def render_plan(customer_name: str, note: VisitNote, from_context: bool = False)
     return "\n".join(lines)
 
 
-def render_understood(customer_name: str, note: VisitNote, from_context: bool = False) -> str:
+def render_understood(customer_name: str, note: VisitNote, from_context: bool = False,
+                      effects: VisitEffects | None = None) -> str:
     products = "、".join(note.product_words) or "—"
     amounts = "、".join(a.text for a in note.amounts) or "—"
     lines = [
@@ -150,8 +151,16 @@ def render_understood(customer_name: str, note: VisitNote, from_context: bool = 
     lines.append(f"下次跟进:{_when(note.follow_up_at) if note.follow_up_at else '无'}")
     if note.tags:
         lines.append("标签:" + "、".join(note.tags))
+    if effects is not None and effects.removes_tags:
+        lines.append("同时去掉标签:" + "、".join(effects.removes_tags))
+    for done in effects.closes if effects is not None else ():
+        lines.append(f"同时完成跟进:{_when(done.due_at)} {_snippet(done.note)}")
     lines.append("回复“确认”保存,“取消”不记;要改直接说,如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”“客户改成某某”。")
     return "\n".join(lines)
+
+
+def _snippet(text: str, size: int = 16) -> str:
+    return text if len(text) <= size else text[:size] + "…"
 
 
 def event_days(first: date | None, last: date | None) -> str:
@@ -306,8 +315,11 @@ class VisitConversation:
         if note is None:
             return VisitTurn(customer_replies.STRANGER, None, stranger=True)
         from_context = state.customer_source == CustomerSource.CONTEXT.value
-        render = render_plan if state.plan_only and note.follow_up_at else render_understood
-        return VisitTurn(render(state.customer_name, note, from_context), state, customer_id=state.customer_id)
+        if state.plan_only and note.follow_up_at:
+            return VisitTurn(render_plan(state.customer_name, note, from_context), state, customer_id=state.customer_id)
+        effects = self.visits.visit_effects(chat_id, state.customer_id, note)
+        return VisitTurn(render_understood(state.customer_name, note, from_context, effects), state,
+                         customer_id=state.customer_id)
 
     def _save(self, chat_id: str, state: VisitDraftState, channel: str) -> VisitTurn:
         note = self._note(chat_id, state)

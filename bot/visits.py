@@ -5,7 +5,7 @@ Use cases, each one unit of work, for the actions and the command line:
 * draft_visit — read a visit note and find which customer it is about; writes nothing.
 * log_visit — one interaction row (source 'chat', structured `details`), a follow-up task if
   the note gives a follow-up time, the note's tags on the customer (source 'visit'), the writer's
-  open follow-ups with that customer closed (done_reason 'visit') and an audit row, all in one
+  open follow-ups with that customer due by that day closed (done_reason 'visit') and an audit row, all in one
   transaction; idempotent by `request_key`.
 * tag_customer, feedback, list_feedback.
 * daily_list / complete — what to do today (or on the days asked: "明天的待办", "下周的待办"),
@@ -18,7 +18,10 @@ Rules decided here:
 * A customer the writer may not see is answered exactly like one that does not exist.
 * Tags: a visit adds the note's tags it does not already have; a tag of the opposite kind about
   the same thing is removed (不感兴趣:保险 replaces 意向:保险 and the other way round; 已购:基金
-  replaces 意向:基金), whatever its source, because the newest word from the customer wins.
+  replaces 意向:基金 and 不感兴趣:基金, and wanting more leaves 已购 in place), whatever its
+  source, because the newest word from the customer wins. A contact closes the writer's open
+  follow-ups with the customer due by the end of its day, or before the follow-up it plans;
+  later ones stay. The summary shows both before the confirmation (visit_effects).
 * The daily list of a staff member: their follow-ups due today or overdue; referrals waiting
   for them (open, received) with overdue ones first; and, for the customers they manage
   (Customer.manager_id), holdings maturing and birthdays within `daily_list_days` (7) days.
@@ -150,6 +153,14 @@ class LoggedVisit:
     tags_removed: list[str] = field(default_factory=list)
     closed_follow_ups: list[FollowUpInfo] = field(default_factory=list)
     repeated: bool = False
+
+
+@dataclass(frozen=True)
+class VisitEffects:
+    """What logging a visit would change besides the contact, shown in its summary."""
+
+    closes: list[FollowUpInfo] = field(default_factory=list)
+    removes_tags: list[str] = field(default_factory=list)
 
 
 class TagOutcome(str, Enum):
@@ -331,10 +342,46 @@ def _opposites(tag: str) -> list[str]:
     if parsed is None:
         return []
     kind, label = parsed
-    others = [f"{k}:{label}" for k in (INTEREST, NOT_INTERESTED, BOUGHT) if k != kind]
-    if kind != INTEREST:
-        others.append(f"有{label}需求")
-    return others
+    if kind == INTEREST:
+        return [f"{NOT_INTERESTED}:{label}"]  # a purchase stays a fact: wanting more removes no 已购
+    others = [f"{INTEREST}:{label}", f"有{label}需求"]
+    return others + ([f"{NOT_INTERESTED}:{label}"] if kind == BOUGHT else [])
+
+
+def _tags_changed(current: list[str], new_tags) -> tuple[list[str], list[str]]:
+    """(added, removed) when a note's tags meet the customer's: new ones are added, and the
+    opposites they replace are removed."""
+    current, added, removed = list(current), [], []
+    for tag in new_tags:
+        tag = mask_identifiers_in_text(tag.strip())[:50]
+        if not tag:
+            continue
+        for opposite in _opposites(tag):
+            if opposite in current:
+                current.remove(opposite)
+                removed.append(opposite)
+        if tag not in current:
+            current.append(tag)
+            added.append(tag)
+    return added, removed
+
+
+def _follow_ups_a_contact_closes(session: Session, customer_id: str, staff_id: str, happened: datetime,
+                                 next_follow_up: datetime | None):
+    """The writer's open follow-ups with the customer that a contact closes: those due by the end
+    of the contact's day, and, when the note plans a new follow-up, those it supersedes (due
+    before it). One planned for later ("约了下周五下午来网点面谈") stays open: a call today that
+    plans nothing, or plans something sooner, does not hold next week's meeting."""
+    day_ends = datetime.combine(to_local(happened).date() + timedelta(days=1), datetime.min.time(), tzinfo=clock.tz)
+    until = max(day_ends, next_follow_up) if next_follow_up is not None else day_ends
+    return session.execute(
+        select(FollowUp).where(
+            FollowUp.customer_id == customer_id,
+            FollowUp.staff_id == staff_id,
+            FollowUp.done_at.is_(None),
+            FollowUp.due_at < to_storage(until),
+        ).order_by(FollowUp.due_at, FollowUp.id)
+    ).scalars().all()
 
 
 def _customer_tags(session: Session, customer_id: str) -> list[str]:
@@ -398,6 +445,22 @@ class VisitService:
             staff = identify_staff(session, chat_id)
             customer = customers.visible_customer(session, staff, customer_id) if staff else None
             return customer.name if customer else None
+
+    def visit_effects(self, chat_id: str, customer_id: str, note: VisitNote) -> VisitEffects:
+        """What saving the note would do besides the contact and its follow-up, for the summary
+        to show before the confirmation: the tags it removes, the follow-ups it closes. Reads
+        only (no audit row: the summary shows no customer data)."""
+        with self.db.unit_of_work() as session:
+            staff = identify_staff(session, chat_id)
+            customer = customers.visible_customer(session, staff, customer_id) if staff else None
+            if customer is None:
+                return VisitEffects()
+            _, removed = _tags_changed(_customer_tags(session, customer.customer_id), note.tags)
+            happened = to_storage(min(note.happened_at or clock.now(), clock.now()))
+            closes = [_follow_up_info(row, customer.name)
+                      for row in _follow_ups_a_contact_closes(session, customer.customer_id, staff.staff_id, happened,
+                                                              note.follow_up_at)]
+            return VisitEffects(closes, removed)
 
     def read_note(
         self, chat_id: str, text: str, entities: dict[str, list[str]] | None = None, now: datetime | None = None
@@ -571,25 +634,15 @@ class VisitService:
         ).first():
             happened += timedelta(seconds=1)
 
-        # Tags: add what is new, drop what it contradicts.
-        current = _customer_tags(session, customer.customer_id)
-        added, removed = [], []
-        for tag in note.tags:
-            tag = mask_identifiers_in_text(tag.strip())[:50]
-            if not tag:
-                continue
-            for opposite in _opposites(tag):
-                if opposite in current:
-                    session.query(CustomerTag).filter(
-                        CustomerTag.customer_id == customer.customer_id, CustomerTag.tag == opposite
-                    ).delete(synchronize_session=False)
-                    current.remove(opposite)
-                    removed.append(opposite)
-            if tag not in current:
-                session.add(CustomerTag(customer_id=customer.customer_id, tag=tag, source="visit",
-                                        created_by=staff.staff_id, created_at=stored_now))
-                current.append(tag)
-                added.append(tag)
+        # Tags: add what is new, drop what it contradicts (as the summary showed: visit_effects).
+        added, removed = _tags_changed(_customer_tags(session, customer.customer_id), note.tags)
+        if removed:
+            session.query(CustomerTag).filter(
+                CustomerTag.customer_id == customer.customer_id, CustomerTag.tag.in_(removed)
+            ).delete(synchronize_session=False)
+        for tag in added:
+            session.add(CustomerTag(customer_id=customer.customer_id, tag=tag, source="visit",
+                                    created_by=staff.staff_id, created_at=stored_now))
 
         details = details_of(note)
         details["tags_added"] = added
@@ -609,13 +662,8 @@ class VisitService:
         session.flush()
 
         closed = []
-        for row in session.execute(
-            select(FollowUp).where(
-                FollowUp.customer_id == customer.customer_id,
-                FollowUp.staff_id == staff.staff_id,
-                FollowUp.done_at.is_(None),
-            ).order_by(FollowUp.due_at, FollowUp.id)
-        ).scalars():
+        for row in _follow_ups_a_contact_closes(session, customer.customer_id, staff.staff_id, happened,
+                                                note.follow_up_at):
             row.done_at = stored_now
             row.done_reason = DONE_BY_VISIT
             row.done_by_interaction_id = interaction.id

@@ -266,3 +266,18 @@ async def test_a_customer_the_nlu_took_for_a_colleague_is_looked_up_beside_the_v
     # A colleague's name stays a colleague's: "转给陈静" is no customer.
     replies, _ = await talk("wangfang", "陈静最近怎么样", "out_of_scope", [("staff_name", "陈静")])
     assert not replies[-1].startswith("【")
+
+
+async def test_the_summary_shows_the_follow_up_and_tags_saving_would_also_change(talk, bank):
+    # Saving closed a follow-up and removed a tag the summary never mentioned.
+    _, slots = await talk("wangfang", NOTE, "log_visit", [("customer_id", "C00000001")])  # follow-up 12-09
+    await talk("wangfang", "确认", "affirm", **slots)
+    with clock.frozen(datetime(2026, 12, 9, 15, 0)):
+        replies, slots = await talk("wangfang", "C00000001到店了,对基金不感兴趣了", "log_visit", [("customer_id", "C00000001")])
+        summary = replies[-1]
+        assert "同时完成跟进:今天 09:00 今天上门拜访了C00000001" in summary, summary
+        assert "同时去掉标签:意向:基金" in summary
+        replies, _ = await talk("wangfang", "确认", "affirm", **slots)
+    assert count(bank, FollowUp) == 1
+    with bank.unit_of_work() as session:
+        assert session.execute(select(FollowUp.done_reason)).scalar_one() == "visit"

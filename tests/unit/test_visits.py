@@ -132,6 +132,31 @@ def test_a_new_contact_closes_the_open_follow_ups_of_that_staff_member(service, 
     assert rows(bank, FollowUp, FollowUp.id == second.follow_up.id)[0].done_at is None
 
 
+def test_a_contact_leaves_a_follow_up_planned_for_later_open_and_says_what_it_closes(service, bank):
+    # A newcomer's 唐博: a meeting planned for next Friday was closed by an unrelated visit today.
+    planned = log(service, "约了王建国下周五下午三点来网点面谈", key="plan")  # 12-04 15:00
+    visit = service.draft_visit("wangfang", "今天电话联系了王建国,聊了理财", {}, customer_in_context="C00000001").note
+    assert service.visit_effects("wangfang", "C00000001", visit).closes == []
+    logged = service.log_visit("wangfang", "C00000001", visit, "call", "test")
+    assert logged.closed_follow_ups == [] and rows(bank, FollowUp, FollowUp.id == planned.follow_up.id)[0].done_at is None
+    # A contact that plans a later follow-up supersedes it, and the summary's effects say so.
+    later = service.draft_visit("wangfang", "王建国到店了,下下周一再联系", {}, customer_in_context="C00000001").note
+    effects = service.visit_effects("wangfang", "C00000001", later)
+    assert [f.id for f in effects.closes] == [planned.follow_up.id]
+    assert [f.id for f in service.log_visit("wangfang", "C00000001", later, "later", "test").closed_follow_ups] == \
+        [planned.follow_up.id]
+
+
+def test_wanting_more_of_what_the_customer_bought_keeps_the_purchase(service, bank):
+    bought = log(service, "王建国到店,买了5万基金", key="bought")
+    assert "已购:基金" in bought.tags_added
+    again = service.draft_visit("wangfang", "电话联系王建国,还想再买点基金", {}, customer_in_context="C00000001").note
+    assert service.visit_effects("wangfang", "C00000001", again).removes_tags == []
+    service.log_visit("wangfang", "C00000001", again, "again", "test")
+    tags = [t.tag for t in rows(bank, CustomerTag, CustomerTag.customer_id == "C00000001")]
+    assert "已购:基金" in tags
+
+
 def second_note(service):
     return service.draft_visit("chenjing", "电话联系了王建国", {}, customer_in_context="C00000001").note
 
