@@ -4,6 +4,7 @@ from __future__ import annotations
 from actions.runtime import Turn, current_staff, in_thread, referral_service, referral_updates
 from bot import customer_replies, referral_replies
 from bot.clock import clock
+from bot.dialogue import REFERRAL_UPDATED
 from bot.referral_dialogue import asks_own_figures, month_asked
 
 
@@ -14,6 +15,8 @@ async def update(turn: Turn) -> None:
     )
     if result.referral_no:
         turn.set("current_referral_no", result.referral_no)
+        if result.saved:
+            turn.waiting.topic = REFERRAL_UPDATED  # "已经联系过了" next is this referral's next step
     if result.customer_id:
         turn.set("current_customer_id", result.customer_id)
     if result.saved:

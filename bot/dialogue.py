@@ -24,7 +24,8 @@ The rules, in the order `decide` applies them:
 4. A pick ("2", "第二个", "尾号5678", "年轻的那个") answers the list last shown; anything else
    drops the list.
 5. A short follow-up reads with what the last answer was about (`Waiting.topic`): "明天呢" after
-   the daily list, "大额存单呢" after a customer's holdings, "那X呢" and "还有吗" after suggestions.
+   the daily list, "大额存单呢" after a customer's holdings, "那X呢" and "还有吗" after suggestions,
+   "已经联系过了" after a referral's status was changed (its next step; never a cancel).
 6. Otherwise the message's intent decides, except where the words settle it whatever the NLU
    said: English around a customer's name is a lookup and English alone gets "请用中文"; "完成第2条"
    closes an item; "能买X吗" is a yes/no question; a one-fact question ("他手机号多少"), a to-do
@@ -67,7 +68,7 @@ from bot.vocabulary.identifiers import find_identifiers
 DRAFT_TTL = timedelta(minutes=30)
 
 REFERRAL, VISIT = "referral", "visit"
-SUGGESTIONS, TASKS, HOLDINGS = "suggestions", "tasks", "holdings"
+SUGGESTIONS, TASKS, HOLDINGS, REFERRAL_UPDATED = "suggestions", "tasks", "holdings", "referral_updated"
 
 
 class Step(str, Enum):
@@ -160,7 +161,7 @@ class Waiting:
         raw = data.get("choice")
         if isinstance(raw, dict) and isinstance(raw.get("candidate_ids"), list) and raw["candidate_ids"]:
             choice = Choice([str(c) for c in raw["candidate_ids"]], dict(raw.get("request") or {}))
-        topic = data.get("topic") if data.get("topic") in (SUGGESTIONS, TASKS, HOLDINGS) else None
+        topic = data.get("topic") if data.get("topic") in (SUGGESTIONS, TASKS, HOLDINGS, REFERRAL_UPDATED) else None
         return cls(draft, choice, topic)
 
 
@@ -222,6 +223,9 @@ LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
 # Latin words staff write inside Chinese (微信 as vx, 手机银行 as app): no sign of English.
 LATIN_IN_CHINESE_CHAT = frozenset({"vx", "wx", "ok", "okay", "app", "vip", "pos", "atm", "id", "cd", "sos", "kpi", "etc"})
 WHAT_ABOUT = re.compile(r"^(?:那么|那个|那|还有)?.{1,12}?(?:呢|咧)$")
+# The next step of the referral just updated, said alone (never a cancel: that is said in full).
+NEXT_REFERRAL_STEP = re.compile(r"(?:已经|刚|刚刚|也|都)?(?:已联系|联系了|联系上了?|联系过了?|打过电话了|成交了?|已成交|未成交|没成交|"
+                                r"联系不上|没联系上|接了|已接受)(?:了|啦|的)?")
 MORE_AFTER_A_LIST = re.compile(r"^(?:还有吗|还有呢|还有没有|还有别的吗|还有其他的吗|还有其它的吗|继续|下一批|下一页|再来几个|再来点|更多)$")
 # Words of the to-do list.
 TASK_WORDS = re.compile(r"待办|要跟进|跟进哪|跟进谁|要联系谁|要联系哪|要办的|要办什么|有啥事|有什么事|要做的|要回访")
@@ -447,6 +451,8 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
     if topic == HOLDINGS and WHAT_ABOUT.match(text.strip(" ?？。.!！~")) and product_answer(message) \
             and not names_customer(message):
         return Route.HOLDINGS, None  # "大额存单呢" right after her holdings: that kind of hers
+    if topic == REFERRAL_UPDATED and NEXT_REFERRAL_STEP.fullmatch(without_filler(text)) and not names_customer(message):
+        return Route.UPDATE_REFERRAL, None  # "已经联系过了" right after "陈美玲那条我接了": that referral
     if topic == SUGGESTIONS and MORE_AFTER_A_LIST.match(without_filler(text)):
         return Route.SUGGEST, None  # "还有吗" right after suggestions: the next ones
     if intent not in ("list_tasks",) + tuple(DRAFT_STARTS) and TASK_WORDS.search(text) and not names_customer(message) and (

@@ -244,3 +244,16 @@ async def test_namesakes_are_picked_by_the_last_four_digits_the_nlu_tagged_a_pho
                           [("customer_name", "王建国"), ("product", "信用卡"), ("staff_name", "王芳")])
     replies, slots = await talk("zhangli", "4321", "lookup_customer", [("phone", "4321")], **slots)
     assert "转介客户:王建国(C00000002)" in replies[-1]
+
+
+async def test_the_next_step_said_alone_after_an_update_updates_that_referral(talk, bank):
+    # "已经联系过了" right after "陈美玲那条我接了" was answered with 陈美玲's contact history.
+    _, slots = await talk("zhangli", "把C00000005转介给陈静,想了解理财", "record_referral",
+                          [("customer_id", "C00000005"), ("staff_name", "陈静"), ("product", "理财")])
+    replies, _ = await talk("zhangli", "确认", "affirm", **slots)
+    number = re.search(r"转介编号 (ZJ\d{8}-\d{4})", replies[-1]).group(1)
+    replies, slots = await talk("chenjing", "陈美玲那条我接了", "update_referral",
+                                [("customer_name", "陈美玲"), ("referral_status", "accepted")])
+    assert "→ 已接受" in replies[-1]
+    replies, _ = await talk("chenjing", "已经联系过了", "ask_interactions", **slots)
+    assert f"已更新 {number}" in replies[-1] and "已接受 → 已联系" in replies[-1]

@@ -274,3 +274,15 @@ def test_a_contact_told_in_few_words_is_a_visit_whatever_the_nlu_saw(text, inten
 def test_a_question_or_a_goodbye_is_no_visit(text, intent):
     entities = {"customer_name": "王建国"} if "王建国" in text else {}
     assert route(text, intent, Waiting(), **entities).route is not Route.START_VISIT
+
+
+@pytest.mark.parametrize("text", ["已经联系过了", "联系上了", "成交了", "没联系上"])
+def test_a_referrals_next_step_said_alone_right_after_an_update_is_an_update(text):
+    after_update = Waiting(topic="referral_updated")
+    assert route(text, "ask_interactions", after_update).route is Route.UPDATE_REFERRAL
+    assert route(text, "ask_interactions").route is Route.INTERACTIONS  # without it, the intent decides
+
+
+@pytest.mark.parametrize("text, intent", [("取消", "deny"), ("收到", "affirm"), ("他最近联系过谁", "ask_interactions")])
+def test_a_cancel_or_an_acknowledgement_after_an_update_changes_no_referral(text, intent):
+    assert route(text, intent, Waiting(topic="referral_updated")).route is not Route.UPDATE_REFERRAL
