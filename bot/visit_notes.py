@@ -179,7 +179,7 @@ NEGATIVE_WORDS = (
 _VERB_BEFORE_PRODUCT = ("问", "买", "要", "办", "看看", "看")
 _VERB_BEFORE_BLANK_RE = re.compile(f"(?:{'|'.join(_VERB_BEFORE_PRODUCT)})□")  # the same, products blanked
 # A product the money comes out of is no interest: 把活期里的20万转出来买理财, 定期到期了想买基金.
-_SOURCE_AFTER_PRODUCT = re.compile(r"^.{0,6}?(转出|取出|里的|赎回|挪出|到期)")
+_SOURCE_AFTER_PRODUCT = re.compile(r"^.{0,6}?(转出|取出|里的|赎回|挪出|到期|到了)")
 
 MATURITY_WORDS = ("到期",)
 # One-off money coming in. A pension or a salary is income, not an inflow (INCOME_WORDS).

@@ -39,6 +39,8 @@ NOTES = [
     ("拜访陈美玲,她有一笔30万的鑫享理财1年明年3月到期,到时候想买大额存单",
      dict(names=["陈美玲"], channel="上门", amounts=[W(300000)],
           events=[("maturity", W(300000), "理财", date(2027, 3, 1))], tags={"意向:大额存单"})),
+    # A newcomer's note: the maturing 国债 is where the money comes from, not what she wants.
+    ("去王建国家坐了坐,他说国债到了想转三年定期", dict(names=["王建国"], channel="上门", tags={"意向:存款"})),
     ("王建国来行里问了积存金,说下个月再来看看",
      dict(names=["王建国"], channel="到店", tags={"意向:黄金"}, follow=date(2026, 12, 1))),
     ("今天电话回访赵敏,对理财收益比较满意,暂时没有新需求", dict(names=["赵敏"], channel="电话", happened=date(2026, 11, 30))),
