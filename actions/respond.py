@@ -17,13 +17,16 @@ from bot.clock import clock
 from bot.customer_service import View
 from bot.db import DatabaseUnavailable
 from bot.privacy import mask_identifiers_in_text
-from bot.referral_dialogue import customers_read_as_colleagues
+from bot.referral_dialogue import settle_names
 from bot.dialogue import (
     REFERRAL,
     VISIT,
     Decision,
+    Message,
     Route,
+    Step,
     Waiting,
+    bare_name,
     decide,
     dropped_notice,
     kept_notice,
@@ -77,14 +80,7 @@ class ActionRespond(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         waiting = Waiting.from_dict(tracker.get_slot("waiting"))
         message = message_of(tracker)
-        if message.entities.get("staff_name"):
-            # A "colleague" the NLU found who is nobody's colleague is a customer asked about.
-            try:
-                colleagues = await in_thread(customer_service().colleague_names)
-            except DatabaseUnavailable:
-                colleagues = None  # the turn's own step says the database is away
-            if colleagues is not None:
-                message = replace(message, entities=customers_read_as_colleagues(message.entities, message.text, colleagues))
+        message = await _names_settled(message, waiting)
         decision = decide(message, waiting, clock.now())
         turn = Turn(dispatcher, tracker, message, waiting)
         if decision.dropped is not None:
@@ -143,6 +139,20 @@ class ActionRespond(Action):
                 last["text"] = last["text"] + "\n" + kept_notice(kept)
             else:
                 turn.say(kept_notice(kept))
+
+
+async def _names_settled(message: Message, waiting: Waiting) -> Message:
+    """The message's names read with the staff list (bot.referral_dialogue.settle_names): only
+    when a colleague may be meant, so that most messages cost no query."""
+    draft = waiting.draft
+    colleague_asked = draft is not None and draft.kind == REFERRAL and draft.step in (Step.CONFIRM, Step.RECEIVER)
+    if not message.entities.get("staff_name") and not (colleague_asked and bare_name(message.text)):
+        return message
+    try:
+        colleagues = await in_thread(customer_service().colleague_names)
+    except DatabaseUnavailable:
+        return message  # the turn's own step says the database is away
+    return replace(message, entities=settle_names(message.entities, message.text, colleagues, colleague_asked))
 
 
 def _mask_replies(messages: list[dict]) -> None:

@@ -180,6 +180,19 @@ def customers_read_as_colleagues(entities: dict[str, list[str]], text: str, coll
     return {k: v for k, v in result.items() if v}
 
 
+def settle_names(entities: dict[str, list[str]], text: str, colleagues: set[str],
+                 colleague_asked: bool = False) -> dict[str, list[str]]:
+    """The names of a message read with the staff list: a "colleague" who is none is a customer
+    (customers_read_as_colleagues), and, while a referral shows or asks for its receiver
+    (`colleague_asked`), a colleague's name said alone ("王芳") is the receiver, never a customer
+    looked up (the summary shows the change before anything is saved)."""
+    entities = customers_read_as_colleagues(entities, text, colleagues)
+    name = bare_name(text) if colleague_asked else None
+    if name and name in colleagues and not entities.get("staff_name"):
+        entities = {**{k: v for k, v in entities.items() if k != "customer_name"}, "staff_name": [name]}
+    return entities
+
+
 def _only_in(entities: dict[str, list[str]], text: str) -> dict[str, list[str]]:
     """The entities whose values are written in `text` (the corrected part of a message)."""
     return {name: [v for v in values if v in text] for name, values in entities.items() if any(v in text for v in values)}

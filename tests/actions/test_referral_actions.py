@@ -257,3 +257,23 @@ async def test_the_next_step_said_alone_after_an_update_updates_that_referral(ta
     assert "→ 已接受" in replies[-1]
     replies, _ = await talk("chenjing", "已经联系过了", "ask_interactions", **slots)
     assert f"已更新 {number}" in replies[-1] and "已接受 → 已联系" in replies[-1]
+
+
+async def test_a_colleagues_name_alone_at_the_confirmation_is_the_receiver(talk, bank):
+    # "王芳" alone under a summary routed to 陈静 was looked up as a customer ("没有找到「王芳」"),
+    # and the next "确认" saved the referral to 陈静, whom the teller had just turned down.
+    replies, slots = await talk("zhaoqiang", "转介C00000005,想买理财", "record_referral",
+                                [("customer_id", "C00000005"), ("product", "理财")])
+    assert "接收人:" in replies[-1] and "接收人:王芳" not in replies[-1]
+    replies, slots = await talk("zhaoqiang", "王芳", "inform", **slots)
+    assert "接收人:王芳" in replies[-1] and "没有找到" not in replies[-1]
+    replies, _ = await talk("zhaoqiang", "确认", "affirm", **slots)
+    with bank.unit_of_work() as session:
+        assert session.execute(select(Referral.receiver_id)).scalar_one() == "S0003"
+
+
+async def test_this_month_right_after_last_months_ranking_is_this_months_ranking(talk, bank):
+    # "这个月呢" after "上个月的转介排名" came back affirm and was answered "好的。还有要查的客户…".
+    _, slots = await talk("liuwei", "上个月的转介排名", "referral_stats")
+    replies, _ = await talk("liuwei", "这个月呢", "affirm", **slots)
+    assert "2026-11 转介" in replies[-1] and "您排第" in replies[-1]
