@@ -4,7 +4,7 @@ from __future__ import annotations
 from actions.runtime import Turn, current_staff, in_thread, referral_service, referral_updates
 from bot import customer_replies, referral_replies
 from bot.clock import clock
-from bot.dialogue import REFERRAL_UPDATED
+from bot.dialogue import FIGURES, REFERRAL_UPDATED
 from bot.referral_dialogue import asks_own_figures, month_asked
 
 
@@ -43,6 +43,7 @@ async def figures(turn: Turn) -> None:
         return
     month = month_asked(turn.text, clock.today())
     await turn.notifications()
+    turn.waiting.topic = FIGURES  # "这个月呢" next asks for that month
     if asks_own_figures(turn.text):
         performance = await in_thread(referral_service().my_performance, turn.sender, month)
         turn.say(referral_replies.performance_text(performance))

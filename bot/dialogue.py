@@ -25,7 +25,8 @@ The rules, in the order `decide` applies them:
    drops the list.
 5. A short follow-up reads with what the last answer was about (`Waiting.topic`): "明天呢" after
    the daily list, "大额存单呢" after a customer's holdings, "那X呢" and "还有吗" after suggestions,
-   "已经联系过了" after a referral's status was changed (its next step; never a cancel).
+   "已经联系过了" after a referral's status was changed (its next step; never a cancel), "这个月呢"
+   after a month's referral figures.
 6. Otherwise the message's intent decides, except where the words settle it whatever the NLU
    said: English around a customer's name is a lookup and English alone gets "请用中文"; "完成第2条"
    closes an item; "能买X吗" is a yes/no question; a one-fact question ("他手机号多少"), a to-do
@@ -68,7 +69,7 @@ from bot.vocabulary.identifiers import find_identifiers
 DRAFT_TTL = timedelta(minutes=30)
 
 REFERRAL, VISIT = "referral", "visit"
-SUGGESTIONS, TASKS, HOLDINGS, REFERRAL_UPDATED = "suggestions", "tasks", "holdings", "referral_updated"
+SUGGESTIONS, TASKS, HOLDINGS, REFERRAL_UPDATED, FIGURES = "suggestions", "tasks", "holdings", "referral_updated", "figures"
 
 
 class Step(str, Enum):
@@ -161,7 +162,7 @@ class Waiting:
         raw = data.get("choice")
         if isinstance(raw, dict) and isinstance(raw.get("candidate_ids"), list) and raw["candidate_ids"]:
             choice = Choice([str(c) for c in raw["candidate_ids"]], dict(raw.get("request") or {}))
-        topic = data.get("topic") if data.get("topic") in (SUGGESTIONS, TASKS, HOLDINGS, REFERRAL_UPDATED) else None
+        topic = data.get("topic") if data.get("topic") in (SUGGESTIONS, TASKS, HOLDINGS, REFERRAL_UPDATED, FIGURES) else None
         return cls(draft, choice, topic)
 
 
@@ -226,6 +227,9 @@ WHAT_ABOUT = re.compile(r"^(?:那么|那个|那|还有)?.{1,12}?(?:呢|咧)$")
 # The next step of the referral just updated, said alone (never a cancel: that is said in full).
 NEXT_REFERRAL_STEP = re.compile(r"(?:已经|刚|刚刚|也|都)?(?:已联系|联系了|联系上了?|联系过了?|打过电话了|成交了?|已成交|未成交|没成交|"
                                 r"联系不上|没联系上|接了|已接受)(?:了|啦|的)?")
+# Another month asked alone, right after a month's referral figures.
+ANOTHER_MONTH = re.compile(r"(?:那|那么)?(?:这个月|本月|当月|上个月|上月|前个月|今年\d{1,2}月|\d{1,2}月|[一二三四五六七八九十]{1,2}月)份?"
+                           r"(?:呢|的呢|怎么样|如何|的)?")
 MORE_AFTER_A_LIST = re.compile(r"^(?:还有吗|还有呢|还有没有|还有别的吗|还有其他的吗|还有其它的吗|继续|下一批|下一页|再来几个|再来点|更多)$")
 # Words of the to-do list.
 TASK_WORDS = re.compile(r"待办|要跟进|跟进哪|跟进谁|要联系谁|要联系哪|要办的|要办什么|有啥事|有什么事|要做的|要回访")
@@ -453,6 +457,8 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
         return Route.HOLDINGS, None  # "大额存单呢" right after her holdings: that kind of hers
     if topic == REFERRAL_UPDATED and NEXT_REFERRAL_STEP.fullmatch(without_filler(text)) and not names_customer(message):
         return Route.UPDATE_REFERRAL, None  # "已经联系过了" right after "陈美玲那条我接了": that referral
+    if topic == FIGURES and ANOTHER_MONTH.fullmatch(without_filler(text)):
+        return Route.REFERRAL_STATS, None  # "这个月呢" right after a month's ranking or figures
     if topic == SUGGESTIONS and MORE_AFTER_A_LIST.match(without_filler(text)):
         return Route.SUGGEST, None  # "还有吗" right after suggestions: the next ones
     if intent not in ("list_tasks",) + tuple(DRAFT_STARTS) and TASK_WORDS.search(text) and not names_customer(message) and (

@@ -286,3 +286,9 @@ def test_a_referrals_next_step_said_alone_right_after_an_update_is_an_update(tex
 @pytest.mark.parametrize("text, intent", [("取消", "deny"), ("收到", "affirm"), ("他最近联系过谁", "ask_interactions")])
 def test_a_cancel_or_an_acknowledgement_after_an_update_changes_no_referral(text, intent):
     assert route(text, intent, Waiting(topic="referral_updated")).route is not Route.UPDATE_REFERRAL
+
+
+@pytest.mark.parametrize("text", ["这个月呢", "那上个月呢?", "10月份的呢", "本月"])
+def test_another_month_right_after_the_figures_asks_for_that_months_figures(text):
+    assert route(text, "affirm", Waiting(topic="figures")).route is Route.REFERRAL_STATS
+    assert route(text, "affirm").route is not Route.REFERRAL_STATS  # "这个月呢" alone: the intent decides
