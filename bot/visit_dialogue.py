@@ -67,6 +67,7 @@ class VisitDraftState:
     channel: str | None = None  # a correction; None: as read from the note
     follow_up_at: str | None = None  # a correction (ISO); "none" for no follow-up; None: as read
     happened_at: str | None = None  # a correction (ISO) of when the contact was; None: as read
+    also_named: list[str] = field(default_factory=list)  # other customers the note names
     # The message only plans a contact ("帮他约个回访,下周二上午"): a follow-up task is made on
     # "确认", and no contact is recorded (none happened).
     plan_only: bool = False
@@ -197,6 +198,7 @@ class VisitConversation:
             state.step, state.candidate_ids = CUSTOMER, [c.customer_id for c in draft.candidates]
             return VisitTurn(customer_replies.render_candidates(draft.candidates, False, surname=draft.surname), state)
         state.customer_id, state.customer_name = draft.customer_id, draft.customer_name
+        state.also_named = list(draft.also_named)
         state.customer_source = (CustomerSource.CONTEXT if draft.from_context else CustomerSource.NAMED).value
         return self._show(chat_id, state)
 
@@ -318,8 +320,11 @@ class VisitConversation:
         if state.plan_only and note.follow_up_at:
             return VisitTurn(render_plan(state.customer_name, note, from_context), state, customer_id=state.customer_id)
         effects = self.visits.visit_effects(chat_id, state.customer_id, note)
-        return VisitTurn(render_understood(state.customer_name, note, from_context, effects), state,
-                         customer_id=state.customer_id)
+        reply = render_understood(state.customer_name, note, from_context, effects)
+        others = [n for n in state.also_named if n != state.customer_name]
+        if others:
+            reply = f"一条拜访记一位客户:这条记{state.customer_name};{'、'.join(others)}的请另发一条。\n" + reply
+        return VisitTurn(reply, state, customer_id=state.customer_id)
 
     def _save(self, chat_id: str, state: VisitDraftState, channel: str) -> VisitTurn:
         note = self._note(chat_id, state)

@@ -138,6 +138,9 @@ class VisitDraft:
     from_context: bool = False
     named: str | None = None  # NOT_FOUND: the name the note gives, as written
     surname: str | None = None  # CHOOSE or NOT_FOUND for a name given only in part (欧阳, 王先生)
+    # READY: other customers of hers the note names ("拜访了黄婷莉和陈柳静"): a note is one contact
+    # with one customer, and the summary says the others need notes of their own.
+    also_named: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -499,7 +502,10 @@ class VisitService:
             for query in queries:
                 found = customers.find_customers(session, staff, query, limit + 1)
                 if len(found) == 1:
-                    return VisitDraft(VisitOutcome.READY, note, staff, found[0].customer_id, found[0].name)
+                    others = [n for n in note.customer_names if n != found[0].name and n not in found[0].name
+                              and customers.find_customers(session, staff, CustomerQuery(QueryKind.NAME, n), 1)]
+                    return VisitDraft(VisitOutcome.READY, note, staff, found[0].customer_id, found[0].name,
+                                      also_named=others)
                 in_context = [c for c in found if c.customer_id == (customer_in_context or "").upper()]
                 if in_context:
                     # Namesakes, one of whom is the customer being talked about: that one.

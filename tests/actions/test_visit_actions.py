@@ -281,3 +281,11 @@ async def test_the_summary_shows_the_follow_up_and_tags_saving_would_also_change
     assert count(bank, FollowUp) == 1
     with bank.unit_of_work() as session:
         assert session.execute(select(FollowUp.done_reason)).scalar_one() == "visit"
+
+
+async def test_a_note_naming_two_customers_says_whose_it_is_and_that_the_other_needs_a_note(talk, bank):
+    # "今天上门拜访了黄婷莉和陈柳静" was drafted on the first alone, the second silently dropped.
+    replies, slots = await talk("wangfang", "今天上门拜访了陈美玲和王建国,都对大额存单有兴趣", "log_visit",
+                                [("customer_name", "陈美玲"), ("customer_name", "王建国")])
+    said = replies[-1]
+    assert "一条拜访记一位客户:这条记陈美玲;王建国的请另发一条。" in said and "客户:陈美玲" in said, said
