@@ -41,7 +41,8 @@ async def suggest(turn: Turn) -> None:
     """"给他推荐点产品", "再推荐几个", "她能买大额存单吗", "给王建国推荐点理财", "第二个他能买吗"."""
     shown = turn.slot("suggestions_shown") or {}
     shown_products = shown.get("products") or [] if shown.get("customer_id") == turn.slot("current_customer_id") else []
-    request = read_request(turn.text, turn.entities.get("product"), shown_products)
+    catalogue = await in_thread(suggestion_service().product_names)
+    request = read_request(turn.text, turn.entities.get("product"), shown_products, catalogue)
     text = turn.text
     for value in sorted({*(turn.entities.get("product") or []), request.product_words or ""}, key=len, reverse=True):
         if value:

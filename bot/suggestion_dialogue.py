@@ -89,10 +89,13 @@ class SuggestionRequest:
     yes_or_no: bool  # "能买X吗": answer yes or no, not a list
 
 
-def read_request(text: str, product_words: Sequence[str] | None, shown_products: Sequence[str] = ()) -> SuggestionRequest:
+def read_request(text: str, product_words: Sequence[str] | None, shown_products: Sequence[str] = (),
+                 known_products: Iterable[str] = ()) -> SuggestionRequest:
     """What a suggestion message asks. `shown_products`: the list last shown for this customer,
-    in order, so that "第二个他能买吗" or "那第二个呢" asks about its second product."""
-    asked = purchase_question(text, product_words)
+    in order, so that "第二个他能买吗" or "那第二个呢" asks about its second product.
+    `known_products`: the catalogue's names, so that one written around the NLU's product words
+    ("惠农定期1年" of 定期1年, 惠 a surname) is that product, not a person's."""
+    asked = purchase_question(text, product_words, known_products=known_products)
     if asked is None and shown_products:
         asked = _shown_product_asked(text, shown_products)
     if asked is not None:
@@ -122,7 +125,7 @@ def purchase_question(text: str, product_words: Sequence[str] | str | None = Non
     read = _read_product_words(message, what_about)
     if entities:
         if read and all(word in read for word in entities) and (
-                _only_qualified(read, entities) or _named_around(read, entities)):
+                _only_qualified(read, entities) or _named_around(read, entities) or read in set(known_products)):
             return read
         if what_about and not _follow_up_about(what_about.group("x"), entities):
             return None  # "那王建国的定期呢": about someone or something else than the product

@@ -59,7 +59,7 @@ from bot.eligibility import (
     risk_limit_text,
     situation,
 )
-from bot.models import SuggestionLogEntry
+from bot.models import Product, SuggestionLogEntry
 from bot.recommendations import (
     CooccurrenceModel,
     clean_words,
@@ -189,6 +189,11 @@ class SuggestionService:
         self._model: CooccurrenceModel | None = None
         self._model_id: int | None = None
         self._warned_no_model = False
+
+    def product_names(self) -> list[str]:
+        """The catalogue's product names ("惠农定期1年"), for reading which one a message asks about."""
+        with self.db.unit_of_work() as session:
+            return list(session.execute(select(Product.name)).scalars())
 
     # ------------------------------------------------------------------ the model
 

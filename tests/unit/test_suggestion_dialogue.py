@@ -65,6 +65,15 @@ def test_a_name_only_the_catalogue_knows_is_a_product_when_given():
     assert purchase_question("那王建国呢", None, known_products=names) is None
 
 
+def test_a_catalogue_name_the_nlu_cut_short_is_still_that_product():
+    # One training tagged 定期1年 (and 那惠农 as a name) in "那惠农定期1年呢": 惠 is a surname, so
+    # only the catalogue tells the product from "a person's 定期".
+    names = ["惠农定期1年", "增额终身寿险"]
+    assert read_request("那惠农定期1年呢", ["定期1年"], [], names) == SuggestionRequest(False, "惠农定期1年", True)
+    assert read_request("那增额终身寿险呢", ["增额终身寿"], [], names) == SuggestionRequest(False, "增额终身寿险", True)
+    assert read_request("那王建国定期1年呢", ["定期1年"], [], names).yes_or_no is False
+
+
 @pytest.mark.parametrize(
     "text,entities",
     [
