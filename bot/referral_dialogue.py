@@ -152,32 +152,34 @@ def _names_customer(entities: dict[str, list[str]]) -> bool:
 _GIVEN_TO = re.compile(r"(转给|转介给|交给|推给|推荐给|转到|给|让|找)\s*$")
 
 
+def _given_to(name: str, text: str) -> bool:
+    """Whether `name` stands right after 转给/交给/给/找… somewhere in the message."""
+    return any(_GIVEN_TO.search(text[:m.start()]) for m in re.finditer(re.escape(name), text))
+
+
+def _moved(entities: dict[str, list[str]], moved: list[str], source: str, target: str) -> dict[str, list[str]]:
+    if not moved:
+        return entities
+    result = dict(entities)
+    result[source] = [v for v in entities[source] if v not in moved]
+    result[target] = [*(entities.get(target) or []), *(v for v in moved if v not in (entities.get(target) or []))]
+    return {k: v for k, v in result.items() if v}
+
+
 def colleagues_read_as_customers(entities: dict[str, list[str]], text: str, colleagues: set[str]) -> dict[str, list[str]]:
     """The entities with a colleague's name the NLU read as a customer's ("转给王芳" tagged
     customer_name) moved to staff_name: a name of a colleague right after 转给/交给/给 is the
     colleague, wherever else the same name may be a customer's."""
-    moved = [v for v in entities.get("customer_name") or []
-             if v in colleagues and any(_GIVEN_TO.search(text[:m.start()]) for m in re.finditer(re.escape(v), text))]
-    if not moved:
-        return entities
-    result = dict(entities)
-    result["customer_name"] = [v for v in entities["customer_name"] if v not in moved]
-    result["staff_name"] = [*(entities.get("staff_name") or []), *(v for v in moved if v not in (entities.get("staff_name") or []))]
-    return {k: v for k, v in result.items() if v}
+    moved = [v for v in entities.get("customer_name") or [] if v in colleagues and _given_to(v, text)]
+    return _moved(entities, moved, "customer_name", "staff_name")
 
 
 def customers_read_as_colleagues(entities: dict[str, list[str]], text: str, colleagues: set[str]) -> dict[str, list[str]]:
     """The entities with a name the NLU tagged a colleague's that belongs to no colleague, and is
     not where a colleague is named (after 转给/交给/找…), moved to customer_name: "杨辉勇最近
     怎么样" asks about a customer, whatever the NLU made of the name."""
-    moved = [v for v in entities.get("staff_name") or []
-             if v not in colleagues and not any(_GIVEN_TO.search(text[:m.start()]) for m in re.finditer(re.escape(v), text))]
-    if not moved:
-        return entities
-    result = dict(entities)
-    result["staff_name"] = [v for v in entities["staff_name"] if v not in moved]
-    result["customer_name"] = [*(entities.get("customer_name") or []), *(v for v in moved if v not in (entities.get("customer_name") or []))]
-    return {k: v for k, v in result.items() if v}
+    moved = [v for v in entities.get("staff_name") or [] if v not in colleagues and not _given_to(v, text)]
+    return _moved(entities, moved, "staff_name", "customer_name")
 
 
 def settle_names(entities: dict[str, list[str]], text: str, colleagues: set[str],
