@@ -123,7 +123,7 @@ def start_rasa(database_url: str, directory: Path, credentials: str, endpoints: 
     (directory / f"credentials-{port}.yml").write_text(credentials)
     log = directory / f"rasa-{port}.log"
     process = subprocess.Popen(
-        [RASA, "run", "-m", str(model), "--port", str(port), "--endpoints", str(endpoints),
+        [RASA, "run", "-m", str(model), "--interface", "127.0.0.1", "--port", str(port), "--endpoints", str(endpoints),
          "--credentials", str(directory / f"credentials-{port}.yml"), "--log-file", str(directory / f"rasa-file-{port}.log"),
          *extra_args],
         cwd=REPO, env=bank_env(database_url, env), stdout=log.open("w"), stderr=subprocess.STDOUT,

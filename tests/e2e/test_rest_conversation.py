@@ -42,7 +42,7 @@ def rasa_server(tmp_path_factory, action_port):
     port = free_port()
     log = directory / "rasa.log"
     process = subprocess.Popen(
-        [RASA, "run", "-m", str(MODEL), "--port", str(port), "--endpoints", str(endpoints),
+        [RASA, "run", "-m", str(MODEL), "--interface", "127.0.0.1", "--port", str(port), "--endpoints", str(endpoints),
          "--credentials", str(REPO / "credentials.yml"), "--log-file", str(directory / "rasa-file.log")],
         cwd=REPO, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
