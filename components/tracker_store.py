@@ -144,13 +144,14 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         self.max_session_turns = int(max_session_turns)
         self.cached_conversations = int(cached_conversations)
         self._sessions: OrderedDict[str, StoredSession] = OrderedDict()
-        if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
-            # Rasa's engine opens a new SQLite connection for every load and save and syncs the
-            # file to disk at every commit: the bank database's engine instead (bot.db), with
-            # open connections kept and a write-ahead log.
-            url = self.engine.url
+        if self.engine.url.database not in (None, "", ":memory:"):
+            # The bank database's engine instead of Rasa's (bot.db): an error's text never carries
+            # the values bound to a statement (hide_parameters: events hold customers' names), and
+            # on SQLite connections are kept open with a write-ahead log (Rasa's opens one for
+            # every load and save and syncs the file to disk at every commit).
+            url = self.engine.url.render_as_string(hide_password=False)
             self.engine.dispose()
-            self.engine = make_engine(str(url))
+            self.engine = make_engine(url)
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         # Loading a conversation starts by finding its latest session start. With only Rasa's
         # index (sender_id) PostgreSQL planned that, on a new table, as a subquery per row: one

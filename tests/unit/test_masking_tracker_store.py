@@ -272,3 +272,14 @@ async def test_a_sqlite_conversation_file_keeps_its_connection_and_a_write_ahead
     assert connects == []  # a turn on an open connection
     with store.engine.connect() as connection:
         assert connection.execute(sa.text("PRAGMA journal_mode")).scalar_one() == "wal"
+
+
+@pytest.mark.parametrize("kind", ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else []))
+def test_an_error_of_the_conversation_store_never_carries_the_values_it_was_writing(kind, tmp_path):
+    # Issue #24: the bank's engine hid bound values from error texts, Rasa's own engine of the
+    # conversation store (PostgreSQL) did not: an IntegrityError printed the event's text.
+    store = store_for(kind, tmp_path)
+    with pytest.raises(sa.exc.IntegrityError) as raised, store.engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO events (id, sender_id, type_name, data) VALUES (:id, :s, 'user', :d)"),
+                           [{"id": 999999, "s": "陈美玲的经理", "d": "陈美玲想买理财"}] * 2)
+    assert "陈美玲" not in str(raised.value)
