@@ -4,7 +4,8 @@ from __future__ import annotations
 from actions.customers import chosen_customer, customer_to_act_on
 from actions.runtime import Turn, in_thread, suggestion_service
 from bot.dialogue import SUGGESTIONS
-from bot.suggestion_dialogue import SuggestionRequest, read_request
+from bot.dialogue import names_somebody
+from bot.suggestion_dialogue import SuggestionRequest, asked_again_for, read_request
 from bot.suggestion_replies import render_purchase_answer, render_suggestions
 from bot.suggestions import SuggestOutcome
 
@@ -14,7 +15,9 @@ def _answer(chat_id: str, customer_id: str, request: SuggestionRequest, shown: d
     shown, of the same kind ("给他推荐点理财" then more 理财)."""
     service = suggestion_service()
     if request.yes_or_no:
-        return render_purchase_answer(service.can_buy(chat_id, customer_id, request.product_words, channel=channel)), None
+        # Kept for "那黄婷莉呢" next: the same question for another customer (asked_again_for).
+        answer = service.can_buy(chat_id, customer_id, request.product_words, channel=channel)
+        return render_purchase_answer(answer), {**(shown or {}), "asked": request.product_words}
     offset, words = 0, request.product_words
     if request.more and shown and shown.get("customer_id") == customer_id:
         offset = len(shown.get("products") or [])
@@ -43,6 +46,8 @@ async def suggest(turn: Turn) -> None:
     shown_products = shown.get("products") or [] if shown.get("customer_id") == turn.slot("current_customer_id") else []
     catalogue = await in_thread(suggestion_service().product_names)
     request = read_request(turn.text, turn.entities.get("product"), shown_products, catalogue)
+    if ((turn.slot("waiting") or {}).get("topic")) == SUGGESTIONS:  # right after the question
+        request = asked_again_for(turn.text, request, shown.get("asked"), names_somebody(turn.message))
     text = turn.text
     for value in sorted({*(turn.entities.get("product") or []), request.product_words or ""}, key=len, reverse=True):
         if value:

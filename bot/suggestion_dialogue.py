@@ -104,6 +104,15 @@ def read_request(text: str, product_words: Sequence[str] | None, shown_products:
     return SuggestionRequest(more=bool(_MORE.search(text or "")) and not words, product_words=words, yes_or_no=False)
 
 
+def asked_again_for(text: str, request: SuggestionRequest, asked: str | None, names_somebody: bool) -> SuggestionRequest:
+    """"那黄婷莉呢" right after "杨辉勇能买R4的基金吗": the same yes/no question for the customer
+    now named (`asked`: the product words of the question before), not a list of suggestions."""
+    if asked and names_somebody and not request.yes_or_no and not request.product_words and not request.more \
+            and _WHAT_ABOUT.match(_normalised(text)):
+        return SuggestionRequest(more=False, product_words=asked, yes_or_no=True)
+    return request
+
+
 def purchase_question(text: str, product_words: Sequence[str] | str | None = None, *,
                       known_products: Iterable[str] = ()) -> str | None:
     """The product words a message asks "may she buy it?" about, or None when it is no such

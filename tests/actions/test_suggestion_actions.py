@@ -118,3 +118,15 @@ async def test_a_c5_customer_with_nothing_at_the_bank_may_buy_an_r5_fund(talk, b
     assert "可用资金" not in replies[-1]
     replies, _ = await talk("zhangli", "那大额存单呢", "suggest_products", [("product", "大额存单")], **slots)
     assert replies[-1] == "可以。林新客可以买大额存单3年。\n· 风险等级C5,可购R5及以下\n· 起购20万"
+
+
+async def test_what_about_another_customer_right_after_a_yes_or_no_asks_the_same_question(talk, bank):
+    # "那黄婷莉呢" right after "杨辉勇能买R4的基金吗" listed suggestions for her instead.
+    replies, slots = await talk("zhangli", "C00000005能买R4的基金吗", "suggest_products",
+                                [("customer_id", "C00000005"), ("product", "基金")])
+    first = replies[-1]
+    assert first.startswith(("可以", "不可以"))
+    replies, _ = await talk("zhangli", "那王建国呢", "suggest_products", [("customer_name", "王建国")], **slots)
+    assert "推荐" not in replies[-1] and ("找到2位叫王建国" in replies[-1] or replies[-1].startswith(("可以", "不可以")))
+    replies, _ = await talk("zhangli", "那C00000001呢", "suggest_products", [("customer_id", "C00000001")], **slots)
+    assert replies[-1].startswith(("可以", "不可以")) and "王建国" in replies[-1] and "R4" in replies[-1], replies[-1]
