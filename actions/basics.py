@@ -36,6 +36,15 @@ async def not_chinese(turn: Turn) -> None:
     await _reply(turn, text=PLEASE_WRITE_CHINESE, bare_name=False)
 
 
+UNDO_NOT_BUILT = ("已经保存的记录在聊天里还不能删除或修改(这个功能还没有做)。记错了的话请再发一条正确的记录,"
+                  "原记录请联系网点负责人在系统里作废;转介可以直接说“撤销转介”。")
+
+
+async def undo_saved(turn: Turn) -> None:
+    """"刚才那条记错了,删掉": the chat does not delete or edit what was saved; the bot says so."""
+    await _reply(turn, text=UNDO_NOT_BUILT, bare_name=False)
+
+
 async def unclear_answer(turn: Turn) -> None:
     """An answer ("2", a name) when nothing was asked: a customer's bare name is looked up, anything
     else asks which customer is meant (never the customer in context)."""

@@ -68,6 +68,7 @@ HANDLERS: dict[Route, Callable[[Turn], Awaitable[None]]] = {
     Route.FEEDBACK: visits.feedback,
     Route.NOT_CHINESE: basics.not_chinese,
     Route.UNCLEAR_ANSWER: basics.unclear_answer,
+    Route.UNDO_SAVED: basics.undo_saved,
 }
 
 

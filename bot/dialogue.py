@@ -200,6 +200,9 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 SAVE_WORDS = re.compile(r"确认|保存|提交|确定|记上|记吧")
 # Latin words of everyday chat, answered like their Chinese ("ok" is 好的).
 CHAT_WORDS = re.compile(r"(?i)(ok|okay|k|yes|yep|no|hi|hello|hey|thx|thanks|thank you|bye|byebye|good)[\s.!?~]*")
+# "刚才那条记错了,删掉", "把刚才的拜访删了": a saved record deleted, which the chat cannot do.
+UNDOES_A_RECORD = re.compile(r"(刚才|刚刚|上一条|那条|这条|那个|记录|拜访).{0,10}?(删掉|删除|删了|删一下|作废|撤回)|"
+                             r"(删掉|删除|删了|作废|撤回)(刚才|刚刚|上一条|那条|这条)")
 # "完成第2条", "第3个办完了": an item of the daily list done, whatever the NLU called it.
 COMPLETES_ITEM = re.compile(r"(完成|办完|做完|搞定).{0,6}?(第?\s*[\d一二三四五六七八九十]+\s*[条个项])|"
                             r"(第?\s*[\d一二三四五六七八九十]+\s*[条个项]).{0,6}?(完成|办完|做完|搞定)")
@@ -359,6 +362,7 @@ class Route(str, Enum):
     FEEDBACK = "feedback"
     NOT_CHINESE = "not_chinese"  # "请用中文"
     UNCLEAR_ANSWER = "unclear_answer"  # an answer to nothing: "没明白您指的是哪位客户"
+    UNDO_SAVED = "undo_saved"  # "刚才那条记错了,删掉": not built; the bot says so
     STATIC = "static"  # a reply from domain.yml (greet, help, …); a bare customer's name is looked up
 
 
@@ -446,6 +450,8 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
     text = message.text or ""
     if COMPLETES_ITEM.search(to_half_width(text)):
         return Route.LIST_TASKS, None
+    if UNDOES_A_RECORD.search(text) and not names_customer(message):
+        return Route.UNDO_SAVED, None  # a saved record deleted or edited: not in the chat (yet)
     english = [word for word in LATIN_WORDS.findall(text) if word.lower() not in LATIN_IN_CHINESE_CHAT]
     if len(english) >= 2:
         # "visited 陈美玲 today", "look up 王建国": a lookup when a customer is named, else "请用中文";

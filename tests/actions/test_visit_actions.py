@@ -289,3 +289,12 @@ async def test_a_note_naming_two_customers_says_whose_it_is_and_that_the_other_n
                                 [("customer_name", "陈美玲"), ("customer_name", "王建国")])
     said = replies[-1]
     assert "一条拜访记一位客户:这条记陈美玲;王建国的请另发一条。" in said and "客户:陈美玲" in said, said
+
+
+async def test_deleting_a_saved_visit_is_said_not_built_and_deletes_nothing(talk, bank):
+    _, slots = await talk("wangfang", NOTE, "log_visit", [("customer_id", "C00000001")])
+    await talk("wangfang", "确认", "affirm", **slots)
+    before = count(bank, Interaction)
+    replies, _ = await talk("wangfang", "刚才那条记错了,删掉", "nlu_fallback")
+    assert "还不能删除或修改(这个功能还没有做)" in replies[-1]
+    assert count(bank, Interaction) == before

@@ -292,3 +292,18 @@ def test_a_cancel_or_an_acknowledgement_after_an_update_changes_no_referral(text
 def test_another_month_right_after_the_figures_asks_for_that_months_figures(text):
     assert route(text, "affirm", Waiting(topic="figures")).route is Route.REFERRAL_STATS
     assert route(text, "affirm").route is not Route.REFERRAL_STATS  # "这个月呢" alone: the intent decides
+
+
+@pytest.mark.parametrize("text, intent", [("刚才那条记错了,删掉", "nlu_fallback"), ("把刚才的拜访删了", "log_visit"),
+                                          ("删掉上一条", "deny")])
+def test_deleting_a_saved_record_is_answered_as_not_built(text, intent):
+    assert route(text, intent).route is Route.UNDO_SAVED
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("把唐博的转介撤销", "update_referral", Route.UPDATE_REFERRAL),  # a referral's own status
+    ("给王建国删掉沉睡客户标签", "tag_customer", Route.TAG),  # a tag named: removal is built
+    ("把他的沉睡客户标签删掉", "tag_customer", Route.TAG),
+])
+def test_what_the_chat_can_undo_is_not_taken_for_a_deletion(text, intent, expected):
+    assert route(text, intent, customer_name="王建国" if "王建国" in text else "唐博").route is expected
