@@ -133,7 +133,7 @@ FOLLOW_UP_WORDS = (
 )
 # "到期前提醒我", "到期前联系她", "到期当天提醒": the follow-up is set from the maturity.
 _BEFORE_MATURITY_RE = re.compile(r"到期(前|之前|以前)[^,，。;；]{0,4}(提醒|联系|跟进|回访|打电话|找)")
-_ON_MATURITY_RE = re.compile(r"到期(时|的时候|当天|那天)[^,，。;；]{0,4}(提醒|联系|跟进|回访|打电话|找)")
+_ON_MATURITY_RE = re.compile(r"(到期(时|的时候|当天|那天)|到时候|到时)[^,，。;；]{0,4}(提醒|联系|跟进|回访|打电话|找)")
 REMIND_DAYS_BEFORE_MATURITY = 3
 # Words that say "this clause is about the follow-up" strongly enough to pick its time.
 _FOLLOW_UP_RE = re.compile("|".join(sorted(FOLLOW_UP_WORDS, key=len, reverse=True)))

@@ -254,6 +254,9 @@ def test_amounts(text, amounts):
     ("王建国50万定期12月9日到期 到期当天提醒我联系他", datetime(2026, 12, 9, 9, 0)),
     ("陈美玲20万理财明天到期,到期前联系她", datetime(2026, 12, 1, 9, 0)),  # never before tomorrow
     ("王建国50万定期12月9日到期,约了下周一再谈,到期前提醒我", datetime(2026, 12, 7, 9, 0)),  # a time given wins
+    # "到时候提醒" with the maturity said only as a month: its first day (a newcomer's note).
+    ("黄婷莉的国债一月份到期到时候想转成大额存单让我到时候提醒她一下", datetime(2027, 1, 1, 9, 0)),
+    ("王建国50万定期12月9日到期,到时候联系他", datetime(2026, 12, 9, 9, 0)),
 ])
 def test_a_reminder_before_the_maturity_becomes_the_follow_up(text, follow_up):
     note = parse_visit_note(text, NOW, CATALOGUE, STAFF, CUSTOMERS)
