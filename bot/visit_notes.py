@@ -701,6 +701,14 @@ def _running_on_today(span, now: datetime) -> bool:
     return span.last_day > now.date() or bool(_PERIOD_END.search(span.text))
 
 
+def _running_since_before_today(span, now: datetime) -> bool:
+    """A period of days that began before today and is not over ("这周" on a Wednesday, "月初" on
+    the 3rd, "这两天"): said with a follow-up word, the follow-up falls within what is left of it."""
+    if span.has_time_of_day:
+        return False
+    return _local(span.begins, now).date() < now.date() and _local(span.ends, now) > now
+
+
 # A note is written within days of the contact: a time that ended longer ago than this is about
 # something else ("她1979年出生", "去年买的理财"), never when the contact happened.
 VISIT_LOOK_BACK = timedelta(days=31)
@@ -742,7 +750,11 @@ def _follow_up_moment(span, now: datetime, hour: int) -> datetime:
     if span.has_time_of_day:
         return point
     due = datetime.combine(point.date(), time(hour, 0), tzinfo=point.tzinfo)
-    if due <= now and point.date() == now.date():
+    if due <= now and point.date() < now.date():
+        # A period already running ("这周再联系" on a Wednesday): tomorrow if it lasts that long.
+        tomorrow = datetime.combine(now.date() + timedelta(days=1), time(hour, 0), tzinfo=now.tzinfo)
+        due = tomorrow if tomorrow < _local(span.ends, now) else due
+    if due <= now:
         due = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     return due
 
@@ -919,7 +931,8 @@ def parse_visit_note(
     # not a relative's ("她女儿明年上大学", "儿子过年回来": their plans, not the next contact).
     follow_span = None
     for s in spans:
-        if id(s) in event_span_ids or not (_is_future(s, now) or _running_on_today(s, now)):
+        if id(s) in event_span_ids or not (_is_future(s, now) or _running_on_today(s, now)
+                                           or _running_since_before_today(s, now)):
             continue
         start, end = clauses[_clause_of(clauses, s.start)]
         if _FOLLOW_UP_RE.search(text[start:end]):

@@ -457,3 +457,16 @@ def test_a_message_that_only_plans_a_contact_is_no_visit(text, expected):
     from bot.visit_notes import plans_only
 
     assert plans_only(text) is expected
+
+
+@pytest.mark.parametrize("text, day, due", [
+    ("电话联系了王建国,这周再联系", 2, datetime(2026, 12, 3, 9, 0)),  # a Wednesday: tomorrow, within the week
+    ("电话联系了王建国,这个月再联系", 2, datetime(2026, 12, 3, 9, 0)),
+    ("电话联系了王建国,月初提醒我", 2, datetime(2026, 12, 3, 9, 0)),
+    ("电话联系了王建国,月初提醒我", 5, datetime(2026, 12, 5, 15, 0)),  # its last day: the next full hour
+])
+def test_a_follow_up_in_a_period_already_running_falls_within_what_is_left_of_it(text, day, due):
+    # A newcomer's "月初提醒我" on the 5th got "下次跟进:无": a period that began before today was
+    # neither past nor to come.
+    now = datetime(2026, 12, day, 14, 0, tzinfo=NOW.tzinfo)
+    assert parse_visit_note(text, now, CATALOGUE, STAFF, CUSTOMERS).follow_up_at == due.replace(tzinfo=NOW.tzinfo)
