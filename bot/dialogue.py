@@ -222,6 +222,8 @@ MAKES_A_REFERRAL = re.compile(r"转介一下|转介给|帮我转介|转一下|�
 # asking whom), not the list of referrals ("我的转介", "转介记录", "转介情况" say what they want).
 BARE_REFERRAL = re.compile(r"^(?:帮我|帮忙|我要|我想|要|想|给他|给她|帮他|帮她|做个|做一个|来个|新建|发起|登记|新增|加个|加一个)?"
                            r"(?:一个|个|一条|条|一笔|笔)?转介(?:一下|下|一个|个|一条|条)?(?:吧|啊|呀)?$")
+# "转介欧阳杨波", "帮我转介一下C00000005": making one for the customer named right after 转介.
+REFERRAL_OF = re.compile(r"^(?:帮我|帮忙|请|我要|要)?转介(?:一下|下)?(?P<who>.+)$")
 PRONOUN = re.compile(r"[他她]|这位|该客户|这个客户|那个客户")
 LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
 # Latin words staff write inside Chinese (微信 as vx, 手机银行 as app): no sign of English.
@@ -505,7 +507,10 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
         return Route.LOOKUP, None
     if intent in PLAN_MISREADS and plans_only(text):
         return Route.START_VISIT, None  # "帮他约个回访,下周二上午": a follow-up task, no contact
-    if (intent in ("list_referrals", "referral_stats") and MAKES_A_REFERRAL.search(text)) or \
+    referral_of = REFERRAL_OF.match(without_filler(text))
+    names_who = referral_of is not None and (names_customer(message) or reads_as_a_name(referral_of.group("who"))
+                                             or partial_name(referral_of.group("who")) is not None)
+    if (intent in ("list_referrals", "referral_stats") and (MAKES_A_REFERRAL.search(text) or names_who)) or \
             BARE_REFERRAL.match(without_filler(text)):
         return Route.START_REFERRAL, None  # "转介一下王建国", "转介" alone: no list of referrals
     if intent in ROUTES_BY_INTENT:

@@ -307,3 +307,13 @@ def test_deleting_a_saved_record_is_answered_as_not_built(text, intent):
 ])
 def test_what_the_chat_can_undo_is_not_taken_for_a_deletion(text, intent, expected):
     assert route(text, intent, customer_name="王建国" if "王建国" in text else "唐博").route is expected
+
+
+@pytest.mark.parametrize("text, entities, expected", [
+    ("转介欧阳杨波", {}, Route.START_REFERRAL),  # a newcomer got her list of referrals
+    ("转介C00000005", {"customer_id": "C00000005"}, Route.START_REFERRAL),
+    ("帮我转介一下王建国", {"customer_name": "王建国"}, Route.START_REFERRAL),
+    ("转介记录", {}, Route.LIST_REFERRALS), ("转介进度", {}, Route.LIST_REFERRALS), ("转介明细", {}, Route.LIST_REFERRALS),
+])
+def test_a_referral_of_the_customer_named_after_the_word_is_made_not_listed(text, entities, expected):
+    assert route(text, "list_referrals", **entities).route is expected
