@@ -307,6 +307,14 @@ def cancels(text: str) -> bool:
     return bool(found) and not _CHANGE_OF_MIND.search(text[found.end():])
 
 
+def visit_after_a_cancel(text: str) -> bool:
+    """A cancel followed by the note of a contact: the employee changed her mind to a visit."""
+    text = (text or "").strip()
+    found = CANCEL_WORDS.match(text)
+    rest = text[found.end():] if found else ""
+    return bool(found) and len(rest) >= 8 and (reads_as_a_visit_note(rest) or reports_a_contact(rest))
+
+
 def product_answer(message: Message) -> str | None:
     """The product a message names, if any: the NLU's entity, else a product word in the text."""
     products = message.entities.get("product") or []
@@ -411,6 +419,9 @@ def decide(message: Message, waiting: Waiting, now: datetime) -> Decision:
     dropped, because = None, None
     if draft is not None and draft.expired(now):
         dropped, because, draft = draft, "expired", None
+    if draft is not None and draft.kind == REFERRAL and visit_after_a_cancel(message.text):
+        # "算了不转了,记一下拜访吧,今天电话联系了他…": the referral dropped, the visit noted.
+        return Decision(Route.START_VISIT, dropped=draft, dropped_because="replaced")
     if draft is not None:
         if waiting.choice is not None and picks(message, waiting.choice):
             # A list shown beside the draft (a lookup's namesakes) is newer than its question.

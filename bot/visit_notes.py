@@ -111,6 +111,8 @@ from bot.referrals import PRODUCT_WORDS, category_of_word, parse_amount
 # ---------------------------------------------------------------------------- vocabulary
 
 VISIT, PHONE, BRANCH, WECHAT = "上门", "电话", "到店", "微信"
+# Words about the record itself ("记一下拜访", "记条拜访记录", "拜访记录"), never its channel.
+_LOG_THE_RECORD = re.compile(r"记(?:一下|下|个|一个|条|一条|录)?(?:这次)?拜访(?:记录)?|拜访记录")
 DEFAULT_CHANNEL = BRANCH
 
 CHANNEL_WORDS: dict[str, str] = {
@@ -816,6 +818,9 @@ def parse_visit_note(
                 channel_hits.append((match.start(), channel))
     for match in _HOME_VISIT.finditer(text):
         channel_hits.append((match.start(), VISIT))
+    # "记一下拜访吧,今天电话联系了她": 拜访 there names the record, not how the contact was made.
+    about_the_record = [m.span() for m in _LOG_THE_RECORD.finditer(text)]
+    channel_hits = [hit for hit in channel_hits if not any(start <= hit[0] < end for start, end in about_the_record)]
     for word in sorted(vocabulary, key=len, reverse=True):
         if len(word) < 2:
             continue

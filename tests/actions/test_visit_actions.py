@@ -298,3 +298,18 @@ async def test_deleting_a_saved_visit_is_said_not_built_and_deletes_nothing(talk
     replies, _ = await talk("wangfang", "刚才那条记错了,删掉", "nlu_fallback")
     assert "还不能删除或修改(这个功能还没有做)" in replies[-1]
     assert count(bank, Interaction) == before
+
+
+async def test_changing_a_referral_into_a_visit_in_one_message_drops_it_and_drafts_the_visit(talk, bank):
+    # "算了不转了,记一下拜访吧,…" cancelled the referral and dropped the visit it described.
+    _, slots = await talk("wangfang", "把C00000005转给陈静,她想买基金", "record_referral",
+                          [("customer_id", "C00000005"), ("staff_name", "陈静"), ("product", "基金")])
+    replies, slots = await talk("wangfang", "算了不转了,记一下拜访吧,今天电话联系了她,她想买基金", "record_referral",
+                                [("product", "基金")], **slots)
+    said = "\n".join(replies)
+    assert "转介" in said and "已放弃" in said and "客户:陈美玲" in said and "方式:电话" in said, said
+    await talk("wangfang", "确认", "affirm", **slots)
+    with bank.unit_of_work() as session:
+        from bot.models import Referral
+        assert session.execute(select(func.count()).select_from(Referral)).scalar_one() == 0
+    assert count(bank, Interaction) >= 1

@@ -317,3 +317,10 @@ def test_what_the_chat_can_undo_is_not_taken_for_a_deletion(text, intent, expect
 ])
 def test_a_referral_of_the_customer_named_after_the_word_is_made_not_listed(text, entities, expected):
     assert route(text, "list_referrals", **entities).route is expected
+
+
+def test_a_cancel_followed_by_a_visit_note_drops_the_referral_and_notes_the_visit():
+    waiting = Waiting(draft())
+    decision = route("算了不转了,记一下拜访吧,今天电话联系了他,他想买基金", "record_referral", waiting)
+    assert decision.route is Route.START_VISIT and decision.dropped is waiting.draft
+    assert route("算了不转了", "deny", waiting).route is Route.DRAFT_STEP  # a cancel alone cancels

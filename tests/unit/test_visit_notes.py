@@ -176,6 +176,13 @@ def test_nlu_hints_are_used_when_the_text_alone_does_not_say():
     assert parse_visit_note("客户说考虑一下", NOW, CATALOGUE, STAFF, CUSTOMERS, entities=hints).tags == ()
 
 
+def test_words_about_the_record_are_no_channel():
+    note = parse_visit_note("帮我记一下拜访,今天电话联系了王建国,他想买基金", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert (note.channel, note.channel_given) == ("电话", True)
+    note = parse_visit_note("记条拜访记录:王建国想买基金", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.channel_given is False
+
+
 def test_the_nlus_channel_word_in_the_follow_up_does_not_replace_the_contacts_own():
     # A newcomer's note: she came in; the call is next Tuesday's. It was saved as a phone call.
     text = "李秀英今天来网点了,存了5万定期,下周二再打电话问问她养老险"
