@@ -45,6 +45,15 @@ async def undo_saved(turn: Turn) -> None:
     await _reply(turn, text=UNDO_NOT_BUILT, bare_name=False)
 
 
+EDIT_NOT_HERE = ("客户资料(风险等级、手机号、地址、客户经理等)不能在聊天里修改:风险等级要客户重新做风险测评,"
+                 "其他资料请在行内系统里按流程变更。")
+
+
+async def edit_customer(turn: Turn) -> None:
+    """"把王建国的风险等级改成C4": the chat reads the bank's customer data and never changes it."""
+    await _reply(turn, text=EDIT_NOT_HERE, bare_name=False)
+
+
 async def unclear_answer(turn: Turn) -> None:
     """An answer ("2", a name) when nothing was asked: a customer's bare name is looked up, anything
     else asks which customer is meant (never the customer in context)."""

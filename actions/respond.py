@@ -69,6 +69,7 @@ HANDLERS: dict[Route, Callable[[Turn], Awaitable[None]]] = {
     Route.NOT_CHINESE: basics.not_chinese,
     Route.UNCLEAR_ANSWER: basics.unclear_answer,
     Route.UNDO_SAVED: basics.undo_saved,
+    Route.EDIT_CUSTOMER: basics.edit_customer,
 }
 
 

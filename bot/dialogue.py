@@ -203,6 +203,10 @@ CHAT_WORDS = re.compile(r"(?i)(ok|okay|k|yes|yep|no|hi|hello|hey|thx|thanks|than
 # "刚才那条记错了,删掉", "把刚才的拜访删了": a saved record deleted, which the chat cannot do.
 UNDOES_A_RECORD = re.compile(r"(刚才|刚刚|上一条|那条|这条|那个|记录|拜访).{0,10}?(删掉|删除|删了|删一下|作废|撤回)|"
                              r"(删掉|删除|删了|作废|撤回)(刚才|刚刚|上一条|那条|这条)")
+# "把王建国的风险等级改成C4", "修改她的手机号": the bank's customer data, which the chat never changes.
+_CUSTOMER_FIELDS = r"(风险等级|风险评级|风险承受|手机号|手机号码|电话号码|联系电话|地址|住址|生日|出生日期|身份证|证件号|姓名|名字|客户经理|归属网点)"
+EDITS_CUSTOMER_DATA = re.compile(_CUSTOMER_FIELDS + r".{0,12}?(改成|改为|改到|修改|更新为|更改|变更|换成)|"
+                                 r"(修改|更改|变更|更新)(一下)?.{0,12}?" + _CUSTOMER_FIELDS)
 # "完成第2条", "第3个办完了": an item of the daily list done, whatever the NLU called it.
 COMPLETES_ITEM = re.compile(r"(完成|办完|做完|搞定).{0,6}?(第?\s*[\d一二三四五六七八九十]+\s*[条个项])|"
                             r"(第?\s*[\d一二三四五六七八九十]+\s*[条个项]).{0,6}?(完成|办完|做完|搞定)")
@@ -373,6 +377,7 @@ class Route(str, Enum):
     NOT_CHINESE = "not_chinese"  # "请用中文"
     UNCLEAR_ANSWER = "unclear_answer"  # an answer to nothing: "没明白您指的是哪位客户"
     UNDO_SAVED = "undo_saved"  # "刚才那条记错了,删掉": not built; the bot says so
+    EDIT_CUSTOMER = "edit_customer"  # "把王建国的风险等级改成C4": not in the chat; the bot says so
     STATIC = "static"  # a reply from domain.yml (greet, help, …); a bare customer's name is looked up
 
 
@@ -465,6 +470,8 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
         return Route.LIST_TASKS, None
     if UNDOES_A_RECORD.search(text) and not names_customer(message):
         return Route.UNDO_SAVED, None  # a saved record deleted or edited: not in the chat (yet)
+    if EDITS_CUSTOMER_DATA.search(text):
+        return Route.EDIT_CUSTOMER, None  # the bank's own data is changed in its systems, not here
     english = [word for word in LATIN_WORDS.findall(text) if word.lower() not in LATIN_IN_CHINESE_CHAT]
     if len(english) >= 2:
         # "visited 陈美玲 today", "look up 王建国": a lookup when a customer is named, else "请用中文";

@@ -145,3 +145,10 @@ async def test_a_lookup_writes_nothing_but_its_audit_row(talk, bank):
     assert replies[-1].startswith("【陈美玲】") and writes == ["INSERT"]
     replies, writes = await statements("谢谢", "thanks")
     assert replies == ["utter_thanks"] and writes == []
+
+
+async def test_changing_a_customers_risk_level_is_refused_with_the_reason_and_nothing_shown(talk, bank):
+    # "帮我把王建国的风险等级改成C4" got the namesakes list, as if it were a lookup.
+    replies, slots = await talk("zhangli", "帮我把王建国的风险等级改成C4", "lookup_customer", [("customer_name", "王建国")])
+    assert replies[-1].startswith("客户资料(风险等级") and "重新做风险测评" in replies[-1]
+    assert "current_customer_id" not in slots

@@ -324,3 +324,20 @@ def test_a_cancel_followed_by_a_visit_note_drops_the_referral_and_notes_the_visi
     decision = route("算了不转了,记一下拜访吧,今天电话联系了他,他想买基金", "record_referral", waiting)
     assert decision.route is Route.START_VISIT and decision.dropped is waiting.draft
     assert route("算了不转了", "deny", waiting).route is Route.DRAFT_STEP  # a cancel alone cancels
+
+
+@pytest.mark.parametrize("text, intent", [("帮我把王建国的风险等级改成C4", "lookup_customer"), ("修改一下她的手机号", "ask_holdings"),
+                                          ("陈美玲的地址变更为城关镇", "inform")])
+def test_changing_the_banks_customer_data_is_answered_as_not_done_here(text, intent):
+    assert route(text, intent).route is Route.EDIT_CUSTOMER
+
+
+@pytest.mark.parametrize("text, intent", [("王建国的风险等级", "lookup_customer"), ("他手机号多少", "lookup_customer"),
+                                          ("谁是他的客户经理", "lookup_customer")])
+def test_asking_for_customer_data_is_still_a_question(text, intent):
+    assert route(text, intent).route is not Route.EDIT_CUSTOMER
+
+
+def test_a_correction_of_a_draft_is_no_edit_of_customer_data():
+    waiting = Waiting(draft())
+    assert route("客户写错了,是手机号13912345678的那位", "inform", waiting, phone="13912345678").route is Route.DRAFT_STEP
