@@ -7,10 +7,11 @@ from typing import Any
 
 from actions.runtime import Turn, in_thread, referral_conversation, visit_conversation
 from bot.clock import clock
-from bot.dialogue import REFERRAL, VISIT, Draft
+from bot.dialogue import REFERRAL, SUGGESTIONS, VISIT, Draft, names_somebody
 from bot.referral_dialogue import ReferralDraftState
 from bot.suggestion_dialogue import product_number
 from bot.visit_dialogue import VisitDraftState
+from bot.vocabulary.products import product_word_in
 
 # A draft waiting for its confirmation offers the two answers as buttons (numbered choices on WeCom
 # and Matrix, where "1" then means 确认).
@@ -22,7 +23,8 @@ _STATES = {REFERRAL: ReferralDraftState, VISIT: VisitDraftState}
 
 def _starting_point(turn: Turn, kind: str) -> tuple[dict[str, list[str]], str | None]:
     """The entities a new draft starts from, and the customer in context. "转介第一个给理财经理"
-    right after suggestions: that product, for that customer."""
+    right after suggestions: that product, for that customer; "转给理财经理" right after "她能买
+    基金吗": the product asked about."""
     entities, customer_id = turn.entities, turn.slot("current_customer_id")
     if kind == REFERRAL:
         shown = turn.slot("suggestions_shown") or {}
@@ -31,6 +33,11 @@ def _starting_point(turn: Turn, kind: str) -> tuple[dict[str, list[str]], str | 
         if number and not entities.get("product") and 1 <= number <= len(products):
             entities = {**entities, "product": [products[number - 1]]}
             customer_id = shown.get("customer_id") or customer_id
+        elif (shown.get("asked") and not entities.get("product") and product_word_in(turn.text) is None
+              and not names_somebody(turn.message) and (turn.slot("waiting") or {}).get("topic") == SUGGESTIONS):
+            # "那就转给理财经理吧" right after "她能买基金吗": the product just asked about (the
+            # summary shows it before anything is saved).
+            entities = {**entities, "product": [shown["asked"]]}
     return entities, customer_id
 
 

@@ -131,3 +131,11 @@ async def test_what_about_another_customer_right_after_a_yes_or_no_asks_the_same
     assert "推荐" not in replies[-1] and ("找到2位叫王建国" in replies[-1] or replies[-1].startswith(("可以", "不可以")))
     replies, _ = await talk("zhangli", "那C00000001呢", "suggest_products", [("customer_id", "C00000001")], **slots)
     assert replies[-1].startswith(("可以", "不可以")) and "王建国" in replies[-1] and "R4" in replies[-1], replies[-1]
+
+
+async def test_a_referral_right_after_may_she_buy_takes_the_product_asked_about(talk, bank):
+    # "那就转给理财经理吧" right after "她能买基金吗" asked the product again.
+    _, slots = await talk("zhangli", "C00000005能买大额存单吗", "suggest_products",
+                          [("customer_id", "C00000005"), ("product", "大额存单")])
+    replies, _ = await talk("zhangli", "那就转给理财经理吧", "record_referral", [("staff_role", "理财经理")], **slots)
+    assert "转介客户:陈美玲(C00000005)" in replies[-1] and "意向产品:大额存单" in replies[-1], replies[-1]
