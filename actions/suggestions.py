@@ -5,7 +5,9 @@ from actions.customers import chosen_customer, customer_to_act_on
 from actions.runtime import Turn, in_thread, suggestion_service
 from bot.dialogue import SUGGESTIONS
 from bot.dialogue import names_somebody
-from bot.suggestion_dialogue import SuggestionRequest, asked_again_for, read_request
+from bot.suggestion_dialogue import SuggestionRequest, asked_again_for, read_request, unknown_product_asked
+
+UNKNOWN_PRODUCT = "行里没有叫「{words}」的产品,没法判断能不能买。请发产品全名(如“大额存单3年”),或发“给她推荐点产品”看她能买的。"
 from bot.suggestion_replies import render_purchase_answer, render_suggestions
 from bot.suggestions import SuggestOutcome
 
@@ -55,8 +57,15 @@ async def suggest(turn: Turn) -> None:
     entities = turn.entities
     if request.yes_or_no and request.product_words:
         entities = _without_pieces_of(entities, request.product_words)
+    unknown = None if request.yes_or_no or request.product_words else unknown_product_asked(turn.text, catalogue)
+    if unknown:
+        text = text.replace(unknown, " ")  # the product's words are never a customer's name
     customer_id = await customer_to_act_on(turn, text, {"kind": "suggest", **request.__dict__}, entities=entities)
     if customer_id is None:
+        return
+    if unknown:
+        turn.say(UNKNOWN_PRODUCT.format(words=unknown))
+        turn.set("current_customer_id", customer_id)
         return
     await _reply(turn, customer_id, request)
 

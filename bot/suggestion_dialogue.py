@@ -156,6 +156,22 @@ def _shown_product_asked(text: str, shown_products: Sequence[str]) -> str | None
     return shown_products[number - 1] if number and number <= len(shown_products) else None
 
 
+def unknown_product_asked(text: str, known_products: Iterable[str] = ()) -> str | None:
+    """"黄婷莉能买比特币吗": the words a may-buy question asks about when they are no product the
+    bank knows (the reply says so, instead of answering another question with a list)."""
+    message = _normalised(text)
+    after = _AFTER_MODAL_VERB.search(message)
+    if not after or purchase_question(text, None, known_products=known_products) is not None:
+        return None
+    asked = after.group("x")
+    if _WH.search(asked) or _MORE.search(asked) or _LIST.search(asked):
+        return None  # "她能买什么", "还能买别的吗": what she may buy, a list
+    words = _LEADING.sub("", _TAIL.sub("", asked))
+    if not 2 <= len(words) <= 12 or _looks_like_product(words, known_products):
+        return None
+    return words
+
+
 def asks_may_buy(text: str) -> bool:
     """Whether the message itself asks "may she buy…?" ("她能买大额存单吗", "能不能办信用卡"), as
     opposed to a short follow-up ("那X呢", "X可以吗") that is one only right after suggestions."""

@@ -139,3 +139,10 @@ async def test_a_referral_right_after_may_she_buy_takes_the_product_asked_about(
                           [("customer_id", "C00000005"), ("product", "大额存单")])
     replies, _ = await talk("zhangli", "那就转给理财经理吧", "record_referral", [("staff_role", "理财经理")], **slots)
     assert "转介客户:陈美玲(C00000005)" in replies[-1] and "意向产品:大额存单" in replies[-1], replies[-1]
+
+
+async def test_may_she_buy_a_product_the_bank_does_not_have_is_said_so_not_a_list(talk, bank):
+    # "黄婷莉能买比特币吗" got a list of suggestions: an answer to another question.
+    replies, slots = await talk("zhangli", "陈美玲能买比特币吗", "suggest_products", [("customer_name", "陈美玲")])
+    assert replies[-1].startswith("行里没有叫「比特币」的产品") and not suggested(replies[-1])
+    assert slots["current_customer_id"] == "C00000005"

@@ -151,3 +151,12 @@ def test_a_product_of_the_list_shown_asked_about_by_its_place(text, product):
     else:
         assert not request.yes_or_no
     assert not read_request(text, None).yes_or_no  # without the list, nothing to point at
+
+
+def test_a_may_buy_question_about_no_product_of_the_bank_is_said_so():
+    from bot.suggestion_dialogue import unknown_product_asked
+
+    names = ["大额存单3年", "沪深300指数基金"]
+    assert unknown_product_asked("黄婷莉能买比特币吗", names) == "比特币"
+    for text in ("她能买大额存单吗", "她能买什么", "那她能买哪些", "他能不能买点别的", "能买R4的基金吗", "她能买吗"):
+        assert unknown_product_asked(text, names) is None, text
