@@ -61,7 +61,7 @@ train: $(MODEL)
 
 # ---------------------------------------------------------------- running
 demo-data: $(VENV)/.installed
-	$(PY) -m bot ensure-demo
+	$(PY) -m tools ensure-demo
 
 # The action server on 127.0.0.1 only, answering only calls that carry ACTION_SERVER_SECRET.
 ACTION_SERVER = $(PY) -m actions.server --actions actions --port $(ACTIONS_PORT)
@@ -111,7 +111,7 @@ test-dialogue: $(MODEL)
 # move with the calendar) the ranking beats the most-popular baseline's hit-rate@3 by 30% and no
 # suggestion breaks an eligibility rule; exits non-zero otherwise.
 test-recs: $(VENV)/.installed
-	$(PY) -m bot eval-recs --today 2026-11-30
+	$(PY) -m tools eval-recs --today 2026-11-30
 
 test-e2e: $(MODEL)
 	$(PY) -m pytest tests/e2e -q
@@ -164,7 +164,7 @@ bench-actions: $(VENV)/.installed
 test-bench: $(MODEL)
 	$(PY) -m bench.run --users 5,10 --duration 15 --long-turns 110 --bots product --out results/bench-ci --check
 
-# A million customers written, loaded into PostgreSQL and queried (python -m bot bench-db): about
+# A million customers written, loaded into PostgreSQL and queried (python -m tools bench-db): about
 # 12 minutes. SCALE_DATABASE_URL is dropped and created empty: a database of its own.
 SCALE_DATABASE_URL ?= postgresql+psycopg2://postgres@127.0.0.1:5432/wangdian_scale
 bench-db: $(VENV)/.installed

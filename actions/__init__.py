@@ -4,14 +4,14 @@ from bot.privacy import install_log_masking
 # The action server logs requests; no phone or ID number may reach a log in full.
 install_log_masking()
 
-# Libraries the first visit note would otherwise load while a teller waits (bot/visit_notes.py).
+# Libraries the first visit note would otherwise load while a teller waits (bot/visits/notes.py).
 def _warm_up() -> None:
     import gc
     import logging
     import threading
 
-    from bot.names import warm_up as warm_up_names
-    from bot.visit_notes import warm_up
+    from bot.visits.notes import warm_up
+    from bot.vocabulary.names import warm_up as warm_up_names
 
     def run() -> None:
         try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from actions.customers import look_up_bare_name
 from actions.runtime import Turn, current_staff
-from bot import customer_replies
+from bot.customers import replies as customer_replies
 
 PLEASE_WRITE_CHINESE = "请用中文发消息,比如“查一下王建国”“我的待办”。发“帮助”看我能做什么。"
 WHICH_CUSTOMER = "没明白您指的是哪位客户。" + customer_replies.ASK_WHICH_CUSTOMER

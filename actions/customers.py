@@ -6,12 +6,12 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import Turn, customer_service, in_thread
-from bot import customer_replies
-from bot.choice import CONFIRM_WORDS
 from bot.clock import clock
-from bot.customer_facts import Fact, fact_asked
-from bot.customer_service import CustomerAnswer, Outcome, View
+from bot.customers import replies as customer_replies
+from bot.customers.facts import Fact, fact_asked
+from bot.customers.service import CustomerAnswer, Outcome, View
 from bot.dialogue import HOLDINGS, Choice
+from bot.vocabulary.choice import CONFIRM_WORDS
 
 
 def say_answer(dispatcher: CollectingDispatcher, answer: CustomerAnswer) -> None:

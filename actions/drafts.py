@@ -8,9 +8,9 @@ from typing import Any
 from actions.runtime import Turn, in_thread, referral_conversation, visit_conversation
 from bot.clock import clock
 from bot.dialogue import REFERRAL, SUGGESTIONS, VISIT, Draft, names_somebody
-from bot.referral_dialogue import ReferralDraftState
-from bot.suggestion_dialogue import product_number
-from bot.visit_dialogue import VisitDraftState
+from bot.referrals.dialogue import ReferralDraftState
+from bot.suggestions.request import product_number
+from bot.visits.dialogue import VisitDraftState
 from bot.vocabulary.products import product_word_in
 
 # A draft waiting for its confirmation offers the two answers as buttons (numbered choices on WeCom

@@ -12,12 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import basics, customers, drafts, referrals, suggestions, visits
 from actions.runtime import NOTIFICATIONS_LATER, Turn, customer_service, in_thread, message_of
-from bot import customer_replies
 from bot.clock import clock
-from bot.customer_service import View
+from bot.customers import replies as customer_replies
+from bot.customers.service import View
 from bot.db import DatabaseUnavailable
-from bot.privacy import mask_identifiers_in_text
-from bot.referral_dialogue import settle_names
 from bot.dialogue import (
     REFERRAL,
     VISIT,
@@ -32,6 +30,8 @@ from bot.dialogue import (
     kept_notice,
     names_somebody,
 )
+from bot.privacy import mask_identifiers_in_text
+from bot.referrals.dialogue import settle_names
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ class ActionRespond(Action):
 
 
 async def _names_settled(message: Message, waiting: Waiting) -> Message:
-    """The message's names read with the staff list (bot.referral_dialogue.settle_names): only
+    """The message's names read with the staff list (bot.referrals.dialogue.settle_names): only
     when a colleague may be meant, so that most messages cost no query."""
     draft = waiting.draft
     colleague_asked = draft is not None and draft.kind == REFERRAL and draft.step in (Step.CONFIRM, Step.RECEIVER)

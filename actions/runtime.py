@@ -17,17 +17,16 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.access import StaffMember
-from bot.outbox import NOTIFICATION_ID
-from bot.dialogue import Message, Waiting, entity_value
-
-from bot.customer_service import CustomerService
+from bot.customers.service import CustomerService
 from bot.db import Database
-from bot.referral_dialogue import ReferralConversation, ReferralUpdates
-from bot.referrals import ReferralService
+from bot.dialogue import Message, Waiting, entity_value
+from bot.outbox import NOTIFICATION_ID
+from bot.referrals.dialogue import ReferralConversation, ReferralUpdates
+from bot.referrals.service import ReferralService
 from bot.settings import Settings
-from bot.suggestions import SuggestionService
-from bot.visit_dialogue import VisitConversation
-from bot.visits import VisitService
+from bot.suggestions.service import SuggestionService
+from bot.visits.dialogue import VisitConversation
+from bot.visits.service import VisitService
 
 T = TypeVar("T")
 

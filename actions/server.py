@@ -50,11 +50,10 @@ def secret_from_env(env=os.environ) -> str:
 
 def create_app(secret: str, action_package: str = "actions"):
     """rasa-sdk's application with the secret checked before anything else runs."""
+    from rasa_sdk.endpoint import create_app as sdk_app
     from sanic import response
     from sanic.exceptions import SanicException
     from sanic.request import Request
-
-    from rasa_sdk.endpoint import create_app as sdk_app
 
     app = sdk_app(action_package, cors_origins=None)
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES

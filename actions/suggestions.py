@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from actions.customers import chosen_customer, customer_to_act_on
 from actions.runtime import Turn, in_thread, suggestion_service
-from bot.dialogue import SUGGESTIONS
-from bot.dialogue import names_somebody
-from bot.suggestion_dialogue import SuggestionRequest, asked_again_for, read_request, unknown_product_asked
+from bot.dialogue import SUGGESTIONS, names_somebody
+from bot.suggestions.replies import render_purchase_answer, render_suggestions
+from bot.suggestions.request import SuggestionRequest, asked_again_for, read_request, unknown_product_asked
+from bot.suggestions.service import SuggestOutcome
 
 UNKNOWN_PRODUCT = "行里没有叫「{words}」的产品,没法判断能不能买。请发产品全名(如“大额存单3年”),或发“给她推荐点产品”看她能买的。"
-from bot.suggestion_replies import render_purchase_answer, render_suggestions
-from bot.suggestions import SuggestOutcome
 
 
 def _answer(chat_id: str, customer_id: str, request: SuggestionRequest, shown: dict | None, channel: str):

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from actions.customers import chosen_customer, customer_to_act_on
 from actions.runtime import Turn, customer_service, in_thread, visit_service
-from bot import customer_replies, visit_replies
 from bot.clock import clock
-from bot.customer_service import View
-from bot.daily_list_period import tasks_period_asked
+from bot.customers import replies as customer_replies
+from bot.customers.service import View
 from bot.dialogue import TASKS, Choice
-from bot.visit_dialogue import (
+from bot.visits import replies as visit_replies
+from bot.visits.dialogue import (
     OWN_LIST_ONLY,
     colleague_asked_about,
     item_number,
@@ -16,7 +16,8 @@ from bot.visit_dialogue import (
     render_tag_result,
     tag_request,
 )
-from bot.visits import CompleteOutcome
+from bot.visits.period import tasks_period_asked
+from bot.visits.results import CompleteOutcome
 
 ASK_TAG = "要加什么标签?比如“给王建国加个标签:有房贷需求”。"
 FEEDBACK_SAVED = "收到,谢谢!您的意见已记下,维护团队会看到。"

@@ -23,9 +23,9 @@ from pathlib import Path
 from sqlalchemy import event
 
 from bench.workload import Person
-from bot.customer_service import CustomerService, View
+from bot.customers.service import CustomerService, View
 from bot.db import Database
-from bot.referrals import ReferralService
+from bot.referrals.service import ReferralService
 from bot.settings import Settings
 
 

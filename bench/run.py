@@ -116,10 +116,10 @@ def prepare_bank(database_url: str, levels: list[int], customers: int) -> dict[s
     from sqlalchemy import select
 
     from bot.db import Database
-    from bot.demo_data import write_demo_bank
     from bot.importer import import_directory
     from bot.migrate import upgrade
     from bot.models import Branch, Customer, Staff
+    from tools.demo_data import write_demo_bank
 
     upgrade(database_url)
     db = Database(database_url)

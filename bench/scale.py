@@ -4,7 +4,7 @@
 
 Runs, each as its own process so that its time and peak memory are its own:
 
-1. `python -m bot demo-data` into var/bench/scale-N/ (CSV files of branches, staff, customers,
+1. `python -m tools demo-data` into var/bench/scale-N/ (CSV files of branches, staff, customers,
    holdings, contacts);
 2. `python -m bot import` of those files into the database named by --database-url, which is
    dropped and created empty first (never point it at a bank's database);
@@ -12,7 +12,7 @@ Runs, each as its own process so that its time and peak memory are its own:
 4. VACUUM (ANALYZE) of the database, timed apart: what autovacuum does on its own some minutes
    after a large load (visibility map for index-only scans, hint bits), done now so that the
    timings are those of the bank on any later day, not of the minutes after the load;
-5. `python -m bot bench-db`: lookups, 360 views and daily lists timed on the loaded bank.
+5. `python -m tools bench-db`: lookups, 360 views and daily lists timed on the loaded bank.
 
 Prints a summary and writes it as JSON (--out). With --check it exits 1 when a step fails (an
 import error, a lookup that does not find its customer, a 360 view not shown) or the writing and
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out) if args.out else REPO / "var" / "bench" / f"scale-{args.customers}.json"
     env = {**os.environ, "DATABASE_URL": args.database_url, "PYTHONWARNINGS": "ignore"}
     python = sys.executable
-    steps = [run_step("demo-data", [python, "-m", "bot", "demo-data", str(directory), "--customers", str(args.customers), "--quiet"], env)]
+    steps = [run_step("demo-data", [python, "-m", "tools", "demo-data", str(directory), "--customers", str(args.customers), "--quiet"], env)]
     recreate_database(args.database_url)
     steps.append(run_step("import", [python, "-m", "bot", "import", str(directory), "--quiet"], env))
     if args.reimport:
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     steps.append(vacuum(args.database_url))
     timings = out.with_name(out.stem + "-bench-db.json")
     bench = run_step(
-        "bench-db", [python, "-m", "bot", "bench-db", "--samples", str(args.samples), "--out", str(timings), "--check"], env
+        "bench-db", [python, "-m", "tools", "bench-db", "--samples", str(args.samples), "--out", str(timings), "--check"], env
     )
     steps.append(bench)
     print(bench.output)

@@ -7,10 +7,9 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bot.clock import clock
+from bot.clock import clock, to_local, to_storage
 from bot.models import AuditEntry
 from bot.privacy import mask_identifiers_in_text
-from bot.timeutil import to_local, to_storage
 
 _INSERT = insert(AuditEntry)
 

@@ -2,8 +2,6 @@
 
   migrate                      apply database migrations
   import DIR                   load the bank's CSV files from DIR
-  demo-data DIR                write a synthetic demo bank as CSV files
-  ensure-demo                  load the demo bank if the database has no customers (make run)
   audit --customer ID | --staff ID   print who saw which customer's data
   sla-check                    remind and escalate referrals not contacted in time (for cron)
   referrals report --month YYYY-MM [--branch ID] [--format csv|table]   monthly referral report
@@ -11,8 +9,9 @@
   feedback [--since DATE] [--staff ID]   list what staff said about the bot, newest first
   suggestions --customer ID | --staff ID   print the compliance trail of product suggestions
   train-recs                   learn "what similar customers hold" from all holdings (nightly cron)
-  eval-recs [--customers N --seed S]   offline evaluation of the suggestions on the demo bank
-  bench-db [--samples N] [--check]   time lookups, the 360 view and daily lists on the loaded bank
+
+The demo bank, the suggestions' offline evaluation and the database benchmark are tools, not the
+bank's: `python -m tools ...` (tools/cli.py).
 """
 from __future__ import annotations
 
@@ -21,11 +20,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.settings import REPO_ROOT, Settings
-
-DEMO_DIR = REPO_ROOT / "var" / "demo-bank"
-DEMO_CUSTOMERS = 2000
-DEMO_SEED = 7
+from bot.settings import Settings
 
 
 def _database():
@@ -60,46 +55,6 @@ def cmd_import(args) -> int:
     return 0
 
 
-def cmd_demo_data(args) -> int:
-    from bot.demo_data import write_demo_bank
-
-    today = date.fromisoformat(args.today) if args.today else None
-    counts = write_demo_bank(Path(args.directory), args.customers, args.seed, today=_today(today), progress=not args.quiet)
-    print(f"演示数据已写入 {args.directory}: " + ", ".join(f"{name} {n}行" for name, n in counts.items()))
-    return 0
-
-
-def _today(given: date | None) -> date:
-    from bot.clock import clock
-
-    return given or clock.today()
-
-
-def cmd_ensure_demo(args) -> int:
-    """Load the demo bank into an empty database; leave a database with customers alone."""
-    from bot.customers import count_customers
-    from bot.demo_data import write_demo_bank
-    from bot.importer import import_directory
-    from bot.migrate import upgrade
-
-    settings = Settings.from_env()
-    upgrade(settings.database_url)
-    database = _database()
-    with database.unit_of_work() as session:
-        existing = count_customers(session)
-    if existing:
-        print(f"数据库里已有 {existing} 位客户,不再加载演示数据。")
-        return 0
-    write_demo_bank(DEMO_DIR, args.customers, DEMO_SEED, today=_today(None), progress=False)
-    report = import_directory(database, DEMO_DIR, progress=False)
-    print(f"已加载演示银行({args.customers} 位客户): {report}")
-    from bot.suggestions import SuggestionService
-
-    model = SuggestionService(database, settings).train()
-    print(f"推荐模型已训练: {model.customers} 位客户, 模型日期 {model.model_date}")
-    return 0
-
-
 def cmd_audit(args) -> int:
     from bot.audit import audit_trail
 
@@ -116,8 +71,8 @@ def cmd_audit(args) -> int:
 
 
 def cmd_sla_check(_args) -> int:
-    from bot.referral_replies import sla_report_lines
-    from bot.referrals import run_sla_check
+    from bot.referrals.replies import sla_report_lines
+    from bot.referrals.reports import run_sla_check
 
     report = run_sla_check(_database())
     for line in sla_report_lines(report):
@@ -134,8 +89,8 @@ REPORT_HEADINGS = ("月份", "网点号", "网点", "排名", "员工号", "姓�
 def cmd_referrals_report(args) -> int:
     import csv
 
-    from bot.referral_replies import rate_text
-    from bot.referrals import branch_report
+    from bot.referrals.replies import rate_text
+    from bot.referrals.reports import branch_report
 
     try:
         rows = branch_report(_database(), args.month, args.branch)
@@ -170,7 +125,7 @@ def _masked_row(values: tuple) -> tuple:
 def cmd_digest(args) -> int:
     from datetime import datetime
 
-    from bot.visits import morning_digest
+    from bot.visits.digest import morning_digest
 
     settings = Settings.from_env()
     now = datetime.fromisoformat(args.now) if args.now else None
@@ -188,7 +143,7 @@ def cmd_digest(args) -> int:
 
 
 def cmd_feedback(args) -> int:
-    from bot.visits import VisitService
+    from bot.visits.service import VisitService
 
     since = date.fromisoformat(args.since) if args.since else None
     lines = VisitService(_database(), Settings.from_env()).list_feedback(since, args.staff, args.limit)
@@ -202,7 +157,7 @@ def cmd_feedback(args) -> int:
 
 
 def cmd_suggestions(args) -> int:
-    from bot.suggestions import suggestion_trail
+    from bot.suggestions.service import suggestion_trail
 
     if not args.customer and not args.staff:
         print("请指定 --customer 客户号 或 --staff 员工号", file=sys.stderr)
@@ -223,42 +178,10 @@ def cmd_suggestions(args) -> int:
 
 
 def cmd_train_recs(_args) -> int:
-    from bot.suggestions import SuggestionService
+    from bot.suggestions.service import SuggestionService
 
     model = SuggestionService(_database(), Settings.from_env()).train()
     print(f"推荐模型已训练并保存: {model.customers} 位客户, {model.holdings} 笔持仓, 模型日期 {model.model_date}")
-    return 0
-
-
-def cmd_eval_recs(args) -> int:
-    from bot.recommendation_eval import evaluate, report_lines
-
-    today = date.fromisoformat(args.today) if args.today else _today(None)
-    report = evaluate(args.customers, args.seed, today, Settings.from_env())
-    for line in report_lines(report):
-        print(line)
-    return 0 if report.passed else 1
-
-
-def cmd_bench_db(args) -> int:
-    from bot import bench_db
-    from bot.customers import count_customers
-
-    database = _database()
-    with database.unit_of_work() as session:
-        customers = count_customers(session)
-    try:
-        timings = bench_db.run(database, samples=args.samples, seed=args.seed)
-    except ValueError as problem:
-        print(problem, file=sys.stderr)
-        return 2
-    print(bench_db.report(timings, customers))
-    if args.out:
-        bench_db.write_json(Path(args.out), timings, customers, database.url.split("://")[0])
-    missed = [t.operation for t in timings if not t.met]
-    if args.check and missed:
-        print("未达标: " + ", ".join(missed), file=sys.stderr)
-        return 1
     return 0
 
 
@@ -272,18 +195,6 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("directory")
     importing.add_argument("--quiet", action="store_true", help="no progress bar")
     importing.set_defaults(run=cmd_import)
-
-    demo = commands.add_parser("demo-data", help="write a synthetic demo bank as CSV files")
-    demo.add_argument("directory")
-    demo.add_argument("--customers", type=int, default=DEMO_CUSTOMERS)
-    demo.add_argument("--seed", type=int, default=DEMO_SEED)
-    demo.add_argument("--today", help="ISO date the demo is built around (default: today)")
-    demo.add_argument("--quiet", action="store_true")
-    demo.set_defaults(run=cmd_demo_data)
-
-    ensure = commands.add_parser("ensure-demo", help="load the demo bank if the database is empty")
-    ensure.add_argument("--customers", type=int, default=DEMO_CUSTOMERS)
-    ensure.set_defaults(run=cmd_ensure_demo)
 
     auditing = commands.add_parser("audit", help="who saw which customer's data")
     auditing.add_argument("--customer")
@@ -323,18 +234,6 @@ def build_parser() -> argparse.ArgumentParser:
         run=cmd_train_recs
     )
 
-    evaluation = commands.add_parser("eval-recs", help="offline evaluation of the suggestions on the demo bank")
-    evaluation.add_argument("--customers", type=int, default=DEMO_CUSTOMERS)
-    evaluation.add_argument("--seed", type=int, default=DEMO_SEED)
-    evaluation.add_argument("--today", help="ISO date the demo bank is built around (default: today)")
-    evaluation.set_defaults(run=cmd_eval_recs)
-
-    bench = commands.add_parser("bench-db", help="time lookups, the 360 view and daily lists on the loaded bank")
-    bench.add_argument("--samples", type=int, default=1000, help="customers timed per operation")
-    bench.add_argument("--seed", type=int, default=1)
-    bench.add_argument("--out", help="also write the figures as JSON to this file")
-    bench.add_argument("--check", action="store_true", help="exit 1 when a p99 target is missed")
-    bench.set_defaults(run=cmd_bench_db)
     return parser
 
 

@@ -1,5 +1,7 @@
 """The one clock. Everything that needs "now" or "today" asks it, so tests can set the time.
 
+Stored times are naive UTC (to_storage); shown times are the bank's local time (to_local).
+
 `BOT_FROZEN_NOW` (ISO datetime) freezes it for a whole process, e.g. the servers of an
 end-to-end test; unit tests use `clock.frozen(...)`.
 """
@@ -7,14 +9,14 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
 
 class Clock:
-    def __init__(self, timezone: str = "Asia/Shanghai") -> None:
-        self.tz = ZoneInfo(timezone)
+    def __init__(self, zone: str = "Asia/Shanghai") -> None:
+        self.tz = ZoneInfo(zone)
         self._frozen: datetime | None = None
         frozen = os.environ.get("BOT_FROZEN_NOW")
         if frozen:
@@ -42,3 +44,18 @@ class Clock:
 
 
 clock = Clock(os.environ.get("BANK_TIMEZONE", "Asia/Shanghai"))
+
+def to_storage(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock.tz)
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def to_local(stored: datetime) -> datetime:
+    return stored.replace(tzinfo=timezone.utc).astimezone(clock.tz)
+
+
+def age_on(birth_date: date | None, today: date) -> int | None:
+    if birth_date is None:
+        return None
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))

@@ -6,10 +6,9 @@ when the block ends without error and rolled back otherwise. Nothing here is a g
 from __future__ import annotations
 
 import threading
+import warnings
 from contextlib import contextmanager
 from typing import Iterator
-
-import warnings
 
 from sqlalchemy import create_engine, event, exc, select, text
 from sqlalchemy.engine import Engine

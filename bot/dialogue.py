@@ -47,24 +47,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
-from bot.choice import CONFIRM_WORDS, parse_choice
-from bot.identity import (
-    CUSTOMER_ID_RE,
-    ID_NUMBER_RE,
-    PHONE_RE,
-    has_chinese_words,
-    is_han,
-    to_half_width,
-    without_filler,
-)
 from bot.clock import clock
-from bot.customer_facts import fact_asked
-from bot.daily_list_period import tasks_period_asked
-from bot.names import name_like_words, partial_name, surname_of
-from bot.referrals import product_word_in
-from bot.suggestion_dialogue import asks_may_buy, purchase_question
-from bot.visit_notes import plans_only, reads_as_a_visit_note, reports_a_contact
+from bot.customers.facts import fact_asked
+from bot.suggestions.request import asks_may_buy, purchase_question
+from bot.visits.notes import plans_only, reads_as_a_visit_note, reports_a_contact
+from bot.visits.period import tasks_period_asked
+from bot.vocabulary.choice import CONFIRM_WORDS, parse_choice
 from bot.vocabulary.identifiers import find_identifiers
+from bot.vocabulary.names import name_like_words, partial_name, surname_of
+from bot.vocabulary.products import product_word_in
+from bot.vocabulary.text import has_chinese_words, is_han, without_filler
+from bot.vocabulary.width import to_half_width
 
 DRAFT_TTL = timedelta(minutes=30)
 

@@ -47,9 +47,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from tqdm import tqdm
 
-from bot.clock import clock
+from bot.clock import clock, to_storage
 from bot.db import Database
-from bot.identity import ID_NUMBER_RE, is_valid_customer_id, is_valid_id_number, is_valid_phone
 from bot.migrate import upgrade
 from bot.models import (
     BRANCH_KINDS,
@@ -68,7 +67,7 @@ from bot.models import (
     StaffCoverage,
 )
 from bot.privacy import mask_identifiers_in_text
-from bot.timeutil import to_storage
+from bot.vocabulary.identifiers import ID_NUMBER_RE, is_valid_customer_id, is_valid_id_number, is_valid_phone
 
 BATCH_SIZE = 10_000
 MAX_ERRORS = 20

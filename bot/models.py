@@ -445,7 +445,7 @@ class RecommendationModel(Base):
 
 
 class RecommendationCount(Base):
-    """The counts a model is made of (bot.recommendations.CooccurrenceModel):
+    """The counts a model is made of (bot.suggestions.ranking.CooccurrenceModel):
 
     * 'product': customers holding `product_code`;
     * 'pair': customers holding both `key` (a product code) and `product_code`;
@@ -484,7 +484,7 @@ class SuggestionLogEntry(Base):
     reasons = Column(MaskedJSON, nullable=False)
     # [{"rule": "risk", "passed": true, "reason": "风险等级C3,可购R3及以下", "binding": true}, ...,
     #  {"rule": "min_amount", "passed": true, "reason": "起购20万", "binding": false}]: the minimum
-    # purchase is information told to staff, never a refusal (bot.eligibility). Rows written before
+    # purchase is information told to staff, never a refusal (bot.suggestions.eligibility). Rows written before
     # issue #23 have no "binding" and a min_amount that could fail.
     rules = Column(MaskedJSON, nullable=False)
     channel = Column(String(30), nullable=False, default="")

@@ -35,11 +35,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.clock import clock
+from bot.clock import clock, to_local, to_storage
 from bot.db import for_update
 from bot.models import Notification, Staff
 from bot.privacy import mask_identifiers_in_text
-from bot.timeutil import to_local, to_storage
 
 # Kinds of notification.
 REFERRAL_ARRIVED = "referral_arrived"

@@ -82,7 +82,7 @@ class Settings:
     digest_time: time = time(8, 30)
     # Maturities and birthdays this many days ahead are on the daily list.
     daily_list_days: int = 7
-    # The hour at which a follow-up given only a day ("下周三") is due (bot.time_expressions).
+    # The hour at which a follow-up given only a day ("下周三") is due (bot.vocabulary.time_expressions).
     follow_up_default_hour: int = DEFAULT_FOLLOW_UP_HOUR
     # Product suggestions: holdings maturing within this many days count as money the customer
     # has available, and a term deposit or 理财 maturing within it may be suggested again (renewal).

@@ -20,8 +20,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.identity import without_filler
 from bot.vocabulary.identifiers import find_identifiers
+from bot.vocabulary.text import without_filler
 
 CUSTOMER_IDENTIFIERS = frozenset({"customer_name", "phone", "customer_id", "id_number"})
 LOOKUP = "lookup_customer"

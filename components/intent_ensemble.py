@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Text
 
-from scipy.sparse import vstack
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -28,6 +27,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
+from scipy.sparse import vstack
 
 DIET_WEIGHT = "diet_weight"
 log = logging.getLogger(__name__)

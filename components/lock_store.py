@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Callable, Optional, Text, Tuple, TypeVar
-
-from typing import Any
+from typing import Any, Callable, Optional, Text, Tuple, TypeVar
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore

@@ -24,8 +24,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.identity import is_han
-from bot.names import COMPOUND_SURNAMES, SURNAMES
+from bot.vocabulary.names import COMPOUND_SURNAMES, SURNAMES
+from bot.vocabulary.text import is_han
 
 SINGLE_SURNAMES = frozenset(SURNAMES)
 COMPOUNDS = frozenset(COMPOUND_SURNAMES)

@@ -28,8 +28,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.identity import is_han
-from bot.names import COMPOUND_SURNAMES, SURNAMES
+from bot.vocabulary.names import COMPOUND_SURNAMES, SURNAMES
+from bot.vocabulary.text import is_han
 
 NAME_ENTITIES = frozenset({"customer_name", "staff_name"})
 SINGLE = frozenset(SURNAMES)

@@ -1,6 +1,6 @@
 """A demo bank loaded into the test database, with the clock frozen on the day it was built for.
 
-The showcase records of bot.demo_data (王建国 ×3, 李秀英, 陈美玲, staff zhangli, suntao, majun…)
+The showcase records of tools.demo_data (王建国 ×3, 李秀英, 陈美玲, staff zhangli, suntao, majun…)
 are what the tests talk about.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import clock
-from bot.demo_data import write_demo_bank
 from bot.importer import import_directory
+from tools.demo_data import write_demo_bank
 
 TODAY = date(2026, 11, 30)
 DEMO_CUSTOMERS = 300

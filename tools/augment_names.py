@@ -18,7 +18,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from bot.names import COMPOUND_SURNAMES, SURNAMES  # noqa: E402
+from bot.vocabulary.names import COMPOUND_SURNAMES, SURNAMES  # noqa: E402
 
 SOURCES = ["customers.yml", "referrals.yml", "visits.yml", "products.yml", "identifiers_in_context.yml", "contrasts.yml"]
 OUTPUT = REPO / "data" / "nlu" / "names_augmented.yml"

@@ -58,11 +58,10 @@ from nio import (
     SyncResponse,
     WhoamiResponse,
 )
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.channels.answering import answering
 from bot.channels.buttons import ButtonMemory, NumberedButtons

@@ -23,12 +23,11 @@ import logging
 from functools import partial
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.rest import RestInput
 
 from bot.channels.answering import answering
 from bot.channels.edges import browser_refusal, guard_server

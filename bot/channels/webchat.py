@@ -37,15 +37,13 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.channels.rest import RestInput
-
 from bot.channels.answering import answering
-
 from bot.channels.edges import browser_refusal, guard_server
 from bot.channels.limits import rate_limiter
 from bot.channels.server_heap import freeze_after_start
@@ -68,7 +66,7 @@ TOO_LONG_REPLY = "消息太长了(最多 {limit} 个字),请分几条发送。"
 TOO_BIG_REPLY = "请求太大,未处理。"
 NOT_DEMO_REFUSAL = ("网页聊天只用于本机演示和培训: 在演示用的 credentials.demo.yml 中设置 "
                     "bot.channels.webchat.WebChatInput: demo: true (make demo)。")
-STAFF_FAILED_REPLY = "读取演示员工失败,请检查数据库(python -m bot ensure-demo)。"
+STAFF_FAILED_REPLY = "读取演示员工失败,请检查数据库(python -m tools ensure-demo)。"
 
 
 @lru_cache(maxsize=1)

@@ -19,9 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.identity import to_half_width
 from bot.models import PRODUCT_CATEGORIES
 from bot.vocabulary.roles import ROLE_WORDS_LONGEST_FIRST
+from bot.vocabulary.width import to_half_width
 
 
 class Term(str, Enum):
@@ -115,7 +115,7 @@ PRODUCT_WORDS: dict[str, str] = {word: meaning.category for word, meaning in PRO
 
 # Words for what is done with a product rather than for the product: 续存 is renewing a term
 # deposit, so "想续存" means deposits; but in a visit note "续存了" is the deed (a purchase,
-# bot.visit_notes), so they are not in PRODUCT_WORDS, the list notes find products with.
+# bot.visits.notes), so they are not in PRODUCT_WORDS, the list notes find products with.
 DEED_WORDS: dict[str, ProductWord] = {
     **_all(ProductWord(_DEPOSIT, Term.FIXED), "续存", "续存定期", "转存定期"),
 }

@@ -6,7 +6,7 @@ bot.vocabulary.products.product_word_in, which takes these words out before look
 from __future__ import annotations
 
 from bot.access import ROLE_NAMES
-from bot.identity import to_half_width
+from bot.vocabulary.width import to_half_width
 
 ROLE_WORDS: dict[str, str] = {
     "客户经理": "customer_manager", "客户经理们": "customer_manager", "信贷经理": "customer_manager",

@@ -6,7 +6,7 @@ lost, as the NLU maps it. bot.referrals turns a value into its Status.
 """
 from __future__ import annotations
 
-from bot.identity import to_half_width
+from bot.vocabulary.width import to_half_width
 
 REFERRAL_STATUSES = ("new", "accepted", "contacted", "converted", "lost", "cancelled")
 

@@ -2,11 +2,9 @@
 real database loaded with the demo bank."""
 from __future__ import annotations
 
-from tests.actions.conftest import draft_of, listed  # noqa: F401
-
 import re
 
-from tests.actions.conftest import SLOTS
+from tests.actions.conftest import SLOTS, draft_of, listed  # noqa: F401
 
 
 def no_full_identifiers(text: str) -> bool:

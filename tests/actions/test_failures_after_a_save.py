@@ -75,7 +75,7 @@ async def test_feedback_kept_before_the_failure_is_said_kept(talk, bank, monkeyp
 
 async def test_a_failure_before_any_save_says_nothing_was_saved_and_mentions_no_draft_that_is_not_there(
         talk, bank, monkeypatch, referral_no):
-    from bot.referrals import ReferralService
+    from bot.referrals.service import ReferralService
 
     def unavailable(self, *args, **kwargs):
         raise DatabaseUnavailable("OperationalError")

@@ -2,13 +2,12 @@
 confirmation, the receiver hears of it, moves it forward, and the teller hears back."""
 from __future__ import annotations
 
-from tests.actions.conftest import draft_of, listed  # noqa: F401
-
 import re
 
 from sqlalchemy import func, select
 
 from bot.models import Referral
+from tests.actions.conftest import draft_of, listed  # noqa: F401
 
 REFER = "action_record_referral"
 STEP = "action_referral_step"
@@ -205,7 +204,7 @@ async def test_a_failure_after_the_referral_was_saved_says_it_was_saved(talk, ba
     committed. The reply says it was saved (with its number), never "没有保存任何内容"; the draft is
     gone, so a second "确认" cannot save it again."""
     from bot.db import DatabaseUnavailable
-    from bot.referrals import ReferralService
+    from bot.referrals.service import ReferralService
 
     _, slots = await talk("zhangli", "把C00000005转介给王芳,办房贷", "record_referral",
                           [("customer_id", "C00000005"), ("staff_name", "王芳"), ("product", "房贷")])

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from actions import scheduler
 from bot.clock import clock
 from bot.models import Notification
-from bot.referrals import CreateOutcome, ReferralService
+from bot.referrals.results import CreateOutcome
+from bot.referrals.service import ReferralService
 
 
 async def test_first_action_starts_the_job_and_it_escalates(talk, bank, monkeypatch):

@@ -2,13 +2,12 @@
 namesakes, a customer outside the branch, and a referral of a suggested product."""
 from __future__ import annotations
 
-from tests.actions.conftest import draft_of, listed  # noqa: F401
-
 import re
 from datetime import date
 
-from bot.demo_data import PRODUCTS
 from bot.models import Customer
+from tests.actions.conftest import draft_of, listed  # noqa: F401
+from tools.demo_data import PRODUCTS
 
 SUGGEST = "action_suggest_products"
 RISK_OF = {p.name: int(p.risk_rating[1]) for p in PRODUCTS}

@@ -3,16 +3,14 @@ message and a confirmation; it shows in the 360 view and the history, and the fo
 the next morning's list."""
 from __future__ import annotations
 
-from tests.actions.conftest import draft_of, listed  # noqa: F401
-
 import re
 from datetime import datetime
 
 from sqlalchemy import func, select
 
-from bot.clock import clock
+from bot.clock import clock, to_local
 from bot.models import FollowUp, Interaction
-from bot.timeutil import to_local
+from tests.actions.conftest import draft_of, listed  # noqa: F401
 
 LOG = "action_log_visit"
 STEP = "action_visit_step"
@@ -159,7 +157,7 @@ async def test_tag_a_namesake_after_choosing(talk, bank):
 async def test_feedback_is_kept(talk, bank):
     replies, _ = await talk("zhangli", "提个建议:转介能不能加个提醒", "give_feedback")
     assert replies[-1].startswith("收到")
-    from bot.visits import VisitService
+    from bot.visits.service import VisitService
 
     lines = VisitService(bank).list_feedback()
     assert [line.text for line in lines] == ["提个建议:转介能不能加个提醒"]

@@ -1,5 +1,5 @@
-from bot.channels.limits import SeenOnce, SlidingWindowLimiter
 from bot.channels.buttons import ButtonMemory
+from bot.channels.limits import SeenOnce, SlidingWindowLimiter
 
 
 class FakeClock:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 
 import aiohttp
-import pytest
 
 from bot.channels.limits import RedisWindowLimiter, SlidingWindowLimiter
 from bot.channels.matrix import TOO_FAST_REPLY as MATRIX_TOO_FAST

@@ -8,7 +8,9 @@ from typing import List
 
 import aiohttp
 import pytest
+from rasa.core.channels.channel import UserMessage
 
+from bot.channels.buttons import render_buttons
 from bot.channels.wecom import (
     TEXT_ONLY_REPLY,
     WeComClient,
@@ -16,9 +18,7 @@ from bot.channels.wecom import (
     parse_xml,
     split_content,
 )
-from bot.channels.buttons import render_buttons
 from bot.channels.wecom_crypto import WeComCrypto
-from rasa.core.channels.channel import UserMessage
 from tests.channels.conftest import (
     SAMPLE_AES_KEY,
     SAMPLE_CORP_ID,

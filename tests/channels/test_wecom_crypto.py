@@ -141,7 +141,8 @@ def test_repr_hides_the_aes_key(crypto):
     assert SAMPLE_AES_KEY not in repr(crypto)
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 
 @settings(max_examples=300, deadline=None)

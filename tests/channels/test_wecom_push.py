@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot import outbox
-from bot.clock import clock
 from bot.channels.wecom import WeComClient, WeComOutput
+from bot.clock import clock
 from bot.models import Notification
 from bot.push import push_once
 from tests.channels.conftest import SAMPLE_CORP_ID, serve_blueprint

@@ -21,8 +21,8 @@ from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk.executor import ActionExecutor
 from sqlalchemy import func, select
 
+from bot.clock import to_local
 from bot.models import AuditEntry, Customer, CustomerTag, FollowUp, Holding, Interaction, Product, Referral
-from bot.timeutil import to_local
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "models" / "wangdian.tar.gz"

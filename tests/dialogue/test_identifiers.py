@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 WANG, WANG_YOUNGER, LI, CHEN = "C00000001", "C00000002", "C00000004", "C00000005"
 # A phone or an ID number in full, however it was typed: 11+ digits once blanks, dashes and the
 # +86 prefix are gone; full-width digits count as digits.

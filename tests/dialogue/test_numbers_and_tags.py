@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 CHEN, JINGRONG = "C00000005", "C00000098"  # 王静荣: a customer of 王芳's, 67, holds 定期 and 理财
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-import pytest
-
 from bot.clock import clock
 
 WANG, WANG_YOUNGER, LI, CHEN = "C00000001", "C00000002", "C00000004", "C00000005"

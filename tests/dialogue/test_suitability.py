@@ -9,10 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
-
-from bot.demo_data import PRODUCTS
 from bot.models import Customer
+from tools.demo_data import PRODUCTS
 
 WANG, WANG_YOUNGER, LI, CHEN = "C00000001", "C00000002", "C00000004", "C00000005"
 RISK_OF = {p.name: int(p.risk_rating[1]) for p in PRODUCTS}

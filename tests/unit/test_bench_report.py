@@ -10,7 +10,15 @@ import time
 
 import pytest
 
-from bench.run import Level, capacity, cpu_per_message, group_cpu_seconds, machine_cpu_seconds, machine_per_message, windows
+from bench.run import (
+    Level,
+    capacity,
+    cpu_per_message,
+    group_cpu_seconds,
+    machine_cpu_seconds,
+    machine_per_message,
+    windows,
+)
 
 
 def level(users: int, p95: float, errors: int = 0) -> Level:

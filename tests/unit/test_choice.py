@@ -1,6 +1,6 @@
 import pytest
 
-from bot.choice import ByPhoneTail, ByPosition, confirms, parse_choice
+from bot.vocabulary.choice import ByPhoneTail, ByPosition, confirms, parse_choice
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,7 @@ def test_anything_else_the_nlu_read_as_agreement_saves_nothing(text):
 
 
 def test_a_namesake_is_picked_by_how_she_describes_him():
-    from bot.choice import ByDescription, described
+    from bot.vocabulary.choice import ByDescription, described
 
     people = [("王建国", 60), ("王建国", 38)]
     age = lambda person: person[1]  # noqa: E731

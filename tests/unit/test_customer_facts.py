@@ -6,13 +6,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from bot.customer_facts import Fact, asks_about_maturity, fact_asked
-from bot.customer_replies import render, render_fact
-from bot.customer_service import CustomerService, Outcome, PendingChoice, View
-from bot.customers import CategoryTotal, CustomerProfile, InteractionLine
+from bot.customers.facts import Fact, asks_about_maturity, fact_asked
+from bot.customers.profile import CategoryTotal, CustomerProfile, InteractionLine
+from bot.customers.replies import render, render_fact
+from bot.customers.service import CustomerService, Outcome, PendingChoice, View
 from bot.models import AuditEntry
 from tests.bank_fixtures import TODAY
-
 
 # ------------------------------------------------------------------ which fact a message asks
 

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.audit import audit_trail
-from bot.customer_replies import render
-from bot.customer_service import CustomerService, Outcome, PendingChoice, View
-from bot.customers import QueryKind, QueryProblem, parse_customer_query
+from bot.customers.lookup import QueryKind, QueryProblem, parse_customer_query
+from bot.customers.replies import render
+from bot.customers.service import CustomerService, Outcome, PendingChoice, View
 from bot.models import AuditEntry
 from tests.bank_fixtures import TODAY
 
@@ -241,7 +241,7 @@ def test_a_name_asked_for_is_never_answered_with_a_shorter_name_inside_it(servic
 
 
 def test_longer_names_are_the_name_followed_by_han_characters_up_to_four():
-    from bot.customers import longer_names
+    from bot.customers.lookup import longer_names
 
     assert longer_names("阚志", "帮我查阚志刚的理财") == ("阚志刚", "阚志刚的")
     assert longer_names("东方翠", "东方翠屏来了") == ("东方翠屏",)
@@ -297,7 +297,7 @@ def test_the_360_view_takes_a_fixed_number_of_statements_however_much_the_custom
 # ------------------------------------------------------------------ holdings by the words staff use
 
 
-# What each everyday word means among the demo bank's products (bot.demo_data.PRODUCTS): by
+# What each everyday word means among the demo bank's products (tools.demo_data.PRODUCTS): by
 # category and term, or by what the product is, never by letters a name happens to contain.
 TERM_DEPOSITS = {"D-DQ3M", "D-DQ1Y", "D-DQ3Y", "D-DE3Y", "D-GZ3Y", "D-HN1Y"}
 EVERYDAY_WORDS = {
@@ -321,7 +321,7 @@ EVERYDAY_WORDS = {
 
 @pytest.mark.parametrize("word,codes", EVERYDAY_WORDS.items(), ids=list(EVERYDAY_WORDS))
 def test_each_everyday_word_means_its_products_on_the_demo_bank(bank, word, codes):
-    from bot.customers import HoldingLine, matches_product_word
+    from bot.customers.profile import HoldingLine, matches_product_word
     from bot.models import Holding, Product
 
     with bank.unit_of_work() as session:

@@ -1,8 +1,8 @@
 from datetime import date
 from decimal import Decimal
 
-from bot.customer_replies import render_holdings
-from bot.customers import HoldingLine, HoldingsView
+from bot.customers.profile import HoldingLine, HoldingsView
+from bot.customers.replies import render_holdings
 
 TODAY = date(2026, 11, 30)
 

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot import demo_data
-from bot.demo_data import SHOWCASE_BRANCHES, write_demo_bank
-from bot.identity import is_valid_customer_id, is_valid_id_number, is_valid_phone
+from bot.clock import age_on
+from bot.customers.tiers import LIABILITY_CATEGORIES, tier_for
 from bot.importer import import_directory
 from bot.models import BRANCH_KINDS, PRODUCT_CATEGORIES, PRODUCT_RISKS, RISK_LEVELS, STAFF_ROLES, Customer, Holding
 from bot.settings import Settings
-from bot.tiers import LIABILITY_CATEGORIES, tier_for
-from bot.timeutil import age_on
+from bot.vocabulary.identifiers import is_valid_customer_id, is_valid_id_number, is_valid_phone
+from tools import demo_data
+from tools.demo_data import SHOWCASE_BRANCHES, write_demo_bank
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2025, 6, 30)
@@ -84,7 +84,7 @@ def test_same_seed_and_day_give_identical_files(tmp_path):
 
 def test_files_do_not_depend_on_the_process(tmp_path):
     """Byte-identical across processes too, whatever Python's string hash seed."""
-    script = "import sys; from datetime import date; from bot.demo_data import write_demo_bank; " \
+    script = "import sys; from datetime import date; from tools.demo_data import write_demo_bank; " \
         "write_demo_bank(sys.argv[1], 300, seed=4, today=date(2025, 6, 30))"
     for hash_seed in ("1", "2"):
         environment = {**os.environ, "PYTHONHASHSEED": hash_seed}

@@ -1,6 +1,8 @@
 import pytest
 
-from bot.identity import id_check_char, is_han, is_valid_id_number, is_valid_phone, to_half_width
+from bot.vocabulary.identifiers import id_check_char, is_valid_id_number, is_valid_phone
+from bot.vocabulary.text import is_han
+from bot.vocabulary.width import to_half_width
 
 
 @pytest.mark.parametrize("number", ["110101199003074514", "11010519491231002X", "440524188001010014"])

@@ -11,9 +11,9 @@ from typing import Callable
 import pytest
 from sqlalchemy import func, select
 
-from bot.demo_data import write_demo_bank
 from bot.importer import MAX_ERRORS, ImportFailed, RowError, import_directory
 from bot.models import Branch, Customer, CustomerTag, Holding, Interaction, Product, Staff, StaffCoverage
+from tools.demo_data import write_demo_bank
 
 TODAY = date(2025, 3, 15)
 TABLES = (Branch, Staff, StaffCoverage, Customer, CustomerTag, Product, Holding, Interaction)

@@ -16,20 +16,19 @@ import json
 import logging
 import re
 import unicodedata
-from datetime import datetime
 
 import pytest
 from sqlalchemy import MetaData, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from bot import outbox
-from bot.clock import clock
+from bot.clock import clock, to_storage
 from bot.models import Customer, SuggestionLogEntry
 from bot.privacy import install_log_masking
-from bot.referrals import ReferralService, Status
+from bot.referrals.lifecycle import Status
+from bot.referrals.service import ReferralService
 from bot.settings import Settings
-from bot.timeutil import to_storage
-from bot.visits import VisitService
+from bot.visits.service import VisitService
 from tests.actions.conftest import executor, no_periodic_sla_job, talk  # noqa: F401  (the chat's fixtures)
 
 # 王建国 (C00000001) has the phone 13912345678 in the demo bank: staff type it into notes.

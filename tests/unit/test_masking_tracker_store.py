@@ -7,10 +7,9 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-
-from rasa.shared.core.domain import Domain
 
 from components.tracker_store import MaskingSQLTrackerStore, masked, turns_in_session
 from tests.servers import REPO

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from bot.money import format_amount
+from bot.customers.tiers import tier_for
 from bot.settings import DEFAULT_TIERS, Settings, parse_tiers
-from bot.tiers import tier_for
+from bot.vocabulary.money import format_amount
 
 TIERS = parse_tiers(DEFAULT_TIERS)
 

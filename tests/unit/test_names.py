@@ -1,10 +1,10 @@
-"""Names given in part or not known to the NLU (bot/names.py): a message that names somebody is
+"""Names given in part or not known to the NLU (bot/vocabulary/names.py): a message that names somebody is
 about that person or nobody, so the bot must tell "a name that finds nobody" from "no name"."""
 from __future__ import annotations
 
 import pytest
 
-from bot.names import name_like_words, partial_name
+from bot.vocabulary.names import name_like_words, partial_name
 
 
 @pytest.mark.parametrize("text, surname", [

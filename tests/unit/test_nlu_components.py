@@ -6,9 +6,9 @@ from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 
-from components.name_features import FEATURES, WINDOW, name_features, token_shape
 from components.bare_identifier import BareIdentifierIntent, is_bare_identifier
 from components.intent_ensemble import blend
+from components.name_features import FEATURES, WINDOW, name_features, token_shape
 from components.name_filter import NameEntityFilter, could_be_a_name
 from components.tokenizer import DictionaryJiebaTokenizer
 

@@ -149,7 +149,6 @@ async def test_an_idle_connection_is_dropped_before_the_action_server_would_clos
 
 async def test_after_the_action_server_restarts_the_next_call_gets_through():
     import aiohttp
-
     from rasa.utils.endpoints import EndpointConfig
 
     server = ActionServerStandIn()

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from bot.customer_service import CustomerService
+from bot.customers.service import CustomerService
 from bot.models import Referral
-from bot.referral_dialogue import (
+from bot.referrals.dialogue import (
     CONFIRM,
     CUSTOMER,
     PRODUCT,
@@ -17,7 +17,8 @@ from bot.referral_dialogue import (
     asks_own_figures,
     month_asked,
 )
-from bot.referrals import ReferralService, product_word_in
+from bot.referrals.service import ReferralService
+from bot.vocabulary.products import product_word_in
 
 
 @pytest.fixture
@@ -199,7 +200,7 @@ def test_own_figures_or_ranking():
 
 
 def test_a_name_tagged_a_colleagues_that_is_nobodys_colleague_is_a_customers():
-    from bot.referral_dialogue import customers_read_as_colleagues
+    from bot.referrals.dialogue import customers_read_as_colleagues
 
     colleagues = {"王芳", "陈静"}
     assert customers_read_as_colleagues({"staff_name": ["杨辉勇"]}, "杨辉勇最近怎么样", colleagues) == {

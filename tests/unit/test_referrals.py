@@ -6,18 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.models import AuditEntry, Notification, Referral, ReferralEvent
-from bot.referrals import (
-    CreateOutcome,
-    DraftOutcome,
-    ReferralService,
-    RoutedBy,
-    Status,
-    TransitionOutcome,
-    TransitionProblem,
-    parse_amount,
-    status_from_word,
-)
+from bot.referrals.lifecycle import RoutedBy, Status, TransitionProblem, status_from_word
+from bot.referrals.results import CreateOutcome, DraftOutcome, TransitionOutcome
+from bot.referrals.service import ReferralService
 from bot.settings import Settings
+from bot.vocabulary.numbers import parse_amount
 
 
 @pytest.fixture

@@ -5,11 +5,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
-from bot import credit
 from bot.cli import main
 from bot.clock import clock
 from bot.models import CreditEntry, CreditRule, Notification, ReferralEvent, Staff
-from bot.referrals import ReferralService, Status, run_sla_check
+from bot.referrals import credit
+from bot.referrals.lifecycle import Status
+from bot.referrals.reports import run_sla_check
+from bot.referrals.service import ReferralService
 from bot.settings import Settings
 from tests.bank_fixtures import TODAY
 

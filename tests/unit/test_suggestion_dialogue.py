@@ -1,10 +1,10 @@
-"""Reading a product-suggestion message (bot.suggestion_dialogue): a yes/no question about buying a
+"""Reading a product-suggestion message (bot.suggestions.request): a yes/no question about buying a
 product ("能买X吗", and right after a list "那X呢", "X可以吗"), more of the list, or a list."""
 from __future__ import annotations
 
 import pytest
 
-from bot.suggestion_dialogue import SuggestionRequest, product_number, purchase_question, read_request
+from bot.suggestions.request import SuggestionRequest, product_number, purchase_question, read_request
 
 # (message, the NLU's product entities, the product words asked about)
 YES_OR_NO = [
@@ -154,7 +154,7 @@ def test_a_product_of_the_list_shown_asked_about_by_its_place(text, product):
 
 
 def test_a_may_buy_question_about_no_product_of_the_bank_is_said_so():
-    from bot.suggestion_dialogue import unknown_product_asked
+    from bot.suggestions.request import unknown_product_asked
 
     names = ["大额存单3年", "沪深300指数基金"]
     assert unknown_product_asked("黄婷莉能买比特币吗", names) == "比特币"

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import select, update
 
 from bot import audit
-from bot.eligibility import RULE_CHANNEL, RULE_CREDIT, RULE_RISK
 from bot.models import AuditEntry, Customer, Holding, Product, RecommendationModel, SuggestionLogEntry
-from bot.money import format_amount
-from bot.recommendations import KEEP_MODELS, load_model
 from bot.settings import Settings
-from bot.suggestion_replies import render_purchase_answer, render_suggestions
-from bot.suggestions import PurchaseOutcome, SuggestionService, SuggestOutcome
+from bot.suggestions.eligibility import RULE_CHANNEL, RULE_CREDIT, RULE_RISK
+from bot.suggestions.replies import render_purchase_answer, render_suggestions
+from bot.suggestions.service import PurchaseOutcome, SuggestionService, SuggestOutcome
+from bot.suggestions.similar_customers import KEEP_MODELS, load_model
+from bot.vocabulary.money import format_amount
 
 RULES = ["credit_process", "on_sale", "risk", "age", "channel", "min_amount", "not_held"]
 
@@ -358,7 +358,7 @@ def test_cli_prints_the_trail_and_trains(service, bank, capsys):
 
 
 def test_offline_evaluation_has_no_violations(tmp_path):
-    from bot.recommendation_eval import evaluate, report_lines
+    from tools.recommendation_eval import evaluate, report_lines
 
     report = evaluate(300, 5, date(2026, 11, 30), Settings(), workdir=tmp_path)
     assert report.violations == [] and report.checked > 600

@@ -1,7 +1,7 @@
 """Property tests (hypothesis): over generated customers and catalogues, no suggestion ever breaks
 an eligibility rule, whatever the signals and the model say.
 
-The rules are re-stated here from the issue, apart from bot.eligibility, so that a slip in one
+The rules are re-stated here from the issue, apart from bot.suggestions.eligibility, so that a slip in one
 is caught by the other.
 """
 from __future__ import annotations
@@ -12,9 +12,18 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.eligibility import AGENCY, SELF_OPERATED, CustomerFacts, HoldingFacts, ProductFacts, check_suitability, situation
-from bot.recommendations import learn, rank_products
 from bot.settings import Settings
+from bot.suggestions.eligibility import (
+    AGENCY,
+    SELF_OPERATED,
+    CustomerFacts,
+    HoldingFacts,
+    ProductFacts,
+    check_suitability,
+    situation,
+)
+from bot.suggestions.ranking import rank_products
+from bot.suggestions.similar_customers import learn
 
 TODAY = date(2026, 11, 30)
 VALID_DAYS = 365
@@ -90,7 +99,7 @@ def _age(birth: date | None) -> int | None:
 
 
 def suitable(c: CustomerFacts, p: ProductFacts) -> bool:
-    """May the customer buy it (the issue's rules, written apart from bot.eligibility)?"""
+    """May the customer buy it (the issue's rules, written apart from bot.suggestions.eligibility)?"""
     if not p.on_sale:
         return False
     fresh = c.risk_level is not None and c.risk_assessed_on is not None and (TODAY - c.risk_assessed_on).days <= VALID_DAYS

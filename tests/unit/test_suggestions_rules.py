@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot.demo_data import PRODUCTS
-from bot.eligibility import (
+from bot.settings import Settings
+from bot.suggestions.eligibility import (
     AGENCY,
     RULE_AGE,
     RULE_CHANNEL,
@@ -31,8 +31,10 @@ from bot.eligibility import (
     check_suitability,
     situation,
 )
-from bot.recommendations import W_REACH, WEIGHTS, learn, match_products, rank_products, resolve_products
-from bot.settings import Settings
+from bot.suggestions.matching import match_products, resolve_products
+from bot.suggestions.ranking import W_REACH, WEIGHTS, rank_products
+from bot.suggestions.similar_customers import learn
+from tools.demo_data import PRODUCTS
 
 TODAY = date(2026, 11, 30)
 BOTH = frozenset({SELF_OPERATED, AGENCY})

@@ -2,9 +2,14 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.settings import Settings
-from bot.time_expressions import find_time_expressions, moves_a_time, parse_time_expression, rescheduled
 from bot.clock import clock
+from bot.settings import Settings
+from bot.vocabulary.time_expressions import (
+    find_time_expressions,
+    moves_a_time,
+    parse_time_expression,
+    rescheduled,
+)
 
 TZ = clock.tz
 

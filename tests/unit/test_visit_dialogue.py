@@ -1,11 +1,11 @@
 """The small readers of the visit and task conversations."""
 from __future__ import annotations
 
-import pytest
-
 from datetime import date
 
-from bot.visit_dialogue import VisitDraftState, event_days, item_number, tag_request
+import pytest
+
+from bot.visits.dialogue import VisitDraftState, event_days, item_number, tag_request
 
 
 @pytest.mark.parametrize("text, number", [("完成第2条", 2), ("第二个办完了", 2), ("完成 3", 3), ("第十条做完了", 10), ("完成了", None)])

@@ -7,21 +7,16 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import clock
-from bot.customer_replies import render_interactions, render_profile
-from bot.customer_service import CustomerService, View
-from bot.models import AuditEntry, CustomerTag, Feedback, FollowUp, Interaction, Notification
-from bot.referrals import ReferralService
+from bot.customers.replies import render_interactions, render_profile
+from bot.customers.service import CustomerService, View
+from bot.models import AuditEntry, CustomerTag, FollowUp, Interaction, Notification
+from bot.referrals.service import ReferralService
 from bot.settings import Settings
-from bot.visit_replies import render_daily_list
-from bot.visits import (
-    CompleteOutcome,
-    ItemKind,
-    TagOutcome,
-    VisitOutcome,
-    VisitService,
-    is_working_day,
-    morning_digest,
-)
+from bot.visits.digest import morning_digest
+from bot.visits.replies import render_daily_list
+from bot.visits.results import CompleteOutcome, ItemKind, TagOutcome, VisitOutcome
+from bot.visits.service import VisitService
+from bot.visits.working_days import is_working_day
 
 
 @pytest.fixture
@@ -194,7 +189,7 @@ def test_a_phone_or_id_number_in_a_note_is_masked_when_the_note_is_shown(service
 
 
 def test_a_phone_in_a_follow_ups_note_is_masked_on_the_daily_list(service):
-    from bot.daily_list_period import Period
+    from bot.visits.period import Period
 
     log(service, "今天给139-1234-5678打了电话,后天再联系", key="masked-list")
     day = date(2026, 12, 2)

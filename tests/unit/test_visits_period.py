@@ -7,12 +7,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import clock
-from bot.daily_list_period import Period, tasks_period_asked
 from bot.models import AuditEntry
-from bot.referrals import ReferralService
+from bot.referrals.service import ReferralService
 from bot.settings import Settings
-from bot.visit_replies import render_daily_list
-from bot.visits import CompleteOutcome, DailyItem, ItemKind, VisitOutcome, VisitService, morning_digest
+from bot.visits.daily_list import DailyItem
+from bot.visits.digest import morning_digest
+from bot.visits.period import Period, tasks_period_asked
+from bot.visits.replies import render_daily_list
+from bot.visits.results import CompleteOutcome, ItemKind, VisitOutcome
+from bot.visits.service import VisitService
 
 MON = date(2026, 11, 30)
 WED = date(2026, 12, 2)
@@ -217,7 +220,7 @@ def test_the_morning_digest_audits_every_customer_of_every_list_it_sends(bank, f
     again the same morning, nothing (and no audit row) is added."""
     from bot.access import identify_staff
     from bot.models import Staff
-    from bot.visits import build_daily_list
+    from bot.visits.daily_list import build_daily_list
 
     moment = datetime(2026, 12, 1, 8, 40, tzinfo=clock.tz)
     report = morning_digest(bank, moment, Settings(database_url=bank.url))

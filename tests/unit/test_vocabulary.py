@@ -103,17 +103,14 @@ def test_status_words_follow_the_nlu_contract():
     assert referral_status_of("随便") is None
 
 
-def test_the_old_names_still_import_and_agree():
-    from bot import customers, referrals
+def test_referral_statuses_and_holding_words_agree_with_the_vocabulary():
+    from bot.customers import profile
+    from bot.referrals import lifecycle
 
-    assert referrals.PRODUCT_WORDS is PRODUCT_WORDS
-    assert referrals.category_of_word("定投") == "基金"
-    assert referrals.product_word_in("想买理财,转给理财经理") == "理财"
-    assert referrals.role_from_word("理财师") == "wealth_manager"
-    assert referrals.status_from_word("联系不上") is referrals.Status.LOST
-    assert set(referrals.STATUS_WORDS) == set(REFERRAL_STATUS_WORDS)
-    assert {status.value for status in referrals.Status} == set(REFERRAL_STATUS_WORDS.values())
-    # bot.customers' table keeps its shape: word -> (category, a word the name contains or None).
-    assert customers.PRODUCT_WORDS["大额存单"] == ("存款", "大额存单")
-    assert customers.PRODUCT_WORDS["基金"] == ("基金", None)
-    assert {word: category for word, (category, _) in customers.PRODUCT_WORDS.items()}.items() >= PRODUCT_WORDS.items()
+    assert lifecycle.status_from_word("联系不上") is lifecycle.Status.LOST
+    assert set(lifecycle.STATUS_WORDS) == set(REFERRAL_STATUS_WORDS)
+    assert {status.value for status in lifecycle.Status} == set(REFERRAL_STATUS_WORDS.values())
+    # the 360 view's table keeps its shape: word -> (category, a word the name contains or None).
+    assert profile.PRODUCT_WORDS["大额存单"] == ("存款", "大额存单")
+    assert profile.PRODUCT_WORDS["基金"] == ("基金", None)
+    assert {word: category for word, (category, _) in profile.PRODUCT_WORDS.items()}.items() >= PRODUCT_WORDS.items()

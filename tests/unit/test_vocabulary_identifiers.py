@@ -8,21 +8,21 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.customer_service import CustomerService, Outcome, View
-from bot.customers import QueryKind, QueryProblem, parse_customer_query
-from bot.demo_data import SHOWCASE_CUSTOMERS
-from bot.identity import is_valid_id_number
+from bot.customers.lookup import QueryKind, QueryProblem, parse_customer_query
+from bot.customers.service import CustomerService, Outcome, View
 from bot.privacy import install_log_masking, mask_identifiers_in_text
 from bot.vocabulary.identifiers import (
     find_customer_ids,
     find_id_numbers,
     find_identifiers,
     find_phones,
+    is_valid_id_number,
     malformed_identifiers,
     normalise_id_number,
     normalise_phone,
     upgraded_id_number,
 )
+from tools.demo_data import SHOWCASE_CUSTOMERS
 
 WANG = SHOWCASE_CUSTOMERS[0]  # 王建国 C00000001, 13912345678, born 1966-05-12
 WANG_ID = WANG.id_number  # 110101 19660512 011 + check

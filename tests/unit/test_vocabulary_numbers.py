@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.choice import ByPhoneTail, ByPosition, parse_choice
-from bot.referrals import parse_amount as referrals_parse_amount
-from bot.suggestion_dialogue import product_number
-from bot.time_expressions import _number as time_number
-from bot.visit_dialogue import item_number
+from bot.suggestions.request import product_number
+from bot.visits.dialogue import item_number
+from bot.vocabulary.choice import ByPhoneTail, ByPosition, parse_choice
 from bot.vocabulary.numbers import parse_amount, parse_count, parse_number, parse_ordinal
+from bot.vocabulary.numbers import parse_amount as referrals_parse_amount
+from bot.vocabulary.time_expressions import _number as time_number
 
 # ------------------------------------------------------------------ numerals
 
@@ -93,7 +93,7 @@ def test_counts_are_whole_numbers_and_read_digit_by_digit_only_when_asked():
 
 
 def _time_number_before(text: str) -> int | None:
-    """bot.time_expressions._number as it was before it used the bank's one numeral reader."""
+    """bot.vocabulary.time_expressions._number as it was before it used the bank's one numeral reader."""
     digits_of = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
     if text.isascii() and text.isdigit():
         return int(text)

@@ -7,9 +7,8 @@ Create Date: 2026-11-30 09:00:00
 from datetime import date
 from decimal import Decimal
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0002'
 down_revision = '0001'

@@ -8,9 +8,8 @@ Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-04 19:00:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0008'
 down_revision = '0007'

@@ -9,11 +9,10 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-05 06:20:00
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from bot.privacy import mask_identifiers_in_text
-
 
 revision = '0009'
 down_revision = '0008'

@@ -1,0 +1,183 @@
+"""`python -m tools bench-db`: how fast the bank's database answers what the chat asks of it.
+
+Run on a loaded bank (`python -m tools demo-data DIR --customers 1000000` then `python -m bot import
+DIR`), with DATABASE_URL pointing at it. Each operation is timed the way the bot runs it, one unit
+of work each, through the same functions the actions call:
+
+  by_customer_id, by_phone, by_id_number, by_name   find_customers for a teller of the customer's
+                                                    branch (already identified), in a transaction
+  profile_360                                       CustomerService.ask, the whole answer: who is
+                                                    asking, the lookup, the 360 summary and its
+                                                    audit row, committed
+  daily_list                                        VisitService.daily_list of a customer manager,
+                                                    the whole answer
+
+Customers are a random sample (seeded), so the caches are as cold as a bank's would be: a million
+customers do not fit in the sample. The targets are the p99s of issue #7; `--check` fails when
+one is missed. Writing the 360's audit rows is part of what is measured, so the bench adds rows
+to `audit_log`: run it on a bench copy, not on the bank's production database.
+"""
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import func, select
+
+from bot.access import StaffMember, identify_staff
+from bot.customers import lookup
+from bot.customers.service import CustomerService, Outcome, View
+from bot.db import Database
+from bot.models import Customer, Staff
+from bot.settings import Settings
+from bot.visits.service import VisitService
+
+# p99 targets in milliseconds (issue #7).
+TARGETS_MS = {
+    "by_customer_id": 5.0,
+    "by_phone": 5.0,
+    "by_id_number": 5.0,
+    "by_name": 20.0,
+    "profile_360": 30.0,
+    "daily_list": 50.0,
+}
+LOOKUPS = {
+    "by_customer_id": lookup.QueryKind.CUSTOMER_ID,
+    "by_phone": lookup.QueryKind.PHONE,
+    "by_id_number": lookup.QueryKind.ID_NUMBER,
+    "by_name": lookup.QueryKind.NAME,
+}
+
+
+@dataclass(frozen=True)
+class Timing:
+    operation: str
+    samples: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+    target_p99_ms: float
+
+    @property
+    def met(self) -> bool:
+        return self.p99_ms <= self.target_p99_ms
+
+
+@dataclass(frozen=True)
+class _Sample:
+    customer_id: str
+    name: str
+    phone: str | None
+    id_number: str | None
+    chat_id: str
+    staff: StaffMember
+
+
+def run(db: Database, samples: int = 1000, seed: int = 1, settings: Settings | None = None) -> list[Timing]:
+    """Time every operation `samples` times (the daily list once per manager, up to `samples`)."""
+    settings = settings or Settings.from_env()
+    chosen, managers = _sample(db, samples, seed)
+    if not chosen:
+        raise ValueError("数据库里没有客户(或他们的网点没有能登录的员工),请先导入数据")
+    timings = []
+    for operation, kind in LOOKUPS.items():
+        having = [sample for sample in chosen if _value(sample, kind) is not None]
+        timings.append(_time(operation, having, lambda s, kind=kind: _lookup(db, s, kind)))
+    service = CustomerService(db, settings)
+    timings.append(_time("profile_360", chosen, lambda s: _profile(service, s)))
+    visits = VisitService(db, settings)
+    timings.append(_time("daily_list", managers, lambda chat_id: visits.daily_list(chat_id, channel="bench")))
+    return timings
+
+
+def _sample(db: Database, samples: int, seed: int) -> tuple[list[_Sample], list[str]]:
+    with db.unit_of_work() as session:
+        chat_of_branch: dict[str, str] = {}
+        for branch_id, chat_id in session.execute(
+            select(Staff.branch_id, Staff.chat_id).where(Staff.chat_id.isnot(None)).order_by(Staff.staff_id)
+        ):
+            chat_of_branch.setdefault(branch_id, chat_id)
+        # A random sample: setseed makes PostgreSQL's random() repeatable; SQLite's is not, which
+        # only changes which customers are timed.
+        if session.bind.dialect.name == "postgresql":
+            session.execute(select(func.setseed(seed / 1000)))
+        rows = session.execute(
+            select(Customer.customer_id, Customer.name, Customer.phone, Customer.id_number, Customer.branch_id)
+            .order_by(func.random())
+            .limit(samples)
+        ).all()
+        managers = list(
+            session.execute(
+                select(Staff.chat_id)
+                .where(Staff.role == "customer_manager", Staff.chat_id.isnot(None))
+                .order_by(Staff.staff_id)
+            ).scalars()
+        )
+        staff = {chat_id: identify_staff(session, chat_id) for chat_id in set(chat_of_branch.values())}
+    chosen = [
+        _Sample(customer_id, name, phone, id_number, chat_of_branch[branch_id], staff[chat_of_branch[branch_id]])
+        for customer_id, name, phone, id_number, branch_id in rows
+        if branch_id in chat_of_branch
+    ]
+    random.Random(seed).shuffle(managers)
+    return chosen, managers[:samples]
+
+
+def _value(sample: _Sample, kind: lookup.QueryKind) -> str | None:
+    return {
+        lookup.QueryKind.CUSTOMER_ID: sample.customer_id,
+        lookup.QueryKind.PHONE: sample.phone,
+        lookup.QueryKind.ID_NUMBER: sample.id_number,
+        lookup.QueryKind.NAME: sample.name,
+    }[kind]
+
+
+def _lookup(db: Database, sample: _Sample, kind: lookup.QueryKind) -> None:
+    query = lookup.CustomerQuery(kind, _value(sample, kind))
+    with db.unit_of_work() as session:
+        found = lookup.find_customers(session, sample.staff, query, 6)
+    if sample.customer_id not in {customer.customer_id for customer in found} and len(found) < 6:
+        raise AssertionError(f"{kind.value} 查询没有找到客户 {sample.customer_id}")
+
+
+def _profile(service: CustomerService, sample: _Sample) -> None:
+    answer = service.ask(sample.chat_id, View.PROFILE, {"customer_id": [sample.customer_id]}, sample.customer_id, None, "bench")
+    if answer.outcome is not Outcome.SHOWN or answer.profile is None:
+        raise AssertionError(f"360 视图没有显示客户 {sample.customer_id}: {answer.outcome}")
+
+
+def _time(operation: str, items: list, call: Callable) -> Timing:
+    for item in items[:20]:  # connections opened, statements prepared: not what is measured
+        call(item)
+    elapsed = []
+    for item in items:
+        started = time.perf_counter()
+        call(item)
+        elapsed.append((time.perf_counter() - started) * 1000)
+    if len(elapsed) < 2:
+        elapsed = elapsed * 2
+    cuts = statistics.quantiles(elapsed, n=100, method="inclusive")
+    return Timing(operation, len(items), round(cuts[49], 2), round(cuts[94], 2), round(cuts[98], 2), round(max(elapsed), 2), TARGETS_MS[operation])
+
+
+def report(timings: list[Timing], customers: int) -> str:
+    lines = [f"客户数 {customers}", f"{'操作':<16}{'次数':>6}{'p50':>9}{'p95':>9}{'p99':>9}{'最大':>9}{'p99目标':>9}  结果"]
+    for t in timings:
+        verdict = "达标" if t.met else "未达标"
+        lines.append(
+            f"{t.operation:<16}{t.samples:>6}{t.p50_ms:>9.2f}{t.p95_ms:>9.2f}{t.p99_ms:>9.2f}{t.max_ms:>9.2f}{t.target_p99_ms:>9.0f}  {verdict}"
+        )
+    lines.append("(毫秒)")
+    return "\n".join(lines)
+
+
+def write_json(path: Path, timings: list[Timing], customers: int, database: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"customers": customers, "database": database, "timings": [asdict(t) | {"met": t.met} for t in timings]}
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,690 @@
+"""The conversation that records a referral: collect what is missing, confirm, save.
+
+A staff member says "把王建国转介给客户经理,想了解基金定投", or just "新建转介", and the bot asks
+only for what the message lacks: which customer (with the 360 view's lookup and namesake
+choice), which product, and, when a named colleague cannot take it, someone who can. It then
+shows a summary and saves nothing until the user confirms. "取消" at any step ends it with
+nothing written.
+
+Whose referral it is, always said: a customer named in the message (or picked from a list) is the
+customer; a name that finds nobody is "not found" and the bot asks again, never falling back on
+the customer the conversation was about; only a message that names nobody ("新建转介", "给他转个
+单") takes the customer in context, and every reply of that draft says so ("按上下文,客户是…")
+until the employee names or confirms the customer. At the confirmation the employee can correct
+any part in plain words: "转给黄某某", "产品改成基金定投", "客户写错了,是某某".
+
+The state between messages is a plain dict (`ReferralDraftState.to_dict`), kept by the chat
+layer (bot.dialogue.Draft.state); this module never sees Rasa. Each turn returns the reply and
+the next state (None once the referral is saved or abandoned).
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import asdict, dataclass, field, replace
+
+from bot.clock import clock
+from bot.customers import replies as customer_replies
+from bot.customers.service import CustomerService, Outcome, PendingChoice, View
+from bot.dialogue import (
+    CHANGE_WORDS,
+    DEFAULT_RECEIVER_WORDS,
+    RECEIVER_CHANGE,
+    CustomerSource,
+    bare_name,
+    cancels,
+    context_line,
+    corrected_part,
+)
+from bot.referrals import replies as referral_replies
+from bot.referrals.results import CreateOutcome, DraftOutcome, ReceiverInfo
+from bot.referrals.service import ReferralService
+from bot.vocabulary.choice import CONFIRM_WORDS, ByPosition, confirms, parse_choice
+from bot.vocabulary.numbers import parse_amount
+from bot.vocabulary.products import product_word_in
+from bot.vocabulary.roles import role_from_word
+from bot.vocabulary.text import has_chinese_words
+
+# Steps: what the bot asked last, so it knows what the next message answers (bot.dialogue.Step).
+CUSTOMER, PRODUCT, RECEIVER, DUPLICATE, CONFIRM = "customer", "product", "receiver", "duplicate", "confirm"
+STEPS = (CUSTOMER, PRODUCT, RECEIVER, DUPLICATE, CONFIRM)
+
+ADD_NOTE_WORDS = re.compile(r"(补充|追加|加到|加在|合并|原来那条|那一条|备注)")
+NEW_ANYWAY_WORDS = re.compile(r"(新建|还是建|再建|另建|重新建|另外建|仍然|照样|还是要)")
+
+ASK_CUSTOMER = "要转介哪位客户?发姓名、手机号或客户号。回复“取消”放弃。"
+ASK_PRODUCT = "客户对什么产品感兴趣?比如 理财、基金定投、大额存单、房贷、信用卡。"
+NOT_A_REFERRAL = "没看懂这条转介。请说说客户、产品和转给谁,比如“王建国想办房贷,转给陈静”。"
+CANCELLED = "好的,这条转介已取消,什么都没有保存。"
+
+
+@dataclass
+class ReferralDraftState:
+    """What the user has said so far about the referral they are making."""
+
+    step: str = CUSTOMER
+    request_key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    customer_id: str | None = None
+    customer_name: str | None = None
+    customer_source: str | None = None  # bot.dialogue.CustomerSource: named, picked or context
+    candidate_ids: list[str] = field(default_factory=list)
+    product_word: str | None = None
+    receiver_name: str | None = None
+    receiver_role: str | None = None  # the role word as the user wrote it (客户经理)
+    receiver_staff_id: str | None = None  # once routed
+    routed_by: str | None = None
+    alternative_names: list[str] = field(default_factory=list)  # colleagues offered after a failed routing
+    duplicate_no: str | None = None
+    force: bool = False  # the user chose to create another despite an open one
+    note_parts: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "ReferralDraftState | None":
+        if not data or data.get("step") not in STEPS:
+            return None
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    @property
+    def note(self) -> str | None:
+        return ";".join(self.note_parts) or None
+
+    @property
+    def from_context(self) -> bool:
+        return self.customer_id is not None and self.customer_source == CustomerSource.CONTEXT.value
+
+    def set_customer(self, customer_id: str | None, source: CustomerSource | None, name: str | None = None) -> None:
+        if customer_id != self.customer_id:
+            self.duplicate_no, self.force, self.receiver_staff_id = None, False, None
+        self.customer_id, self.customer_name = customer_id, name
+        self.customer_source = source.value if source and customer_id else None
+        self.candidate_ids = []
+
+
+@dataclass(frozen=True)
+class ReferralTurn:
+    reply: str
+    state: ReferralDraftState | None  # None: the referral is saved or abandoned
+    customer_id: str | None = None  # the customer now in context, if it changed
+    referral_no: str | None = None  # the referral just saved
+    stranger: bool = False
+    saved: bool = False  # this turn saved the referral or its new status (committed)
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """The summary was shown and the answer is 确认 or 取消 (or a change)."""
+        return self.state is not None and self.state.step == CONFIRM
+
+
+def _first(entities: dict[str, list[str]], name: str) -> str | None:
+    values = entities.get(name) or []
+    return values[0] if values else None
+
+
+def _names(entities: dict[str, list[str]]) -> list[str]:
+    """The people a message names (customers, colleagues): not product words (黄金花 is not gold)."""
+    return [*(entities.get("customer_name") or []), *(entities.get("staff_name") or [])]
+
+
+def _note_from(entities: dict[str, list[str]]) -> list[str]:
+    """What a referral's note keeps of the message: an amount that is money (the NLU's "amount"
+    can be anything: "王建国" was one), and a time."""
+    parts = []
+    amount = next((value for value in entities.get("amount") or []
+                   if parse_amount(value) and re.search(r"[万元块千wW亿]", value)), None)  # not 137 of a phone
+    if amount:
+        parts.append(f"金额约{amount}")
+    if _first(entities, "time"):
+        parts.append(f"时间:{_first(entities, 'time')}")
+    return parts
+
+
+def _names_customer(entities: dict[str, list[str]]) -> bool:
+    return any(entities.get(name) for name in ("customer_name", "phone", "customer_id", "id_number"))
+
+
+_GIVEN_TO = re.compile(r"(转给|转介给|交给|推给|推荐给|转到|给|让|找)\s*$")
+
+
+def _given_to(name: str, text: str) -> bool:
+    """Whether `name` stands right after 转给/交给/给/找… somewhere in the message."""
+    return any(_GIVEN_TO.search(text[:m.start()]) for m in re.finditer(re.escape(name), text))
+
+
+def _moved(entities: dict[str, list[str]], moved: list[str], source: str, target: str) -> dict[str, list[str]]:
+    if not moved:
+        return entities
+    result = dict(entities)
+    result[source] = [v for v in entities[source] if v not in moved]
+    result[target] = [*(entities.get(target) or []), *(v for v in moved if v not in (entities.get(target) or []))]
+    return {k: v for k, v in result.items() if v}
+
+
+def colleagues_read_as_customers(entities: dict[str, list[str]], text: str, colleagues: set[str]) -> dict[str, list[str]]:
+    """The entities with a colleague's name the NLU read as a customer's ("转给王芳" tagged
+    customer_name) moved to staff_name: a name of a colleague right after 转给/交给/给 is the
+    colleague, wherever else the same name may be a customer's."""
+    moved = [v for v in entities.get("customer_name") or [] if v in colleagues and _given_to(v, text)]
+    return _moved(entities, moved, "customer_name", "staff_name")
+
+
+def customers_read_as_colleagues(entities: dict[str, list[str]], text: str, colleagues: set[str]) -> dict[str, list[str]]:
+    """The entities with a name the NLU tagged a colleague's that belongs to no colleague, and is
+    not where a colleague is named (after 转给/交给/找…), moved to customer_name: "杨辉勇最近
+    怎么样" asks about a customer, whatever the NLU made of the name."""
+    moved = [v for v in entities.get("staff_name") or [] if v not in colleagues and not _given_to(v, text)]
+    return _moved(entities, moved, "staff_name", "customer_name")
+
+
+def settle_names(entities: dict[str, list[str]], text: str, colleagues: set[str],
+                 colleague_asked: bool = False) -> dict[str, list[str]]:
+    """The names of a message read with the staff list: a "colleague" who is none is a customer
+    (customers_read_as_colleagues), and, while a referral shows or asks for its receiver
+    (`colleague_asked`), a colleague's name said alone ("王芳") is the receiver, never a customer
+    looked up (the summary shows the change before anything is saved)."""
+    entities = customers_read_as_colleagues(entities, text, colleagues)
+    name = bare_name(text) if colleague_asked else None
+    if name and name in colleagues and not entities.get("staff_name"):
+        entities = {**{k: v for k, v in entities.items() if k != "customer_name"}, "staff_name": [name]}
+    return entities
+
+
+def _only_in(entities: dict[str, list[str]], text: str) -> dict[str, list[str]]:
+    """The entities whose values are written in `text` (the corrected part of a message)."""
+    return {name: [v for v in values if v in text] for name, values in entities.items() if any(v in text for v in values)}
+
+
+class ReferralConversation:
+    def __init__(self, customers: CustomerService, referrals: ReferralService) -> None:
+        self.customers = customers
+        self.referrals = referrals
+
+    # ------------------------------------------------------------------ entry points
+
+    def start(
+        self,
+        chat_id: str,
+        entities: dict[str, list[str]],
+        text: str,
+        customer_in_context: str | None,
+        channel: str,
+    ) -> ReferralTurn:
+        """A record_referral message: take what it says, then ask for what is missing."""
+        if self.customers.who_is(chat_id) is None:
+            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
+        if not has_chinese_words(text):  # markup, code, emoji: nothing to refer, no draft opened
+            return ReferralTurn(NOT_A_REFERRAL, None)
+        entities = colleagues_read_as_customers(entities, text, self.customers.colleague_names())
+        state = ReferralDraftState()
+        if customer_in_context:
+            state.set_customer(customer_in_context, CustomerSource.CONTEXT,
+                               self.customers.customer_name(chat_id, customer_in_context))
+            if state.customer_name is None:  # no longer visible: as if nobody were in context
+                state.set_customer(None, None)
+        self._take_details(state, entities)
+        if not state.product_word:  # a product word the NLU did not tag is still the product
+            state.product_word = product_word_in(text, _names(entities))
+        turn = self._pick_customer(chat_id, state, entities, text, channel, pending=None)
+        return turn if turn is not None else self._advance(chat_id, state, channel)
+
+    def resume(
+        self,
+        chat_id: str,
+        state: ReferralDraftState,
+        intent: str | None,
+        entities: dict[str, list[str]],
+        text: str,
+        channel: str,
+    ) -> ReferralTurn:
+        """The next message while a referral is being made: the answer to what the bot asked."""
+        text = text.strip()
+        if cancels(text) or (intent == "deny" and state.step != CONFIRM and not entities):
+            return ReferralTurn(CANCELLED, None)
+        entities = colleagues_read_as_customers(entities, text, self.customers.colleague_names())
+        if state.step == CUSTOMER:
+            return self._answer_customer(chat_id, state, entities, text, channel)
+        if state.step == PRODUCT:
+            return self._answer_product(chat_id, state, entities, text, channel)
+        if state.step == RECEIVER:
+            return self._answer_receiver(chat_id, state, entities, text, channel)
+        if state.step == DUPLICATE:
+            return self._answer_duplicate(chat_id, state, intent, entities, text, channel)
+        return self._answer_confirmation(chat_id, state, intent, entities, text, channel)
+
+    # ------------------------------------------------------------------ steps
+
+    def _take_details(self, state: ReferralDraftState, entities: dict[str, list[str]]) -> None:
+        product = _first(entities, "product")
+        if product:
+            state.product_word = product
+        staff_name = _first(entities, "staff_name")
+        role_word = _first(entities, "staff_role")
+        if staff_name:
+            state.receiver_name, state.receiver_role, state.receiver_staff_id = staff_name, None, None
+        elif role_word:
+            state.receiver_name, state.receiver_role, state.receiver_staff_id = None, role_word, None
+        for part in _note_from(entities):
+            if part not in state.note_parts:
+                state.note_parts.append(part)
+
+    def _pick_customer(self, chat_id, state, entities, text, channel, pending) -> ReferralTurn | None:
+        """Resolve the customer the message names. None when one customer is settled (named,
+        picked, or, when the message names nobody, the one already in the draft).
+
+        The colleague's name is taken out of the text first, so that "转给王芳" never picks a
+        customer who happens to be called 王芳.
+        """
+        for colleague in entities.get("staff_name") or []:
+            text = text.replace(colleague, " ")
+        answer = self.customers.handle(
+            chat_id=chat_id,
+            view=View.PICK,
+            entities=entities,
+            text=text,
+            customer_in_context=None,
+            pending=pending,
+            channel=channel,
+        )
+        if answer.outcome is Outcome.SHOWN:
+            source = CustomerSource.PICKED if answer.query is None else CustomerSource.NAMED
+            state.set_customer(answer.customer_id, source, self.customers.customer_name(chat_id, answer.customer_id))
+            return None
+        if answer.outcome is Outcome.STRANGER:
+            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
+        if answer.outcome in (Outcome.CHOOSE, Outcome.BAD_CHOICE):
+            state.set_customer(None, None)
+            state.step, state.candidate_ids = CUSTOMER, [c.customer_id for c in answer.candidates]
+            return ReferralTurn(customer_replies.render(answer, clock.today()), state)
+        if answer.outcome in (Outcome.NO_CUSTOMER_GIVEN, Outcome.NOT_UNDERSTOOD) and state.customer_id:
+            return None
+        # Named somebody who is not found (or nobody, with nobody in the draft): ask, and keep no
+        # customer in the draft, so that nothing can be saved on the wrong one.
+        state.set_customer(None, None)
+        state.step = CUSTOMER
+        if answer.outcome in (Outcome.NO_CUSTOMER_GIVEN, Outcome.NOT_UNDERSTOOD):
+            return ReferralTurn(ASK_CUSTOMER, state)
+        return ReferralTurn(customer_replies.render(answer, clock.today()) + "\n" + ASK_CUSTOMER, state)
+
+    def _answer_customer(self, chat_id, state, entities, text, channel) -> ReferralTurn:
+        pending = PendingChoice(state.candidate_ids, View.PICK) if state.candidate_ids else None
+        if pending and len(state.candidate_ids) == 1 and CONFIRM_WORDS.match(text):
+            text = "1"  # "找到1位姓欧阳的客户,是这位吗?" "是"
+        self._take_details(state, {k: v for k, v in entities.items() if k in ("product", "staff_name", "staff_role")})
+        turn = self._pick_customer(chat_id, state, entities, text, channel, pending)
+        return turn if turn is not None else self._advance(chat_id, state, channel)
+
+    def _answer_product(self, chat_id, state, entities, text, channel) -> ReferralTurn:
+        self._take_details(state, entities)
+        if not _first(entities, "product"):
+            found = product_word_in(text, _names(entities))
+            if found:
+                state.product_word = found  # "她想买点基金定投吧" -> 基金定投
+            elif _names_customer(entities) or bare_name(text):
+                # A customer's name where the product was asked: the customer the employee meant
+                # (the draft took the one in context, or she is correcting it).
+                turn = self._pick_customer(chat_id, state, entities, text, channel, pending=None)
+                return turn if turn is not None else self._advance(chat_id, state, channel)
+            elif text and len(text) <= 12:
+                state.product_word = text  # "火箭": the products table may know it, or the bot says it does not
+        return self._advance(chat_id, state, channel)
+
+    def _said(self, state: ReferralDraftState, reply: str) -> str:
+        """Every reply of a draft on the customer in context says whose it is."""
+        return (context_line(state.customer_name) + "\n" + reply) if state.from_context and state.customer_name else reply
+
+    def _advance(self, chat_id: str, state: ReferralDraftState, channel: str) -> ReferralTurn:
+        """Ask for the next missing piece, or show the summary to confirm."""
+        if not state.customer_id:
+            state.step = CUSTOMER
+            return ReferralTurn(ASK_CUSTOMER, state)
+        if not state.product_word:
+            state.step = PRODUCT
+            if state.customer_name is None:
+                state.customer_name = self.customers.customer_name(chat_id, state.customer_id)
+            ask = f"{state.customer_name}对什么产品感兴趣?" + ASK_PRODUCT.split("?", 1)[1] if state.customer_name else ASK_PRODUCT
+            return ReferralTurn(self._said(state, ask), state, customer_id=state.customer_id)
+        draft = self.referrals.draft(
+            chat_id,
+            state.customer_id,
+            state.product_word,
+            receiver_name=state.receiver_name,
+            receiver_role=role_from_word(state.receiver_role) or state.receiver_role,
+            note=state.note,
+        )
+        if draft.outcome is DraftOutcome.STRANGER:
+            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
+        if draft.outcome is DraftOutcome.CUSTOMER_NOT_VISIBLE:
+            state.set_customer(None, None)
+            state.step = CUSTOMER
+            return ReferralTurn("在您服务的网点里没有找到这位客户。" + ASK_CUSTOMER, state)
+        state.customer_name = draft.customer.name
+        if draft.outcome is DraftOutcome.UNKNOWN_PRODUCT:
+            word = state.product_word
+            state.product_word, state.step = None, PRODUCT
+            return ReferralTurn(self._said(state, f"没认出“{word}”是哪类产品。" + ASK_PRODUCT), state,
+                                customer_id=state.customer_id)
+        if draft.outcome is DraftOutcome.UNKNOWN_ROLE:
+            state.receiver_role = None
+            state.step = RECEIVER
+            return ReferralTurn(
+                self._said(state, "没认出要转给哪个岗位。" + self._offer(state, draft.alternatives)), state,
+                customer_id=state.customer_id,
+            )
+        if draft.outcome in (
+            DraftOutcome.RECEIVER_UNKNOWN,
+            DraftOutcome.RECEIVER_CANNOT_SERVE,
+            DraftOutcome.RECEIVER_IS_SELF,
+            DraftOutcome.NO_RECEIVER,
+        ):
+            state.step = RECEIVER
+            reason = draft.reason or "这位同事接不了这条转介。"
+            if draft.outcome is DraftOutcome.RECEIVER_IS_SELF:
+                reason = "不能转介给自己。"
+            elif (draft.outcome is DraftOutcome.RECEIVER_UNKNOWN and state.receiver_name
+                  and self.customers.is_customer_name(chat_id, state.receiver_name)):
+                # A customer's name typed while the bot waits for a colleague's (to look him up,
+                # finish or cancel this referral first).
+                reason = (f"“{state.receiver_name}”是您的客户,不是同事。这条转介还在等接收人;"
+                          "要查客户,请先回复“取消”放弃这条转介。")
+                state.receiver_name = None
+            return ReferralTurn(self._said(state, reason + self._offer(state, draft.alternatives)), state,
+                                customer_id=state.customer_id)
+        state.receiver_staff_id = draft.receiver.staff_id
+        state.routed_by = draft.routed_by.value if draft.routed_by else None
+        if draft.duplicates and not state.force:
+            state.step = DUPLICATE
+            state.duplicate_no = draft.duplicates[0].referral_no
+            dup = draft.duplicates[0]
+            return ReferralTurn(
+                self._said(state, f"{draft.customer.name}已有一条未完成的{dup.category}转介:"
+                           f"{referral_replies.summary_line(dup, incoming=False)}。\n"
+                           "回复“补充”把这次的情况加到那条转介的备注里,回复“新建”仍然新建一条,或回复“取消”。"),
+                state,
+                customer_id=state.customer_id,
+            )
+        state.step = CONFIRM
+        return ReferralTurn(
+            self._said(state, "请确认这条转介:\n"
+                       + referral_replies.draft_confirmation(replace(draft, duplicates=[]))
+                       + "\n回复“确认”保存,“取消”放弃;要改直接说,如“转给理财经理”“产品改成基金定投”“客户改成某某”。"),
+            state,
+            customer_id=state.customer_id,
+        )
+
+    def _offer(self, state: ReferralDraftState, alternatives: list[ReceiverInfo]) -> str:
+        state.alternative_names = [a.name for a in alternatives[:5]]
+        if not alternatives:
+            return "\n请换一位同事,或回复“默认”按规则分配,回复“取消”放弃。"
+        lines = [f"{i}. {referral_replies.receiver_line(a)}" for i, a in enumerate(alternatives[:5], 1)]
+        return "\n可以转给:\n" + "\n".join(lines) + "\n回复序号或姓名,回复“默认”按规则分配,或回复“取消”。"
+
+    def _answer_receiver(self, chat_id, state, entities, text, channel) -> ReferralTurn:
+        offered = state.alternative_names
+        choice = parse_choice(text, len(offered)) if offered else None
+        if isinstance(choice, ByPosition) and 1 <= choice.position <= len(offered):
+            state.receiver_name = offered[choice.position - 1]
+            state.receiver_role = None
+        elif DEFAULT_RECEIVER_WORDS.search(text):
+            state.receiver_name = state.receiver_role = None
+        elif CONFIRM_WORDS.match(text.strip()):  # "确认" is not a colleague's name
+            return ReferralTurn(
+                "还没有接收人,这条转介还不能保存。回复序号或同事姓名,回复“默认”按规则分配,或回复“取消”。",
+                state,
+                customer_id=state.customer_id,
+            )
+        elif entities.get("staff_name") or entities.get("staff_role") or entities.get("product"):
+            self._take_details(state, entities)
+        elif self._receiver_in(state, text):
+            pass
+        else:
+            return ReferralTurn(
+                "没看懂要转给谁。回复序号或同事姓名,回复“默认”按规则分配,或回复“取消”。",
+                state,
+                customer_id=state.customer_id,
+            )
+        state.alternative_names = []
+        return self._advance(chat_id, state, channel)
+
+    def _receiver_in(self, state: ReferralDraftState, text: str) -> bool:
+        """A colleague or a role written without the NLU's tag: "转给黄某某", "陈静", "理财经理吧"."""
+        words = RECEIVER_CHANGE.sub("", text.strip())
+        words = re.sub(r"[吧呢啊吧。,,!!\s]+$", "", words)
+        if words and len(words) <= 5 and role_from_word(words):
+            state.receiver_name, state.receiver_role, state.receiver_staff_id = None, words, None
+            return True
+        if words and 2 <= len(words) <= 4 and bare_name(words):
+            state.receiver_name, state.receiver_role, state.receiver_staff_id = words, None, None
+            return True
+        return False
+
+    def _answer_duplicate(self, chat_id, state, intent, entities, text, channel) -> ReferralTurn:
+        if NEW_ANYWAY_WORDS.search(text) or (intent == "affirm" and has_chinese_words(text)):
+            state.force = True
+            return self._advance(chat_id, state, channel)
+        if ADD_NOTE_WORDS.search(text) and state.duplicate_no:
+            note = state.note or f"{self._referrer_label(chat_id)}再次转介,意向{state.product_word}"
+            result = self.referrals.add_note(chat_id, state.duplicate_no, note)
+            if result.referral is None:
+                return ReferralTurn("没能补充到那条转介(可能已结束),请回复“新建”或“取消”。", state, customer_id=state.customer_id)
+            return ReferralTurn(
+                f"已把情况补充到转介 {state.duplicate_no} 的备注里,没有新建转介。",
+                None,
+                customer_id=state.customer_id,
+                referral_no=state.duplicate_no,
+            )
+        return ReferralTurn(
+            "请回复“补充”加到已有的转介,回复“新建”仍然新建,或回复“取消”。", state, customer_id=state.customer_id
+        )
+
+    def _referrer_label(self, chat_id: str) -> str:
+        staff = self.customers.who_is(chat_id)
+        return staff.name if staff else "同事"
+
+    def _answer_confirmation(self, chat_id, state, intent, entities, text, channel) -> ReferralTurn:
+        if confirms(text, intent, entities, lambda text: self.customers.is_customer_name(chat_id, text)):
+            return self._save(chat_id, state, channel)
+        changed = corrected_part(text)
+        in_change = _only_in(entities, changed)
+        # The colleague: "转给黄某某", "交给理财经理", or a colleague the NLU tagged.
+        if RECEIVER_CHANGE.match(text) or entities.get("staff_name") or entities.get("staff_role"):
+            if entities.get("staff_name") or entities.get("staff_role"):
+                self._take_details(state, {k: v for k, v in entities.items() if k in ("staff_name", "staff_role")})
+                return self._advance(chat_id, state, channel)
+            if self._receiver_in(state, text):
+                return self._advance(chat_id, state, channel)
+        # The product: "产品改成养老年金". A product word after the word of change is the product,
+        # even when the NLU took it for a name; with "产品" said, so is a word the bank may not
+        # sell (the summary then says it does not know it). Never a customer looked up.
+        if CHANGE_WORDS.search(text) and "客户" not in text:
+            says_product = re.search(r"产品|意向|想买|想要|想办", text) is not None
+            to_product = product_word_in(changed, () if says_product else _names(entities))
+            if to_product is None and says_product and 0 < len(changed) <= 12 and changed != text.strip():
+                to_product = changed
+            if to_product:
+                state.product_word = to_product
+                return self._advance(chat_id, state, channel)
+        # The customer: "客户写错了,是李秀英", "不是王建国,是C00000005", "客户改成陈美玲".
+        names_one = _names_customer(in_change) or (
+            bare_name(changed) is not None and self.customers.is_customer_name(chat_id, changed))
+        if ("客户" in text and (names_one or bare_name(changed))) or (CHANGE_WORDS.search(text) and names_one):
+            turn = self._pick_customer(chat_id, state, in_change, changed, channel, pending=None)
+            return turn if turn is not None else self._advance(chat_id, state, channel)
+        # The product: a tagged product, or a product word with a word of change.
+        if entities.get("product") or _note_from(entities):
+            self._take_details(state, entities)
+            return self._advance(chat_id, state, channel)
+        changed_to = product_word_in(changed, _names(entities)) if CHANGE_WORDS.search(text) else None
+        if changed_to:  # "产品改成大额存单" with no product tagged
+            state.product_word = changed_to
+            return self._advance(chat_id, state, channel)
+        if intent == "deny" or CHANGE_WORDS.search(text):
+            return ReferralTurn(
+                "要改哪一项?直接说,比如“转给理财经理”“转给王芳”“产品改成基金定投”“客户改成某某”;不转了就回复“取消”。",
+                state,
+                customer_id=state.customer_id,
+            )
+        return ReferralTurn(
+            self._said(state, "这条转介还没保存。回复“确认”保存,“取消”放弃,或直接说要改的地方。"), state,
+            customer_id=state.customer_id,
+        )
+
+    def _save(self, chat_id: str, state: ReferralDraftState, channel: str) -> ReferralTurn:
+        created = self.referrals.create(
+            chat_id,
+            state.customer_id,
+            state.product_word,
+            state.receiver_staff_id,
+            state.note,
+            request_key=state.request_key,
+            force=state.force,
+            routed_by=state.routed_by or "named",
+            channel=channel,
+        )
+        if created.outcome is CreateOutcome.CREATED:
+            referral = created.referral
+            receiver = referral_replies.receiver_line(created.receiver) if created.receiver else referral.receiver_name
+            return ReferralTurn(
+                f"已保存,转介编号 {referral.referral_no}。\n"
+                f"{referral.customer_name} · {referral.product_word} → {receiver}。\n"
+                "已通知接收人;对方接单、成交或未成交时我会告诉您。",
+                None,
+                customer_id=state.customer_id,
+                referral_no=referral.referral_no,
+                saved=True,
+            )
+        if created.outcome is CreateOutcome.STRANGER:
+            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
+        # Something changed since the summary (a colleague moved, a duplicate appeared): re-check.
+        state.receiver_staff_id = None
+        turn = self._advance(chat_id, state, channel)
+        return replace(turn, reply="保存前情况有变化,还没有保存。\n" + turn.reply)
+
+
+# ---------------------------------------------------------------------------- updates
+
+REFERRAL_NO = re.compile(r"ZJ\d{8}-\d{4}", re.IGNORECASE)
+
+
+def _status_in_text(text: str):
+    """A status word written in the message, longest first ("未成交" before "成交")."""
+    from bot.referrals.lifecycle import STATUS_WORDS
+
+    for word in sorted((w for w in STATUS_WORDS if not w.isascii()), key=len, reverse=True):
+        if word in text:
+            return STATUS_WORDS[word]
+    return None
+
+
+def _mark(summary) -> str:
+    return f"{summary.referral_no}({summary.customer_name or '客户'} {summary.product_word})"
+
+
+class ReferralUpdates:
+    """update_referral: "王建国的转介已联系", "那个转介成交了,买了20万理财", "ZJ20261130-0001 接了"."""
+
+    def __init__(self, customers: CustomerService, referrals: ReferralService) -> None:
+        self.customers = customers
+        self.referrals = referrals
+
+    def update(
+        self,
+        chat_id: str,
+        entities: dict[str, list[str]],
+        text: str,
+        referral_in_context: str | None,
+        channel: str,
+    ) -> ReferralTurn:
+        from bot.referrals.lifecycle import Status, status_from_word
+        from bot.referrals.results import TransitionOutcome
+
+        status = status_from_word(_first(entities, "referral_status")) or _status_in_text(text)
+        if status is None:
+            return ReferralTurn(
+                "要把转介改成什么状态?可以说:接受、已联系、成交(最好带上金额和产品)、未成交,或撤销。",
+                None,
+                referral_no=referral_in_context,
+            )
+        targets = self._targets(chat_id, entities, text, referral_in_context, as_referrer=status is Status.CANCELLED)
+        if targets is None:
+            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
+        if not targets:
+            whose = "您发出的" if status is Status.CANCELLED else "您可以更新的(您接收的,或您负责网点的)"
+            return ReferralTurn(f"没有找到{whose}未完成转介。发“我的转介”看看全部,或带上转介编号再说一次。", None)
+        if len(targets) > 1:
+            lines = "\n".join(f"· {_mark(s)} {referral_replies.status_name(s.status)}" for s in targets[:5])
+            return ReferralTurn(f"有{len(targets)}条转介可以更新,是哪一条?请带上编号或客户姓名再说一次:\n{lines}", None)
+        target = targets[0]
+        product = _first(entities, "product") if status is Status.CONVERTED else None
+        amount = _first(entities, "amount") if status is Status.CONVERTED else None
+        result = self.referrals.transition(
+            chat_id, target.referral_no, status, product_word=product, amount=amount, note=text, channel=channel
+        )
+        if result.outcome is TransitionOutcome.STRANGER:
+            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
+        if result.outcome is TransitionOutcome.NOT_FOUND:
+            return ReferralTurn("没有找到这条转介,或者您无权查看。", None)
+        if result.outcome is TransitionOutcome.REFUSED:
+            return ReferralTurn(f"{_mark(target)}:{result.reason}", None, referral_no=target.referral_no)
+        done = result.referral
+        reply = f"已更新 {_mark(done)}:{referral_replies.status_name(result.from_status)} → {referral_replies.status_name(result.to_status)}。"
+        if result.to_status is Status.CONVERTED:
+            reply += f"已记成交{('金额' + amount) if amount else ''},转介人{done.referrer_name}获得积分{result.credit_points or 0}分,已通知对方。"
+            if not amount:
+                reply += "\n没记到金额,补充金额请说“{} 成交 20万”。".format(done.referral_no)
+        elif result.to_status in (Status.ACCEPTED, Status.LOST):
+            reply += f"已通知转介人{done.referrer_name}。"
+        elif result.to_status is Status.CANCELLED:
+            reply += f"已通知接收人{done.receiver_name}。"
+        return ReferralTurn(reply, None, customer_id=done.customer_id, referral_no=done.referral_no, saved=True)
+
+    def _targets(self, chat_id, entities, text, referral_in_context, as_referrer: bool):
+        if self.referrals_stranger(chat_id):
+            return None
+        numbers = REFERRAL_NO.findall(text)
+        if numbers:
+            return self.referrals.find_for_update(chat_id, referral_no=numbers[0].upper(), as_referrer=as_referrer)
+        name = _first(entities, "customer_name")
+        if name:
+            return self.referrals.find_for_update(chat_id, customer_name=name, as_referrer=as_referrer)
+        customer_id = _first(entities, "customer_id")
+        if customer_id:
+            return self.referrals.find_for_update(chat_id, customer_id=customer_id.upper(), as_referrer=as_referrer)
+        if referral_in_context:
+            found = self.referrals.find_for_update(chat_id, referral_no=referral_in_context, as_referrer=as_referrer)
+            if found:
+                return found
+        return self.referrals.find_for_update(chat_id, as_referrer=as_referrer)
+
+    def referrals_stranger(self, chat_id: str) -> bool:
+        return self.customers.who_is(chat_id) is None
+
+
+# ---------------------------------------------------------------------------- figures
+
+MONTH_IN_TEXT = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:份)?")
+
+
+def month_asked(text: str, today) -> str:
+    """The month a statistics question is about, as 'YYYY-MM': 本月 by default, 上个月, '10月'."""
+    year, month = today.year, today.month
+    if "上个月" in text or "上月" in text:
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    else:
+        found = MONTH_IN_TEXT.search(text)
+        if found and 1 <= int(found.group(2)) <= 12:
+            month = int(found.group(2))
+            year = int(found.group(1)) if found.group(1) else (year if month <= today.month else year - 1)
+    return f"{year:04d}-{month:02d}"
+
+
+_ABOUT_EVERYONE = re.compile(r"排行|排名|榜|排第|第几|谁|哪个|哪位|哪些人|大家|各位|每个人|全网点|全行")
+
+
+def asks_own_figures(text: str) -> bool:
+    """"我的转介业绩", "我这个月积分多少" ask about oneself; "排行", "排名", "我们网点谁转介最多"
+    about the branch (我们/咱们 is the branch, not the employee)."""
+    about_me = "我" in re.sub(r"我们|我行|我司|咱们", "", text)
+    return about_me and not _ABOUT_EVERYONE.search(text)

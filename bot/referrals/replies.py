@@ -1,0 +1,203 @@
+"""The Chinese text of the referral capability: reasons, notifications and summaries.
+
+Plain functions of the service's results; the actions and the outbox both use them, so a chat
+reply and a pushed notification say the same thing the same way.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from bot.access import ROLE_NAMES
+from bot.vocabulary.money import format_amount
+
+if TYPE_CHECKING:  # only for type names; no import cycle at run time
+    from bot.referrals.lifecycle import TransitionProblem
+    from bot.referrals.results import (
+        Draft,
+        Performance,
+        Ranking,
+        ReceiverInfo,
+        ReferralLists,
+        ReferralSummary,
+        SlaReport,
+    )
+
+STATUS_NAMES = {
+    "new": "待接收",
+    "accepted": "已接受",
+    "contacted": "已联系",
+    "converted": "已成交",
+    "lost": "未成交",
+    "cancelled": "已撤销",
+}
+
+
+def status_name(status: str) -> str:
+    return STATUS_NAMES.get(str(getattr(status, "value", status)), str(status))
+
+
+def receiver_line(receiver: "ReceiverInfo") -> str:
+    """'王芳,网点客户经理,当前待办3条': who, in which capacity, how busy."""
+    role = ROLE_NAMES.get(receiver.role, receiver.role)
+    where = "网点" if receiver.at_customer_branch else f"{receiver.branch_name}(负责该网点)"
+    return f"{receiver.name},{where}{role},当前待办{receiver.open_count}条"
+
+
+def routing_reason(draft_routed_by: str, receiver: "ReceiverInfo", role_asked: str | None, category: str | None) -> str:
+    line = receiver_line(receiver)
+    if draft_routed_by == "named":
+        return line
+    if draft_routed_by == "role":
+        return f"按{ROLE_NAMES.get(role_asked or '', role_asked or '')}分配给待办最少的:{line}"
+    if draft_routed_by == "category_default":
+        return f"{category or ''}业务默认分配给待办最少的:{line}"
+    wanted = ROLE_NAMES.get(role_asked or "", "") or "合适的同事"
+    return f"该网点没有可接收的{wanted},转给网点负责人:{line}"
+
+
+def named_unknown(name: str) -> str:
+    return f"没有找到叫{name}的同事。"
+
+
+def named_cannot_serve(name: str, branch_names: list[str], customer_branch: str) -> str:
+    where = "、".join(branch_names) or "其他网点"
+    return f"{name}在{where},不负责{customer_branch}的客户。"
+
+
+def no_receiver(customer_branch: str) -> str:
+    return f"{customer_branch}没有可以接收转介的同事(也没有网点负责人),请指定接收人。"
+
+
+def referral_label(summary: "ReferralSummary") -> str:
+    name = summary.customer_name or "客户"
+    return f"{summary.referral_no} {name} {summary.product_word}"
+
+
+def draft_confirmation(draft: "Draft") -> str:
+    lines = [
+        f"转介客户:{draft.customer.name}({draft.customer.customer_id})",
+        f"意向产品:{draft.product_word}({draft.category})",
+        f"接收人:{draft.reason}",
+    ]
+    if draft.note:
+        lines.append(f"备注:{draft.note}")
+    for dup in draft.duplicates:
+        lines.append(
+            f"注意:该客户已有未完成的{dup.category}转介 {dup.referral_no}(接收人{dup.receiver_name},{status_name(dup.status)})。"
+        )
+    return "\n".join(lines)
+
+
+TRANSITION_PROBLEMS = {
+    "not_receiver": "只有接收人或网点负责人可以更新这条转介。",
+    "only_referrer_cancels": "只有转介人本人可以撤销转介;如果客户不办了,请由接收人记为未成交。",
+    "cancel_only_while_new": "转介已被接收,不能再撤销;如客户不办了,请接收人记为未成交。",
+    "already_closed": "这条转介已经结束({status}),不能再改状态。",
+    "already_in_status": "这条转介已经是{status}了。",
+    "backwards": "转介状态不能倒退(当前{status})。",
+    "unknown_status": "没听懂要改成什么状态,可以说:接受、已联系、成交、未成交或撤销。",
+    "bad_amount": "金额没看懂,请说类似“20万”或“3000元”。",
+}
+
+
+def transition_problem_text(problem: "TransitionProblem", current_status: str | None) -> str:
+    template = TRANSITION_PROBLEMS.get(str(getattr(problem, "value", problem)), "不能这样更新转介。")
+    return template.format(status=status_name(current_status or ""))
+
+
+# ---------------------------------------------------------------------------- notifications
+
+
+def notify_arrived(summary: "ReferralSummary", referrer_name: str) -> str:
+    text = f"【新转介】{referrer_name}转介给您:{summary.customer_name} 意向{summary.product_word},编号{summary.referral_no}。"
+    if summary.note:
+        text += f"备注:{summary.note}。"
+    return text + f"请在{summary.sla_due_at:%m月%d日%H:%M}前联系客户。"
+
+
+def notify_accepted(summary: "ReferralSummary") -> str:
+    return f"【转介进展】您转介的{summary.customer_name}({summary.product_word},{summary.referral_no})已被{summary.receiver_name}接受。"
+
+
+def notify_converted(summary: "ReferralSummary", points: int) -> str:
+    amount = f" {format_amount(summary.converted_amount)}" if summary.converted_amount else ""
+    product = summary.converted_product_word or summary.product_word
+    credit = f",您获得转介积分{points}分" if points else ""
+    return f"【转介成交】您转介的{summary.customer_name}已成交:{product}{amount}({summary.referral_no}){credit}。"
+
+
+def notify_lost(summary: "ReferralSummary", note: str | None) -> str:
+    why = f",原因:{note}" if note else ""
+    return f"【转介结果】您转介的{summary.customer_name}({summary.product_word},{summary.referral_no})未成交{why}。"
+
+
+def notify_cancelled(summary: "ReferralSummary") -> str:
+    return f"【转介撤销】{summary.referrer_name}撤销了转介 {summary.referral_no}({summary.customer_name} {summary.product_word}),无需再跟进。"
+
+
+def notify_sla_reminder(summary: "ReferralSummary") -> str:
+    return (
+        f"【转介提醒】{summary.customer_name}({summary.product_word},{summary.referral_no})还没有联系,"
+        f"请在{summary.sla_due_at:%m月%d日%H:%M}前联系客户。"
+    )
+
+
+def notify_sla_overdue(summary: "ReferralSummary") -> str:
+    return f"【转介超时】{summary.customer_name}({summary.product_word},{summary.referral_no})已超过联系时限,已告知网点负责人。"
+
+
+def notify_sla_escalation(summary: "ReferralSummary") -> str:
+    return (
+        f"【转介超时】{summary.receiver_name}接收的转介 {summary.referral_no}({summary.customer_name} "
+        f"{summary.product_word},{summary.referrer_name}转介)已超过联系时限仍未联系客户,请督办。"
+    )
+
+
+# ---------------------------------------------------------------------------- lists and statistics
+
+
+def summary_line(summary: "ReferralSummary", incoming: bool) -> str:
+    who = f"来自{summary.referrer_name}" if incoming else f"给{summary.receiver_name}"
+    overdue = " ⚠已超时" if summary.overdue else ""
+    name = summary.customer_name or "(其他网点客户)"
+    return f"{summary.referral_no} {name} {summary.product_word} {who} {status_name(summary.status)}{overdue}"
+
+
+def lists_text(lists: "ReferralLists") -> str:
+    parts = []
+    for title, items, incoming in (("我收到的转介", lists.received, True), ("我发出的转介", lists.sent, False)):
+        if items:
+            parts.append(f"{title}({len(items)}条):")
+            parts.extend(f"  {summary_line(item, incoming)}" for item in items)
+    return "\n".join(parts) if parts else "您还没有转介记录。"
+
+
+def rate_text(rate: Decimal | None) -> str:
+    return "—" if rate is None else f"{(rate * 100).quantize(Decimal('0.1'))}%"
+
+
+def ranking_text(ranking: "Ranking") -> str:
+    lines = [
+        f"{ranking.branch_name} {ranking.month} 转介:发出{ranking.sent}条,成交{ranking.converted}条,"
+        f"成交率{rate_text(ranking.conversion_rate)},积分{ranking.credit}分"
+    ]
+    for row in ranking.rows[:10]:
+        lines.append(f"  第{row.rank}名 {row.name} 积分{row.credit} 成交{row.converted}/{row.sent}")
+    if ranking.my_rank is not None:
+        lines.append(f"您排第{ranking.my_rank}名(共{len(ranking.rows)}人)。")
+    return "\n".join(lines)
+
+
+def performance_text(perf: "Performance") -> str:
+    rank = f",网点排名第{perf.rank}/{perf.ranked}" if perf.rank else ""
+    return (
+        f"{perf.month} 您发出转介{perf.sent}条,成交{perf.converted}条(成交率{rate_text(perf.conversion_rate)}),"
+        f"积分{perf.credit}分{rank};您手上待办{perf.open_received}条,其中超时{perf.overdue_received}条。"
+    )
+
+
+def sla_report_lines(report: "SlaReport") -> list[str]:
+    lines = [f"提醒 {item.referral_no} 接收人{item.receiver_name}" for item in report.reminders]
+    lines += [f"超时上报 {item.referral_no} 接收人{item.receiver_name} → {item.escalated_to or '无网点负责人'}" for item in report.escalations]
+    return lines

@@ -1,0 +1,101 @@
+"""How staff pick one entry of a numbered list: "2", "第二个", "第2个", "最后一个", "尾号5678"."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.vocabulary.numbers import parse_ordinal
+from bot.vocabulary.width import to_half_width
+
+# What staff reply to "回复“确认”保存" (a visit, a referral) to save the draft: one confirming word.
+CONFIRM_WORDS = re.compile(
+    r"^(确认|确定|对|对的|是的|是|好|好的|可以|没问题|行|ok|嗯|提交|保存|记吧|记上|👍|👌)[。!！\s]*$", re.IGNORECASE
+)
+# The words a confirmation is made of, alone or together ("嗯嗯没问题 记上吧", "对,就这样", "确认无误").
+_AGREEING = (
+    "确认无误", "确认保存", "确认提交", "没问题", "没毛病", "就这样", "就这么", "可以的", "好的", "好滴", "好嘞", "好吧", "行吧",
+    "是的", "对的", "没错", "正确", "同意", "确认", "确定", "提交", "保存", "记上", "记下", "记吧", "存吧", "发吧", "存上", "发出",
+    "办吧", "转吧", "可以", "无误", "ok", "okay", "yes", "对", "是", "好", "行", "嗯", "中", "妥", "吧", "呢", "了", "啊", "哈",
+    "的", "谢谢", "辛苦", "👍", "👌", "✅",
+)
+_AGREEMENT = re.compile(
+    "^(?:" + "|".join(sorted((re.escape(word) for word in _AGREEING), key=len, reverse=True)) + r"|[\s,，。.!！~～、])+$",
+    re.IGNORECASE,
+)
+
+
+def confirms(
+    text: str, intent: str | None = None, entities: dict | None = None,
+    is_customer_name: Callable[[str], bool] = lambda text: False,
+) -> bool:
+    """Whether the answer to "回复“确认”保存" saves the draft: nothing but words of agreement
+    ("确认", "好的", "嗯嗯没问题 记上吧", "对,就这样"), whatever the NLU made of it. A draft is saved
+    only by an explicit confirmation: a message the NLU read as agreement that says anything else
+    ("补充", a customer's name, 😀, "???") saves nothing, and the user is asked again. (`intent`,
+    `entities` and `is_customer_name` are kept for callers; the words decide.)"""
+    words = to_half_width(text or "").strip()
+    if not words or not any(ch.strip(" ,，。.!！~～、") for ch in words):
+        return False
+    if CONFIRM_WORDS.match(words):
+        return True
+    return bool(_AGREEMENT.match(words)) and not re.fullmatch(r"[吧呢了啊哈的\s,，。.!！~～、]+", words)
+
+
+@dataclass(frozen=True)
+class ByPosition:
+    """1-based position in the list."""
+
+    position: int
+
+
+@dataclass(frozen=True)
+class ByPhoneTail:
+    digits: str
+
+
+@dataclass(frozen=True)
+class ByDescription:
+    """The one the words describe among the people listed: the youngest or the oldest, or an age
+    ("38岁那个")."""
+
+    youngest: bool = False
+    oldest: bool = False
+    age: int | None = None
+
+
+Choice = ByPosition | ByPhoneTail | ByDescription
+
+_YOUNGEST = re.compile(r"年轻|年纪小|岁数小|小的那|小一点|年纪轻")
+_OLDEST = re.compile(r"年纪大|岁数大|年长|老的那|大的那|年龄大|老一点|大一点|老人家|老爷子|老太太")
+_AGE = re.compile(r"(\d{1,3})\s*岁")
+
+
+def parse_choice(text: str, count: int) -> Choice | None:
+    """What entry of a list of `count` the message picks, or None if it picks none."""
+    text = to_half_width(text).strip()
+    tail = re.search(r"(?<!\d)(\d{4})(?!\d)", text)
+    if tail:
+        return ByPhoneTail(tail.group(1))
+    age = _AGE.search(text)
+    if age:
+        return ByDescription(age=int(age.group(1)))
+    if _YOUNGEST.search(text):
+        return ByDescription(youngest=True)
+    if _OLDEST.search(text):
+        return ByDescription(oldest=True)
+    position = parse_ordinal(text, count)
+    return ByPosition(position) if position is not None else None
+
+
+def described(choice: ByDescription, people: list, age_of) -> object | None:
+    """The one person of the list the description fits, or None when it fits none or several."""
+    if choice.age is not None:
+        fitting = [p for p in people if age_of(p) == choice.age]
+    else:
+        aged = [p for p in people if age_of(p) is not None]
+        if not aged:
+            return None
+        best = (min if choice.youngest else max)(age_of(p) for p in aged)
+        fitting = [p for p in aged if age_of(p) == best]
+    return fitting[0] if len(fitting) == 1 else None
