@@ -164,7 +164,7 @@ bench-actions: $(VENV)/.installed
 test-bench: $(MODEL)
 	$(PY) -m bench.run --users 5,10 --duration 15 --long-turns 110 --bots product --out results/bench-ci --check
 
-# A million customers written, loaded into PostgreSQL and queried (python -m tools bench-db): about
+# A million customers written, loaded into PostgreSQL and queried (python -m bench.db_queries): about
 # 12 minutes. SCALE_DATABASE_URL is dropped and created empty: a database of its own.
 SCALE_DATABASE_URL ?= postgresql+psycopg2://postgres@127.0.0.1:5432/wangdian_scale
 bench-db: $(VENV)/.installed

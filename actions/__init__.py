@@ -10,7 +10,7 @@ def _warm_up() -> None:
     import logging
     import threading
 
-    from bot.visits.notes import warm_up
+    from bot.visits.notes.pipeline import warm_up
     from bot.vocabulary.names import warm_up as warm_up_names
 
     def run() -> None:

@@ -10,7 +10,7 @@ from bot.clock import clock
 from bot.customers import replies as customer_replies
 from bot.customers.facts import Fact, fact_asked
 from bot.customers.service import CustomerAnswer, Outcome, View
-from bot.dialogue import HOLDINGS, Choice
+from bot.dialogue.waiting import HOLDINGS, Choice
 from bot.vocabulary.choice import CONFIRM_WORDS
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from actions.runtime import Turn, in_thread, referral_conversation, visit_conversation
 from bot.clock import clock
-from bot.dialogue import REFERRAL, SUGGESTIONS, VISIT, Draft, names_somebody
+from bot.dialogue.message import names_somebody
+from bot.dialogue.waiting import REFERRAL, SUGGESTIONS, VISIT, Draft
 from bot.referrals.dialogue import ReferralDraftState
 from bot.suggestions.request import product_number
 from bot.visits.dialogue import VisitDraftState

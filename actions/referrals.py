@@ -4,9 +4,9 @@ from __future__ import annotations
 from actions.runtime import Turn, current_staff, in_thread, referral_service, referral_updates
 from bot.clock import clock
 from bot.customers import replies as customer_replies
-from bot.dialogue import FIGURES, REFERRAL_UPDATED
+from bot.dialogue.waiting import FIGURES, REFERRAL_UPDATED
 from bot.referrals import replies as referral_replies
-from bot.referrals.dialogue import asks_own_figures, month_asked
+from bot.referrals.figures import asks_own_figures, month_asked
 
 
 async def update(turn: Turn) -> None:

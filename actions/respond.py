@@ -16,22 +16,12 @@ from bot.clock import clock
 from bot.customers import replies as customer_replies
 from bot.customers.service import View
 from bot.db import DatabaseUnavailable
-from bot.dialogue import (
-    REFERRAL,
-    VISIT,
-    Decision,
-    Message,
-    Route,
-    Step,
-    Waiting,
-    bare_name,
-    decide,
-    dropped_notice,
-    kept_notice,
-    names_somebody,
-)
+from bot.dialogue.decisions import Decision, Route, decide
+from bot.dialogue.message import Message, bare_name, names_somebody
+from bot.dialogue.notices import dropped_notice, kept_notice
+from bot.dialogue.waiting import REFERRAL, VISIT, Step, Waiting
 from bot.privacy import mask_identifiers_in_text
-from bot.referrals.dialogue import settle_names
+from bot.referrals.people import settle_names
 
 logger = logging.getLogger(__name__)
 

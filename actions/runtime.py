@@ -19,10 +19,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.access import StaffMember
 from bot.customers.service import CustomerService
 from bot.db import Database
-from bot.dialogue import Message, Waiting, entity_value
+from bot.dialogue.message import Message, entity_value
+from bot.dialogue.waiting import Waiting
 from bot.outbox import NOTIFICATION_ID
-from bot.referrals.dialogue import ReferralConversation, ReferralUpdates
+from bot.referrals.dialogue import ReferralConversation
 from bot.referrals.service import ReferralService
+from bot.referrals.updates import ReferralUpdates
 from bot.settings import Settings
 from bot.suggestions.service import SuggestionService
 from bot.visits.dialogue import VisitConversation

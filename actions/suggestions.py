@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from actions.customers import chosen_customer, customer_to_act_on
 from actions.runtime import Turn, in_thread, suggestion_service
-from bot.dialogue import SUGGESTIONS, names_somebody
+from bot.dialogue.message import names_somebody
+from bot.dialogue.waiting import SUGGESTIONS
 from bot.suggestions.replies import render_purchase_answer, render_suggestions
 from bot.suggestions.request import SuggestionRequest, asked_again_for, read_request, unknown_product_asked
 from bot.suggestions.service import SuggestOutcome

@@ -6,7 +6,7 @@ from actions.runtime import Turn, customer_service, in_thread, visit_service
 from bot.clock import clock
 from bot.customers import replies as customer_replies
 from bot.customers.service import View
-from bot.dialogue import TASKS, Choice
+from bot.dialogue.waiting import TASKS, Choice
 from bot.visits import replies as visit_replies
 from bot.visits.dialogue import (
     OWN_LIST_ONLY,

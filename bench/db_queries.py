@@ -1,4 +1,4 @@
-"""`python -m tools bench-db`: how fast the bank's database answers what the chat asks of it.
+"""`python -m bench.db_queries`: how fast the bank's database answers what the chat asks of it.
 
 Run on a loaded bank (`python -m tools demo-data DIR --customers 1000000` then `python -m bot import
 DIR`), with DATABASE_URL pointing at it. Each operation is timed the way the bot runs it, one unit
@@ -19,9 +19,11 @@ to `audit_log`: run it on a bench copy, not on the bank's production database.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import statistics
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -181,3 +183,37 @@ def write_json(path: Path, timings: list[Timing], customers: int, database: str)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"customers": customers, "database": database, "timings": [asdict(t) | {"met": t.met} for t in timings]}
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bot.customers.lookup import count_customers
+    from bot.privacy import install_log_masking
+
+    parser = argparse.ArgumentParser(prog="python -m bench.db_queries",
+                                     description="time lookups, the 360 view and daily lists on the loaded bank")
+    parser.add_argument("--samples", type=int, default=1000, help="customers timed per operation")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", help="also write the figures as JSON to this file")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a p99 target is missed")
+    args = parser.parse_args(argv)
+    install_log_masking()
+    database = Database(Settings.from_env().database_url)
+    with database.unit_of_work() as session:
+        customers = count_customers(session)
+    try:
+        timings = run(database, samples=args.samples, seed=args.seed)
+    except ValueError as problem:
+        print(problem, file=sys.stderr)
+        return 2
+    print(report(timings, customers))
+    if args.out:
+        write_json(Path(args.out), timings, customers, database.url.split("://")[0])
+    missed = [t.operation for t in timings if not t.met]
+    if args.check and missed:
+        print("未达标: " + ", ".join(missed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

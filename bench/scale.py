@@ -12,7 +12,7 @@ Runs, each as its own process so that its time and peak memory are its own:
 4. VACUUM (ANALYZE) of the database, timed apart: what autovacuum does on its own some minutes
    after a large load (visibility map for index-only scans, hint bits), done now so that the
    timings are those of the bank on any later day, not of the minutes after the load;
-5. `python -m tools bench-db`: lookups, 360 views and daily lists timed on the loaded bank.
+5. `python -m bench.db_queries`: lookups, 360 views and daily lists timed on the loaded bank.
 
 Prints a summary and writes it as JSON (--out). With --check it exits 1 when a step fails (an
 import error, a lookup that does not find its customer, a 360 view not shown) or the writing and
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     steps.append(vacuum(args.database_url))
     timings = out.with_name(out.stem + "-bench-db.json")
     bench = run_step(
-        "bench-db", [python, "-m", "tools", "bench-db", "--samples", str(args.samples), "--out", str(timings), "--check"], env
+        "bench-db", [python, "-m", "bench.db_queries", "--samples", str(args.samples), "--out", str(timings), "--check"], env
     )
     steps.append(bench)
     print(bench.output)

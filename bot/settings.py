@@ -1,7 +1,8 @@
 """Settings read from the environment, in one place.
 
-Everything a bank's IT team may want to change without touching code lives here; nothing else in
-bot/ reads os.environ.
+Everything a bank's IT team may want to change without touching code lives here. The other
+readers of os.environ are the clock (BANK_TIMEZONE, and BOT_FROZEN_NOW for end-to-end tests) and
+the channels' rate limits (REDIS_HOST, bot/channels/limits.py).
 """
 from __future__ import annotations
 

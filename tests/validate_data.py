@@ -15,7 +15,7 @@ WARNING = re.compile(r"UserWarning: (.*)")
 
 def responses_sent_by_actions() -> set[str]:
     """Responses the action sends: named in actions/ or in the protocol's table of static replies."""
-    sources = [*(REPO / "actions").glob("*.py"), REPO / "bot" / "dialogue.py"]
+    sources = [*(REPO / "actions").glob("*.py"), *(REPO / "bot" / "dialogue").glob("*.py")]
     code = "\n".join(p.read_text(encoding="utf-8") for p in sources)
     return set(re.findall(r"[\"'](utter_\w+)[\"']", code))
 

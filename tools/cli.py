@@ -1,16 +1,15 @@
-"""`python -m tools ...`: the developers' and demo commands, outside the bank's domain.
+"""`python -m tools ...`: the developers' and demo commands, outside the bank's domain (the
+database benchmark is `python -m bench.db_queries`).
 
   demo-data DIR                write a synthetic demo bank as CSV files
   ensure-demo                  load the demo bank if the database has no customers (make run)
   eval-recs [--customers N --seed S]   offline evaluation of the suggestions on the demo bank
-  bench-db [--samples N] [--check]   time lookups, the 360 view and daily lists on the loaded bank
 
 They import bot/; bot/ never imports them. The bank's own commands are `python -m bot ...`.
 """
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -77,28 +76,6 @@ def cmd_eval_recs(args) -> int:
     return 0 if report.passed else 1
 
 
-def cmd_bench_db(args) -> int:
-    from bench import db_queries as bench_db
-    from bot.customers.lookup import count_customers
-
-    database = _database()
-    with database.unit_of_work() as session:
-        customers = count_customers(session)
-    try:
-        timings = bench_db.run(database, samples=args.samples, seed=args.seed)
-    except ValueError as problem:
-        print(problem, file=sys.stderr)
-        return 2
-    print(bench_db.report(timings, customers))
-    if args.out:
-        bench_db.write_json(Path(args.out), timings, customers, database.url.split("://")[0])
-    missed = [t.operation for t in timings if not t.met]
-    if args.check and missed:
-        print("未达标: " + ", ".join(missed), file=sys.stderr)
-        return 1
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tools", description="网点助手开发与演示工具")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -121,12 +98,6 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--today", help="ISO date the demo bank is built around (default: today)")
     evaluation.set_defaults(run=cmd_eval_recs)
 
-    bench = commands.add_parser("bench-db", help="time lookups, the 360 view and daily lists on the loaded bank")
-    bench.add_argument("--samples", type=int, default=1000, help="customers timed per operation")
-    bench.add_argument("--seed", type=int, default=1)
-    bench.add_argument("--out", help="also write the figures as JSON to this file")
-    bench.add_argument("--check", action="store_true", help="exit 1 when a p99 target is missed")
-    bench.set_defaults(run=cmd_bench_db)
     return parser
 
 

@@ -16,7 +16,7 @@ Two parts:
 Fast enough for 100,000 customers in seconds: Faker (zh_CN) only supplies name characters, places
 and jobs once; every per-customer choice is a seeded `random.Random`, and rows stream to disk.
 
-A million customers (load tests, `python -m tools bench-db`) in flat memory and on every core: the
+A million customers (load tests, `python -m bench.db_queries`) in flat memory and on every core: the
 first `EXACT_CUSTOMERS` are drawn one after another, their names, phones and ID numbers kept
 unique with sets in memory; the rest are drawn in up to `LATER_PARTS` parts, each with its own
 seeded generator, in parallel processes, and appended in order, so the files are still the same

@@ -9,5 +9,8 @@ credit.
 * reports — branch rankings, monthly reports and the SLA check;
 * credit — referral credit points;
 * dialogue — the conversation that records a referral;
+* people — who a referral message names: the customer, the colleague;
+* updates — the conversation that moves a referral on ("ZJ… 已联系");
+* figures — what a question about referral figures asks (which month, whose);
 * replies — all of its Chinese text.
 """

@@ -26,21 +26,21 @@ from dataclasses import asdict, dataclass, field, replace
 from bot.clock import clock
 from bot.customers import replies as customer_replies
 from bot.customers.service import CustomerService, Outcome, PendingChoice, View
-from bot.dialogue import (
+from bot.dialogue.message import (
     CHANGE_WORDS,
     DEFAULT_RECEIVER_WORDS,
     RECEIVER_CHANGE,
-    CustomerSource,
     bare_name,
     cancels,
-    context_line,
     corrected_part,
 )
+from bot.dialogue.notices import context_line
+from bot.dialogue.waiting import CustomerSource
 from bot.referrals import replies as referral_replies
+from bot.referrals.people import _first, _names, _names_customer, _note_from, _only_in, colleagues_read_as_customers
 from bot.referrals.results import CreateOutcome, DraftOutcome, ReceiverInfo
 from bot.referrals.service import ReferralService
 from bot.vocabulary.choice import CONFIRM_WORDS, ByPosition, confirms, parse_choice
-from bot.vocabulary.numbers import parse_amount
 from bot.vocabulary.products import product_word_in
 from bot.vocabulary.roles import role_from_word
 from bot.vocabulary.text import has_chinese_words
@@ -117,84 +117,6 @@ class ReferralTurn:
     def awaiting_confirmation(self) -> bool:
         """The summary was shown and the answer is 确认 or 取消 (or a change)."""
         return self.state is not None and self.state.step == CONFIRM
-
-
-def _first(entities: dict[str, list[str]], name: str) -> str | None:
-    values = entities.get(name) or []
-    return values[0] if values else None
-
-
-def _names(entities: dict[str, list[str]]) -> list[str]:
-    """The people a message names (customers, colleagues): not product words (黄金花 is not gold)."""
-    return [*(entities.get("customer_name") or []), *(entities.get("staff_name") or [])]
-
-
-def _note_from(entities: dict[str, list[str]]) -> list[str]:
-    """What a referral's note keeps of the message: an amount that is money (the NLU's "amount"
-    can be anything: "王建国" was one), and a time."""
-    parts = []
-    amount = next((value for value in entities.get("amount") or []
-                   if parse_amount(value) and re.search(r"[万元块千wW亿]", value)), None)  # not 137 of a phone
-    if amount:
-        parts.append(f"金额约{amount}")
-    if _first(entities, "time"):
-        parts.append(f"时间:{_first(entities, 'time')}")
-    return parts
-
-
-def _names_customer(entities: dict[str, list[str]]) -> bool:
-    return any(entities.get(name) for name in ("customer_name", "phone", "customer_id", "id_number"))
-
-
-_GIVEN_TO = re.compile(r"(转给|转介给|交给|推给|推荐给|转到|给|让|找)\s*$")
-
-
-def _given_to(name: str, text: str) -> bool:
-    """Whether `name` stands right after 转给/交给/给/找… somewhere in the message."""
-    return any(_GIVEN_TO.search(text[:m.start()]) for m in re.finditer(re.escape(name), text))
-
-
-def _moved(entities: dict[str, list[str]], moved: list[str], source: str, target: str) -> dict[str, list[str]]:
-    if not moved:
-        return entities
-    result = dict(entities)
-    result[source] = [v for v in entities[source] if v not in moved]
-    result[target] = [*(entities.get(target) or []), *(v for v in moved if v not in (entities.get(target) or []))]
-    return {k: v for k, v in result.items() if v}
-
-
-def colleagues_read_as_customers(entities: dict[str, list[str]], text: str, colleagues: set[str]) -> dict[str, list[str]]:
-    """The entities with a colleague's name the NLU read as a customer's ("转给王芳" tagged
-    customer_name) moved to staff_name: a name of a colleague right after 转给/交给/给 is the
-    colleague, wherever else the same name may be a customer's."""
-    moved = [v for v in entities.get("customer_name") or [] if v in colleagues and _given_to(v, text)]
-    return _moved(entities, moved, "customer_name", "staff_name")
-
-
-def customers_read_as_colleagues(entities: dict[str, list[str]], text: str, colleagues: set[str]) -> dict[str, list[str]]:
-    """The entities with a name the NLU tagged a colleague's that belongs to no colleague, and is
-    not where a colleague is named (after 转给/交给/找…), moved to customer_name: "杨辉勇最近
-    怎么样" asks about a customer, whatever the NLU made of the name."""
-    moved = [v for v in entities.get("staff_name") or [] if v not in colleagues and not _given_to(v, text)]
-    return _moved(entities, moved, "staff_name", "customer_name")
-
-
-def settle_names(entities: dict[str, list[str]], text: str, colleagues: set[str],
-                 colleague_asked: bool = False) -> dict[str, list[str]]:
-    """The names of a message read with the staff list: a "colleague" who is none is a customer
-    (customers_read_as_colleagues), and, while a referral shows or asks for its receiver
-    (`colleague_asked`), a colleague's name said alone ("王芳") is the receiver, never a customer
-    looked up (the summary shows the change before anything is saved)."""
-    entities = customers_read_as_colleagues(entities, text, colleagues)
-    name = bare_name(text) if colleague_asked else None
-    if name and name in colleagues and not entities.get("staff_name"):
-        entities = {**{k: v for k, v in entities.items() if k != "customer_name"}, "staff_name": [name]}
-    return entities
-
-
-def _only_in(entities: dict[str, list[str]], text: str) -> dict[str, list[str]]:
-    """The entities whose values are written in `text` (the corrected part of a message)."""
-    return {name: [v for v in values if v in text] for name, values in entities.items() if any(v in text for v in values)}
 
 
 class ReferralConversation:
@@ -561,130 +483,3 @@ class ReferralConversation:
         state.receiver_staff_id = None
         turn = self._advance(chat_id, state, channel)
         return replace(turn, reply="保存前情况有变化,还没有保存。\n" + turn.reply)
-
-
-# ---------------------------------------------------------------------------- updates
-
-REFERRAL_NO = re.compile(r"ZJ\d{8}-\d{4}", re.IGNORECASE)
-
-
-def _status_in_text(text: str):
-    """A status word written in the message, longest first ("未成交" before "成交")."""
-    from bot.referrals.lifecycle import STATUS_WORDS
-
-    for word in sorted((w for w in STATUS_WORDS if not w.isascii()), key=len, reverse=True):
-        if word in text:
-            return STATUS_WORDS[word]
-    return None
-
-
-def _mark(summary) -> str:
-    return f"{summary.referral_no}({summary.customer_name or '客户'} {summary.product_word})"
-
-
-class ReferralUpdates:
-    """update_referral: "王建国的转介已联系", "那个转介成交了,买了20万理财", "ZJ20261130-0001 接了"."""
-
-    def __init__(self, customers: CustomerService, referrals: ReferralService) -> None:
-        self.customers = customers
-        self.referrals = referrals
-
-    def update(
-        self,
-        chat_id: str,
-        entities: dict[str, list[str]],
-        text: str,
-        referral_in_context: str | None,
-        channel: str,
-    ) -> ReferralTurn:
-        from bot.referrals.lifecycle import Status, status_from_word
-        from bot.referrals.results import TransitionOutcome
-
-        status = status_from_word(_first(entities, "referral_status")) or _status_in_text(text)
-        if status is None:
-            return ReferralTurn(
-                "要把转介改成什么状态?可以说:接受、已联系、成交(最好带上金额和产品)、未成交,或撤销。",
-                None,
-                referral_no=referral_in_context,
-            )
-        targets = self._targets(chat_id, entities, text, referral_in_context, as_referrer=status is Status.CANCELLED)
-        if targets is None:
-            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
-        if not targets:
-            whose = "您发出的" if status is Status.CANCELLED else "您可以更新的(您接收的,或您负责网点的)"
-            return ReferralTurn(f"没有找到{whose}未完成转介。发“我的转介”看看全部,或带上转介编号再说一次。", None)
-        if len(targets) > 1:
-            lines = "\n".join(f"· {_mark(s)} {referral_replies.status_name(s.status)}" for s in targets[:5])
-            return ReferralTurn(f"有{len(targets)}条转介可以更新,是哪一条?请带上编号或客户姓名再说一次:\n{lines}", None)
-        target = targets[0]
-        product = _first(entities, "product") if status is Status.CONVERTED else None
-        amount = _first(entities, "amount") if status is Status.CONVERTED else None
-        result = self.referrals.transition(
-            chat_id, target.referral_no, status, product_word=product, amount=amount, note=text, channel=channel
-        )
-        if result.outcome is TransitionOutcome.STRANGER:
-            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
-        if result.outcome is TransitionOutcome.NOT_FOUND:
-            return ReferralTurn("没有找到这条转介,或者您无权查看。", None)
-        if result.outcome is TransitionOutcome.REFUSED:
-            return ReferralTurn(f"{_mark(target)}:{result.reason}", None, referral_no=target.referral_no)
-        done = result.referral
-        reply = f"已更新 {_mark(done)}:{referral_replies.status_name(result.from_status)} → {referral_replies.status_name(result.to_status)}。"
-        if result.to_status is Status.CONVERTED:
-            reply += f"已记成交{('金额' + amount) if amount else ''},转介人{done.referrer_name}获得积分{result.credit_points or 0}分,已通知对方。"
-            if not amount:
-                reply += "\n没记到金额,补充金额请说“{} 成交 20万”。".format(done.referral_no)
-        elif result.to_status in (Status.ACCEPTED, Status.LOST):
-            reply += f"已通知转介人{done.referrer_name}。"
-        elif result.to_status is Status.CANCELLED:
-            reply += f"已通知接收人{done.receiver_name}。"
-        return ReferralTurn(reply, None, customer_id=done.customer_id, referral_no=done.referral_no, saved=True)
-
-    def _targets(self, chat_id, entities, text, referral_in_context, as_referrer: bool):
-        if self.referrals_stranger(chat_id):
-            return None
-        numbers = REFERRAL_NO.findall(text)
-        if numbers:
-            return self.referrals.find_for_update(chat_id, referral_no=numbers[0].upper(), as_referrer=as_referrer)
-        name = _first(entities, "customer_name")
-        if name:
-            return self.referrals.find_for_update(chat_id, customer_name=name, as_referrer=as_referrer)
-        customer_id = _first(entities, "customer_id")
-        if customer_id:
-            return self.referrals.find_for_update(chat_id, customer_id=customer_id.upper(), as_referrer=as_referrer)
-        if referral_in_context:
-            found = self.referrals.find_for_update(chat_id, referral_no=referral_in_context, as_referrer=as_referrer)
-            if found:
-                return found
-        return self.referrals.find_for_update(chat_id, as_referrer=as_referrer)
-
-    def referrals_stranger(self, chat_id: str) -> bool:
-        return self.customers.who_is(chat_id) is None
-
-
-# ---------------------------------------------------------------------------- figures
-
-MONTH_IN_TEXT = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:份)?")
-
-
-def month_asked(text: str, today) -> str:
-    """The month a statistics question is about, as 'YYYY-MM': 本月 by default, 上个月, '10月'."""
-    year, month = today.year, today.month
-    if "上个月" in text or "上月" in text:
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    else:
-        found = MONTH_IN_TEXT.search(text)
-        if found and 1 <= int(found.group(2)) <= 12:
-            month = int(found.group(2))
-            year = int(found.group(1)) if found.group(1) else (year if month <= today.month else year - 1)
-    return f"{year:04d}-{month:02d}"
-
-
-_ABOUT_EVERYONE = re.compile(r"排行|排名|榜|排第|第几|谁|哪个|哪位|哪些人|大家|各位|每个人|全网点|全行")
-
-
-def asks_own_figures(text: str) -> bool:
-    """"我的转介业绩", "我这个月积分多少" ask about oneself; "排行", "排名", "我们网点谁转介最多"
-    about the branch (我们/咱们 is the branch, not the employee)."""
-    about_me = "我" in re.sub(r"我们|我行|我司|咱们", "", text)
-    return about_me and not _ABOUT_EVERYONE.search(text)

@@ -22,8 +22,13 @@ from datetime import date, datetime, timedelta
 from bot.clock import clock
 from bot.customers import replies as customer_replies
 from bot.customers.service import CustomerService, Outcome, PendingChoice, View
-from bot.dialogue import CHANGE_WORDS, QUESTION, CustomerSource, bare_name, cancels, context_line, corrected_part
-from bot.visits.notes import CHANNEL_WORDS, VISIT_LOOK_BACK, VisitNote, plans_only
+from bot.dialogue.message import CHANGE_WORDS, QUESTION, bare_name, cancels, corrected_part
+from bot.dialogue.notices import context_line
+from bot.dialogue.waiting import CustomerSource
+from bot.visits.notes.kinds import plans_only
+from bot.visits.notes.results import VisitNote
+from bot.visits.notes.times import VISIT_LOOK_BACK
+from bot.visits.notes.words import CHANNEL_WORDS
 from bot.visits.results import CompleteOutcome, TagOutcome, VisitEffects, VisitOutcome
 from bot.visits.service import VisitService
 from bot.vocabulary.choice import CONFIRM_WORDS, confirms
@@ -380,7 +385,7 @@ def tag_request(entities: dict[str, list[str]], text: str) -> tuple[str | None, 
     they stand together in the message (爱 + 太极 of "爱打太极" is "爱打太极"). A tag must be a
     phrase a manager would write (bot.visits.notes.is_tag_phrase): a stray word is no tag, and
     the bot asks which tag."""
-    from bot.visits.notes import is_tag_phrase
+    from bot.visits.notes.tags import is_tag_phrase
 
     remove = bool(REMOVE_TAG.search(text))
     found = TAG_AFTER_COLON.search(text)

@@ -9,7 +9,7 @@ from enum import Enum
 
 from bot.access import StaffMember
 from bot.customers import lookup
-from bot.visits.notes import VisitNote
+from bot.visits.notes.results import VisitNote
 
 
 class VisitOutcome(str, Enum):

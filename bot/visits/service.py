@@ -70,7 +70,9 @@ from bot.privacy import mask_identifiers_in_text
 from bot.settings import Settings
 from bot.visits.daily_list import DailyList, _audit_list, _list_detail, build_daily_list
 from bot.visits.digest import DigestReport, morning_digest
-from bot.visits.notes import VisitNote, describes_a_visit, parse_visit_note
+from bot.visits.notes.kinds import describes_a_visit
+from bot.visits.notes.parser import parse_visit_note
+from bot.visits.notes.results import VisitNote
 from bot.visits.period import Period
 from bot.visits.results import (
     Completed,

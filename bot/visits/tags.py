@@ -10,7 +10,7 @@ from bot.models import (
     CustomerTag,
 )
 from bot.privacy import mask_identifiers_in_text
-from bot.visits.notes import BOUGHT, INTEREST, NOT_INTERESTED
+from bot.visits.notes.words import BOUGHT, INTEREST, NOT_INTERESTED
 
 
 def _tag_label(tag: str) -> tuple[str, str] | None:

@@ -9,22 +9,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.dialogue import (
-    DRAFT_TTL,
-    REFERRAL,
-    VISIT,
-    Choice,
-    Draft,
-    Message,
-    Route,
-    Step,
-    Waiting,
-    bare_name,
-    corrected_part,
-    decide,
-    dropped_notice,
-    kept_notice,
-)
+from bot.dialogue.decisions import Route, decide
+from bot.dialogue.message import Message, bare_name, corrected_part
+from bot.dialogue.notices import dropped_notice, kept_notice
+from bot.dialogue.waiting import DRAFT_TTL, REFERRAL, VISIT, Choice, Draft, Step, Waiting
 
 NOW = datetime(2026, 11, 30, 10, 0)
 
@@ -198,7 +186,7 @@ def test_english_numbers_and_identifiers_are_never_drafts(text, intent, expected
     ("算了,还是转给王芳吧", False), ("不要了,改成电话", False), ("算了,还是上门", False), ("确认", False),
 ])
 def test_a_change_of_mind_after_a_cancel_word_is_no_cancel(text, expected):
-    from bot.dialogue import cancels
+    from bot.dialogue.message import cancels
 
     assert cancels(text) is expected
 
@@ -231,7 +219,7 @@ def test_a_malformed_slot_waits_for_nothing():
     ("product", "  ", None), ("product", None, None),
 ])
 def test_what_the_nlu_glues_to_a_product_is_taken_off(entity, value, expected):
-    from bot.dialogue import entity_value
+    from bot.dialogue.message import entity_value
 
     assert entity_value(entity, value) == expected
 

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from bot.clock import clock
-from bot.visits.notes import parse_visit_note
+from bot.visits.notes.parser import parse_visit_note
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=clock.tz)
 

@@ -8,15 +8,8 @@ from sqlalchemy import func, select
 
 from bot.customers.service import CustomerService
 from bot.models import Referral
-from bot.referrals.dialogue import (
-    CONFIRM,
-    CUSTOMER,
-    PRODUCT,
-    ReferralConversation,
-    ReferralDraftState,
-    asks_own_figures,
-    month_asked,
-)
+from bot.referrals.dialogue import CONFIRM, CUSTOMER, PRODUCT, ReferralConversation, ReferralDraftState
+from bot.referrals.figures import asks_own_figures, month_asked
 from bot.referrals.service import ReferralService
 from bot.vocabulary.products import product_word_in
 
@@ -200,7 +193,7 @@ def test_own_figures_or_ranking():
 
 
 def test_a_name_tagged_a_colleagues_that_is_nobodys_colleague_is_a_customers():
-    from bot.referrals.dialogue import customers_read_as_colleagues
+    from bot.referrals.people import customers_read_as_colleagues
 
     colleagues = {"王芳", "陈静"}
     assert customers_read_as_colleagues({"staff_name": ["杨辉勇"]}, "杨辉勇最近怎么样", colleagues) == {

@@ -8,7 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.visits.notes import EventKind, find_amounts, is_tag_phrase, parse_visit_note
+from bot.visits.notes.amounts import find_amounts
+from bot.visits.notes.parser import parse_visit_note
+from bot.visits.notes.results import EventKind
+from bot.visits.notes.tags import is_tag_phrase
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 CATALOGUE = {"邮享定期1年": "存款", "大额存单3年": "存款", "鑫享理财1年": "理财", "稳享理财90天": "理财",
@@ -461,7 +464,7 @@ def test_a_relatives_money_is_never_the_customers(name, lead, kin, money):
     ("刚才给她打了电话,提醒我下周再打", False),
 ])
 def test_a_message_that_only_plans_a_contact_is_no_visit(text, expected):
-    from bot.visits.notes import plans_only
+    from bot.visits.notes.kinds import plans_only
 
     assert plans_only(text) is expected
 
