@@ -176,7 +176,16 @@ bench-db: $(VENV)/.installed
 test-scale: $(VENV)/.installed
 	$(PY) -m bench.scale --customers 20000 --samples 500 --database-url $(SCALE_DATABASE_URL) --check
 
-test: validate test-unit test-recs test-conversations test-dialogue test-nlu test-e2e test-browser test-matrix test-bench test-scale
+# The fast tier (data checks, unit/action/channel tests, the suggestions gate) runs while the model
+# trains in the background (its log: var/train.log): a failure there shows in minutes and stops the
+# training. Then everything that needs the model.
+test: $(VENV)/.installed
+	@mkdir -p var
+	@setsid $(MAKE) --no-print-directory $(MODEL) > var/train.log 2>&1 & train=$$!; \
+	  $(MAKE) --no-print-directory validate test-unit test-recs || { kill -TERM -- -$$train 2>/dev/null; exit 1; }; \
+	  echo "fast tier passed; waiting for the model (var/train.log)"; \
+	  wait $$train || { tail -40 var/train.log; echo "training failed"; exit 1; }
+	@$(MAKE) --no-print-directory test-conversations test-dialogue test-nlu test-e2e test-browser test-matrix test-bench test-scale
 	@echo "make test: all checks passed"
 
 clean:

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from actions.customers import look_up_bare_name
 from actions.runtime import Turn, current_staff
-from bot.customers import replies as customer_replies
-
-PLEASE_WRITE_CHINESE = "请用中文发消息,比如“查一下王建国”“我的待办”。发“帮助”看我能做什么。"
-WHICH_CUSTOMER = "没明白您指的是哪位客户。" + customer_replies.ASK_WHICH_CUSTOMER
+from bot.dialogue.replies import EDIT_NOT_HERE, PLEASE_WRITE_CHINESE, UNDO_NOT_BUILT, WHICH_CUSTOMER
 
 
 async def _reply(turn: Turn, response: str | None = None, text: str | None = None, bare_name: bool = True) -> None:
@@ -36,17 +33,9 @@ async def not_chinese(turn: Turn) -> None:
     await _reply(turn, text=PLEASE_WRITE_CHINESE, bare_name=False)
 
 
-UNDO_NOT_BUILT = ("已经保存的记录在聊天里还不能删除或修改(这个功能还没有做)。记错了的话请再发一条正确的记录,"
-                  "原记录请联系网点负责人在系统里作废;转介可以直接说“撤销转介”。")
-
-
 async def undo_saved(turn: Turn) -> None:
     """"刚才那条记错了,删掉": the chat does not delete or edit what was saved; the bot says so."""
     await _reply(turn, text=UNDO_NOT_BUILT, bare_name=False)
-
-
-EDIT_NOT_HERE = ("客户资料(风险等级、手机号、地址、客户经理等)不能在聊天里修改:风险等级要客户重新做风险测评,"
-                 "其他资料请在行内系统里按流程变更。")
 
 
 async def edit_customer(turn: Turn) -> None:

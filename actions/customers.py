@@ -11,17 +11,13 @@ from bot.customers import replies as customer_replies
 from bot.customers.facts import Fact, fact_asked
 from bot.customers.service import CustomerAnswer, Outcome, View
 from bot.dialogue.waiting import HOLDINGS, Choice
-from bot.vocabulary.choice import CONFIRM_WORDS
+from bot.vocabulary.choice import pick_of
 
 
 def say_answer(dispatcher: CollectingDispatcher, answer: CustomerAnswer) -> None:
-    """The answer in Chinese; a "which one?" list also as buttons whose payload is the number, as
-    if typed (the web chat shows them; WeCom and Matrix keep the numbered text)."""
-    buttons = None
-    if answer.outcome is Outcome.CHOOSE:
-        buttons = [{"title": f"{c.name} {c.masked_phone}", "payload": str(number)}
-                   for number, c in enumerate(answer.candidates, start=1)]
-    dispatcher.utter_message(text=customer_replies.render(answer, clock.today()), buttons=buttons)
+    """The answer in Chinese; a "which one?" list also as buttons (customer_replies.choice_buttons)."""
+    dispatcher.utter_message(text=customer_replies.render(answer, clock.today()),
+                             buttons=customer_replies.choice_buttons(answer))
 
 
 def after_answer(turn: Turn, answer: CustomerAnswer, request: dict[str, Any]) -> None:
@@ -42,11 +38,7 @@ def after_answer(turn: Turn, answer: CustomerAnswer, request: dict[str, Any]) ->
 
 
 def _pick_text(turn: Turn, count: int) -> str:
-    """The answer to a list as a pick: "是"/"对" to "是这位吗?" (a list of one) picks it."""
-    text = turn.text.strip()
-    if count == 1 and (CONFIRM_WORDS.match(text) or turn.message.intent == "affirm"):
-        return "1"
-    return text
+    return pick_of(turn.text, turn.message.intent, count)
 
 
 async def show(turn: Turn, view: View) -> None:

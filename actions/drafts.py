@@ -8,38 +8,22 @@ from typing import Any
 from actions.runtime import Turn, in_thread, referral_conversation, visit_conversation
 from bot.clock import clock
 from bot.dialogue.message import names_somebody
+from bot.dialogue.replies import CONFIRM_BUTTONS
 from bot.dialogue.waiting import REFERRAL, SUGGESTIONS, VISIT, Draft
-from bot.referrals.dialogue import ReferralDraftState
-from bot.suggestions.request import product_number
+from bot.referrals.dialogue import ReferralDraftState, starting_point
 from bot.visits.dialogue import VisitDraftState
-from bot.vocabulary.products import product_word_in
-
-# A draft waiting for its confirmation offers the two answers as buttons (numbered choices on WeCom
-# and Matrix, where "1" then means 确认).
-CONFIRM_BUTTONS = [{"title": "确认", "payload": "确认"}, {"title": "取消", "payload": "取消"}]
 
 _CONVERSATIONS = {REFERRAL: referral_conversation, VISIT: visit_conversation}
 _STATES = {REFERRAL: ReferralDraftState, VISIT: VisitDraftState}
 
 
 def _starting_point(turn: Turn, kind: str) -> tuple[dict[str, list[str]], str | None]:
-    """The entities a new draft starts from, and the customer in context. "转介第一个给理财经理"
-    right after suggestions: that product, for that customer; "转给理财经理" right after "她能买
-    基金吗": the product asked about."""
-    entities, customer_id = turn.entities, turn.slot("current_customer_id")
-    if kind == REFERRAL:
-        shown = turn.slot("suggestions_shown") or {}
-        number = product_number(turn.text)
-        products = shown.get("products") or []
-        if number and not entities.get("product") and 1 <= number <= len(products):
-            entities = {**entities, "product": [products[number - 1]]}
-            customer_id = shown.get("customer_id") or customer_id
-        elif (shown.get("asked") and not entities.get("product") and product_word_in(turn.text) is None
-              and not names_somebody(turn.message) and (turn.slot("waiting") or {}).get("topic") == SUGGESTIONS):
-            # "那就转给理财经理吧" right after "她能买基金吗": the product just asked about (the
-            # summary shows it before anything is saved).
-            entities = {**entities, "product": [shown["asked"]]}
-    return entities, customer_id
+    """The entities a new draft starts from, and the customer in context (a referral right after
+    suggestions: bot.referrals.dialogue.starting_point)."""
+    if kind != REFERRAL:
+        return turn.entities, turn.slot("current_customer_id")
+    return starting_point(turn.text, turn.entities, turn.slot("current_customer_id"), turn.slot("suggestions_shown"),
+                          names_somebody(turn.message), turn.previous_topic == SUGGESTIONS)
 
 
 async def start_draft(turn: Turn, kind: str) -> None:

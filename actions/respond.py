@@ -10,25 +10,21 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import basics, customers, drafts, referrals, suggestions, visits
-from actions.runtime import NOTIFICATIONS_LATER, Turn, customer_service, in_thread, message_of
+from actions import basics, customers, drafts, referrals, scheduler, suggestions, visits
+from actions.runtime import Turn, customer_service, in_thread, message_of
 from bot.clock import clock
 from bot.customers import replies as customer_replies
 from bot.customers.service import View
 from bot.db import DatabaseUnavailable
 from bot.dialogue.decisions import Decision, Route, decide
-from bot.dialogue.message import Message, bare_name, names_somebody
+from bot.dialogue.message import Message, names_somebody
 from bot.dialogue.notices import dropped_notice, kept_notice
-from bot.dialogue.waiting import REFERRAL, VISIT, Step, Waiting
+from bot.dialogue.replies import NOT_DONE_REPLY, NOT_SAVED_REPLY, NOTIFICATIONS_LATER
+from bot.dialogue.waiting import REFERRAL, VISIT, Waiting
 from bot.privacy import mask_identifiers_in_text
-from bot.referrals.people import settle_names
+from bot.referrals.people import colleague_asked_for, names_to_settle, settle_names
 
 logger = logging.getLogger(__name__)
-
-# The database failed during the turn: the unit of work rolled back, what waited (a draft) is kept,
-# and "确认" again once it is back saves it.
-NOT_SAVED_REPLY = "系统暂时连不上数据库,这次没有保存任何内容。请稍后再回复一次(草稿还在)。"
-NOT_DONE_REPLY = "系统暂时连不上数据库,这次没有保存任何内容。请稍后再发一次。"  # no draft waited
 
 
 async def _pick(turn: Turn) -> None:
@@ -70,6 +66,7 @@ class ActionRespond(Action):
         return "action_respond"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        scheduler.ensure_started()  # the periodic jobs start with the first message the server answers
         waiting = Waiting.from_dict(tracker.get_slot("waiting"))
         message = message_of(tracker)
         message = await _names_settled(message, waiting)
@@ -136,9 +133,8 @@ class ActionRespond(Action):
 async def _names_settled(message: Message, waiting: Waiting) -> Message:
     """The message's names read with the staff list (bot.referrals.dialogue.settle_names): only
     when a colleague may be meant, so that most messages cost no query."""
-    draft = waiting.draft
-    colleague_asked = draft is not None and draft.kind == REFERRAL and draft.step in (Step.CONFIRM, Step.RECEIVER)
-    if not message.entities.get("staff_name") and not (colleague_asked and bare_name(message.text)):
+    colleague_asked = colleague_asked_for(waiting)
+    if not names_to_settle(message, colleague_asked):
         return message
     try:
         colleagues = await in_thread(customer_service().colleague_names)

@@ -18,13 +18,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.access import StaffMember
 from bot.customers.service import CustomerService
-from bot.db import Database
 from bot.dialogue.message import Message, entity_value
+from bot.dialogue.replies import MAYBE_RECEIVED
 from bot.dialogue.waiting import Waiting
 from bot.outbox import NOTIFICATION_ID
 from bot.referrals.dialogue import ReferralConversation
 from bot.referrals.service import ReferralService
 from bot.referrals.updates import ReferralUpdates
+from bot.services import Services
 from bot.settings import Settings
 from bot.suggestions.service import SuggestionService
 from bot.visits.dialogue import VisitConversation
@@ -35,10 +36,9 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 _executor: ThreadPoolExecutor | None = None
-_services: dict[str, CustomerService] = {}
-_referral_services: dict[str, ReferralService] = {}
-_visit_services: dict[str, VisitService] = {}
-_suggestion_services: dict[str, SuggestionService] = {}
+# The services (bot/services.py) per database URL: tests switch DATABASE_URL between SQLite and
+# PostgreSQL; a server has one.
+_services: dict[str, Services] = {}
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -53,51 +53,39 @@ async def in_thread(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await loop.run_in_executor(_pool(), functools.partial(function, *args, **kwargs))
 
 
-def customer_service() -> CustomerService:
-    """One service per database URL (tests switch DATABASE_URL between SQLite and PostgreSQL)."""
+def services() -> Services:
     settings = Settings.from_env()
     if settings.database_url not in _services:
-        _services[settings.database_url] = CustomerService(Database(settings.database_url), settings)
+        _services[settings.database_url] = Services.build(settings)
     return _services[settings.database_url]
 
 
+def customer_service() -> CustomerService:
+    return services().customers
+
+
 def referral_service() -> ReferralService:
-    settings = Settings.from_env()
-    if settings.database_url not in _referral_services:
-        _referral_services[settings.database_url] = ReferralService(customer_service().db, settings)
-    return _referral_services[settings.database_url]
+    return services().referrals
 
 
 def visit_service() -> VisitService:
-    settings = Settings.from_env()
-    if settings.database_url not in _visit_services:
-        _visit_services[settings.database_url] = VisitService(customer_service().db, settings)
-    return _visit_services[settings.database_url]
+    return services().visits
 
 
 def suggestion_service() -> SuggestionService:
-    settings = Settings.from_env()
-    if settings.database_url not in _suggestion_services:
-        _suggestion_services[settings.database_url] = SuggestionService(customer_service().db, settings)
-    return _suggestion_services[settings.database_url]
+    return services().suggestions
 
 
 def visit_conversation() -> VisitConversation:
-    return VisitConversation(customer_service(), visit_service())
+    return services().visit_conversation()
 
 
 def referral_conversation() -> ReferralConversation:
-    return ReferralConversation(customer_service(), referral_service())
+    return services().referral_conversation()
 
 
 def referral_updates() -> ReferralUpdates:
-    return ReferralUpdates(customer_service(), referral_service())
-
-
-# Above a notification whose earlier push got no clear answer: it may have arrived (bot/push.py).
-MAYBE_RECEIVED = "(补发:这条通知之前推送时没有得到确认,如已收到请忽略。)"
-# The notifications could not be fetched: the reply goes on without them, they come later.
-NOTIFICATIONS_LATER = "(您的通知暂时取不到,稍后送达。)"
+    return services().referral_updates()
 
 
 def shown_before(tracker: Tracker) -> list[int]:
@@ -125,10 +113,7 @@ async def deliver_notifications(dispatcher: CollectingDispatcher, tracker: Track
     claimed for this reply only (bot/outbox.py). A failure here is never the turn's failure (the
     turn may have saved something already): it is logged, the reply goes on, and the
     notifications stay waiting for the next reply. False when they could not be fetched."""
-    from actions import scheduler
-
     try:
-        scheduler.ensure_started()
         waiting = await in_thread(referral_service().notifications, tracker.sender_id,
                                   channel_of(tracker) or "chat", shown_before(tracker))
     except Exception as error:  # noqa: BLE001 - see above
@@ -198,6 +183,12 @@ class Turn:
     @property
     def entities(self) -> dict[str, list[str]]:
         return self.message.entities
+
+    @property
+    def previous_topic(self) -> str | None:
+        """What the previous answer was about (`Waiting.topic` as the turn began), for the short
+        follow-ups that refer to it ("那X呢", "这个月呢")."""
+        return (self.slot("waiting") or {}).get("topic")
 
     def slot(self, name: str) -> Any:
         return self.tracker.get_slot(name)

@@ -11,16 +11,15 @@ from bot.visits import replies as visit_replies
 from bot.visits.dialogue import (
     OWN_LIST_ONLY,
     colleague_asked_about,
-    item_number,
+    completion_asked,
     render_completed,
     render_tag_result,
     tag_request,
+    without_tag_words,
 )
 from bot.visits.period import tasks_period_asked
+from bot.visits.replies import ASK_TAG, FEEDBACK_SAVED
 from bot.visits.results import CompleteOutcome
-
-ASK_TAG = "要加什么标签?比如“给王建国加个标签:有房贷需求”。"
-FEEDBACK_SAVED = "收到,谢谢!您的意见已记下,维护团队会看到。"
 
 
 def _tag(chat_id: str, customer_id: str, request: dict, channel: str):
@@ -30,9 +29,7 @@ def _tag(chat_id: str, customer_id: str, request: dict, channel: str):
 async def tag(turn: Turn) -> None:
     """"给王建国加个标签:有房贷需求", "把他的沉睡客户标签去掉"."""
     tag_word, remove = tag_request(turn.entities, turn.text)
-    text = turn.text
-    for value in [*(turn.entities.get("tag") or []), *([tag_word] if tag_word else [])]:
-        text = text.replace(value, " ")  # a tag word is never a customer's name
+    text = without_tag_words(turn.text, turn.entities, tag_word)
     request = {"kind": "tag", "tag": tag_word, "remove": remove}
     customer_id = await customer_to_act_on(turn, text, request, None if tag_word else ASK_TAG)
     if customer_id is None:
@@ -53,9 +50,6 @@ async def tag_after_choice(turn: Turn) -> None:
     turn.set("current_customer_id", customer_id)
 
 
-COMPLETING = ("完成", "办完", "做完", "搞定")
-
-
 def _colleague_asked_about(chat_id: str, text: str, staff_names: list[str]) -> str | None:
     service = customer_service()
     me = service.who_is(chat_id)
@@ -65,8 +59,9 @@ def _colleague_asked_about(chat_id: str, text: str, staff_names: list[str]) -> s
 async def list_tasks(turn: Turn) -> None:
     """"今天要跟进哪些客户", "我的待办"; "完成第2条" closes a follow-up of the list last shown."""
     text = turn.text
-    if any(word in text for word in COMPLETING) and item_number(text) is not None:
-        result = await in_thread(visit_service().complete, turn.sender, item_number=item_number(text),
+    number = completion_asked(text)
+    if number is not None:
+        result = await in_thread(visit_service().complete, turn.sender, item_number=number,
                                  shown=list(turn.slot("task_refs") or []))
         reply = render_completed(result)
         if result.outcome is CompleteOutcome.DONE:

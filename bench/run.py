@@ -1,5 +1,7 @@
 """`make bench`: simulated staff against this bot and against a bare Rasa bot, side by side.
 
+One concept over 500 lines: the load benchmark (simulated staff against the bots, and its report).
+
     .venv/bin/python -m bench.run [--users 5,10,20,40,80] [--duration 60] [--think 2.0]
                                   [--long-turns 500] [--bots product,bare] [--workers 1]
 

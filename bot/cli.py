@@ -23,10 +23,15 @@ from pathlib import Path
 from bot.settings import Settings
 
 
-def _database():
-    from bot.db import Database
+def _services():
+    """The command line's composition root (bot/services.py), as the action server's."""
+    from bot.services import Services
 
-    return Database(Settings.from_env().database_url)
+    return Services.build(Settings.from_env())
+
+
+def _database():
+    return _services().db
 
 
 def cmd_migrate(_args) -> int:
@@ -98,8 +103,9 @@ def cmd_referrals_report(args) -> int:
         print(problem, file=sys.stderr)
         return 2
     values = [
-        _masked_row((r.month, r.branch_id, r.branch_name, r.rank, r.staff_id, r.staff_name, r.role_name, r.sent,
-                     r.converted, "" if r.conversion_rate is None else f"{r.conversion_rate:.3f}", r.credit))
+        _masked_row((r.month, r.branch_id, r.branch_name, r.ranked.rank, r.ranked.staff_id, r.ranked.name,
+                     r.ranked.role_name, r.ranked.sent, r.ranked.converted,
+                     "" if r.ranked.conversion_rate is None else f"{r.ranked.conversion_rate:.3f}", r.ranked.credit))
         for r in rows
     ]
     if args.format == "csv":
@@ -109,7 +115,7 @@ def cmd_referrals_report(args) -> int:
         return 0
     print("\t".join(REPORT_HEADINGS))
     for r, row in zip(rows, values):
-        print("\t".join(str(v) for v in row[:9] + (rate_text(r.conversion_rate), r.credit)))
+        print("\t".join(str(v) for v in row[:9] + (rate_text(r.ranked.conversion_rate), r.ranked.credit)))
     print(f"共 {len(rows)} 人")
     return 0
 
@@ -143,10 +149,9 @@ def cmd_digest(args) -> int:
 
 
 def cmd_feedback(args) -> int:
-    from bot.visits.service import VisitService
 
     since = date.fromisoformat(args.since) if args.since else None
-    lines = VisitService(_database(), Settings.from_env()).list_feedback(since, args.staff, args.limit)
+    lines = _services().visits.list_feedback(since, args.staff, args.limit)
     print("时间\t员工\t姓名\t上一意图\t渠道\t内容")
     for line in lines:
         text = line.text.replace("\n", " ")
@@ -178,9 +183,8 @@ def cmd_suggestions(args) -> int:
 
 
 def cmd_train_recs(_args) -> int:
-    from bot.suggestions.service import SuggestionService
 
-    model = SuggestionService(_database(), Settings.from_env()).train()
+    model = _services().suggestions.train()
     print(f"推荐模型已训练并保存: {model.customers} 位客户, {model.holdings} 笔持仓, 模型日期 {model.model_date}")
     return 0
 

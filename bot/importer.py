@@ -1,5 +1,9 @@
 """Load the bank's CSV exports into the database (`python -m bot import DIR`).
 
+One concept over 500 lines: the import of the bank's CSV files, from reading and checking each
+row to writing it in batches, kept in one module so that the transaction boundary and the
+all-or-nothing rule are in one place.
+
 The bank hands us a directory of UTF-8 CSV files, any subset of branches.csv, staff.csv,
 customers.csv, products.csv, holdings.csv and interactions.csv. They are loaded in that order,
 because each file refers to rows of the files before it (or rows already in the database).

@@ -1,5 +1,7 @@
 """The bank's data as SQLAlchemy tables (1.4, used in the 2.0 style).
 
+One concept over 500 lines: the bank's tables, together so that the schema reads in one place.
+
 Times are stored as naive UTC (`DateTime` without zone) so SQLite and PostgreSQL behave the same;
 `bot.clock` turns them into the bank's local time for display. Money is `Numeric(18, 2)` and
 `Decimal` in Python, never float.
@@ -227,7 +229,7 @@ class Interaction(Base):
     created_at = Column(DateTime, nullable=False)
     # 'import' (the bank's contact history) or 'chat' (a visit note logged in the chat).
     source = Column(String(10), nullable=False, default="import", server_default="import")
-    # What a chat-logged visit note said, structured (bot.visits.details_of): products,
+    # What a chat-logged visit note said, structured (bot.visits.notes.results.details_of): products,
     # categories, amounts, events, tags, follow_up. None for imported contacts.
     details = Column(MaskedJSON, nullable=True)
     # The client's key for one "log this visit": the same key twice logs it once.

@@ -10,18 +10,16 @@ the answer to "转给谁?".
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.vocabulary.identifiers import find_identifiers
 from bot.vocabulary.text import without_filler
+from components.stateless import StatelessComponent
 
 CUSTOMER_IDENTIFIERS = frozenset({"customer_name", "phone", "customer_id", "id_number"})
 LOOKUP = "lookup_customer"
@@ -44,17 +42,7 @@ def is_bare_identifier(text: str, entities: List[Dict[str, Any]]) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class BareIdentifierIntent(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "BareIdentifierIntent":
-        return cls()
-
+class BareIdentifierIntent(StatelessComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}

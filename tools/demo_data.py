@@ -1,5 +1,8 @@
 """A made-up county bank in the import CSV format, for demos, tests and load tests.
 
+One concept over 500 lines: the made-up bank, whose parts (branches, staff, customers, holdings,
+contacts) are drawn from one seed and depend on each other.
+
 Deterministic: the same (seed, today) gives byte-identical files, so the README's examples and
 the tests can rely on what the bot will answer. Dates are relative to `today`, so a demo made on
 any day has deposits maturing "this week".

@@ -1,5 +1,7 @@
 """Matrix (the protocol of self-hosted messengers such as Element) as a Rasa input channel.
 
+One concept over 500 lines: the Matrix channel (sync loop, rooms, replies and pushes).
+
 Register in credentials.yml by module path (see README, "Connecting Matrix"):
 
     bot.channels.matrix.MatrixInput:

@@ -1,5 +1,8 @@
 """WeCom (企业微信) self-built app as a Rasa input channel.
 
+One concept over 500 lines: the WeCom channel (callback verification, decryption, replies and
+pushes through its API).
+
 Register in credentials.yml by module path (see README, "Connecting WeCom"):
 
     bot.channels.wecom.WeComInput:

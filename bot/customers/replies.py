@@ -285,3 +285,12 @@ def render_interactions(view: InteractionsView) -> str:
     for number, line in enumerate(view.interactions, start=1):
         lines.append(f"{number}. {_interaction(line)}")
     return "\n".join(lines)
+
+
+def choice_buttons(answer: CustomerAnswer) -> list[dict] | None:
+    """A "which one?" list also as buttons whose payload is the number, as if typed (the web chat
+    shows them; WeCom and Matrix keep the numbered text)."""
+    if answer.outcome is not Outcome.CHOOSE:
+        return None
+    return [{"title": f"{c.name} {c.masked_phone}", "payload": str(number)}
+            for number, c in enumerate(answer.candidates, start=1)]

@@ -38,8 +38,10 @@ from bot.dialogue.notices import context_line
 from bot.dialogue.waiting import CustomerSource
 from bot.referrals import replies as referral_replies
 from bot.referrals.people import _first, _names, _names_customer, _note_from, _only_in, colleagues_read_as_customers
+from bot.referrals.replies import ASK_CUSTOMER, ASK_PRODUCT, CANCELLED, NOT_A_REFERRAL
 from bot.referrals.results import CreateOutcome, DraftOutcome, ReceiverInfo
 from bot.referrals.service import ReferralService
+from bot.suggestions.request import product_number
 from bot.vocabulary.choice import CONFIRM_WORDS, ByPosition, confirms, parse_choice
 from bot.vocabulary.products import product_word_in
 from bot.vocabulary.roles import role_from_word
@@ -51,11 +53,6 @@ STEPS = (CUSTOMER, PRODUCT, RECEIVER, DUPLICATE, CONFIRM)
 
 ADD_NOTE_WORDS = re.compile(r"(补充|追加|加到|加在|合并|原来那条|那一条|备注)")
 NEW_ANYWAY_WORDS = re.compile(r"(新建|还是建|再建|另建|重新建|另外建|仍然|照样|还是要)")
-
-ASK_CUSTOMER = "要转介哪位客户?发姓名、手机号或客户号。回复“取消”放弃。"
-ASK_PRODUCT = "客户对什么产品感兴趣?比如 理财、基金定投、大额存单、房贷、信用卡。"
-NOT_A_REFERRAL = "没看懂这条转介。请说说客户、产品和转给谁,比如“王建国想办房贷,转给陈静”。"
-CANCELLED = "好的,这条转介已取消,什么都没有保存。"
 
 
 @dataclass
@@ -119,10 +116,15 @@ class ReferralTurn:
         return self.state is not None and self.state.step == CONFIRM
 
 
-class ReferralConversation:
+class ReferralChat:
+    """What the conversations about referrals work with: the customer and referral services."""
+
     def __init__(self, customers: CustomerService, referrals: ReferralService) -> None:
         self.customers = customers
         self.referrals = referrals
+
+
+class ReferralConversation(ReferralChat):
 
     # ------------------------------------------------------------------ entry points
 
@@ -483,3 +485,20 @@ class ReferralConversation:
         state.receiver_staff_id = None
         turn = self._advance(chat_id, state, channel)
         return replace(turn, reply="保存前情况有变化,还没有保存。\n" + turn.reply)
+
+
+def starting_point(text: str, entities: dict[str, list[str]], customer_in_context: str | None,
+                   suggestions_shown: dict | None, names_somebody: bool,
+                   right_after_suggestions: bool) -> tuple[dict[str, list[str]], str | None]:
+    """The entities a new referral starts from, and the customer in context. "转介第一个给理财经理"
+    right after suggestions: that product, for that customer; "转给理财经理" right after "她能买
+    基金吗": the product asked about (the summary shows it before anything is saved)."""
+    shown = suggestions_shown or {}
+    number = product_number(text)
+    products = shown.get("products") or []
+    if number and not entities.get("product") and 1 <= number <= len(products):
+        return {**entities, "product": [products[number - 1]]}, shown.get("customer_id") or customer_in_context
+    if (shown.get("asked") and not entities.get("product") and product_word_in(text) is None
+            and not names_somebody and right_after_suggestions):
+        return {**entities, "product": [shown["asked"]]}, customer_in_context
+    return entities, customer_in_context

@@ -9,9 +9,7 @@ from enum import Enum
 from bot.models import (
     OPEN_REFERRAL_STATUSES,
 )
-from bot.vocabulary.products import PRODUCT_WORDS, category_of_word, product_word_in  # noqa: E402,F401
-from bot.vocabulary.roles import ROLE_WORDS, role_from_word  # noqa: E402,F401
-from bot.vocabulary.statuses import REFERRAL_STATUS_WORDS, referral_status_of  # noqa: E402
+from bot.vocabulary.statuses import REFERRAL_STATUS_WORDS, referral_status_of
 
 
 class Status(str, Enum):

@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 
 from bot.dialogue.message import (
+    Message,
     bare_name,
 )
+from bot.dialogue.waiting import REFERRAL, Step, Waiting
 from bot.vocabulary.numbers import parse_amount
 
 
@@ -87,3 +89,15 @@ def settle_names(entities: dict[str, list[str]], text: str, colleagues: set[str]
 def _only_in(entities: dict[str, list[str]], text: str) -> dict[str, list[str]]:
     """The entities whose values are written in `text` (the corrected part of a message)."""
     return {name: [v for v in values if v in text] for name, values in entities.items() if any(v in text for v in values)}
+
+
+def colleague_asked_for(waiting: Waiting) -> bool:
+    """A referral draft waits for its receiver or its confirmation: a bare name may be a colleague."""
+    draft = waiting.draft
+    return draft is not None and draft.kind == REFERRAL and draft.step in (Step.CONFIRM, Step.RECEIVER)
+
+
+def names_to_settle(message: Message, colleague_asked: bool) -> bool:
+    """Whether the message's names are to be read with the staff list (settle_names): only when a
+    colleague may be meant, so that most messages cost no query."""
+    return bool(message.entities.get("staff_name")) or (colleague_asked and bare_name(message.text) is not None)

@@ -25,8 +25,6 @@ from bot.models import (
 from bot.referrals import replies
 from bot.referrals.lifecycle import RoutedBy, Status
 from bot.referrals.results import ReferralSummary
-from bot.vocabulary.products import PRODUCT_WORDS, category_of_word, product_word_in  # noqa: E402,F401
-from bot.vocabulary.roles import ROLE_WORDS, role_from_word  # noqa: E402,F401
 from bot.vocabulary.width import to_half_width
 
 _NUMBERING_LOCK = 3_000_001  # pg advisory lock key for referral numbers

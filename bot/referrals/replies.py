@@ -201,3 +201,19 @@ def sla_report_lines(report: "SlaReport") -> list[str]:
     lines = [f"提醒 {item.referral_no} 接收人{item.receiver_name}" for item in report.reminders]
     lines += [f"超时上报 {item.referral_no} 接收人{item.receiver_name} → {item.escalated_to or '无网点负责人'}" for item in report.escalations]
     return lines
+
+
+ASK_CUSTOMER = "要转介哪位客户?发姓名、手机号或客户号。回复“取消”放弃。"
+
+
+ASK_PRODUCT = "客户对什么产品感兴趣?比如 理财、基金定投、大额存单、房贷、信用卡。"
+
+
+NOT_A_REFERRAL = "没看懂这条转介。请说说客户、产品和转给谁,比如“王建国想办房贷,转给陈静”。"
+
+
+CANCELLED = "好的,这条转介已取消,什么都没有保存。"
+
+
+RECEIVER_UNKNOWN = "找不到这位接收人。"
+RECEIVER_IS_SELF = "不能转介给自己。"

@@ -9,10 +9,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
-from bot.access import ROLE_NAMES
+from bot.access import ROLE_NAMES, StaffMember
 from bot.clock import clock, to_storage
 from bot.db import Database, for_update
 from bot.models import (
+    OPEN_REFERRAL_STATUSES,
     Branch,
     CreditEntry,
     Customer,
@@ -20,12 +21,11 @@ from bot.models import (
     Staff,
 )
 from bot.referrals import replies
-from bot.referrals.records import _event, _month_range, _summary
-from bot.referrals.results import Ranking, RankRow, ReportRow, SlaItem, SlaReport, _rate
+from bot.referrals.lifecycle import Status
+from bot.referrals.records import _event, _month_range, _now_stored, _summary
+from bot.referrals.results import Performance, Ranking, RankRow, ReportRow, SlaItem, SlaReport, _rate
 from bot.referrals.routing import _branch_heads
 from bot.settings import Settings
-from bot.vocabulary.products import PRODUCT_WORDS, category_of_word, product_word_in  # noqa: E402,F401
-from bot.vocabulary.roles import ROLE_WORDS, role_from_word  # noqa: E402,F401
 
 
 def branch_ranking(session: Session, month: str, branch_id: str, asker_id: str | None = None) -> Ranking:
@@ -79,6 +79,46 @@ def branch_ranking(session: Session, month: str, branch_id: str, asker_id: str |
     )
 
 
+def staff_performance(session: Session, staff: StaffMember, month: str, span: tuple[datetime, datetime]) -> Performance:
+    """One person's referral figures of a month: sent and converted, credit and rank, received and
+    open, those received past their SLA."""
+    start, end = span
+    ranking = branch_ranking(session, month, staff.branch_id, staff.staff_id)
+    sent = list(session.execute(
+        select(Referral.status).where(Referral.referrer_id == staff.staff_id, Referral.created_at >= start, Referral.created_at < end)
+    ).scalars())
+    received = list(session.execute(
+        select(Referral.status).where(Referral.receiver_id == staff.staff_id, Referral.created_at >= start, Referral.created_at < end)
+    ).scalars())
+    points = session.execute(
+        select(func.coalesce(func.sum(CreditEntry.points), 0)).where(
+            CreditEntry.staff_id == staff.staff_id, CreditEntry.created_at >= start, CreditEntry.created_at < end
+        )
+    ).scalar_one()
+    now = _now_stored()
+    open_rows = session.execute(
+        select(Referral.status, Referral.sla_due_at).where(
+            Referral.receiver_id == staff.staff_id, Referral.status.in_(OPEN_REFERRAL_STATUSES)
+        )
+    ).all()
+    converted = sum(1 for s in sent if s == Status.CONVERTED.value)
+    return Performance(
+        outcome="ok",
+        month=month,
+        staff=staff,
+        sent=len(sent),
+        converted=converted,
+        conversion_rate=_rate(converted, len(sent)),
+        credit=int(points),
+        rank=ranking.my_rank,
+        ranked=len(ranking.rows),
+        received=len(received),
+        received_converted=sum(1 for s in received if s == Status.CONVERTED.value),
+        open_received=len(open_rows),
+        overdue_received=sum(1 for status, due in open_rows if status in ("new", "accepted") and now > due),
+    )
+
+
 def branch_report(db: Database, month: str, branch_id: str | None = None) -> list[ReportRow]:
     """Rows of the monthly report (`python -m bot referrals report`): one per staff member of
     the branch, or of every branch; raises ValueError for a malformed month or unknown branch."""
@@ -95,13 +135,8 @@ def branch_report(db: Database, month: str, branch_id: str | None = None) -> lis
         for each in branch_ids:
             ranking = branch_ranking(session, month, each)
             for row in ranking.rows:
-                rows.append(ReportRow(
-                    month, each, ranking.branch_name, row.rank, row.staff_id, row.name, row.role_name,
-                    row.sent, row.converted, row.conversion_rate, row.credit,
-                ))
+                rows.append(ReportRow(month, each, ranking.branch_name, row))
         return rows
-
-
 
 
 def run_sla_check(db: Database, now: datetime | None = None, settings: Settings | None = None) -> SlaReport:

@@ -11,8 +11,6 @@ from enum import Enum
 from bot.access import StaffMember
 from bot.referrals import replies
 from bot.referrals.lifecycle import RoutedBy, Status, TransitionProblem
-from bot.vocabulary.products import PRODUCT_WORDS, category_of_word, product_word_in  # noqa: E402,F401
-from bot.vocabulary.roles import ROLE_WORDS, role_from_word  # noqa: E402,F401
 
 
 @dataclass(frozen=True)
@@ -222,17 +220,13 @@ class SlaReport:
 
 @dataclass(frozen=True)
 class ReportRow:
+    """One line of the monthly report: a person's row of her branch's ranking, with the month and
+    the branch."""
+
     month: str
     branch_id: str
     branch_name: str
-    rank: int
-    staff_id: str
-    staff_name: str
-    role_name: str
-    sent: int
-    converted: int
-    conversion_rate: Decimal | None
-    credit: int
+    ranked: RankRow
 
 
 def _rate(converted: int, sent: int) -> Decimal | None:

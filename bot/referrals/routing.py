@@ -22,8 +22,8 @@ from bot.models import (
 from bot.referrals import replies
 from bot.referrals.lifecycle import RoutedBy
 from bot.referrals.results import DraftOutcome, ReceiverInfo
-from bot.vocabulary.products import PRODUCT_WORDS, category_of_word, product_word_in  # noqa: E402,F401
-from bot.vocabulary.roles import ROLE_WORDS, role_from_word  # noqa: E402,F401
+from bot.vocabulary.products import PRODUCT_WORDS, category_of_word
+from bot.vocabulary.roles import role_from_word
 from bot.vocabulary.width import to_half_width
 
 # Who takes a category by default, in order of preference.

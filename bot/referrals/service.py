@@ -34,7 +34,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from bot import audit, outbox
@@ -44,7 +44,6 @@ from bot.customers.lookup import visible_customer
 from bot.db import Database, lock_customer
 from bot.models import (
     OPEN_REFERRAL_STATUSES,
-    CreditEntry,
     Customer,
     Referral,
     ReferralEvent,
@@ -69,7 +68,7 @@ from bot.referrals.records import (
     _summaries,
     _summary,
 )
-from bot.referrals.reports import branch_ranking, run_sla_check
+from bot.referrals.reports import branch_ranking, run_sla_check, staff_performance
 from bot.referrals.results import (
     Created,
     CreateOutcome,
@@ -84,7 +83,6 @@ from bot.referrals.results import (
     SlaReport,
     TransitionOutcome,
     TransitionResult,
-    _rate,
 )
 from bot.referrals.routing import (
     _branch_names,
@@ -96,8 +94,6 @@ from bot.referrals.routing import (
 )
 from bot.settings import Settings
 from bot.vocabulary.numbers import parse_amount
-from bot.vocabulary.products import PRODUCT_WORDS, category_of_word, product_word_in  # noqa: E402,F401
-from bot.vocabulary.roles import ROLE_WORDS, role_from_word  # noqa: E402,F401
 from bot.vocabulary.width import to_half_width
 
 
@@ -191,9 +187,9 @@ class ReferralService:
             return Created(CreateOutcome.UNKNOWN_PRODUCT, reason=f"没听懂“{product_word or ''}”是哪类产品。")
         receiver = session.get(Staff, receiver_staff_id) if receiver_staff_id else None
         if receiver is None:
-            return Created(CreateOutcome.RECEIVER_UNKNOWN, reason="找不到这位接收人。")
+            return Created(CreateOutcome.RECEIVER_UNKNOWN, reason=replies.RECEIVER_UNKNOWN)
         if receiver.staff_id == staff.staff_id:
-            return Created(CreateOutcome.RECEIVER_IS_SELF, reason="不能转介给自己。")
+            return Created(CreateOutcome.RECEIVER_IS_SELF, reason=replies.RECEIVER_IS_SELF)
         serving = {s.staff_id for s in serving_staff(session, customer.branch_id)}
         branches = _branch_names(session)
         if receiver.staff_id not in serving:
@@ -470,41 +466,7 @@ class ReferralService:
             span = _month_range(month)
             if span is None:
                 return Performance("bad_month", month=month)
-            start, end = span
-            ranking = branch_ranking(session, month, staff.branch_id, staff.staff_id)
-            sent = list(session.execute(
-                select(Referral.status).where(Referral.referrer_id == staff.staff_id, Referral.created_at >= start, Referral.created_at < end)
-            ).scalars())
-            received = list(session.execute(
-                select(Referral.status).where(Referral.receiver_id == staff.staff_id, Referral.created_at >= start, Referral.created_at < end)
-            ).scalars())
-            points = session.execute(
-                select(func.coalesce(func.sum(CreditEntry.points), 0)).where(
-                    CreditEntry.staff_id == staff.staff_id, CreditEntry.created_at >= start, CreditEntry.created_at < end
-                )
-            ).scalar_one()
-            now = _now_stored()
-            open_rows = session.execute(
-                select(Referral.status, Referral.sla_due_at).where(
-                    Referral.receiver_id == staff.staff_id, Referral.status.in_(OPEN_REFERRAL_STATUSES)
-                )
-            ).all()
-            converted = sum(1 for s in sent if s == Status.CONVERTED.value)
-            return Performance(
-                outcome="ok",
-                month=month,
-                staff=staff,
-                sent=len(sent),
-                converted=converted,
-                conversion_rate=_rate(converted, len(sent)),
-                credit=int(points),
-                rank=ranking.my_rank,
-                ranked=len(ranking.rows),
-                received=len(received),
-                received_converted=sum(1 for s in received if s == Status.CONVERTED.value),
-                open_received=len(open_rows),
-                overdue_received=sum(1 for status, due in open_rows if status in ("new", "accepted") and now > due),
-            )
+            return staff_performance(session, staff, month, span)
 
     def sla_check(self, now: datetime | None = None) -> SlaReport:
         return run_sla_check(self.db, now, self.settings)

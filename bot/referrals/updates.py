@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 
 from bot.customers import replies as customer_replies
-from bot.customers.service import CustomerService
 from bot.referrals import replies as referral_replies
-from bot.referrals.dialogue import ReferralTurn
+from bot.referrals.dialogue import ReferralChat, ReferralTurn
 from bot.referrals.people import _first
-from bot.referrals.service import ReferralService
 
 REFERRAL_NO = re.compile(r"ZJ\d{8}-\d{4}", re.IGNORECASE)
 
@@ -29,12 +27,8 @@ def _mark(summary) -> str:
     return f"{summary.referral_no}({summary.customer_name or '客户'} {summary.product_word})"
 
 
-class ReferralUpdates:
+class ReferralUpdates(ReferralChat):
     """update_referral: "王建国的转介已联系", "那个转介成交了,买了20万理财", "ZJ20261130-0001 接了"."""
-
-    def __init__(self, customers: CustomerService, referrals: ReferralService) -> None:
-        self.customers = customers
-        self.referrals = referrals
 
     def update(
         self,

@@ -119,3 +119,6 @@ def _refused(verdict) -> str:
     if verdict.rule == RULE_RISK:
         return f"{verdict.product_name}({verdict.risk_rating})"
     return f"{verdict.product_name}({verdict.reasons[0]})"
+
+
+UNKNOWN_PRODUCT = "行里没有叫「{words}」的产品,没法判断能不能买。请发产品全名(如“大额存单3年”),或发“给她推荐点产品”看她能买的。"

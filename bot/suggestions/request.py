@@ -272,3 +272,46 @@ def _looks_like_product(words: str, known_products: Iterable[str]) -> bool:
 
 
 __all__ = ["SuggestionRequest", "read_request", "purchase_question", "asks_may_buy", "product_number"]
+
+
+def where_the_customer_is_named(text: str, entities: dict[str, list[str]], request: SuggestionRequest,
+                                unknown_product: str | None) -> tuple[str, dict[str, list[str]]]:
+    """The words and entities to find the customer in: the product's words are never a customer's
+    name, nor the "names" and "phones" the NLU cut out of them ("那惠农定期1年呢")."""
+    for value in sorted({*(entities.get("product") or []), request.product_words or ""}, key=len, reverse=True):
+        if value:
+            text = text.replace(value, " ")
+    if request.yes_or_no and request.product_words:
+        entities = _without_pieces_of(entities, request.product_words)
+    if unknown_product:
+        text = text.replace(unknown_product, " ")
+    return text, entities
+
+
+def _without_pieces_of(entities: dict[str, list[str]], product_words: str) -> dict[str, list[str]]:
+    """The entities without the "names" and "phones" the NLU cut out of the product asked about
+    ("那惠农定期1年呢": 那惠农 is no customer, the 1 of 1年 no phone)."""
+    kept = {}
+    for name, values in entities.items():
+        if name in ("customer_name", "phone", "customer_id", "id_number"):
+            values = [v for v in values if v.lstrip("那这") not in product_words and not (
+                name == "customer_name" and product_words.startswith(v.lstrip("那这")[:2]))]
+        if values:
+            kept[name] = values
+    return kept
+
+
+def page_asked(request: SuggestionRequest, shown: dict | None, customer_id: str) -> tuple[int, str | None]:
+    """(offset, product words) of the suggestions asked for: "再推荐几个" goes on with the list shown
+    for this customer, of the same kind ("给他推荐点理财" then more 理财); anything else starts anew."""
+    if request.more and shown and shown.get("customer_id") == customer_id:
+        return len(shown.get("products") or []), request.product_words or shown.get("product_words")
+    return 0, request.product_words
+
+
+def shown_after(shown: dict | None, offset: int, customer_id: str, words: str | None,
+                product_names: Sequence[str]) -> dict:
+    """What the chat keeps of the suggestions shown (the `suggestions_shown` slot), once a page of
+    them went out: the products so far, for "再推荐几个" and "第二个他能买吗"."""
+    earlier = list((shown or {}).get("products") or []) if offset else []
+    return {"customer_id": customer_id, "products": earlier + list(product_names), "product_words": words}

@@ -5,6 +5,7 @@ daily list (今日待办), tag customers, take feedback.
 * results — what the service returns;
 * service — the use cases (VisitService), each in one unit of work;
 * tags — which tags a visit adds and removes;
+* follow_ups — which open follow-ups a contact closes;
 * working_days — the working-day calendar;
 * period — which days a question about the to-do list asks for;
 * daily_list — the daily list of one person;

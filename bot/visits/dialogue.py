@@ -29,6 +29,7 @@ from bot.visits.notes.kinds import plans_only
 from bot.visits.notes.results import VisitNote
 from bot.visits.notes.times import VISIT_LOOK_BACK
 from bot.visits.notes.words import CHANNEL_WORDS
+from bot.visits.replies import ASK_CUSTOMER, CANCELLED
 from bot.visits.results import CompleteOutcome, TagOutcome, VisitEffects, VisitOutcome
 from bot.visits.service import VisitService
 from bot.vocabulary.choice import CONFIRM_WORDS, confirms
@@ -55,8 +56,6 @@ TAG_AFTER_COLON = re.compile(r"标签\s*(?:[::]|是|为|叫做?|写上?|——|�
 _NOTE_CONTENT = re.compile(r"[0-9一二三四五六七八九十两]+\s*[万元块千]|想|要|打算|考虑|兴趣|需要|不需要|没兴趣|到期|到账|买|存|取|办|"
                            r"理财|基金|定投|存款|定期|存单|国债|保险|贷款|信用卡|黄金|明天|后天|下周|月底|周[一二三四五六日天]|再[去来谈聊联打]")
 EVENT_WORDS = {"maturity": "到期", "inflow": "到账", "outflow": "要用钱", "purchase": "已购买"}
-ASK_CUSTOMER = "这次拜访的是哪位客户?发姓名、手机号或客户号。回复“取消”不记了。"
-CANCELLED = "好的,这条拜访没有记录,什么都没有保存。"
 
 
 @dataclass
@@ -458,3 +457,22 @@ def render_completed(result) -> str:
         CompleteOutcome.STRANGER: customer_replies.STRANGER,
     }
     return texts[result.outcome]
+
+
+COMPLETING = ("完成", "办完", "做完", "搞定")
+
+
+def completion_asked(text: str) -> int | None:
+    """"完成第2条", "第3个搞定了": the number of the daily list's item to close; None when the
+    message asks for a list ("我的待办", "明天的待办")."""
+    if any(word in text for word in COMPLETING):
+        return item_number(text)
+    return None
+
+
+def without_tag_words(text: str, entities: dict[str, list[str]], tag_word: str | None) -> str:
+    """The message without its tag words, to find the customer in: a tag word is never a
+    customer's name ("给王建国加个标签:有房贷需求")."""
+    for value in [*(entities.get("tag") or []), *([tag_word] if tag_word else [])]:
+        text = text.replace(value, " ")
+    return text

@@ -94,3 +94,15 @@ def greeting(hour: int) -> str:
 
 def digest_text(staff_name: str, today: date, items, hour: int) -> str:
     return f"{staff_name},{greeting(hour)}!\n" + render_daily_list(items, today)
+
+
+ASK_TAG = "要加什么标签?比如“给王建国加个标签:有房贷需求”。"
+
+
+FEEDBACK_SAVED = "收到,谢谢!您的意见已记下,维护团队会看到。"
+
+
+ASK_CUSTOMER = "这次拜访的是哪位客户?发姓名、手机号或客户号。回复“取消”不记了。"
+
+
+CANCELLED = "好的,这条拜访没有记录,什么都没有保存。"

@@ -1,5 +1,8 @@
 """Visits (拜访记录), follow-up tasks (待办), the daily list (今日待办), feedback.
 
+One concept over 500 lines: VisitService, the use cases of the visit capability, with their rules
+below; results, tags, follow-ups, the daily list and the digest are modules of their own.
+
 Use cases, each one unit of work, for the actions and the command line:
 
 * draft_visit — read a visit note and find which customer it is about; writes nothing.
@@ -70,9 +73,10 @@ from bot.privacy import mask_identifiers_in_text
 from bot.settings import Settings
 from bot.visits.daily_list import DailyList, _audit_list, _list_detail, build_daily_list
 from bot.visits.digest import DigestReport, morning_digest
+from bot.visits.follow_ups import _follow_up_info, _follow_ups_a_contact_closes
 from bot.visits.notes.kinds import describes_a_visit
 from bot.visits.notes.parser import parse_visit_note
-from bot.visits.notes.results import VisitNote
+from bot.visits.notes.results import VisitNote, details_of
 from bot.visits.period import Period
 from bot.visits.results import (
     Completed,
@@ -102,27 +106,6 @@ DONE_COMPLETED = "completed"
 
 
 
-def details_of(note: VisitNote) -> dict:
-    """What a note said, as stored in interactions.details (JSON: strings, numbers as text)."""
-    return {
-        "products": list(note.product_words),
-        "categories": list(note.categories),
-        "amounts": [str(a) for a in note.amount_values],
-        "events": [
-            {
-                "kind": e.kind.value,
-                "amount": None if e.amount is None else str(e.amount),
-                "product": e.product,
-                "category": e.category,
-                "at": e.at.isoformat() if e.at else None,
-                "until": e.until.isoformat() if e.until else None,
-            }
-            for e in note.events
-        ],
-        "tags": list(note.tags),
-        "follow_up": {"at": note.follow_up_at.isoformat(), "text": note.follow_up_text} if note.follow_up_at else None,
-        "channel_given": note.channel_given,
-    }
 
 
 def product_catalogue(session: Session) -> dict[str, str]:
@@ -130,36 +113,8 @@ def product_catalogue(session: Session) -> dict[str, str]:
     return {name: category for name, category in session.execute(select(Product.name, Product.category))}
 
 
-def _follow_up_info(row: FollowUp, customer_name: str) -> FollowUpInfo:
-    return FollowUpInfo(
-        id=row.id,
-        customer_id=row.customer_id,
-        customer_name=customer_name,
-        staff_id=row.staff_id,
-        due_at=to_local(row.due_at),
-        note=row.note,
-        created_at=to_local(row.created_at),
-        done_at=to_local(row.done_at) if row.done_at else None,
-        done_reason=row.done_reason,
-    )
 
 
-def _follow_ups_a_contact_closes(session: Session, customer_id: str, staff_id: str, happened: datetime,
-                                 next_follow_up: datetime | None):
-    """The writer's open follow-ups with the customer that a contact closes: those due by the end
-    of the contact's day, and, when the note plans a new follow-up, those it supersedes (due
-    before it). One planned for later ("约了下周五下午来网点面谈") stays open: a call today that
-    plans nothing, or plans something sooner, does not hold next week's meeting."""
-    day_ends = datetime.combine(to_local(happened).date() + timedelta(days=1), datetime.min.time(), tzinfo=clock.tz)
-    until = max(day_ends, next_follow_up) if next_follow_up is not None else day_ends
-    return session.execute(
-        select(FollowUp).where(
-            FollowUp.customer_id == customer_id,
-            FollowUp.staff_id == staff_id,
-            FollowUp.done_at.is_(None),
-            FollowUp.due_at < to_storage(until),
-        ).order_by(FollowUp.due_at, FollowUp.id)
-    ).scalars().all()
 
 
 

@@ -99,3 +99,11 @@ def described(choice: ByDescription, people: list, age_of) -> object | None:
         best = (min if choice.youngest else max)(age_of(p) for p in aged)
         fitting = [p for p in aged if age_of(p) == best]
     return fitting[0] if len(fitting) == 1 else None
+
+
+def pick_of(text: str, intent: str | None, count: int) -> str:
+    """The answer to a numbered list, as a pick: "是"/"对" to "是这位吗?" (a list of one) picks it."""
+    text = text.strip()
+    if count == 1 and (CONFIRM_WORDS.match(text) or intent == "affirm"):
+        return "1"
+    return text

@@ -1,5 +1,8 @@
 """Chinese time expressions in staff messages: "下周三下午三点半", "月底前", "春节后" → times.
 
+One concept over 500 lines: the reading of Chinese time expressions, one grammar whose parts
+(dates, weekdays, parts of the day, ranges, festivals) refer to each other.
+
 `find_time_expressions(text, now)` finds every expression in free text (left to right, the
 longest at each place, never overlapping); `parse_time_expression(text, now)` reads a text that
 is one expression as a whole (a slot value, an answer to "什么时候?"). Both are pure: `now` is

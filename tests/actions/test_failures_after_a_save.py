@@ -13,10 +13,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from actions.respond import NOT_DONE_REPLY, NOT_SAVED_REPLY
 from actions.runtime import Turn
 from bot.clock import clock
 from bot.db import DatabaseUnavailable
+from bot.dialogue.replies import NOT_DONE_REPLY, NOT_SAVED_REPLY
 from bot.models import Feedback, FollowUp, Referral
 from tests.actions.conftest import draft_of
 

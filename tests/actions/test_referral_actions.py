@@ -161,7 +161,7 @@ async def test_database_failing_at_the_confirmation_saves_nothing_and_the_retry_
     from sqlalchemy.exc import OperationalError
     from sqlalchemy.orm import Session
 
-    from actions.respond import NOT_SAVED_REPLY
+    from bot.dialogue.replies import NOT_SAVED_REPLY
 
     _, slots = await talk("zhangli", "把C00000001转介给王芳,想了解基金定投", "record_referral",
         [("customer_id", "C00000001"), ("staff_name", "王芳"), ("product", "基金定投")],

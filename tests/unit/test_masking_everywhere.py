@@ -192,8 +192,7 @@ def own_action_services(monkeypatch):
     one kept here would hold an engine later tests (tests/actions) no longer listen to."""
     from actions import runtime
 
-    for cache in ("_services", "_referral_services", "_visit_services", "_suggestion_services"):
-        monkeypatch.setattr(runtime, cache, {})
+    monkeypatch.setattr(runtime, "_services", {})
 
 
 @pytest.mark.parametrize("form", ["+86-139-1234-5678", "11010119900307451X"])

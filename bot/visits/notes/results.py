@@ -84,3 +84,26 @@ class VisitNote:
     @property
     def amount_values(self) -> tuple[Decimal, ...]:
         return tuple(a.amount for a in self.amounts)
+
+
+def details_of(note: VisitNote) -> dict:
+    """What a note said, as stored in interactions.details (JSON: strings, numbers as text)."""
+    return {
+        "products": list(note.product_words),
+        "categories": list(note.categories),
+        "amounts": [str(a) for a in note.amount_values],
+        "events": [
+            {
+                "kind": e.kind.value,
+                "amount": None if e.amount is None else str(e.amount),
+                "product": e.product,
+                "category": e.category,
+                "at": e.at.isoformat() if e.at else None,
+                "until": e.until.isoformat() if e.until else None,
+            }
+            for e in note.events
+        ],
+        "tags": list(note.tags),
+        "follow_up": {"at": note.follow_up_at.isoformat(), "text": note.follow_up_text} if note.follow_up_at else None,
+        "channel_given": note.channel_given,
+    }
