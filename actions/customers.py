@@ -10,6 +10,7 @@ from bot.clock import clock
 from bot.customers import replies as customer_replies
 from bot.customers.facts import Fact, fact_asked
 from bot.customers.service import CustomerAnswer, Outcome, View
+from bot.dialogue.message import product_answer
 from bot.dialogue.waiting import HOLDINGS, Choice
 from bot.vocabulary.choice import pick_of
 
@@ -44,7 +45,7 @@ def _pick_text(turn: Turn, count: int) -> str:
 async def show(turn: Turn, view: View) -> None:
     """Show one view of the customer the message names, or of the one in context: the card, the
     holdings (by maturity when asked when), the contacts, or the one fact asked ("他手机号多少")."""
-    product_word = (turn.entities.get("product") or [None])[0] if view is View.HOLDINGS else None
+    product_word = product_answer(turn.message) if view is View.HOLDINGS else None
     fact = fact_asked(turn.text)
     answer = await in_thread(
         customer_service().ask, turn.sender, view, turn.entities, turn.text, turn.slot("current_customer_id"),

@@ -206,7 +206,7 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
         return Route.START_VISIT, None  # "陈美玲到店,三天后再联系" read as small talk with a name
     if intent in VISIT_MISREADS | {"goodbye"} and names_customer(message) and reports_a_contact(text):
         return Route.START_VISIT, None  # "拜访了王建国" (拜 as in 拜拜): a contact, told in few words
-    if intent == "lookup_customer" and message.entities.get("product") and (names_customer(message) or PRONOUN.search(text)) \
+    if intent == "lookup_customer" and product_answer(message) and (names_customer(message) or PRONOUN.search(text)) \
             and fact_asked(text) is None:
         return Route.HOLDINGS, None  # "看一下陈美玲的基金": her funds, not the whole card
     if topic == TASKS and len(without_filler(text)) <= 6 and (

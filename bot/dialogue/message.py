@@ -102,15 +102,22 @@ _DEMONSTRATIVE = re.compile(r"^(?:那个|这个|那款|这款|那|这)(?=.{2,})"
 _TRAILING_PARTICLE = re.compile(r"(?<=.{2})[呢吧啊呀吗么嘛]+$")
 
 
+IDENTIFIER_ENTITIES = ("phone", "id_number", "customer_id")
+
+
 def entity_value(entity: str | None, value) -> str | None:
     """An entity's value as the bank's words: a product or tag without the demonstrative or the
-    particle the NLU glued to it ("那鑫享理财" -> 鑫享理财, "国债呢" -> 国债); None for an empty one."""
+    particle the NLU glued to it ("那鑫享理财" -> 鑫享理财, "国债呢" -> 国债); None for an empty one,
+    and for a phone, ID or customer number without a digit."""
     if not isinstance(value, str) or not value.strip():
         return None
     value = value.strip()
     if entity in ("product", "tag"):
         value = _TRAILING_PARTICLE.sub("", _DEMONSTRATIVE.sub("", value))
+    if entity in IDENTIFIER_ENTITIES and not any(c.isdigit() for c in value):
+        return None  # "欧阳呢" tagged an ID number: an identifier without a digit is none
     return value or None
+
 
 
 def names_customer(message: Message) -> bool:

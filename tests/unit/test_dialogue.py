@@ -329,3 +329,25 @@ def test_asking_for_customer_data_is_still_a_question(text, intent):
 def test_a_correction_of_a_draft_is_no_edit_of_customer_data():
     waiting = Waiting(draft())
     assert route("客户写错了,是手机号13912345678的那位", "inform", waiting, phone="13912345678").route is Route.DRAFT_STEP
+
+
+def test_a_lookup_naming_a_kind_of_product_is_her_holdings_of_that_kind_even_untagged():
+    """"看一下陈美玲的基金" read as a lookup with no product tagged: her funds, not the whole card;
+    the word is read from the text (a customer's name is not a product: 黄金花 is no gold)."""
+    for text in ("看一下陈美玲的基金", "陈美玲的存款看下"):
+        decision = decide(message(text, "lookup_customer", customer_name="陈美玲"), Waiting(), NOW)
+        assert decision.route is Route.HOLDINGS, text
+    assert decide(message("查一下黄金花", "lookup_customer", customer_name="黄金花"), Waiting(), NOW).route is Route.LOOKUP
+    assert decide(message("查一下陈美玲", "lookup_customer", customer_name="陈美玲"), Waiting(), NOW).route is Route.LOOKUP
+
+
+def test_an_identifier_without_a_digit_is_no_identifier():
+    """The NLU tagged "欧阳" of "欧阳呢" an ID number: read as none, the surname is looked up (and
+    nobody is "校验位不对")."""
+    from bot.dialogue.message import entity_value
+
+    assert entity_value("id_number", "欧阳") is None
+    assert entity_value("phone", "王芳") is None
+    assert entity_value("customer_id", "C00000001") == "C00000001"
+    assert entity_value("phone", "１３９１２３４５６７８") == "１３９１２３４５６７８"
+    assert decide(message("欧阳呢", "lookup_customer"), Waiting(), NOW).route is Route.LOOKUP
