@@ -411,3 +411,12 @@ def test_the_pick_answers_the_maturity_question_with_its_product_word(service):
     picked = ask(service, "zhangli", "1", view=None, pending=pending)
     assert picked.view is View.MATURITIES
     assert [h.product_name for h in picked.holdings.holdings] == ["邮享定期1年"]
+
+
+def test_a_lookup_verb_the_nlu_took_into_the_name_is_not_part_of_it(service, bank):
+    """One training tagged "查王建国" whole as customer_name: "没有找到「查王建国」" before."""
+    query = parse_customer_query({"customer_name": ["查王建国"]}, "查王建国")
+    assert query.value == "查王建国" and "王建国" in query.longer_names
+    assert parse_customer_query({"customer_name": ["查看"]}, "查看").longer_names == ()  # no name after it
+    answer = ask(service, "zhangli", "查王建国", {"customer_name": ["查王建国"]})
+    assert answer.outcome is Outcome.CHOOSE and {c.customer_id for c in answer.candidates} == {"C00000001", "C00000002"}
