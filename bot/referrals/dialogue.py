@@ -37,7 +37,14 @@ from bot.dialogue.message import (
 from bot.dialogue.notices import context_line
 from bot.dialogue.waiting import CustomerSource
 from bot.referrals import replies as referral_replies
-from bot.referrals.people import _first, _names, _names_customer, _note_from, _only_in, colleagues_read_as_customers
+from bot.referrals.people import (
+    colleagues_read_as_customers,
+    entities_name_a_customer,
+    first_entity,
+    note_from,
+    only_in,
+    people_named,
+)
 from bot.referrals.replies import ASK_CUSTOMER, ASK_PRODUCT, CANCELLED, NOT_A_REFERRAL
 from bot.referrals.results import CreateOutcome, DraftOutcome, ReceiverInfo
 from bot.referrals.service import ReferralService
@@ -150,7 +157,7 @@ class ReferralConversation(ReferralChat):
                 state.set_customer(None, None)
         self._take_details(state, entities)
         if not state.product_word:  # a product word the NLU did not tag is still the product
-            state.product_word = product_word_in(text, _names(entities))
+            state.product_word = product_word_in(text, people_named(entities))
         turn = self._pick_customer(chat_id, state, entities, text, channel, pending=None)
         return turn if turn is not None else self._advance(chat_id, state, channel)
 
@@ -181,16 +188,16 @@ class ReferralConversation(ReferralChat):
     # ------------------------------------------------------------------ steps
 
     def _take_details(self, state: ReferralDraftState, entities: dict[str, list[str]]) -> None:
-        product = _first(entities, "product")
+        product = first_entity(entities, "product")
         if product:
             state.product_word = product
-        staff_name = _first(entities, "staff_name")
-        role_word = _first(entities, "staff_role")
+        staff_name = first_entity(entities, "staff_name")
+        role_word = first_entity(entities, "staff_role")
         if staff_name:
             state.receiver_name, state.receiver_role, state.receiver_staff_id = staff_name, None, None
         elif role_word:
             state.receiver_name, state.receiver_role, state.receiver_staff_id = None, role_word, None
-        for part in _note_from(entities):
+        for part in note_from(entities):
             if part not in state.note_parts:
                 state.note_parts.append(part)
 
@@ -242,11 +249,11 @@ class ReferralConversation(ReferralChat):
 
     def _answer_product(self, chat_id, state, entities, text, channel) -> ReferralTurn:
         self._take_details(state, entities)
-        if not _first(entities, "product"):
-            found = product_word_in(text, _names(entities))
+        if not first_entity(entities, "product"):
+            found = product_word_in(text, people_named(entities))
             if found:
                 state.product_word = found  # "她想买点基金定投吧" -> 基金定投
-            elif _names_customer(entities) or bare_name(text):
+            elif entities_name_a_customer(entities) or bare_name(text):
                 # A customer's name where the product was asked: the customer the employee meant
                 # (the draft took the one in context, or she is correcting it).
                 turn = self._pick_customer(chat_id, state, entities, text, channel, pending=None)
@@ -411,7 +418,7 @@ class ReferralConversation(ReferralChat):
         if confirms(text, intent, entities, lambda text: self.customers.is_customer_name(chat_id, text)):
             return self._save(chat_id, state, channel)
         changed = corrected_part(text)
-        in_change = _only_in(entities, changed)
+        in_change = only_in(entities, changed)
         # The colleague: "转给黄某某", "交给理财经理", or a colleague the NLU tagged.
         if RECEIVER_CHANGE.match(text) or entities.get("staff_name") or entities.get("staff_role"):
             if entities.get("staff_name") or entities.get("staff_role"):
@@ -424,23 +431,23 @@ class ReferralConversation(ReferralChat):
         # sell (the summary then says it does not know it). Never a customer looked up.
         if CHANGE_WORDS.search(text) and "客户" not in text:
             says_product = re.search(r"产品|意向|想买|想要|想办", text) is not None
-            to_product = product_word_in(changed, () if says_product else _names(entities))
+            to_product = product_word_in(changed, () if says_product else people_named(entities))
             if to_product is None and says_product and 0 < len(changed) <= 12 and changed != text.strip():
                 to_product = changed
             if to_product:
                 state.product_word = to_product
                 return self._advance(chat_id, state, channel)
         # The customer: "客户写错了,是李秀英", "不是王建国,是C00000005", "客户改成陈美玲".
-        names_one = _names_customer(in_change) or (
+        names_one = entities_name_a_customer(in_change) or (
             bare_name(changed) is not None and self.customers.is_customer_name(chat_id, changed))
         if ("客户" in text and (names_one or bare_name(changed))) or (CHANGE_WORDS.search(text) and names_one):
             turn = self._pick_customer(chat_id, state, in_change, changed, channel, pending=None)
             return turn if turn is not None else self._advance(chat_id, state, channel)
         # The product: a tagged product, or a product word with a word of change.
-        if entities.get("product") or _note_from(entities):
+        if entities.get("product") or note_from(entities):
             self._take_details(state, entities)
             return self._advance(chat_id, state, channel)
-        changed_to = product_word_in(changed, _names(entities)) if CHANGE_WORDS.search(text) else None
+        changed_to = product_word_in(changed, people_named(entities)) if CHANGE_WORDS.search(text) else None
         if changed_to:  # "产品改成大额存单" with no product tagged
             state.product_word = changed_to
             return self._advance(chat_id, state, channel)

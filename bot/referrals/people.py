@@ -13,17 +13,17 @@ from bot.dialogue.waiting import REFERRAL, Step, Waiting
 from bot.vocabulary.numbers import parse_amount
 
 
-def _first(entities: dict[str, list[str]], name: str) -> str | None:
+def first_entity(entities: dict[str, list[str]], name: str) -> str | None:
     values = entities.get(name) or []
     return values[0] if values else None
 
 
-def _names(entities: dict[str, list[str]]) -> list[str]:
+def people_named(entities: dict[str, list[str]]) -> list[str]:
     """The people a message names (customers, colleagues): not product words (黄金花 is not gold)."""
     return [*(entities.get("customer_name") or []), *(entities.get("staff_name") or [])]
 
 
-def _note_from(entities: dict[str, list[str]]) -> list[str]:
+def note_from(entities: dict[str, list[str]]) -> list[str]:
     """What a referral's note keeps of the message: an amount that is money (the NLU's "amount"
     can be anything: "王建国" was one), and a time."""
     parts = []
@@ -31,12 +31,12 @@ def _note_from(entities: dict[str, list[str]]) -> list[str]:
                    if parse_amount(value) and re.search(r"[万元块千wW亿]", value)), None)  # not 137 of a phone
     if amount:
         parts.append(f"金额约{amount}")
-    if _first(entities, "time"):
-        parts.append(f"时间:{_first(entities, 'time')}")
+    if first_entity(entities, "time"):
+        parts.append(f"时间:{first_entity(entities, 'time')}")
     return parts
 
 
-def _names_customer(entities: dict[str, list[str]]) -> bool:
+def entities_name_a_customer(entities: dict[str, list[str]]) -> bool:
     return any(entities.get(name) for name in ("customer_name", "phone", "customer_id", "id_number"))
 
 
@@ -86,7 +86,7 @@ def settle_names(entities: dict[str, list[str]], text: str, colleagues: set[str]
     return entities
 
 
-def _only_in(entities: dict[str, list[str]], text: str) -> dict[str, list[str]]:
+def only_in(entities: dict[str, list[str]], text: str) -> dict[str, list[str]]:
     """The entities whose values are written in `text` (the corrected part of a message)."""
     return {name: [v for v in values if v in text] for name, values in entities.items() if any(v in text for v in values)}
 

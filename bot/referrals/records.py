@@ -30,19 +30,19 @@ from bot.vocabulary.width import to_half_width
 _NUMBERING_LOCK = 3_000_001  # pg advisory lock key for referral numbers
 
 
-def _lock_numbering(session: Session) -> None:
+def lock_numbering(session: Session) -> None:
     if is_postgresql(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _NUMBERING_LOCK})
 
 
-def _lock_referral(session: Session, referral_id: int) -> Referral | None:
+def lock_referral(session: Session, referral_id: int) -> Referral | None:
     query = for_update(session, select(Referral).where(Referral.id == referral_id))
     return session.execute(query.execution_options(populate_existing=True)).scalars().first()
 
 
 
 
-def _month_range(month: str) -> tuple[datetime, datetime] | None:
+def month_range(month: str) -> tuple[datetime, datetime] | None:
     """'2026-11' -> the month's start and end as stored (naive UTC), from local midnight."""
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", (month or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
@@ -53,11 +53,11 @@ def _month_range(month: str) -> tuple[datetime, datetime] | None:
     return to_storage(start.replace(tzinfo=clock.tz)), to_storage(end.replace(tzinfo=clock.tz))
 
 
-def _now_stored() -> datetime:
+def now_stored() -> datetime:
     return to_storage(clock.now())
 
 
-def _summaries(session: Session, referrals: list[Referral], viewer: StaffMember | None) -> list[ReferralSummary]:
+def referral_summaries(session: Session, referrals: list[Referral], viewer: StaffMember | None) -> list[ReferralSummary]:
     if not referrals:
         return []
     staff_ids = {r.referrer_id for r in referrals} | {r.receiver_id for r in referrals}
@@ -71,7 +71,7 @@ def _summaries(session: Session, referrals: list[Referral], viewer: StaffMember 
             select(CreditEntry.referral_id, CreditEntry.points).where(CreditEntry.referral_id.in_([r.id for r in referrals]))
         ).all()
     )
-    now = _now_stored()
+    now = now_stored()
     result = []
     for r in referrals:
         customer = customers[r.customer_id]
@@ -108,11 +108,11 @@ def _summaries(session: Session, referrals: list[Referral], viewer: StaffMember 
     return result
 
 
-def _summary(session: Session, referral: Referral, viewer: StaffMember | None = None) -> ReferralSummary:
-    return _summaries(session, [referral], viewer)[0]
+def referral_summary(session: Session, referral: Referral, viewer: StaffMember | None = None) -> ReferralSummary:
+    return referral_summaries(session, [referral], viewer)[0]
 
 
-def _open_duplicates(session: Session, customer_id: str, category: str) -> list[Referral]:
+def open_duplicates(session: Session, customer_id: str, category: str) -> list[Referral]:
     return list(
         session.execute(
             select(Referral)
@@ -126,11 +126,11 @@ def _open_duplicates(session: Session, customer_id: str, category: str) -> list[
     )
 
 
-def _by_request_key(session: Session, request_key: str) -> Referral | None:
+def by_request_key(session: Session, request_key: str) -> Referral | None:
     return session.execute(select(Referral).where(Referral.request_key == request_key)).scalars().first()
 
 
-def _next_number(session: Session) -> str:
+def next_number(session: Session) -> str:
     prefix = f"ZJ{clock.today():%Y%m%d}-"
     count = session.execute(
         select(func.count()).select_from(Referral).where(Referral.referral_no.like(f"{prefix}%"))
@@ -138,33 +138,33 @@ def _next_number(session: Session) -> str:
     return f"{prefix}{count + 1:04d}"
 
 
-_REF_NO_RE = re.compile(r"ZJ\d{8}-\d{4,}", re.IGNORECASE)
+REF_NO_RE = re.compile(r"ZJ\d{8}-\d{4,}", re.IGNORECASE)
 
 
-def _find_referral(session: Session, ref: str | int) -> Referral | None:
+def find_referral(session: Session, ref: str | int) -> Referral | None:
     if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
         return session.get(Referral, int(ref))
-    match = _REF_NO_RE.search(to_half_width(str(ref)))
+    match = REF_NO_RE.search(to_half_width(str(ref)))
     if not match:
         return None
     return session.execute(select(Referral).where(Referral.referral_no == match.group(0).upper())).scalars().first()
 
 
-def _may_work_on(staff: StaffMember, referral: Referral, customer_branch_id: str) -> bool:
+def may_work_on(staff: StaffMember, referral: Referral, customer_branch_id: str) -> bool:
     """The receiver, or a branch head serving the customer's branch, moves a referral forward."""
     return staff.staff_id == referral.receiver_id or (staff.role == "branch_head" and may_see(staff, customer_branch_id))
 
 
-def _may_view(staff: StaffMember, referral: Referral, customer_branch_id: str) -> bool:
-    return staff.staff_id == referral.referrer_id or _may_work_on(staff, referral, customer_branch_id)
+def may_view(staff: StaffMember, referral: Referral, customer_branch_id: str) -> bool:
+    return staff.staff_id == referral.referrer_id or may_work_on(staff, referral, customer_branch_id)
 
 
-def _event(session, referral: Referral, staff_id: str | None, kind: str, from_status=None, to_status=None, note="") -> None:
+def record_event(session, referral: Referral, staff_id: str | None, kind: str, from_status=None, to_status=None, note="") -> None:
     session.add(
         ReferralEvent(
             referral_id=referral.id,
             staff_id=staff_id,
-            at=_now_stored(),
+            at=now_stored(),
             kind=kind,
             from_status=from_status,
             to_status=to_status,

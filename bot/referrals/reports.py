@@ -22,9 +22,9 @@ from bot.models import (
 )
 from bot.referrals import replies
 from bot.referrals.lifecycle import Status
-from bot.referrals.records import _event, _month_range, _now_stored, _summary
-from bot.referrals.results import Performance, Ranking, RankRow, ReportRow, SlaItem, SlaReport, _rate
-from bot.referrals.routing import _branch_heads
+from bot.referrals.records import month_range, now_stored, record_event, referral_summary
+from bot.referrals.results import Performance, Ranking, RankRow, ReportRow, SlaItem, SlaReport, rate
+from bot.referrals.routing import branch_heads
 from bot.settings import Settings
 
 
@@ -32,7 +32,7 @@ def branch_ranking(session: Session, month: str, branch_id: str, asker_id: str |
     """One branch's month: referrals its staff sent (counted for the branch they were in when
     sending), how many of those converted, credit earned in the month, and each person's rank
     by credit (equal credit, equal rank). Everyone now in the branch is ranked, with zeros if idle."""
-    start, end = _month_range(month)
+    start, end = month_range(month)
     sent_rows = session.execute(
         select(Referral.referrer_id, Referral.status).where(
             Referral.referrer_branch_id == branch_id, Referral.created_at >= start, Referral.created_at < end
@@ -71,7 +71,7 @@ def branch_ranking(session: Session, month: str, branch_id: str, asker_id: str |
         branch_name=branch.name if branch else branch_id,
         sent=len(sent_rows),
         converted=converted_total,
-        conversion_rate=_rate(converted_total, len(sent_rows)),
+        conversion_rate=rate(converted_total, len(sent_rows)),
         credit=sum(credit_by.values()),
         rows=rows,
         my_rank=mine.rank if mine else None,
@@ -95,7 +95,7 @@ def staff_performance(session: Session, staff: StaffMember, month: str, span: tu
             CreditEntry.staff_id == staff.staff_id, CreditEntry.created_at >= start, CreditEntry.created_at < end
         )
     ).scalar_one()
-    now = _now_stored()
+    now = now_stored()
     open_rows = session.execute(
         select(Referral.status, Referral.sla_due_at).where(
             Referral.receiver_id == staff.staff_id, Referral.status.in_(OPEN_REFERRAL_STATUSES)
@@ -108,7 +108,7 @@ def staff_performance(session: Session, staff: StaffMember, month: str, span: tu
         staff=staff,
         sent=len(sent),
         converted=converted,
-        conversion_rate=_rate(converted, len(sent)),
+        conversion_rate=rate(converted, len(sent)),
         credit=int(points),
         rank=ranking.my_rank,
         ranked=len(ranking.rows),
@@ -122,7 +122,7 @@ def staff_performance(session: Session, staff: StaffMember, month: str, span: tu
 def branch_report(db: Database, month: str, branch_id: str | None = None) -> list[ReportRow]:
     """Rows of the monthly report (`python -m bot referrals report`): one per staff member of
     the branch, or of every branch; raises ValueError for a malformed month or unknown branch."""
-    if _month_range(month) is None:
+    if month_range(month) is None:
         raise ValueError(f"月份格式应为 YYYY-MM,收到 {month!r}")
     with db.unit_of_work() as session:
         if branch_id:
@@ -168,8 +168,8 @@ def run_sla_check(db: Database, now: datetime | None = None, settings: Settings 
 
 def _remind(session: Session, referral: Referral, now: datetime) -> SlaItem:
     referral.reminded_at = now
-    _event(session, referral, None, "sla_reminder", referral.status, referral.status, "联系时限将到,已提醒接收人")
-    summary = _summary(session, referral)
+    record_event(session, referral, None, "sla_reminder", referral.status, referral.status, "联系时限将到,已提醒接收人")
+    summary = referral_summary(session, referral)
     outbox.enqueue(session, referral.receiver_id, replies.notify_sla_reminder(summary), outbox.SLA_REMINDER,
                    f"referral:{referral.id}:sla_reminder", referral.id)
     return SlaItem(referral.referral_no, referral.receiver_id, summary.receiver_name, summary.sla_due_at)
@@ -179,14 +179,14 @@ def _escalate(session: Session, referral: Referral, now: datetime) -> SlaItem:
     referral.escalated_at = now
     referral.reminded_at = referral.reminded_at or now
     customer = session.get(Customer, referral.customer_id)
-    heads = _branch_heads(session, customer.branch_id)
+    heads = branch_heads(session, customer.branch_id)
     head = heads[0] if heads else None
-    summary = _summary(session, referral)
+    summary = referral_summary(session, referral)
     outbox.enqueue(session, referral.receiver_id, replies.notify_sla_overdue(summary), outbox.SLA_ESCALATION,
                    f"referral:{referral.id}:sla_overdue", referral.id)
     if head is not None and head.staff_id != referral.receiver_id:
         outbox.enqueue(session, head.staff_id, replies.notify_sla_escalation(summary), outbox.SLA_ESCALATION,
                        f"referral:{referral.id}:sla_escalation", referral.id)
     note = f"超过联系时限,已上报{head.name}" if head else "超过联系时限;该网点没有网点负责人"
-    _event(session, referral, None, "sla_escalation", referral.status, referral.status, note)
+    record_event(session, referral, None, "sla_escalation", referral.status, referral.status, note)
     return SlaItem(referral.referral_no, referral.receiver_id, summary.receiver_name, summary.sla_due_at, head.name if head else None)

@@ -167,7 +167,7 @@ class RankRow:
 
     @property
     def conversion_rate(self) -> Decimal | None:
-        return _rate(self.converted, self.sent)
+        return rate(self.converted, self.sent)
 
 
 @dataclass(frozen=True)
@@ -229,5 +229,5 @@ class ReportRow:
     ranked: RankRow
 
 
-def _rate(converted: int, sent: int) -> Decimal | None:
+def rate(converted: int, sent: int) -> Decimal | None:
     return None if not sent else (Decimal(converted) / Decimal(sent)).quantize(Decimal("0.001"))

@@ -78,11 +78,11 @@ def open_counts(session: Session, staff_ids: list[str]) -> dict[str, int]:
     return {staff_id: 0 for staff_id in staff_ids} | {staff_id: count for staff_id, count in rows}
 
 
-def _branch_names(session: Session) -> dict[str, str]:
+def branch_names(session: Session) -> dict[str, str]:
     return dict(session.execute(select(Branch.branch_id, Branch.name)).all())
 
 
-def _receiver_info(staff: Staff, customer_branch_id: str, counts: dict[str, int], branches: dict[str, str]) -> ReceiverInfo:
+def receiver_info(staff: Staff, customer_branch_id: str, counts: dict[str, int], branches: dict[str, str]) -> ReceiverInfo:
     return ReceiverInfo(
         staff_id=staff.staff_id,
         name=staff.name,
@@ -95,7 +95,7 @@ def _receiver_info(staff: Staff, customer_branch_id: str, counts: dict[str, int]
     )
 
 
-def _branch_heads(session: Session, branch_id: str) -> list[Staff]:
+def branch_heads(session: Session, branch_id: str) -> list[Staff]:
     heads = [s for s in serving_staff(session, branch_id) if s.role == "branch_head"]
     return sorted(heads, key=lambda s: (s.branch_id != branch_id, s.staff_id))
 
@@ -121,11 +121,11 @@ def route_referral(
     """Who receives a referral of this customer: the named person if they can serve the customer's
     branch; else the least busy staff of the role asked (or the category's default roles) among
     those serving the branch; else the branch head. Never silent: every miss says why."""
-    branches = _branch_names(session)
+    branches = branch_names(session)
     customer_branch = branches.get(customer.branch_id, customer.branch_id)
     serving = [s for s in serving_staff(session, customer.branch_id) if s.staff_id != referrer_id]
     counts = open_counts(session, [s.staff_id for s in serving])
-    infos = {s.staff_id: _receiver_info(s, customer.branch_id, counts, branches) for s in serving}
+    infos = {s.staff_id: receiver_info(s, customer.branch_id, counts, branches) for s in serving}
     default_roles = DEFAULT_ROLES.get(category or "", ("customer_manager",))
 
     def least_busy(role: str) -> ReceiverInfo | None:
@@ -178,7 +178,7 @@ def route_referral(
                     DraftOutcome.READY, receiver, RoutedBy.CATEGORY_DEFAULT,
                     replies.routing_reason("category_default", receiver, default, category),
                 )
-    heads = [h for h in _branch_heads(session, customer.branch_id) if h.staff_id != referrer_id]
+    heads = [h for h in branch_heads(session, customer.branch_id) if h.staff_id != referrer_id]
     if heads:
         receiver = infos[heads[0].staff_id]
         wanted = role or default_roles[0]

@@ -53,20 +53,20 @@ from bot.privacy import mask_identifiers_in_text
 from bot.referrals import credit, replies
 from bot.referrals.lifecycle import CLOSED, RoutedBy, Status, TransitionProblem, status_from_word, transition_problem
 from bot.referrals.records import (
-    _REF_NO_RE,
-    _by_request_key,
-    _event,
-    _find_referral,
-    _lock_numbering,
-    _lock_referral,
-    _may_view,
-    _may_work_on,
-    _month_range,
-    _next_number,
-    _now_stored,
-    _open_duplicates,
-    _summaries,
-    _summary,
+    REF_NO_RE,
+    by_request_key,
+    find_referral,
+    lock_numbering,
+    lock_referral,
+    may_view,
+    may_work_on,
+    month_range,
+    next_number,
+    now_stored,
+    open_duplicates,
+    record_event,
+    referral_summaries,
+    referral_summary,
 )
 from bot.referrals.reports import branch_ranking, run_sla_check, staff_performance
 from bot.referrals.results import (
@@ -85,9 +85,9 @@ from bot.referrals.results import (
     TransitionResult,
 )
 from bot.referrals.routing import (
-    _branch_names,
-    _receiver_info,
+    branch_names,
     open_counts,
+    receiver_info,
     resolve_product,
     route_referral,
     serving_staff,
@@ -121,10 +121,10 @@ class ReferralService:
             customer = visible_customer(session, staff, customer_id)
             if customer is None:
                 return Draft(DraftOutcome.CUSTOMER_NOT_VISIBLE, staff, product_word=product_word, note=note)
-            ref = CustomerRef(customer.customer_id, customer.name, customer.branch_id, _branch_names(session).get(customer.branch_id, ""))
+            ref = CustomerRef(customer.customer_id, customer.name, customer.branch_id, branch_names(session).get(customer.branch_id, ""))
             category = resolve_product(session, product_word)
             routing = route_referral(session, customer, category, staff.staff_id, receiver_name, receiver_role)
-            duplicates = _summaries(session, _open_duplicates(session, customer.customer_id, category), staff) if category else []
+            duplicates = referral_summaries(session, open_duplicates(session, customer.customer_id, category), staff) if category else []
             outcome = DraftOutcome.UNKNOWN_PRODUCT if category is None else routing.outcome
             return Draft(
                 outcome=outcome,
@@ -164,9 +164,9 @@ class ReferralService:
                 # should the locks ever be bypassed, the referral number (then number again).
                 with self.db.unit_of_work() as session:
                     staff = identify_staff(session, chat_id)
-                    existing = _by_request_key(session, request_key)
+                    existing = by_request_key(session, request_key)
                     if existing is not None and staff is not None:
-                        return Created(CreateOutcome.CREATED, _summary(session, existing, staff), repeated=True)
+                        return Created(CreateOutcome.CREATED, referral_summary(session, existing, staff), repeated=True)
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
@@ -179,9 +179,9 @@ class ReferralService:
         if customer is None:
             return Created(CreateOutcome.CUSTOMER_NOT_VISIBLE)
         lock_customer(session, customer.customer_id)
-        existing = _by_request_key(session, request_key)
+        existing = by_request_key(session, request_key)
         if existing is not None:
-            return Created(CreateOutcome.CREATED, _summary(session, existing, staff), repeated=True)
+            return Created(CreateOutcome.CREATED, referral_summary(session, existing, staff), repeated=True)
         category = resolve_product(session, product_word)
         if category is None:
             return Created(CreateOutcome.UNKNOWN_PRODUCT, reason=f"没听懂“{product_word or ''}”是哪类产品。")
@@ -191,20 +191,20 @@ class ReferralService:
         if receiver.staff_id == staff.staff_id:
             return Created(CreateOutcome.RECEIVER_IS_SELF, reason=replies.RECEIVER_IS_SELF)
         serving = {s.staff_id for s in serving_staff(session, customer.branch_id)}
-        branches = _branch_names(session)
+        branches = branch_names(session)
         if receiver.staff_id not in serving:
             return Created(
                 CreateOutcome.RECEIVER_CANNOT_SERVE,
                 reason=replies.named_cannot_serve(receiver.name, [branches.get(receiver.branch_id, "")], branches.get(customer.branch_id, "")),
             )
-        info = _receiver_info(receiver, customer.branch_id, open_counts(session, [receiver.staff_id]), branches)
-        duplicates = _open_duplicates(session, customer.customer_id, category)
+        info = receiver_info(receiver, customer.branch_id, open_counts(session, [receiver.staff_id]), branches)
+        duplicates = open_duplicates(session, customer.customer_id, category)
         if duplicates and not force:
-            return Created(CreateOutcome.DUPLICATE, receiver=info, duplicates=_summaries(session, duplicates, staff))
-        _lock_numbering(session)
-        now = _now_stored()
+            return Created(CreateOutcome.DUPLICATE, receiver=info, duplicates=referral_summaries(session, duplicates, staff))
+        lock_numbering(session)
+        now = now_stored()
         referral = Referral(
-            referral_no=_next_number(session),
+            referral_no=next_number(session),
             request_key=request_key,
             customer_id=customer.customer_id,
             product_word=mask_identifiers_in_text((product_word or category).strip())[:50],
@@ -221,15 +221,15 @@ class ReferralService:
         )
         session.add(referral)
         session.flush()
-        _event(session, referral, staff.staff_id, "created", None, Status.NEW.value, referral.note)
-        summary = _summary(session, referral, staff)
+        record_event(session, referral, staff.staff_id, "created", None, Status.NEW.value, referral.note)
+        summary = referral_summary(session, referral, staff)
         outbox.enqueue(
             session, receiver.staff_id, replies.notify_arrived(summary, staff.name), outbox.REFERRAL_ARRIVED,
             f"referral:{referral.id}:arrived", referral.id,
         )
         audit.record_view(session, staff.staff_id, customer.customer_id, audit.REFERRAL, channel, f"转介 {referral.referral_no}")
         info = replace(info, open_count=info.open_count + 1)
-        return Created(CreateOutcome.CREATED, summary, info, _summaries(session, duplicates, staff))
+        return Created(CreateOutcome.CREATED, summary, info, referral_summaries(session, duplicates, staff))
 
     # ------------------------------------------------------------------ updating
 
@@ -241,20 +241,20 @@ class ReferralService:
             staff = identify_staff(session, chat_id)
             if staff is None:
                 return NoteResult(TransitionOutcome.STRANGER)
-            found = _find_referral(session, referral_ref)
+            found = find_referral(session, referral_ref)
             if found is None:
                 return NoteResult(TransitionOutcome.NOT_FOUND)
-            referral = _lock_referral(session, found.id)
+            referral = lock_referral(session, found.id)
             customer = session.get(Customer, referral.customer_id)
-            party = _may_view(staff, referral, customer.branch_id)
+            party = may_view(staff, referral, customer.branch_id)
             if not party and not (Status(referral.status).is_open and may_see(staff, customer.branch_id)):
                 return NoteResult(TransitionOutcome.NOT_FOUND)
             text_ = (text_ or "").strip()
-            _event(session, referral, staff.staff_id, "note", referral.status, referral.status, text_)
+            record_event(session, referral, staff.staff_id, "note", referral.status, referral.status, text_)
             referral.note = f"{referral.note}\n{text_}".strip() if referral.note else text_
-            referral.updated_at = _now_stored()
+            referral.updated_at = now_stored()
             session.flush()
-            return NoteResult(TransitionOutcome.DONE, _summary(session, referral, staff))
+            return NoteResult(TransitionOutcome.DONE, referral_summary(session, referral, staff))
 
     def transition(
         self,
@@ -272,18 +272,18 @@ class ReferralService:
             staff = identify_staff(session, chat_id)
             if staff is None:
                 return TransitionResult(TransitionOutcome.STRANGER)
-            found = _find_referral(session, referral_ref)
+            found = find_referral(session, referral_ref)
             if found is None:
                 return TransitionResult(TransitionOutcome.NOT_FOUND)
-            referral = _lock_referral(session, found.id)
+            referral = lock_referral(session, found.id)
             customer = session.get(Customer, referral.customer_id)
-            if not _may_view(staff, referral, customer.branch_id):
+            if not may_view(staff, referral, customer.branch_id):
                 return TransitionResult(TransitionOutcome.NOT_FOUND)
             current = Status(referral.status)
             if target is None:
                 return self._refused(session, referral, staff, TransitionProblem.UNKNOWN_STATUS, current, None)
             problem = transition_problem(
-                current, target, staff.staff_id == referral.referrer_id, _may_work_on(staff, referral, customer.branch_id)
+                current, target, staff.staff_id == referral.referrer_id, may_work_on(staff, referral, customer.branch_id)
             )
             if problem:
                 return self._refused(session, referral, staff, problem, current, target)
@@ -301,7 +301,7 @@ class ReferralService:
     def _refused(self, session, referral, staff, problem, current, target) -> TransitionResult:
         return TransitionResult(
             TransitionOutcome.REFUSED,
-            _summary(session, referral, staff),
+            referral_summary(session, referral, staff),
             problem,
             replies.transition_problem_text(problem, current.value),
             current,
@@ -309,7 +309,7 @@ class ReferralService:
         )
 
     def _apply(self, session, staff, referral, customer, current, target, product_word, amount, note, channel) -> TransitionResult:
-        now = _now_stored()
+        now = now_stored()
         referral.status = target.value
         referral.updated_at = now
         if target in (Status.CONTACTED, Status.CONVERTED) and referral.contacted_at is None:
@@ -331,9 +331,9 @@ class ReferralService:
             if amount is not None:
                 details.append(f"{amount}元")
             event_note = " ".join(filter(None, [event_note, "成交:" + " ".join(details)]))
-        _event(session, referral, staff.staff_id, "status", current.value, target.value, event_note)
+        record_event(session, referral, staff.staff_id, "status", current.value, target.value, event_note)
         session.flush()
-        summary = _summary(session, referral, staff)
+        summary = referral_summary(session, referral, staff)
         key = f"referral:{referral.id}:{target.value}"
         if target is Status.ACCEPTED:
             outbox.enqueue(session, referral.referrer_id, replies.notify_accepted(summary), outbox.REFERRAL_ACCEPTED, key, referral.id)
@@ -378,10 +378,10 @@ class ReferralService:
             if customer_name:
                 query = query.where(Customer.name == customer_name.strip())
             if referral_no:
-                match = _REF_NO_RE.search(to_half_width(referral_no))
+                match = REF_NO_RE.search(to_half_width(referral_no))
                 query = query.where(Referral.referral_no == (match.group(0).upper() if match else referral_no.strip()))
             referrals = list(session.execute(query.order_by(Referral.created_at, Referral.id)).scalars())
-            return _summaries(session, referrals, staff)
+            return referral_summaries(session, referrals, staff)
 
     # ------------------------------------------------------------------ reading
 
@@ -402,7 +402,7 @@ class ReferralService:
                     select(Referral).where(condition, Referral.status.not_in(OPEN_REFERRAL_STATUSES))
                     .order_by(Referral.updated_at.desc(), Referral.id.desc()).limit(max(0, limit - len(open_)))
                 ).scalars())
-                summaries = _summaries(session, open_ + closed, staff)
+                summaries = referral_summaries(session, open_ + closed, staff)
                 return sorted(summaries, key=lambda s: (not s.is_open, not s.overdue))  # stable: keeps the order above
 
             received = listed(Referral.receiver_id == staff.staff_id)
@@ -423,8 +423,8 @@ class ReferralService:
         """A referral's events, oldest first: (local time, who, from status, to status, note)."""
         with self.db.unit_of_work() as session:
             staff = identify_staff(session, chat_id)
-            referral = _find_referral(session, referral_ref) if staff else None
-            if referral is None or not _may_view(staff, referral, session.get(Customer, referral.customer_id).branch_id):
+            referral = find_referral(session, referral_ref) if staff else None
+            if referral is None or not may_view(staff, referral, session.get(Customer, referral.customer_id).branch_id):
                 return []
             names = dict(session.execute(select(Staff.staff_id, Staff.name)).all())
             events = session.execute(
@@ -454,7 +454,7 @@ class ReferralService:
             staff = identify_staff(session, chat_id)
             if staff is None:
                 return Ranking("stranger")
-            if _month_range(month) is None:
+            if month_range(month) is None:
                 return Ranking("bad_month", month=month)
             return branch_ranking(session, month, staff.branch_id, staff.staff_id)
 
@@ -463,7 +463,7 @@ class ReferralService:
             staff = identify_staff(session, chat_id)
             if staff is None:
                 return Performance("stranger")
-            span = _month_range(month)
+            span = month_range(month)
             if span is None:
                 return Performance("bad_month", month=month)
             return staff_performance(session, staff, month, span)

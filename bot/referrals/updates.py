@@ -8,7 +8,7 @@ import re
 from bot.customers import replies as customer_replies
 from bot.referrals import replies as referral_replies
 from bot.referrals.dialogue import ReferralChat, ReferralTurn
-from bot.referrals.people import _first
+from bot.referrals.people import first_entity
 
 REFERRAL_NO = re.compile(r"ZJ\d{8}-\d{4}", re.IGNORECASE)
 
@@ -41,7 +41,7 @@ class ReferralUpdates(ReferralChat):
         from bot.referrals.lifecycle import Status, status_from_word
         from bot.referrals.results import TransitionOutcome
 
-        status = status_from_word(_first(entities, "referral_status")) or _status_in_text(text)
+        status = status_from_word(first_entity(entities, "referral_status")) or _status_in_text(text)
         if status is None:
             return ReferralTurn(
                 "要把转介改成什么状态?可以说:接受、已联系、成交(最好带上金额和产品)、未成交,或撤销。",
@@ -58,8 +58,8 @@ class ReferralUpdates(ReferralChat):
             lines = "\n".join(f"· {_mark(s)} {referral_replies.status_name(s.status)}" for s in targets[:5])
             return ReferralTurn(f"有{len(targets)}条转介可以更新,是哪一条?请带上编号或客户姓名再说一次:\n{lines}", None)
         target = targets[0]
-        product = _first(entities, "product") if status is Status.CONVERTED else None
-        amount = _first(entities, "amount") if status is Status.CONVERTED else None
+        product = first_entity(entities, "product") if status is Status.CONVERTED else None
+        amount = first_entity(entities, "amount") if status is Status.CONVERTED else None
         result = self.referrals.transition(
             chat_id, target.referral_no, status, product_word=product, amount=amount, note=text, channel=channel
         )
@@ -87,10 +87,10 @@ class ReferralUpdates(ReferralChat):
         numbers = REFERRAL_NO.findall(text)
         if numbers:
             return self.referrals.find_for_update(chat_id, referral_no=numbers[0].upper(), as_referrer=as_referrer)
-        name = _first(entities, "customer_name")
+        name = first_entity(entities, "customer_name")
         if name:
             return self.referrals.find_for_update(chat_id, customer_name=name, as_referrer=as_referrer)
-        customer_id = _first(entities, "customer_id")
+        customer_id = first_entity(entities, "customer_id")
         if customer_id:
             return self.referrals.find_for_update(chat_id, customer_id=customer_id.upper(), as_referrer=as_referrer)
         if referral_in_context:

@@ -79,7 +79,7 @@ class DailyList:
         return [item.follow_up_id for item in self.items]
 
 
-def _staff_member(session: Session, staff: Staff) -> StaffMember:
+def staff_member(session: Session, staff: Staff) -> StaffMember:
     branch_name = session.execute(select(Branch.name).where(Branch.branch_id == staff.branch_id)).scalar() or ""
     served = {staff.branch_id} | {cover.branch_id for cover in staff.covers}
     return StaffMember(staff.staff_id, staff.name, staff.role, staff.branch_id, branch_name, frozenset(served))
@@ -117,13 +117,13 @@ def _born_on_one_of(month_days: set[tuple[int, int]]):
     )
 
 
-def _audit_list(session: Session, staff_id: str, items: list[DailyItem], channel: str, detail: str) -> None:
+def audit_list(session: Session, staff_id: str, items: list[DailyItem], channel: str, detail: str) -> None:
     """One audit row per customer on a list: the list shows who they are and what is due."""
     for customer_id in dict.fromkeys(item.customer_id for item in items):
         audit.record_view(session, staff_id, customer_id, AUDIT_DAILY_LIST, channel, detail)
 
 
-def _list_detail(today: date, period: Period | None) -> str:
+def list_detail(today: date, period: Period | None) -> str:
     if period is None:
         return f"待办 {today.isoformat()}"
     if period.single_day:

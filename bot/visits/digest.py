@@ -16,7 +16,7 @@ from bot.models import (
     Staff,
 )
 from bot.settings import Settings
-from bot.visits.daily_list import _audit_list, _list_detail, _staff_member, build_daily_list
+from bot.visits.daily_list import audit_list, build_daily_list, list_detail, staff_member
 from bot.visits.working_days import is_working_day
 
 DIGEST = "daily_digest"  # outbox kind
@@ -53,11 +53,11 @@ def morning_digest(db: Database, now: datetime | None = None, settings: Settings
             if session.execute(select(Notification.id).where(Notification.dedupe_key == key)).first():
                 already += 1
                 continue
-            staff = _staff_member(session, staff_row)
+            staff = staff_member(session, staff_row)
             items = build_daily_list(session, staff, today, settings.daily_list_days)
             if not items and staff.role != "customer_manager":
                 continue
             if outbox.enqueue(session, staff.staff_id, replies.digest_text(staff.name, today, items, moment.hour), DIGEST, key):
                 sent.append((staff.staff_id, len(items)))
-                _audit_list(session, staff.staff_id, items, DIGEST, _list_detail(today, None))
+                audit_list(session, staff.staff_id, items, DIGEST, list_detail(today, None))
     return DigestReport(moment, sent, already)

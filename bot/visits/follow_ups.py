@@ -12,7 +12,7 @@ from bot.models import FollowUp
 from bot.visits.results import FollowUpInfo
 
 
-def _follow_up_info(row: FollowUp, customer_name: str) -> FollowUpInfo:
+def follow_up_info(row: FollowUp, customer_name: str) -> FollowUpInfo:
     return FollowUpInfo(
         id=row.id,
         customer_id=row.customer_id,
@@ -26,7 +26,7 @@ def _follow_up_info(row: FollowUp, customer_name: str) -> FollowUpInfo:
     )
 
 
-def _follow_ups_a_contact_closes(session: Session, customer_id: str, staff_id: str, happened: datetime,
+def follow_ups_a_contact_closes(session: Session, customer_id: str, staff_id: str, happened: datetime,
                                  next_follow_up: datetime | None):
     """The writer's open follow-ups with the customer that a contact closes: those due by the end
     of the contact's day, and, when the note plans a new follow-up, those it supersedes (due

@@ -71,9 +71,9 @@ from bot.models import (
 )
 from bot.privacy import mask_identifiers_in_text
 from bot.settings import Settings
-from bot.visits.daily_list import DailyList, _audit_list, _list_detail, build_daily_list
+from bot.visits.daily_list import DailyList, audit_list, build_daily_list, list_detail
 from bot.visits.digest import DigestReport, morning_digest
-from bot.visits.follow_ups import _follow_up_info, _follow_ups_a_contact_closes
+from bot.visits.follow_ups import follow_up_info, follow_ups_a_contact_closes
 from bot.visits.notes.kinds import describes_a_visit
 from bot.visits.notes.parser import parse_visit_note
 from bot.visits.notes.results import VisitNote, details_of
@@ -92,7 +92,7 @@ from bot.visits.results import (
     VisitEffects,
     VisitOutcome,
 )
-from bot.visits.tags import _customer_tags, _tags_changed
+from bot.visits.tags import customer_tags, tags_changed
 from bot.vocabulary.names import name_like_words, partial_name
 from bot.vocabulary.products import PRODUCT_WORDS
 
@@ -164,10 +164,10 @@ class VisitService:
             customer = lookup.visible_customer(session, staff, customer_id) if staff else None
             if customer is None:
                 return VisitEffects()
-            _, removed = _tags_changed(_customer_tags(session, customer.customer_id), note.tags)
+            _, removed = tags_changed(customer_tags(session, customer.customer_id), note.tags)
             happened = to_storage(min(note.happened_at or clock.now(), clock.now()))
-            closes = [_follow_up_info(row, customer.name)
-                      for row in _follow_ups_a_contact_closes(session, customer.customer_id, staff.staff_id, happened,
+            closes = [follow_up_info(row, customer.name)
+                      for row in follow_ups_a_contact_closes(session, customer.customer_id, staff.staff_id, happened,
                                                               note.follow_up_at)]
             return VisitEffects(closes, removed)
 
@@ -283,7 +283,7 @@ class VisitService:
                 session.add(row)
                 session.flush()
                 audit.record_view(session, staff.staff_id, customer.customer_id, AUDIT_VISIT, channel, f"跟进任务 {row.id}")
-            return _follow_up_info(row, customer.name)
+            return follow_up_info(row, customer.name)
 
     def log_visit(self, chat_id: str, customer_id: str, note: VisitNote, request_key: str, channel: str = "") -> LoggedVisit:
         """Save the visit the user confirmed. The same request_key again returns the visit saved
@@ -314,7 +314,7 @@ class VisitService:
             customer.name,
             interaction.channel,
             to_local(interaction.happened_at),
-            follow_up=_follow_up_info(made, customer.name) if made else None,
+            follow_up=follow_up_info(made, customer.name) if made else None,
             tags_added=list((interaction.details or {}).get("tags_added", [])),
             repeated=True,
         )
@@ -347,7 +347,7 @@ class VisitService:
             happened += timedelta(seconds=1)
 
         # Tags: add what is new, drop what it contradicts (as the summary showed: visit_effects).
-        added, removed = _tags_changed(_customer_tags(session, customer.customer_id), note.tags)
+        added, removed = tags_changed(customer_tags(session, customer.customer_id), note.tags)
         if removed:
             session.query(CustomerTag).filter(
                 CustomerTag.customer_id == customer.customer_id, CustomerTag.tag.in_(removed)
@@ -374,12 +374,12 @@ class VisitService:
         session.flush()
 
         closed = []
-        for row in _follow_ups_a_contact_closes(session, customer.customer_id, staff.staff_id, happened,
+        for row in follow_ups_a_contact_closes(session, customer.customer_id, staff.staff_id, happened,
                                                 note.follow_up_at):
             row.done_at = stored_now
             row.done_reason = DONE_BY_VISIT
             row.done_by_interaction_id = interaction.id
-            closed.append(_follow_up_info(row, customer.name))
+            closed.append(follow_up_info(row, customer.name))
 
         follow_up = None
         if note.follow_up_at is not None:
@@ -393,7 +393,7 @@ class VisitService:
             )
             session.add(row)
             session.flush()
-            follow_up = _follow_up_info(row, customer.name)
+            follow_up = follow_up_info(row, customer.name)
         audit.record_view(session, staff.staff_id, customer.customer_id, AUDIT_VISIT, channel, f"拜访记录 {interaction.id}")
         return LoggedVisit(
             VisitOutcome.LOGGED,
@@ -423,7 +423,7 @@ class VisitService:
             if not tag:
                 return TagResult(TagOutcome.EMPTY, customer.customer_id, customer.name)
             lock_customer(session, customer.customer_id)
-            current = _customer_tags(session, customer.customer_id)
+            current = customer_tags(session, customer.customer_id)
             if remove:
                 if tag not in current:
                     return TagResult(TagOutcome.NOT_PRESENT, customer.customer_id, customer.name, tag, current)
@@ -440,7 +440,7 @@ class VisitService:
             session.flush()
             audit.record_view(session, staff.staff_id, customer.customer_id, AUDIT_TAG, channel,
                               ("删除标签 " if remove else "添加标签 ") + tag)
-            return TagResult(outcome, customer.customer_id, customer.name, tag, _customer_tags(session, customer.customer_id))
+            return TagResult(outcome, customer.customer_id, customer.name, tag, customer_tags(session, customer.customer_id))
 
     def feedback(self, chat_id: str, text: str, last_intent: str | None = None, channel: str = "") -> FeedbackSaved:
         """Keep what a staff member said about the bot. Strangers' words are not kept."""
@@ -487,7 +487,7 @@ class VisitService:
                 return DailyList("stranger")
             day = today or clock.today()
             items = build_daily_list(session, staff, day, self.settings.daily_list_days, period)
-            _audit_list(session, staff.staff_id, items, channel, _list_detail(day, period))
+            audit_list(session, staff.staff_id, items, channel, list_detail(day, period))
             return DailyList("ok", staff, day, items, period)
 
     def open_follow_ups(self, chat_id: str) -> list[FollowUpInfo]:
@@ -502,7 +502,7 @@ class VisitService:
                 .where(FollowUp.staff_id == staff.staff_id, FollowUp.done_at.is_(None))
                 .order_by(FollowUp.due_at, FollowUp.id)
             ).all()
-            return [_follow_up_info(f, c.name) for f, c in rows if may_see(staff, c.branch_id)]
+            return [follow_up_info(f, c.name) for f, c in rows if may_see(staff, c.branch_id)]
 
     def complete(
         self,
@@ -540,11 +540,11 @@ class VisitService:
             if row is None or customer is None or not may_see(staff, customer.branch_id):
                 return Completed(CompleteOutcome.NOT_FOUND)
             if row.done_at is not None:
-                return Completed(CompleteOutcome.ALREADY_DONE, _follow_up_info(row, customer.name), kind)
+                return Completed(CompleteOutcome.ALREADY_DONE, follow_up_info(row, customer.name), kind)
             row.done_at = to_storage(clock.now())
             row.done_reason = DONE_COMPLETED
             session.flush()
-            return Completed(CompleteOutcome.DONE, _follow_up_info(row, customer.name), kind)
+            return Completed(CompleteOutcome.DONE, follow_up_info(row, customer.name), kind)
 
     # ------------------------------------------------------------------ the morning digest
 

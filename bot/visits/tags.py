@@ -35,7 +35,7 @@ def _opposites(tag: str) -> list[str]:
     return others + ([f"{NOT_INTERESTED}:{label}"] if kind == BOUGHT else [])
 
 
-def _tags_changed(current: list[str], new_tags) -> tuple[list[str], list[str]]:
+def tags_changed(current: list[str], new_tags) -> tuple[list[str], list[str]]:
     """(added, removed) when a note's tags meet the customer's: new ones are added, and the
     opposites they replace are removed."""
     current, added, removed = list(current), [], []
@@ -53,7 +53,7 @@ def _tags_changed(current: list[str], new_tags) -> tuple[list[str], list[str]]:
     return added, removed
 
 
-def _customer_tags(session: Session, customer_id: str) -> list[str]:
+def customer_tags(session: Session, customer_id: str) -> list[str]:
     return list(
         session.execute(select(CustomerTag.tag).where(CustomerTag.customer_id == customer_id).order_by(CustomerTag.id)).scalars()
     )

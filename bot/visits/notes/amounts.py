@@ -44,7 +44,7 @@ def _money_follows(text: str, end: int) -> bool:
     return not _NOT_MONEY_AFTER.match(text, end) and not _NOT_YUAN_AFTER.match(text, end)
 
 
-def _bare_money_at(text: str, start: int, end: int) -> bool:
+def bare_money_at(text: str, start: int, end: int) -> bool:
     """Whether a number without a unit is money where it stands: right after a money verb (存了50000)
     and ending there, not followed by a counter or a time word (存了3年, 取了2次)."""
     if not _MONEY_CONTEXT_BEFORE.search(text[max(0, start - 6):start]):
@@ -54,7 +54,7 @@ def _bare_money_at(text: str, start: int, end: int) -> bool:
     return bool(_BARE_AMOUNT_ENDS.match(text, end))
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
+def clauses_of(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for match in _CLAUSE_BREAK.finditer(text):
         if match.start() > start:
@@ -65,14 +65,14 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return spans or [(0, len(text))]
 
 
-def _clause_of(clauses: list[tuple[int, int]], position: int) -> int:
+def clause_of(clauses: list[tuple[int, int]], position: int) -> int:
     for index, (start, end) in enumerate(clauses):
         if start <= position < end:
             return index
     return len(clauses) - 1
 
 
-def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+def overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
@@ -84,7 +84,7 @@ def find_amounts(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Amoun
     taken = list(taken)
     found: list[AmountMention] = []
     for match in _DIGIT_AMOUNT.finditer(text):
-        if _overlaps(match.start(), match.end(), taken) or not _money_follows(text, match.end()):
+        if overlaps(match.start(), match.end(), taken) or not _money_follows(text, match.end()):
             continue
         unit = match.group(2)
         value = parse_amount(match.group(1) + unit.replace("万元", "万").replace("万块", "万").replace("千元", "千")
@@ -93,7 +93,7 @@ def find_amounts(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Amoun
             found.append(AmountMention(match.group(0), value, match.start(), match.end()))
     for match in _CHINESE_AMOUNT.finditer(text):
         digits, unit = match.group(1), match.group(2)
-        if _overlaps(match.start(), match.end(), taken + [(a.start, a.end) for a in found]):
+        if overlaps(match.start(), match.end(), taken + [(a.start, a.end) for a in found]):
             continue
         if not unit and not (_AMOUNT_UNITS & set(digits)):
             continue
@@ -116,9 +116,9 @@ def find_amounts(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[Amoun
         if value:
             found.append(AmountMention(match.group(0), value, match.start(), match.end()))
     for match in _BARE_NUMBER.finditer(text):
-        if _overlaps(match.start(), match.end(), taken + [(a.start, a.end) for a in found]):
+        if overlaps(match.start(), match.end(), taken + [(a.start, a.end) for a in found]):
             continue
-        if not _bare_money_at(text, match.start(), match.end()):
+        if not bare_money_at(text, match.start(), match.end()):
             continue
         value = parse_amount(match.group(0))
         if value and value >= BARE_AMOUNT_MINIMUM:

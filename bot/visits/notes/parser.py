@@ -7,47 +7,47 @@ import re
 from datetime import datetime
 from typing import Iterable, Mapping
 
-from bot.visits.notes.amounts import _bare_money_at, _clause_of, _clauses, _overlaps, find_amounts
-from bot.visits.notes.pipeline import _pipeline, product_vocabulary
+from bot.visits.notes.amounts import bare_money_at, clause_of, clauses_of, find_amounts, overlaps
+from bot.visits.notes.pipeline import pipeline_for, product_vocabulary
 from bot.visits.notes.results import AmountMention, EventKind, MoneyEvent, ProductMention, VisitNote
 from bot.visits.notes.tags import (
-    _about_relatives,
-    _amount_from_nlu,
-    _income_clauses,
-    _stance,
-    _tag_from_nlu_stands,
-    _tags,
-    _without_products,
+    about_relatives,
+    amount_from_nlu,
+    income_clauses,
+    stance,
+    tag_from_nlu_stands,
+    tags_of,
+    without_products,
 )
 from bot.visits.notes.times import (
-    _follow_up_moment,
-    _is_future,
-    _is_past,
-    _last_day,
-    _local,
-    _reminder_before_maturity,
-    _running_on_today,
-    _running_since_before_today,
+    follow_up_moment,
+    is_future,
+    is_past,
+    last_day_of,
+    local_time,
+    reminder_before_maturity,
+    running_on_today,
+    running_since_before_today,
 )
 from bot.visits.notes.words import (
-    _BEFORE_MATURITY_RE,
-    _FOLLOW_UP_RE,
-    _HOME_VISIT,
-    _LOG_THE_RECORD,
-    _ON_MATURITY_RE,
+    BEFORE_MATURITY_RE,
     BOUGHT,
     BRANCH,
     CHANNEL_WORDS,
     DEFAULT_CHANNEL,
     FOLLOW_UP_DEFAULT_TIME,
+    FOLLOW_UP_RE,
+    HOME_VISIT,
     INCOME_WORDS,
     INFLOW_WORDS,
+    LOG_THE_RECORD,
     MATURITY_WORDS,
+    ON_MATURITY_RE,
     OUTFLOW_WORDS,
     PHONE,
     VISIT,
     WECHAT,
-    _first_word,
+    first_word,
 )
 from bot.vocabulary.identifiers import CUSTOMER_ID as CUSTOMER_ID_KIND
 from bot.vocabulary.identifiers import (
@@ -112,9 +112,9 @@ def parse_visit_note(
     text = to_half_width(raw)
     staff_names = tuple(sorted({n.strip() for n in staff_names if n and n.strip()}))
     vocabulary = product_vocabulary(known_products)
-    nlp = _pipeline(vocabulary, staff_names)
+    nlp = pipeline_for(vocabulary, staff_names)
     doc = nlp(text)
-    clauses = _clauses(text)
+    clauses = clauses_of(text)
 
     # Identifiers first: their digits are no amounts, no times.
     # Phones and customer numbers as staff type them ("139 1234 5678", "+86 139…", "c00000001").
@@ -124,9 +124,9 @@ def parse_visit_note(
     # Other long digit runs are account or phone fragments, unless a money verb is right before
     # them ("存了50000").
     identifier_spans += [(m.start(), m.end()) for m in re.finditer(r"\d{5,}", text)
-                         if not _bare_money_at(text, m.start(), m.end())]
+                         if not bare_money_at(text, m.start(), m.end())]
 
-    spans = [s for s in find_time_expressions(text, now) if not _overlaps(s.start, s.end, identifier_spans)]
+    spans = [s for s in find_time_expressions(text, now) if not overlaps(s.start, s.end, identifier_spans)]
     amounts = find_amounts(text, identifier_spans + [(s.start, s.end) for s in spans])
 
     products: list[ProductMention] = []
@@ -144,17 +144,17 @@ def parse_visit_note(
         for match in re.finditer(re.escape(word), text):
             if not any(start <= match.start() < start + 4 and ch == channel for start, ch in channel_hits):
                 channel_hits.append((match.start(), channel))
-    for match in _HOME_VISIT.finditer(text):
+    for match in HOME_VISIT.finditer(text):
         channel_hits.append((match.start(), VISIT))
     # "记一下拜访吧,今天电话联系了她": 拜访 there names the record, not how the contact was made.
-    about_the_record = [m.span() for m in _LOG_THE_RECORD.finditer(text)]
+    about_the_record = [m.span() for m in LOG_THE_RECORD.finditer(text)]
     channel_hits = [hit for hit in channel_hits if not any(start <= hit[0] < end for start, end in about_the_record)]
     for word in sorted(vocabulary, key=len, reverse=True):
         if len(word) < 2:
             continue
         for match in re.finditer(re.escape(word), text):
             taken = [(p.start, p.end) for p in products]
-            if not _overlaps(match.start(), match.end(), taken):
+            if not overlaps(match.start(), match.end(), taken):
                 products.append(ProductMention(word, vocabulary[word], match.start(), match.end()))
     products.sort(key=lambda p: p.start)
     # "积存金定投" is a gold plan, not a fund: 定投 right after another product belongs to it.
@@ -182,10 +182,10 @@ def parse_visit_note(
     staff_found += [v for v in entities.get("staff_name", []) if v not in staff_found]
 
     # Whose money: a relative's amounts and regular income are not the customer's amounts.
-    relatives = _about_relatives(text, clauses, names + list(staff_names), products)
+    relatives = about_relatives(text, clauses, names + list(staff_names), products)
 
     # Whose numbers: a relative's phone or ID number does not say who the customer is.
-    theirs = {found.value for found in typed if relatives[_clause_of(clauses, found.start)]}
+    theirs = {found.value for found in typed if relatives[clause_of(clauses, found.start)]}
     typed = [found for found in typed if found.value not in theirs]
     phones = [found.value for found in typed if found.kind == PHONE_KIND]
     customer_ids = [found.value for found in typed if found.kind == CUSTOMER_ID_KIND]
@@ -193,14 +193,14 @@ def parse_visit_note(
     phones += [v for v in (to_half_width(v) for v in entities.get("phone", [])) if PHONE_RE.fullmatch(v) and v not in theirs]
     customer_ids += [normalise_customer_id(v) for v in entities.get("customer_id", []) if CUSTOMER_ID_RE.fullmatch(to_half_width(v))]
     id_numbers += [v for v in (normalise_id_number(v) for v in entities.get("id_number", [])) if v and v not in theirs]
-    incomes = _income_clauses(text, clauses)
+    incomes = income_clauses(text, clauses)
     amounts = [a for a in amounts
-               if not relatives[_clause_of(clauses, a.start)] and not incomes[_clause_of(clauses, a.start)]]
+               if not relatives[clause_of(clauses, a.start)] and not incomes[clause_of(clauses, a.start)]]
     # "养老金每月3000" is a pension, not the insurance product 养老金.
     products = [p for p in products
-                if p.start < 0 or not (incomes[_clause_of(clauses, p.start)] and p.word in INCOME_WORDS)]
+                if p.start < 0 or not (incomes[clause_of(clauses, p.start)] and p.word in INCOME_WORDS)]
     for value in entities.get("amount", []):
-        amount = _amount_from_nlu(value, text)
+        amount = amount_from_nlu(value, text)
         if amount and not any(a.amount == amount for a in amounts):
             amounts.append(AmountMention(value, amount, -1, -1))
 
@@ -210,18 +210,18 @@ def parse_visit_note(
     for index, (start, end) in enumerate(clauses):
         clause = text[start:end]
         kind, keyword = None, None
-        if _BEFORE_MATURITY_RE.search(clause) or _ON_MATURITY_RE.search(clause):
+        if BEFORE_MATURITY_RE.search(clause) or ON_MATURITY_RE.search(clause):
             # "到期前提醒我" asks for a reminder about a maturity told elsewhere: not a new event.
-            clause = _BEFORE_MATURITY_RE.sub(lambda m: " " * len(m.group(0)), clause)
-            clause = _ON_MATURITY_RE.sub(lambda m: " " * len(m.group(0)), clause)
+            clause = BEFORE_MATURITY_RE.sub(lambda m: " " * len(m.group(0)), clause)
+            clause = ON_MATURITY_RE.sub(lambda m: " " * len(m.group(0)), clause)
         for event_kind, words in ((EventKind.MATURITY, MATURITY_WORDS), (EventKind.INFLOW, INFLOW_WORDS),
                                   (EventKind.OUTFLOW, OUTFLOW_WORDS)):
-            hit = _first_word(clause, words)
+            hit = first_word(clause, words)
             if hit:
                 kind, keyword = event_kind, start + hit[0]
                 break
         in_clause = [p for p in products if start <= p.start < end]
-        if (kind is None and _stance(_without_products(clause, in_clause, start), len(in_clause)) == BOUGHT
+        if (kind is None and stance(without_products(clause, in_clause, start), len(in_clause)) == BOUGHT
                 and any(start <= a.start < end for a in amounts)):
             kind = EventKind.PURCHASE
         if kind is None:
@@ -230,9 +230,9 @@ def parse_visit_note(
         in_clause_spans = [s for s in spans if start <= s.start < end]
         if keyword is not None:
             in_clause_spans = [s for s in in_clause_spans
-                               if not _FOLLOW_UP_RE.search(text[min(s.end, keyword):max(s.start, keyword)])]
+                               if not FOLLOW_UP_RE.search(text[min(s.end, keyword):max(s.start, keyword)])]
         else:
-            in_clause_spans = [s for s in in_clause_spans if not _FOLLOW_UP_RE.search(clause[: s.start - start])]
+            in_clause_spans = [s for s in in_clause_spans if not FOLLOW_UP_RE.search(clause[: s.start - start])]
         span = min(in_clause_spans, key=lambda s: abs(s.start - (keyword or s.start))) if in_clause_spans else None
         if span is not None and kind is not EventKind.PURCHASE:
             event_span_ids.add(id(span))  # also when the event is not the customer's: no follow-up either
@@ -255,8 +255,8 @@ def parse_visit_note(
                 amount=amount.amount if amount else None,
                 product=product.word if product else None,
                 category=product.category if product else None,
-                at=_local(span.point, now).date() if span is not None and kind is not EventKind.PURCHASE else None,
-                until=_last_day(span, now) if span is not None and kind is not EventKind.PURCHASE else None,
+                at=local_time(span.point, now).date() if span is not None and kind is not EventKind.PURCHASE else None,
+                until=last_day_of(span, now) if span is not None and kind is not EventKind.PURCHASE else None,
             )
         )
 
@@ -264,20 +264,20 @@ def parse_visit_note(
     # not a relative's ("她女儿明年上大学", "儿子过年回来": their plans, not the next contact).
     follow_span = None
     for s in spans:
-        if id(s) in event_span_ids or not (_is_future(s, now) or _running_on_today(s, now)
-                                           or _running_since_before_today(s, now)):
+        if id(s) in event_span_ids or not (is_future(s, now) or running_on_today(s, now)
+                                           or running_since_before_today(s, now)):
             continue
-        start, end = clauses[_clause_of(clauses, s.start)]
-        if _FOLLOW_UP_RE.search(text[start:end]):
+        start, end = clauses[clause_of(clauses, s.start)]
+        if FOLLOW_UP_RE.search(text[start:end]):
             follow_span = s
     if follow_span is None:
-        future = [s for s in spans if id(s) not in event_span_ids and _is_future(s, now)
-                  and not relatives[_clause_of(clauses, s.start)]]
+        future = [s for s in spans if id(s) not in event_span_ids and is_future(s, now)
+                  and not relatives[clause_of(clauses, s.start)]]
         follow_span = future[-1] if future else None
-    follow_up_at = _follow_up_moment(follow_span, now, follow_up_hour) if follow_span else None
+    follow_up_at = follow_up_moment(follow_span, now, follow_up_hour) if follow_span else None
     follow_up_text = follow_span.text if follow_span else None
     if follow_span is None:
-        follow_up_at, follow_up_text = _reminder_before_maturity(text, events, now, follow_up_hour) or (None, None)
+        follow_up_at, follow_up_text = reminder_before_maturity(text, events, now, follow_up_hour) or (None, None)
     if follow_span is None:
         read = [to_half_width(s.text) for s in spans]
         for value in entities.get("time", []):
@@ -286,31 +286,31 @@ def parse_visit_note(
                 # ("明年" of "明年3月30号到期"), a relative's.
                 continue
             hinted = parse_time_expression(value, now)
-            if hinted is not None and _is_future(hinted, now):
-                follow_up_at, follow_up_text = _follow_up_moment(hinted, now, follow_up_hour), value
+            if hinted is not None and is_future(hinted, now):
+                follow_up_at, follow_up_text = follow_up_moment(hinted, now, follow_up_hour), value
                 break
 
     # When it happened: a past time that is neither the follow-up nor an event's.
     happened_at, happened_given = now, False
     for s in spans:
-        if s is follow_span or id(s) in event_span_ids or not _is_past(s, now):
+        if s is follow_span or id(s) in event_span_ids or not is_past(s, now):
             continue
-        point = _local(s.point, now)
+        point = local_time(s.point, now)
         moment = point if s.has_time_of_day else datetime.combine(point.date(), now.timetz())
         happened_at, happened_given = min(moment, now), True
         break
 
     # The channel: the earliest channel word outside the follow-up's clause.
-    follow_clause = _clause_of(clauses, follow_span.start) if follow_span else None
+    follow_clause = clause_of(clauses, follow_span.start) if follow_span else None
     hits = sorted(channel_hits)
-    outside = [h for h in hits if _clause_of(clauses, h[0]) != follow_clause or len(clauses) == 1 and h == hits[0]]
+    outside = [h for h in hits if clause_of(clauses, h[0]) != follow_clause or len(clauses) == 1 and h == hits[0]]
     chosen = outside[0] if outside else (hits[0] if hits else None)
     channel, channel_given = (chosen[1], True) if chosen else (DEFAULT_CHANNEL, False)
     for value in entities.get("channel", []):
         word = to_half_width(value).strip()
         hinted = word if word in (VISIT, PHONE, BRANCH, WECHAT) else CHANNEL_WORDS.get(word)
         at = text.find(word)
-        if outside and (at < 0 or (follow_clause is not None and _clause_of(clauses, at) == follow_clause)):
+        if outside and (at < 0 or (follow_clause is not None and clause_of(clauses, at) == follow_clause)):
             # The NLU's word is the follow-up's ("来网点了…下周二再打电话问问"), or one the text does
             # not hold: the contact's own channel word stands.
             continue
@@ -318,10 +318,10 @@ def parse_visit_note(
             channel, channel_given = hinted, True
             break
 
-    tags = _tags(text, clauses, products, relatives)
+    tags = tags_of(text, clauses, products, relatives)
     for value in entities.get("tag", []):
         value = to_half_width(value).strip()
-        if value not in tags and _tag_from_nlu_stands(value, text, vocabulary, names + list(staff_names)):
+        if value not in tags and tag_from_nlu_stands(value, text, vocabulary, names + list(staff_names)):
             tags.append(value)
 
     return VisitNote(

@@ -50,7 +50,7 @@ def warm_up() -> None:
     nlp("预热")
 
 
-def _pipeline(products: Mapping[str, str], staff_names: tuple[str, ...]):
+def pipeline_for(products: Mapping[str, str], staff_names: tuple[str, ...]):
     """A blank Chinese pipeline (jieba words) with an EntityRuler for this vocabulary, cached."""
     key = (tuple(sorted(products.items())), staff_names)
     with _lock:

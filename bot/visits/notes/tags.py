@@ -7,60 +7,60 @@ import re
 from decimal import Decimal
 from typing import Iterable, Mapping
 
-from bot.visits.notes.amounts import _overlaps
+from bot.visits.notes.amounts import overlaps
 from bot.visits.notes.results import ProductMention
 from bot.visits.notes.words import (
-    _CUSTOMER_ACTION_RE,
-    _CUSTOMER_SUBJECT,
-    _HESITATION_RE,
-    _INCOME_RE,
-    _INTEREST_RE,
-    _KIN_AS_OBJECT,
-    _NEED_PHRASE_RE,
-    _NEGATION_RE,
-    _NEITHER_RE,
-    _NOT_A_NEGATION_RE,
-    _OUTFLOW_RE,
-    _POSSESSOR,
-    _REFUSAL_RE,
-    _RELATIVE_RE,
-    _SOURCE_AFTER_PRODUCT,
-    _TAG_REQUEST_RE,
-    _VERB_BEFORE_BLANK_RE,
-    _VERB_BEFORE_PRODUCT,
     BOUGHT,
     CHANNEL_WORDS,
+    CUSTOMER_ACTION_RE,
+    CUSTOMER_SUBJECT,
+    HESITATION_RE,
+    INCOME_RE,
     INFLOW_WORDS,
     INTEREST,
+    INTEREST_RE,
+    KIN_AS_OBJECT,
     LOAN_NEED_WORDS,
     MATURITY_WORDS,
+    NEED_PHRASE_RE,
+    NEGATION_RE,
+    NEITHER_RE,
+    NOT_A_NEGATION_RE,
     NOT_INTERESTED,
+    OUTFLOW_RE,
     OUTFLOW_WORDS,
+    POSSESSOR,
     PURCHASE_WORDS,
+    REFUSAL_RE,
+    RELATIVE_RE,
+    SOURCE_AFTER_PRODUCT,
     STRAY_TAG_WORDS,
     TAG_LABELS,
+    TAG_REQUEST_RE,
     UNDECIDED,
-    _first_word,
+    VERB_BEFORE_BLANK_RE,
+    VERB_BEFORE_PRODUCT,
+    first_word,
 )
 from bot.vocabulary.numbers import parse_amount
 from bot.vocabulary.text import has_chinese_words
 from bot.vocabulary.width import to_half_width
 
 
-def _stance(clause: str, product_count: int = 1) -> str | None:
+def stance(clause: str, product_count: int = 1) -> str | None:
     """Which tag kind a clause's words say about its products (product words blanked as "□"):
     BOUGHT, NOT_INTERESTED (an explicit refusal only), INTEREST, UNDECIDED (hesitation, or a
     negation that refuses nothing: 不太想, 还没想好, 兴趣不大, 没买), or None (no cue at all)."""
-    plain = _NEITHER_RE.sub(lambda m: "＊" * len(m.group(0)), clause)
-    if _REFUSAL_RE.search(plain):
-        rest = _REFUSAL_RE.sub(lambda m: "＊" * len(m.group(0)), plain)
+    plain = NEITHER_RE.sub(lambda m: "＊" * len(m.group(0)), clause)
+    if REFUSAL_RE.search(plain):
+        rest = REFUSAL_RE.sub(lambda m: "＊" * len(m.group(0)), plain)
         if product_count > 1 and (_interest_cue(rest) or any(word in rest for word in PURCHASE_WORDS)
-                                  or _VERB_BEFORE_BLANK_RE.search(rest)):
+                                  or VERB_BEFORE_BLANK_RE.search(rest)):
             return UNDECIDED  # "不要保险要基金" in one breath: whose is which is a guess
         return NOT_INTERESTED
-    if _HESITATION_RE.search(plain):
+    if HESITATION_RE.search(plain):
         return UNDECIDED
-    negated = _NEGATION_RE.search(_NOT_A_NEGATION_RE.sub(lambda m: "＊" * len(m.group(0)), plain))
+    negated = NEGATION_RE.search(NOT_A_NEGATION_RE.sub(lambda m: "＊" * len(m.group(0)), plain))
     if negated:
         return UNDECIDED
     if any(word in plain for word in PURCHASE_WORDS):
@@ -73,13 +73,13 @@ def _stance(clause: str, product_count: int = 1) -> str | None:
 def _interest_cue(clause: str) -> bool:
     """An interest word about a product, not one that governs spending: "想转大额存单" yes,
     "打算装修", "需要用钱", "想买房" no."""
-    for match in _INTEREST_RE.finditer(clause):
-        if not _OUTFLOW_RE.match(clause, match.end()) and not _OUTFLOW_RE.match(clause, match.end() + 1):
+    for match in INTEREST_RE.finditer(clause):
+        if not OUTFLOW_RE.match(clause, match.end()) and not OUTFLOW_RE.match(clause, match.end() + 1):
             return True
     return False
 
 
-def _about_relatives(text: str, clauses: list[tuple[int, int]], names: Iterable[str],
+def about_relatives(text: str, clauses: list[tuple[int, int]], names: Iterable[str],
                      products: list[ProductMention]) -> list[bool]:
     """For each clause, whether its subject is one of the customer's family (他老伴退休金5000,
     他儿子要买房首付50万) rather than the customer. Kin after 给/和/把… is an object (给儿子买了).
@@ -93,26 +93,26 @@ def _about_relatives(text: str, clauses: list[tuple[int, int]], names: Iterable[
     for start, end in clauses:
         clause = text[start:end]
         name_spans = [(m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), clause)]
-        kin = [m for m in _RELATIVE_RE.finditer(clause)
-               if not _KIN_AS_OBJECT.search(clause[: m.start()]) and not _overlaps(m.start(), m.end(), name_spans)]
+        kin = [m for m in RELATIVE_RE.finditer(clause)
+               if not KIN_AS_OBJECT.search(clause[: m.start()]) and not overlaps(m.start(), m.end(), name_spans)]
         if kin:
             relative = True
-        elif (name_spans or _CUSTOMER_SUBJECT.search(clause) or any(start <= p.start < end for p in products)
-              or _CUSTOMER_ACTION_RE.search(clause)):
+        elif (name_spans or CUSTOMER_SUBJECT.search(clause) or any(start <= p.start < end for p in products)
+              or CUSTOMER_ACTION_RE.search(clause)):
             relative = False
         result.append(relative)
     return result
 
 
-def _income_clauses(text: str, clauses: list[tuple[int, int]]) -> list[bool]:
+def income_clauses(text: str, clauses: list[tuple[int, int]]) -> list[bool]:
     """For each clause, whether it states regular income (退休金每月6000, 月薪2万) rather than money
     moving: an income word and no purchase, maturity or spending (退休金存了5万定期 is money)."""
     result = []
     for start, end in clauses:
         clause = text[start:end]
-        result.append(bool(_INCOME_RE.search(clause))
+        result.append(bool(INCOME_RE.search(clause))
                       and not any(word in clause for word in PURCHASE_WORDS)
-                      and not _first_word(clause, MATURITY_WORDS + OUTFLOW_WORDS))
+                      and not first_word(clause, MATURITY_WORDS + OUTFLOW_WORDS))
     return result
 
 
@@ -126,7 +126,7 @@ def _tag(kind: str, mention: ProductMention) -> str:
     return f"{kind}:{label or mention.category}"
 
 
-def _tags(text: str, clauses: list[tuple[int, int]], products: list[ProductMention],
+def tags_of(text: str, clauses: list[tuple[int, int]], products: list[ProductMention],
           relatives: list[bool] | None = None) -> list[str]:
     """The tags a note's words give, clause by clause (see the module docstring)."""
     relatives = relatives or [False] * len(clauses)
@@ -141,11 +141,11 @@ def _tags(text: str, clauses: list[tuple[int, int]], products: list[ProductMenti
     for index, start, end in _topics(text, clauses, products):
         clause = text[start:end]
         in_clause = [p for p in products if start <= p.start < end]
-        in_clause = [p for p in in_clause if not _SOURCE_AFTER_PRODUCT.match(text[p.end:end])] if len(in_clause) > 1 else in_clause
-        kind = _stance(_without_products(clause, in_clause, start), len(in_clause))
+        in_clause = [p for p in in_clause if not SOURCE_AFTER_PRODUCT.match(text[p.end:end])] if len(in_clause) > 1 else in_clause
+        kind = stance(without_products(clause, in_clause, start), len(in_clause))
         if in_clause:
             targets = in_clause
-        elif _first_word(clause, MATURITY_WORDS + INFLOW_WORDS + OUTFLOW_WORDS) or _INCOME_RE.search(clause):
+        elif first_word(clause, MATURITY_WORDS + INFLOW_WORDS + OUTFLOW_WORDS) or INCOME_RE.search(clause):
             targets = []  # "需要用钱", "打算装修": about money, not the product said before
         else:
             targets = previous  # "聊了基金定投,有兴趣": the cue is about the previous clause's products
@@ -156,7 +156,7 @@ def _tags(text: str, clauses: list[tuple[int, int]], products: list[ProductMenti
                 add(kind, mention)
         elif kind is None:
             for mention in in_clause:
-                if text[max(start, mention.start - 2):mention.start].endswith(_VERB_BEFORE_PRODUCT):
+                if text[max(start, mention.start - 2):mention.start].endswith(VERB_BEFORE_PRODUCT):
                     add(INTEREST, mention)
         if in_clause:
             previous = in_clause
@@ -164,7 +164,7 @@ def _tags(text: str, clauses: list[tuple[int, int]], products: list[ProductMenti
     hinted = [p for p in products if p.start < 0]
     if hinted:
         written = [p for p in products if p.start >= 0]
-        kind = _stance(_without_products(text, written, 0), len(hinted))
+        kind = stance(without_products(text, written, 0), len(hinted))
         if any(relatives) and kind in (BOUGHT, NOT_INTERESTED):
             kind = UNDECIDED  # the words may be a relative's (above)
         if kind in (BOUGHT, NOT_INTERESTED, INTEREST):
@@ -191,7 +191,7 @@ def _topics(text: str, clauses: list[tuple[int, int]], products: list[ProductMen
     return topics
 
 
-def _without_products(clause: str, mentions: list[ProductMention], offset: int) -> str:
+def without_products(clause: str, mentions: list[ProductMention], offset: int) -> str:
     """The clause with its product words blanked as "□", so 定投 does not read as 投了, 存款 not as
     存了, and "不要□□" still shows that something was refused."""
     chars = list(clause)
@@ -211,25 +211,25 @@ def is_tag_phrase(value: str | None) -> bool:
         return False
     if value in STRAY_TAG_WORDS:
         return False
-    return _POSSESSOR.sub("", value) not in STRAY_TAG_WORDS  # 他老伴, 王建国的儿子
+    return POSSESSOR.sub("", value) not in STRAY_TAG_WORDS  # 他老伴, 王建国的儿子
 
 
-def _tag_from_nlu_stands(value: str, text: str, vocabulary: Mapping[str, str], names: Iterable[str]) -> bool:
+def tag_from_nlu_stands(value: str, text: str, vocabulary: Mapping[str, str], names: Iterable[str]) -> bool:
     """Whether a tag the NLU marked in a visit note is kept: a tag phrase (is_tag_phrase), written in
     the note, not a product, channel or person's name (the note's own reading tags products), and
     either asked for in so many words (标签/标记/标一下…) or a need the note states (有留学需求),
     not negated (没有留学需求)."""
     if not is_tag_phrase(value) or value in vocabulary or value in CHANNEL_WORDS or value in set(names):
         return False
-    if _TAG_REQUEST_RE.search(text):
+    if TAG_REQUEST_RE.search(text):
         return value in text
-    if not _NEED_PHRASE_RE.match(value):
+    if not NEED_PHRASE_RE.match(value):
         return False
     return any(not re.search(r"(?:没|无|不)有?$", text[max(0, m.start() - 2):m.start()])
                for m in re.finditer(re.escape(value), text))
 
 
-def _amount_from_nlu(value: str, text: str) -> Decimal | None:
+def amount_from_nlu(value: str, text: str) -> Decimal | None:
     """An amount the NLU gave, when the note's own reading could not see it: with a money unit
     (a bare "5000" is no money), and not written in the note (where the note's words already
     decided: a relative's 5000, 70岁, 3天)."""

@@ -7,17 +7,17 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from bot.visits.notes.results import EventKind, MoneyEvent
-from bot.visits.notes.words import _BEFORE_MATURITY_RE, _ON_MATURITY_RE, REMIND_DAYS_BEFORE_MATURITY
+from bot.visits.notes.words import BEFORE_MATURITY_RE, ON_MATURITY_RE, REMIND_DAYS_BEFORE_MATURITY
 
 
-def _last_day(span, now: datetime) -> date | None:
+def last_day_of(span, now: datetime) -> date | None:
     """The last day of a span longer than a day ("下个月", "月底前"), else None."""
-    first = _local(span.point, now).date()
-    last = (_local(span.ends, now) - timedelta(microseconds=1)).date()
+    first = local_time(span.point, now).date()
+    last = (local_time(span.ends, now) - timedelta(microseconds=1)).date()
     return last if last > first else None
 
 
-def _local(moment: datetime, now: datetime) -> datetime:
+def local_time(moment: datetime, now: datetime) -> datetime:
     if moment.tzinfo is None and now.tzinfo is not None:
         return moment.replace(tzinfo=now.tzinfo)
     if now.tzinfo is not None:
@@ -25,22 +25,22 @@ def _local(moment: datetime, now: datetime) -> datetime:
     return moment
 
 
-def _is_future(span, now: datetime) -> bool:
+def is_future(span, now: datetime) -> bool:
     """Ahead of now; also a deadline not yet passed ("月底前" on the last day of the month,
     "本周内", "3天内")."""
-    begins = _local(span.begins, now)
+    begins = local_time(span.begins, now)
     if span.has_time_of_day:
         return begins > now
     if begins.date() > now.date():
         return True
-    return _local(span.ends, now) > now and span.deadline
+    return local_time(span.ends, now) > now and span.deadline
 
 
 # The end of a period ("月底", "年末", "周末"): on its last day, that day is still to come.
 _PERIOD_END = re.compile(r"底|末")
 
 
-def _running_on_today(span, now: datetime) -> bool:
+def running_on_today(span, now: datetime) -> bool:
     """A period that begins today and is not over, without a time of day: the end of a period
     on its last day ("月底" on the month's last day) or a range beginning today ("这周" on a
     Monday). Said with a follow-up word ("月底再联系") it is a follow-up still to come today,
@@ -48,18 +48,18 @@ def _running_on_today(span, now: datetime) -> bool:
     ("这周一上门拜访了"), not a follow-up."""
     if span.has_time_of_day:
         return False
-    begins, ends = _local(span.begins, now), _local(span.ends, now)
+    begins, ends = local_time(span.begins, now), local_time(span.ends, now)
     if begins.date() != now.date() or ends <= now:
         return False
     return span.last_day > now.date() or bool(_PERIOD_END.search(span.text))
 
 
-def _running_since_before_today(span, now: datetime) -> bool:
+def running_since_before_today(span, now: datetime) -> bool:
     """A period of days that began before today and is not over ("这周" on a Wednesday, "月初" on
     the 3rd, "这两天"): said with a follow-up word, the follow-up falls within what is left of it."""
     if span.has_time_of_day:
         return False
-    return _local(span.begins, now).date() < now.date() and _local(span.ends, now) > now
+    return local_time(span.begins, now).date() < now.date() and local_time(span.ends, now) > now
 
 
 # A note is written within days of the contact: a time that ended longer ago than this is about
@@ -67,23 +67,23 @@ def _running_since_before_today(span, now: datetime) -> bool:
 VISIT_LOOK_BACK = timedelta(days=31)
 
 
-def _is_past(span, now: datetime) -> bool:
+def is_past(span, now: datetime) -> bool:
     """When the contact may have happened: a moment already passed, or days that ended before
     today and not longer than VISIT_LOOK_BACK ago. A range still running ("她女儿今年18岁",
     "这个月") is no past time."""
-    begins = _local(span.begins, now)
+    begins = local_time(span.begins, now)
     if span.has_time_of_day:
         return begins <= now
-    last_day = (_local(span.ends, now) - timedelta(microseconds=1)).date()
+    last_day = (local_time(span.ends, now) - timedelta(microseconds=1)).date()
     return last_day < now.date() and now.date() - last_day <= VISIT_LOOK_BACK
 
 
-def _reminder_before_maturity(
+def reminder_before_maturity(
     text: str, events: list[MoneyEvent], now: datetime, hour: int
 ) -> tuple[datetime, str] | None:
     """"50万定期12月9日到期,到期前提醒我": REMIND_DAYS_BEFORE_MATURITY days before the maturity
     (never before tomorrow, never after the maturity); "到期当天提醒" on the day itself."""
-    before, on_the_day = _BEFORE_MATURITY_RE.search(text), _ON_MATURITY_RE.search(text)
+    before, on_the_day = BEFORE_MATURITY_RE.search(text), ON_MATURITY_RE.search(text)
     maturity = next((e.at for e in events if e.kind is EventKind.MATURITY and e.at), None)
     if maturity is None or not (before or on_the_day):
         return None
@@ -95,18 +95,18 @@ def _reminder_before_maturity(
     return datetime.combine(day, time(hour, 0), tzinfo=now.tzinfo), (before or on_the_day).group(0)
 
 
-def _follow_up_moment(span, now: datetime, hour: int) -> datetime:
+def follow_up_moment(span, now: datetime, hour: int) -> datetime:
     """When the follow-up is due: the time said, else the day said at `hour`; a deadline that
     ends today ("月底前" on the month's last day) is due at the next full hour, never earlier than
     the note (a reminder due before it was written would be overdue the moment it is saved)."""
-    point = _local(span.point, now)
+    point = local_time(span.point, now)
     if span.has_time_of_day:
         return point
     due = datetime.combine(point.date(), time(hour, 0), tzinfo=point.tzinfo)
     if due <= now and point.date() < now.date():
         # A period already running ("这周再联系" on a Wednesday): tomorrow if it lasts that long.
         tomorrow = datetime.combine(now.date() + timedelta(days=1), time(hour, 0), tzinfo=now.tzinfo)
-        due = tomorrow if tomorrow < _local(span.ends, now) else due
+        due = tomorrow if tomorrow < local_time(span.ends, now) else due
     if due <= now:
         due = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     return due
