@@ -158,6 +158,11 @@ class MaskingSQLTrackerStore(SQLTrackerStore):
         # conversation went from 50 to 520 ms over 160 messages in make bench. This index
         # answers it directly, on any table size.
         with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Several Rasa servers starting at once on one database: CREATE INDEX IF NOT
+                # EXISTS is not safe against a concurrent one (it fails on the catalog's unique
+                # key), so they take turns; the lock ends with this transaction.
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('ix_events_session_starts'))"))
             connection.execute(sa.text(
                 "CREATE INDEX IF NOT EXISTS ix_events_session_starts ON events (sender_id, type_name, timestamp)"))
             # "What has been added since my newest event": one range of this index.
