@@ -1,21 +1,17 @@
-"""Greetings, help, small talk and anything unclear: static replies from domain.yml, given only to
-registered staff. A message that is exactly the name of a customer the staff member may see is a
+"""Greetings, help, small talk and anything unclear: static replies from domain.yml. A message that is exactly the name of a customer the staff member may see is a
 lookup, whatever the NLU made of it: a name it never saw comes back as nlu_fallback, affirm
 ("李秀英" → "好的") or anything else, and none of these replies would answer it."""
 from __future__ import annotations
 
 from actions.customers import look_up_bare_name
-from actions.runtime import Turn, current_staff
+from actions.runtime import Turn
 from bot.dialogue.replies import EDIT_NOT_HERE, PLEASE_WRITE_CHINESE, UNDO_NOT_BUILT, WHICH_CUSTOMER
 
 
 async def _reply(turn: Turn, response: str | None = None, text: str | None = None, bare_name: bool = True) -> None:
-    """The reply, once a bare customer's name (`bare_name`) is looked up instead and a stranger is
-    refused; staff get their waiting notifications first."""
+    """The reply, once a bare customer's name (`bare_name`) is looked up instead; her waiting
+    notifications first."""
     if bare_name and await look_up_bare_name(turn):
-        return
-    if await current_staff(turn.tracker) is None:
-        turn.dispatcher.utter_message(response="utter_stranger")
         return
     await turn.notifications()
     if response:

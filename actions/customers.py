@@ -48,11 +48,10 @@ async def show(turn: Turn, view: View) -> None:
     product_word = product_answer(turn.message) if view is View.HOLDINGS else None
     fact = fact_asked(turn.text)
     answer = await in_thread(
-        customer_service().ask, turn.sender, view, turn.entities, turn.text, turn.slot("current_customer_id"),
+        customer_service().ask, turn.staff, view, turn.entities, turn.text, turn.slot("current_customer_id"),
         turn.channel, product_word, fact,
     )
-    if answer.outcome is not Outcome.STRANGER:
-        await turn.notifications()
+    await turn.notifications()
     say_answer(turn.dispatcher, answer)
     if answer.outcome is Outcome.SHOWN and answer.view in (View.HOLDINGS, View.MATURITIES):
         turn.waiting.topic = HOLDINGS  # "大额存单呢" next asks for that kind of hers
@@ -67,11 +66,10 @@ async def pick_for_view(turn: Turn) -> None:
     request = choice.request
     fact = Fact(request["fact"]) if request.get("fact") in {f.value for f in Fact} else None
     answer = await in_thread(
-        customer_service().choose, turn.sender, choice.candidate_ids, _pick_text(turn, len(choice.candidate_ids)),
+        customer_service().choose, turn.staff, choice.candidate_ids, _pick_text(turn, len(choice.candidate_ids)),
         View(request.get("view") or View.PROFILE.value), turn.channel, request.get("product_word"), fact,
     )
-    if answer.outcome is not Outcome.STRANGER:
-        await turn.notifications()
+    await turn.notifications()
     say_answer(turn.dispatcher, answer)
     after_answer(turn, answer, request)
 
@@ -81,7 +79,7 @@ async def chosen_customer(turn: Turn) -> str | None:
     shown again, when the answer picks none of them."""
     choice = turn.waiting.choice
     answer = await in_thread(
-        customer_service().choose, turn.sender, choice.candidate_ids, _pick_text(turn, len(choice.candidate_ids)),
+        customer_service().choose, turn.staff, choice.candidate_ids, _pick_text(turn, len(choice.candidate_ids)),
         View.PICK, turn.channel,
     )
     if answer.outcome is not Outcome.SHOWN:
@@ -94,16 +92,12 @@ async def chosen_customer(turn: Turn) -> str | None:
 async def customer_to_act_on(turn: Turn, text: str, request: dict[str, Any], missing: str | None = None,
                              entities: dict[str, list[str]] | None = None) -> str | None:
     """The customer an action does something to (tag, suggest): named in `text`, or the one in
-    context when the message names nobody. Strangers are refused and a member of staff gets her
-    notifications first; `missing`, if given, is said instead (the request lacks what it needs);
+    context when the message names nobody. She gets her notifications first; `missing`, if given, is said instead (the request lacks what it needs);
     namesakes are listed and `request` waits for the pick. Returns the customer id or None."""
     answer = await in_thread(
-        customer_service().ask, turn.sender, View.PICK, turn.entities if entities is None else entities, text,
+        customer_service().ask, turn.staff, View.PICK, turn.entities if entities is None else entities, text,
         turn.slot("current_customer_id"), turn.channel,
     )
-    if answer.outcome is Outcome.STRANGER:
-        turn.say(customer_replies.STRANGER)
-        return None
     await turn.notifications()
     if missing:
         turn.say(missing)
@@ -118,7 +112,7 @@ async def customer_to_act_on(turn: Turn, text: str, request: dict[str, Any], mis
 async def look_up_bare_name(turn: Turn) -> bool:
     """The lookup for a message that is only a customer's name, whatever intent the NLU gave it
     (a name it never saw: nlu_fallback, affirm, thanks…); False when the message is not one."""
-    answer = await in_thread(customer_service().look_up_bare_name, turn.sender, turn.text, turn.channel)
+    answer = await in_thread(customer_service().look_up_bare_name, turn.staff, turn.text, turn.channel)
     if answer is None:
         return False
     await turn.notifications()

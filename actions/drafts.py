@@ -30,7 +30,7 @@ async def start_draft(turn: Turn, kind: str) -> None:
     entities, customer_in_context = _starting_point(turn, kind)
     result = await in_thread(
         _CONVERSATIONS[kind]().start,
-        chat_id=turn.sender,
+        staff=turn.staff,
         entities=entities,
         text=turn.text,
         customer_in_context=customer_in_context,
@@ -49,7 +49,7 @@ async def draft_step(turn: Turn) -> None:
         return
     result = await in_thread(
         _CONVERSATIONS[draft.kind]().resume,
-        turn.sender,
+        turn.staff,
         state,
         turn.message.intent,
         turn.entities,
@@ -62,8 +62,7 @@ async def draft_step(turn: Turn) -> None:
 async def _finish(turn: Turn, kind: str, result: Any) -> None:
     if result.saved:  # committed: whatever fails from here on, the reply says it was saved
         turn.saved(result.reply)
-    if not result.stranger:
-        await turn.notifications()
+    await turn.notifications()
     turn.say(result.reply, buttons=CONFIRM_BUTTONS if result.awaiting_confirmation else None)
     state = result.state
     if state is None:

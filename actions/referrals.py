@@ -1,9 +1,8 @@
 """Referrals: update one, list them, the month's figures. (Making one is a draft: actions/drafts.py.)"""
 from __future__ import annotations
 
-from actions.runtime import Turn, current_staff, in_thread, referral_service, referral_updates
+from actions.runtime import Turn, in_thread, referral_service, referral_updates
 from bot.clock import clock
-from bot.customers import replies as customer_replies
 from bot.dialogue.waiting import FIGURES, REFERRAL_UPDATED
 from bot.referrals import replies as referral_replies
 from bot.referrals.figures import asks_own_figures, month_asked
@@ -12,7 +11,7 @@ from bot.referrals.figures import asks_own_figures, month_asked
 async def update(turn: Turn) -> None:
     """"王建国的转介已联系", "那个转介成交了,买了20万理财"."""
     result = await in_thread(
-        referral_updates().update, turn.sender, turn.entities, turn.text, turn.slot("current_referral_no"), turn.channel
+        referral_updates().update, turn.staff, turn.entities, turn.text, turn.slot("current_referral_no"), turn.channel
     )
     if result.referral_no:
         turn.set("current_referral_no", result.referral_no)
@@ -22,32 +21,25 @@ async def update(turn: Turn) -> None:
         turn.set("current_customer_id", result.customer_id)
     if result.saved:
         turn.saved(result.reply)  # committed: whatever fails next, the reply says so
-    if not result.stranger:
-        await turn.notifications()
+    await turn.notifications()
     turn.say(result.reply)
 
 
 async def list_mine(turn: Turn) -> None:
     """"我的转介": what I received and sent, open first, overdue marked."""
-    lists = await in_thread(referral_service().list_for, turn.sender)
-    if lists.outcome == "stranger":
-        turn.say(customer_replies.STRANGER)
-        return
+    lists = await in_thread(referral_service().list_for, turn.staff)
     await turn.notifications()
     turn.say(referral_replies.lists_text(lists))
 
 
 async def figures(turn: Turn) -> None:
     """"本月转介排行", "我的转介业绩", "上个月转介成交率"."""
-    if await current_staff(turn.tracker) is None:
-        turn.say(customer_replies.STRANGER)
-        return
     month = month_asked(turn.text, clock.today())
     await turn.notifications()
     turn.waiting.topic = FIGURES  # "这个月呢" next asks for that month
     if asks_own_figures(turn.text):
-        performance = await in_thread(referral_service().my_performance, turn.sender, month)
+        performance = await in_thread(referral_service().my_performance, turn.staff, month)
         turn.say(referral_replies.performance_text(performance))
     else:
-        ranking = await in_thread(referral_service().stats, turn.sender, month)
+        ranking = await in_thread(referral_service().stats, turn.staff, month)
         turn.say(referral_replies.ranking_text(ranking))

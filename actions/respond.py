@@ -13,13 +13,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import basics, customers, drafts, referrals, scheduler, suggestions, visits
 from actions.runtime import Turn, customer_service, in_thread, message_of
 from bot.clock import clock
-from bot.customers import replies as customer_replies
 from bot.customers.service import View
 from bot.db import DatabaseUnavailable
 from bot.dialogue.decisions import Decision, Route, decide
 from bot.dialogue.message import Message, names_somebody
 from bot.dialogue.notices import dropped_notice, kept_notice
-from bot.dialogue.replies import NOT_DONE_REPLY, NOT_SAVED_REPLY, NOTIFICATIONS_LATER
+from bot.dialogue.replies import NOT_DONE_REPLY, NOT_SAVED_REPLY, NOT_STAFF, NOTIFICATIONS_LATER
 from bot.dialogue.waiting import REFERRAL, VISIT, Waiting
 from bot.privacy import mask_identifiers_in_text
 from bot.referrals.people import colleague_asked_for, names_to_settle, settle_names
@@ -67,11 +66,20 @@ class ActionRespond(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         scheduler.ensure_started()  # the periodic jobs start with the first message the server answers
+        try:
+            # Who is asking, once per message: every service is called with her.
+            staff = await in_thread(customer_service().who_is, tracker.sender_id)
+        except DatabaseUnavailable as error:
+            logger.error("staff: database unavailable (%s), nothing saved", error)
+            return _database_away(dispatcher, tracker)
+        if staff is None:
+            dispatcher.utter_message(text=NOT_STAFF)  # and nothing else: not even a greeting
+            return []
         waiting = Waiting.from_dict(tracker.get_slot("waiting"))
         message = message_of(tracker)
         message = await _names_settled(message, waiting)
         decision = decide(message, waiting, clock.now())
-        turn = Turn(dispatcher, tracker, message, waiting)
+        turn = Turn(dispatcher, tracker, staff, message, waiting)
         if decision.dropped is not None:
             turn.waiting.draft = None
         if decision.route is not Route.PICK:
@@ -84,10 +92,7 @@ class ActionRespond(Action):
                 if not isinstance(error, DatabaseUnavailable):
                     raise
                 logger.error("%s: database unavailable (%s), nothing saved", decision.route.value, error)
-                dispatcher.messages.clear()  # nothing said before the failure stands
-                had_draft = Waiting.from_dict(tracker.get_slot("waiting")).draft is not None
-                dispatcher.utter_message(text=NOT_SAVED_REPLY if had_draft else NOT_DONE_REPLY)
-                return []  # what waited is kept as it was
+                return _database_away(dispatcher, tracker)
             # The save was committed; what failed came after it. Say what was saved, and never
             # offer the saved draft again (a second "确认" would save it twice).
             logger.error("%s: failed after the save (%s); the reply says what was saved",
@@ -97,7 +102,7 @@ class ActionRespond(Action):
                 turn.say(turn.saved_reply)
             turn.notifications_later = True
         self._notices(turn, decision)
-        if turn.notifications_later and dispatcher.messages and not _refused(dispatcher.messages):
+        if turn.notifications_later and dispatcher.messages:
             turn.say(NOTIFICATIONS_LATER)
         _mask_replies(dispatcher.messages)
         if (names_somebody(message) and tracker.get_slot("current_customer_id") is not None
@@ -118,11 +123,11 @@ class ActionRespond(Action):
     def _notices(self, turn: Turn, decision: Decision) -> None:
         """A draft dropped this turn is said first; a draft still waiting beside the answer, last."""
         messages = turn.dispatcher.messages
-        if decision.dropped is not None and messages and not _refused(messages):
+        if decision.dropped is not None and messages:
             turn.say(dropped_notice(decision.dropped, decision.dropped_because))
             messages.insert(0, messages.pop())
         kept = turn.waiting.draft
-        if decision.kept is not None and kept is not None and messages and not _refused(messages):
+        if decision.kept is not None and kept is not None and messages:
             last = messages[-1]
             if last.get("text"):
                 last["text"] = last["text"] + "\n" + kept_notice(kept)
@@ -143,6 +148,15 @@ async def _names_settled(message: Message, waiting: Waiting) -> Message:
     return replace(message, entities=settle_names(message.entities, message.text, colleagues, colleague_asked))
 
 
+def _database_away(dispatcher: CollectingDispatcher, tracker: Tracker) -> list:
+    """The database failed before anything was saved: only that is said (nothing said before the
+    failure stands), and what waited is kept as it was for the retry."""
+    dispatcher.messages.clear()
+    had_draft = Waiting.from_dict(tracker.get_slot("waiting")).draft is not None
+    dispatcher.utter_message(text=NOT_SAVED_REPLY if had_draft else NOT_DONE_REPLY)
+    return []
+
+
 def _mask_replies(messages: list[dict]) -> None:
     """No phone or ID number in full in what the bot says, whatever put it there (a draft repeats
     the note as typed, a notification carries a referral's note): texts and button titles."""
@@ -152,8 +166,3 @@ def _mask_replies(messages: list[dict]) -> None:
         for button in message.get("buttons") or ():
             if isinstance(button, dict) and button.get("title"):
                 button["title"] = mask_identifiers_in_text(button["title"])
-
-
-def _refused(messages: list[dict]) -> bool:
-    """The sender is not registered staff: nothing but the refusal goes back."""
-    return any(m.get("response") == "utter_stranger" or m.get("text") == customer_replies.STRANGER for m in messages)

@@ -106,7 +106,7 @@ def shown_before(tracker: Tracker) -> list[int]:
     return shown
 
 
-async def deliver_notifications(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+async def deliver_notifications(dispatcher: CollectingDispatcher, tracker: Tracker, staff: StaffMember) -> bool:
     """Notifications waiting for the sender (a referral arrived, was accepted, converted…) go at
     the top of whatever the bot answers, each message carrying its `notification_id`: the channel
     marks it delivered once it has the reply (bot/channels/answering.py), and until then it is
@@ -114,7 +114,7 @@ async def deliver_notifications(dispatcher: CollectingDispatcher, tracker: Track
     turn may have saved something already): it is logged, the reply goes on, and the
     notifications stay waiting for the next reply. False when they could not be fetched."""
     try:
-        waiting = await in_thread(referral_service().notifications, tracker.sender_id,
+        waiting = await in_thread(referral_service().notifications, staff,
                                   channel_of(tracker) or "chat", shown_before(tracker))
     except Exception as error:  # noqa: BLE001 - see above
         logger.error("notifications.failed error=%s", type(error).__name__)
@@ -123,10 +123,6 @@ async def deliver_notifications(dispatcher: CollectingDispatcher, tracker: Track
         text = f"{MAYBE_RECEIVED}\n{notification.text}" if notification.unsure else notification.text
         dispatcher.utter_message(text=text, **{NOTIFICATION_ID: notification.id})
     return True
-
-
-async def current_staff(tracker: Tracker) -> StaffMember | None:
-    return await in_thread(customer_service().who_is, tracker.sender_id)
 
 
 def latest_entities(tracker: Tracker) -> dict[str, list[str]]:
@@ -157,11 +153,13 @@ def message_of(tracker: Tracker) -> Message:
 
 @dataclass
 class Turn:
-    """One message being answered: what the capabilities read (the tracker, the message, what
-    waits) and what they leave for the next message (slot events, `waiting`)."""
+    """One message being answered: what the capabilities read (who sent it, resolved once per
+    turn; the tracker, the message, what waits) and what they leave for the next message (slot
+    events, `waiting`)."""
 
     dispatcher: CollectingDispatcher
     tracker: Tracker
+    staff: StaffMember
     message: Message
     waiting: Waiting
     events: list[dict[str, Any]] = field(default_factory=list)
@@ -200,7 +198,7 @@ class Turn:
         self.dispatcher.utter_message(text=text, buttons=buttons)
 
     async def notifications(self) -> None:
-        if not await deliver_notifications(self.dispatcher, self.tracker):
+        if not await deliver_notifications(self.dispatcher, self.tracker, self.staff):
             self.notifications_later = True
 
     def saved(self, reply: str) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from actions.customers import chosen_customer, customer_to_act_on
 from actions.runtime import Turn, in_thread, suggestion_service
+from bot.access import StaffMember
 from bot.dialogue.message import names_somebody
 from bot.dialogue.waiting import SUGGESTIONS
 from bot.suggestions.replies import UNKNOWN_PRODUCT, render_purchase_answer, render_suggestions
@@ -18,16 +19,16 @@ from bot.suggestions.request import (
 from bot.suggestions.service import SuggestOutcome
 
 
-def _answer(chat_id: str, customer_id: str, request: SuggestionRequest, shown: dict | None, channel: str):
+def _answer(staff: StaffMember, customer_id: str, request: SuggestionRequest, shown: dict | None, channel: str):
     """(reply, the list now shown or None) for one customer. "再推荐几个" goes on with the list
     shown, of the same kind ("给他推荐点理财" then more 理财)."""
     service = suggestion_service()
     if request.yes_or_no:
         # Kept for "那黄婷莉呢" next: the same question for another customer (asked_again_for).
-        answer = service.can_buy(chat_id, customer_id, request.product_words, channel=channel)
+        answer = service.can_buy(staff, customer_id, request.product_words, channel=channel)
         return render_purchase_answer(answer), {**(shown or {}), "asked": request.product_words}
     offset, words = page_asked(request, shown, customer_id)
-    result = service.suggest(chat_id, customer_id, offset=offset, channel=channel, product_words=words)
+    result = service.suggest(staff, customer_id, offset=offset, channel=channel, product_words=words)
     if result.outcome is not SuggestOutcome.SHOWN:
         return render_suggestions(result), None
     return render_suggestions(result), shown_after(shown, offset, customer_id, words,
@@ -36,7 +37,7 @@ def _answer(chat_id: str, customer_id: str, request: SuggestionRequest, shown: d
 
 async def _reply(turn: Turn, customer_id: str, request: SuggestionRequest) -> None:
     shown = turn.slot("suggestions_shown")
-    text, now_shown = await in_thread(_answer, turn.sender, customer_id, request, shown, turn.channel)
+    text, now_shown = await in_thread(_answer, turn.staff, customer_id, request, shown, turn.channel)
     turn.say(text)
     turn.waiting.topic = SUGGESTIONS  # "那X呢" next asks about X for this customer
     turn.set("current_customer_id", customer_id)

@@ -3,27 +3,30 @@ from __future__ import annotations
 
 from actions.customers import chosen_customer, customer_to_act_on
 from actions.runtime import Turn, customer_service, in_thread, visit_service
+from bot.access import StaffMember
 from bot.clock import clock
-from bot.customers import replies as customer_replies
 from bot.customers.service import View
 from bot.dialogue.waiting import TASKS, Choice
 from bot.visits import replies as visit_replies
 from bot.visits.dialogue import (
-    OWN_LIST_ONLY,
     colleague_asked_about,
     completion_asked,
-    render_completed,
-    render_tag_result,
     tag_request,
     without_tag_words,
 )
 from bot.visits.period import tasks_period_asked
-from bot.visits.replies import ASK_TAG, FEEDBACK_SAVED
+from bot.visits.replies import (
+    ASK_TAG,
+    FEEDBACK_SAVED,
+    OWN_LIST_ONLY,
+    render_completed,
+    render_tag_result,
+)
 from bot.visits.results import CompleteOutcome
 
 
-def _tag(chat_id: str, customer_id: str, request: dict, channel: str):
-    return visit_service().tag_customer(chat_id, customer_id, request["tag"], request["remove"], channel)
+def _tag(staff: StaffMember, customer_id: str, request: dict, channel: str):
+    return visit_service().tag_customer(staff, customer_id, request["tag"], request["remove"], channel)
 
 
 async def tag(turn: Turn) -> None:
@@ -34,7 +37,7 @@ async def tag(turn: Turn) -> None:
     customer_id = await customer_to_act_on(turn, text, request, None if tag_word else ASK_TAG)
     if customer_id is None:
         return
-    result = await in_thread(_tag, turn.sender, customer_id, request, turn.channel)
+    result = await in_thread(_tag, turn.staff, customer_id, request, turn.channel)
     turn.say(render_tag_result(result))
     turn.set("current_customer_id", customer_id)
 
@@ -45,15 +48,13 @@ async def tag_after_choice(turn: Turn) -> None:
     customer_id = await chosen_customer(turn)
     if customer_id is None:
         return
-    result = await in_thread(_tag, turn.sender, customer_id, request, turn.channel)
+    result = await in_thread(_tag, turn.staff, customer_id, request, turn.channel)
     turn.say(render_tag_result(result))
     turn.set("current_customer_id", customer_id)
 
 
-def _colleague_asked_about(chat_id: str, text: str, staff_names: list[str]) -> str | None:
-    service = customer_service()
-    me = service.who_is(chat_id)
-    return colleague_asked_about(text, staff_names, service.colleague_names(), me.name if me else None)
+def _colleague_asked_about(staff: StaffMember, text: str, staff_names: list[str]) -> str | None:
+    return colleague_asked_about(text, staff_names, customer_service().colleague_names(), staff.name)
 
 
 async def list_tasks(turn: Turn) -> None:
@@ -61,24 +62,20 @@ async def list_tasks(turn: Turn) -> None:
     text = turn.text
     number = completion_asked(text)
     if number is not None:
-        result = await in_thread(visit_service().complete, turn.sender, item_number=number,
+        result = await in_thread(visit_service().complete, turn.staff, item_number=number,
                                  shown=list(turn.slot("task_refs") or []))
         reply = render_completed(result)
         if result.outcome is CompleteOutcome.DONE:
             turn.saved(reply)  # committed: whatever fails next, the reply says so
-        if result.outcome is not CompleteOutcome.STRANGER:
-            await turn.notifications()
+        await turn.notifications()
         turn.say(reply)
         return
-    other = await in_thread(_colleague_asked_about, turn.sender, text, turn.entities.get("staff_name") or [])
+    other = await in_thread(_colleague_asked_about, turn.staff, text, turn.entities.get("staff_name") or [])
     if other:
         turn.say(OWN_LIST_ONLY.format(name=other))
         return
     period = tasks_period_asked(text, clock.today())  # "明天的待办", "下周的待办"; None: today's
-    daily = await in_thread(visit_service().daily_list, turn.sender, clock.today(), turn.channel, period)
-    if daily.outcome == "stranger":
-        turn.say(customer_replies.STRANGER)
-        return
+    daily = await in_thread(visit_service().daily_list, turn.staff, clock.today(), turn.channel, period)
     await turn.notifications()
     reply = visit_replies.render_daily_list(daily.items, daily.today, daily.period)
     if daily.items:
@@ -96,10 +93,7 @@ async def feedback(turn: Turn) -> None:
     intents = [e.get("parse_data", {}).get("intent", {}).get("name")
                for e in turn.tracker.events if e.get("event") == "user"]
     last_intent = next((i for i in reversed(intents[:-1]) if i), None)
-    saved = await in_thread(visit_service().feedback, turn.sender, turn.text, last_intent, turn.channel)
-    if saved.outcome == "stranger":
-        turn.say(customer_replies.STRANGER)
-        return
+    await in_thread(visit_service().feedback, turn.staff, turn.text, last_intent, turn.channel)
     turn.saved(FEEDBACK_SAVED)  # committed: whatever fails next, the reply says so
     await turn.notifications()
     turn.say(FEEDBACK_SAVED)

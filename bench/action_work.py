@@ -42,8 +42,9 @@ def one_round(people: list[Person], customers: CustomerService, referrals: Refer
 
     def message(view: View, entities: dict, text_: str, in_context: str | None) -> None:
         nonlocal messages
-        customers.handle(person.chat_id, view, entities, text_, in_context, None, "rest")
-        referrals.notifications(person.chat_id, "rest")
+        staff = customers.who_is(person.chat_id)  # once per message, as the turn does
+        customers.handle(staff, view, entities, text_, in_context, None, "rest")
+        referrals.notifications(staff, "rest")
         messages += 1
 
     for person in people:

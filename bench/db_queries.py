@@ -94,7 +94,9 @@ def run(db: Database, samples: int = 1000, seed: int = 1, settings: Settings | N
     service = CustomerService(db, settings)
     timings.append(_time("profile_360", chosen, lambda s: _profile(service, s)))
     visits = VisitService(db, settings)
-    timings.append(_time("daily_list", managers, lambda chat_id: visits.daily_list(chat_id, channel="bench")))
+    # (Who is asking is resolved in each timed call, as each message's turn does.)
+    timings.append(_time("daily_list", managers,
+                         lambda chat_id: visits.daily_list(service.who_is(chat_id), channel="bench")))
     return timings
 
 
@@ -149,7 +151,7 @@ def _lookup(db: Database, sample: _Sample, kind: lookup.QueryKind) -> None:
 
 
 def _profile(service: CustomerService, sample: _Sample) -> None:
-    answer = service.ask(sample.chat_id, View.PROFILE, {"customer_id": [sample.customer_id]}, sample.customer_id, None, "bench")
+    answer = service.ask(service.who_is(sample.chat_id), View.PROFILE, {"customer_id": [sample.customer_id]}, sample.customer_id, None, "bench")
     if answer.outcome is not Outcome.SHOWN or answer.profile is None:
         raise AssertionError(f"360 视图没有显示客户 {sample.customer_id}: {answer.outcome}")
 

@@ -125,16 +125,15 @@ def enqueue(
 # Built once (asked with every message).
 _ANY_UNDELIVERED = (
     select(Notification.id)
-    .join(Staff, Staff.staff_id == Notification.staff_id)
-    .where(Staff.chat_id == bindparam("chat_id"), Notification.delivered_at.is_(None))
+    .where(Notification.staff_id == bindparam("staff_id"), Notification.delivered_at.is_(None))
     .limit(1)
 )
 
 
-def any_undelivered_for_chat(session: Session, chat_id: str) -> bool:
-    """Whether anything waits for the person behind this chat id: one indexed read, no lock.
-    Asked with every message, so that the common answer (nothing) costs no write lock."""
-    return session.execute(_ANY_UNDELIVERED, {"chat_id": chat_id}).first() is not None
+def any_undelivered(session: Session, staff_id: str) -> bool:
+    """Whether anything waits for this member of staff: one indexed read, no lock. Asked with
+    every message, so that the common answer (nothing) costs no write lock."""
+    return session.execute(_ANY_UNDELIVERED, {"staff_id": staff_id}).first() is not None
 
 
 def claim_for_reply(session: Session, staff_id: str) -> list[OutgoingNotification]:

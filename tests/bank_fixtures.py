@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.access import StaffMember
 from bot.clock import clock
+from bot.customers.service import CustomerService
+from bot.db import Database
 from bot.importer import import_directory
 from tools.demo_data import write_demo_bank
 
@@ -36,4 +39,20 @@ def bank(database, demo_bank_files, frozen_today, monkeypatch):
     """The database, loaded with the demo bank; DATABASE_URL points at it for the actions."""
     import_directory(database, demo_bank_files)
     monkeypatch.setenv("DATABASE_URL", database.url)
+    monkeypatch.setattr(_current_bank_holder, "bank", database)
     return database
+
+
+class _current_bank_holder:  # noqa: N801 - a namespace monkeypatch resets after each test
+    bank: Database | None = None
+
+
+def as_staff(chat_id: str) -> StaffMember:
+    """The member of the running test's demo bank behind `chat_id`, as a turn resolves her before
+    calling a service (actions/respond.py). Fails for a chat id of nobody: services are never
+    called for a stranger."""
+    bank = _current_bank_holder.bank
+    assert bank is not None, "as_staff needs the bank fixture"
+    staff = CustomerService(bank).who_is(chat_id)
+    assert staff is not None, f"{chat_id} is not staff of the demo bank"
+    return staff

@@ -579,7 +579,7 @@ class _Bank:
         return _GeneratedCustomer(row, holdings, interactions)
 
     def _random_customer(self, customer_id: str, forced_assets: tuple[int, int] | None) -> _GeneratedCustomer:
-        rng, today = self.rng, self.today
+        rng = self.rng
         team = self.teams[rng.choices(self.branch_ids, cum_weights=self.branch_weights)[0]]
         name, gender = self.names.customer()
         low, high, _share = rng.choices(_AGE_BANDS, cum_weights=_AGE_CUM_WEIGHTS)[0]

@@ -18,7 +18,6 @@ from bot.customers.profile import (
 from bot.customers.service import CustomerAnswer, Outcome, View
 from bot.vocabulary.money import format_amount
 
-STRANGER = "抱歉,没有查到您的员工登记信息,暂时不能为您服务。请联系网点负责人把您的聊天账号登记到系统里。"
 ASK_WHICH_CUSTOMER = "您想查哪位客户?发姓名、11位手机号、客户号(如C00012345)或身份证号都可以。"
 
 _PROBLEMS = {
@@ -37,8 +36,6 @@ _GENDER = {"M": "男", "F": "女"}
 
 
 def render(answer: CustomerAnswer, today: date) -> str:
-    if answer.outcome is Outcome.STRANGER:
-        return STRANGER
     if answer.outcome is Outcome.NO_CUSTOMER_GIVEN:
         return ASK_WHICH_CUSTOMER
     if answer.outcome is Outcome.NOT_UNDERSTOOD:

@@ -1,7 +1,8 @@
 """Use cases of the customer 360 capability, each in one unit of work.
 
-The actions call these with plain values (the sender's chat id, the NLU's entities, the message
-text, the customer in context) and render the plain results they get back.
+The actions call these with the staff member the turn resolved (`who_is`, once per message) and
+plain values (the NLU's entities, the message text, the customer in context), and render the plain
+results they get back.
 """
 from __future__ import annotations
 
@@ -42,7 +43,6 @@ class View(str, Enum):
 
 
 class Outcome(str, Enum):
-    STRANGER = "stranger"  # the sender is not a known staff member
     NO_CUSTOMER_GIVEN = "no_customer_given"  # nobody named and nobody in context
     PROBLEM = "problem"  # a malformed identifier
     NOT_FOUND = "not_found"  # no match among the branches the staff member serves
@@ -88,12 +88,14 @@ class CustomerService:
         self.settings = settings or Settings.from_env()
 
     def who_is(self, chat_id: str) -> StaffMember | None:
+        """The staff member behind a chat id (once per turn: every other method takes her), or
+        None for somebody who is not registered staff."""
         with self.db.unit_of_work() as session:
             return identify_staff(session, chat_id)
 
     def handle(
         self,
-        chat_id: str,
+        staff: StaffMember,
         view: View | None,
         entities: dict[str, list[str]],
         text: str,
@@ -118,22 +120,20 @@ class CustomerService:
         if pending and not names_customer:
             if view is None or parse_choice(text, len(pending.candidate_ids)) is not None:
                 return self.choose(
-                    chat_id, pending.candidate_ids, text, pending.view, channel, pending.product_word,
+                    staff, pending.candidate_ids, text, pending.view, channel, pending.product_word,
                     pending.fact,
                 )
         if view is None:
             if not names_customer:
-                if self.who_is(chat_id) is None:
-                    return CustomerAnswer(Outcome.STRANGER, View.PROFILE)
                 # A bare name the NLU read as an answer but did not tag: a lookup all the same.
-                looked_up = self.look_up_bare_name(chat_id, text, channel)
+                looked_up = self.look_up_bare_name(staff, text, channel)
                 return looked_up or CustomerAnswer(Outcome.NOT_UNDERSTOOD, View.PROFILE)
             view = pending.view if pending else View.PROFILE
             product_word = pending.product_word if pending else product_word
             fact = pending.fact if pending else fact
-        return self.ask(chat_id, view, entities, text, customer_in_context, channel, product_word, fact)
+        return self.ask(staff, view, entities, text, customer_in_context, channel, product_word, fact)
 
-    def look_up_bare_name(self, chat_id: str, text: str, channel: str) -> CustomerAnswer | None:
+    def look_up_bare_name(self, staff: StaffMember, text: str, channel: str) -> CustomerAnswer | None:
         """A message the NLU did not take for a lookup (nlu_fallback, an answer to nothing, small
         talk) that is only the name of a customer the staff member may see ("王建国", "王建国呢"):
         that customer's 360 view, or the list to choose from. None for anything else (谢谢, 周末,
@@ -141,23 +141,22 @@ class CustomerService:
         name = _bare_name(text)
         if name is None:
             return None
-        answer = self.ask(chat_id, View.PROFILE, {"customer_name": [name]}, name, None, channel)
+        answer = self.ask(staff, View.PROFILE, {"customer_name": [name]}, name, None, channel)
         return answer if answer.outcome in (Outcome.SHOWN, Outcome.CHOOSE) else None
 
-    def is_customer_name(self, chat_id: str, text: str) -> bool:
+    def is_customer_name(self, staff: StaffMember, text: str) -> bool:
         """Whether the message is only the name of a customer the staff member may see ("王建国",
         "王建国呢"). Reads nothing into the audit log: no customer is shown."""
         name = _bare_name(text)
         if name is None:
             return False
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
             query = lookup.CustomerQuery(lookup.QueryKind.NAME, name)
-            return staff is not None and bool(lookup.find_customers(session, staff, query, 1))
+            return bool(lookup.find_customers(session, staff, query, 1))
 
     def ask(
         self,
-        chat_id: str,
+        staff: StaffMember,
         view: View,
         entities: dict[str, list[str]],
         text: str,
@@ -169,9 +168,6 @@ class CustomerService:
         """Answer a question about the customer the message names, or the one in context."""
         view, fact = _what_is_asked(view, fact, text)
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return CustomerAnswer(Outcome.STRANGER, view)
             parsed = lookup.parse_customer_query(entities, text)
             if isinstance(parsed, QueryProblem):
                 return CustomerAnswer(Outcome.PROBLEM, view, staff, problem=parsed)
@@ -238,16 +234,15 @@ class CustomerService:
         with self.db.unit_of_work() as session:
             return set(lookup.staff_names(session))
 
-    def customer_name(self, chat_id: str, customer_id: str | None) -> str | None:
+    def customer_name(self, staff: StaffMember, customer_id: str | None) -> str | None:
         """The name of a customer this person may see, else None (for drafts' one-line notices)."""
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            customer = lookup.visible_customer(session, staff, customer_id) if staff else None
+            customer = lookup.visible_customer(session, staff, customer_id)
             return customer.name if customer else None
 
     def choose(
         self,
-        chat_id: str,
+        staff: StaffMember,
         candidate_ids: list[str],
         text: str,
         view: View,
@@ -257,9 +252,6 @@ class CustomerService:
     ) -> CustomerAnswer:
         """The user answered "which one?" with a number, an ordinal or a phone's last four digits."""
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return CustomerAnswer(Outcome.STRANGER, view)
             visible = [lookup.visible_customer(session, staff, cid) for cid in candidate_ids]
             visible = [c for c in visible if c is not None]
             choice = parse_choice(text, len(visible))

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from bot.customers import replies as customer_replies
 
+# The sender is not registered staff: the whole reply, whatever she wrote (actions/respond.py).
+NOT_STAFF = "抱歉,没有查到您的员工登记信息,暂时不能为您服务。请联系网点负责人把您的聊天账号登记到系统里。"
+
 PLEASE_WRITE_CHINESE = "请用中文发消息,比如“查一下王建国”“我的待办”。发“帮助”看我能做什么。"
 
 WHICH_CUSTOMER = "没明白您指的是哪位客户。" + customer_replies.ASK_WHICH_CUSTOMER

@@ -23,6 +23,7 @@ import re
 import uuid
 from dataclasses import asdict, dataclass, field, replace
 
+from bot.access import StaffMember
 from bot.clock import clock
 from bot.customers import replies as customer_replies
 from bot.customers.service import CustomerService, Outcome, PendingChoice, View
@@ -114,7 +115,6 @@ class ReferralTurn:
     state: ReferralDraftState | None  # None: the referral is saved or abandoned
     customer_id: str | None = None  # the customer now in context, if it changed
     referral_no: str | None = None  # the referral just saved
-    stranger: bool = False
     saved: bool = False  # this turn saved the referral or its new status (committed)
 
     @property
@@ -137,33 +137,31 @@ class ReferralConversation(ReferralChat):
 
     def start(
         self,
-        chat_id: str,
+        staff: StaffMember,
         entities: dict[str, list[str]],
         text: str,
         customer_in_context: str | None,
         channel: str,
     ) -> ReferralTurn:
         """A record_referral message: take what it says, then ask for what is missing."""
-        if self.customers.who_is(chat_id) is None:
-            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
         if not has_chinese_words(text):  # markup, code, emoji: nothing to refer, no draft opened
             return ReferralTurn(NOT_A_REFERRAL, None)
         entities = colleagues_read_as_customers(entities, text, self.customers.colleague_names())
         state = ReferralDraftState()
         if customer_in_context:
             state.set_customer(customer_in_context, CustomerSource.CONTEXT,
-                               self.customers.customer_name(chat_id, customer_in_context))
+                               self.customers.customer_name(staff, customer_in_context))
             if state.customer_name is None:  # no longer visible: as if nobody were in context
                 state.set_customer(None, None)
         self._take_details(state, entities)
         if not state.product_word:  # a product word the NLU did not tag is still the product
             state.product_word = product_word_in(text, people_named(entities))
-        turn = self._pick_customer(chat_id, state, entities, text, channel, pending=None)
-        return turn if turn is not None else self._advance(chat_id, state, channel)
+        turn = self._pick_customer(staff, state, entities, text, channel, pending=None)
+        return turn if turn is not None else self._advance(staff, state, channel)
 
     def resume(
         self,
-        chat_id: str,
+        staff: StaffMember,
         state: ReferralDraftState,
         intent: str | None,
         entities: dict[str, list[str]],
@@ -176,14 +174,14 @@ class ReferralConversation(ReferralChat):
             return ReferralTurn(CANCELLED, None)
         entities = colleagues_read_as_customers(entities, text, self.customers.colleague_names())
         if state.step == CUSTOMER:
-            return self._answer_customer(chat_id, state, entities, text, channel)
+            return self._answer_customer(staff, state, entities, text, channel)
         if state.step == PRODUCT:
-            return self._answer_product(chat_id, state, entities, text, channel)
+            return self._answer_product(staff, state, entities, text, channel)
         if state.step == RECEIVER:
-            return self._answer_receiver(chat_id, state, entities, text, channel)
+            return self._answer_receiver(staff, state, entities, text, channel)
         if state.step == DUPLICATE:
-            return self._answer_duplicate(chat_id, state, intent, entities, text, channel)
-        return self._answer_confirmation(chat_id, state, intent, entities, text, channel)
+            return self._answer_duplicate(staff, state, intent, entities, text, channel)
+        return self._answer_confirmation(staff, state, intent, entities, text, channel)
 
     # ------------------------------------------------------------------ steps
 
@@ -201,7 +199,7 @@ class ReferralConversation(ReferralChat):
             if part not in state.note_parts:
                 state.note_parts.append(part)
 
-    def _pick_customer(self, chat_id, state, entities, text, channel, pending) -> ReferralTurn | None:
+    def _pick_customer(self, staff, state, entities, text, channel, pending) -> ReferralTurn | None:
         """Resolve the customer the message names. None when one customer is settled (named,
         picked, or, when the message names nobody, the one already in the draft).
 
@@ -211,7 +209,7 @@ class ReferralConversation(ReferralChat):
         for colleague in entities.get("staff_name") or []:
             text = text.replace(colleague, " ")
         answer = self.customers.handle(
-            chat_id=chat_id,
+            staff=staff,
             view=View.PICK,
             entities=entities,
             text=text,
@@ -221,10 +219,8 @@ class ReferralConversation(ReferralChat):
         )
         if answer.outcome is Outcome.SHOWN:
             source = CustomerSource.PICKED if answer.query is None else CustomerSource.NAMED
-            state.set_customer(answer.customer_id, source, self.customers.customer_name(chat_id, answer.customer_id))
+            state.set_customer(answer.customer_id, source, self.customers.customer_name(staff, answer.customer_id))
             return None
-        if answer.outcome is Outcome.STRANGER:
-            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
         if answer.outcome in (Outcome.CHOOSE, Outcome.BAD_CHOICE):
             state.set_customer(None, None)
             state.step, state.candidate_ids = CUSTOMER, [c.customer_id for c in answer.candidates]
@@ -239,15 +235,15 @@ class ReferralConversation(ReferralChat):
             return ReferralTurn(ASK_CUSTOMER, state)
         return ReferralTurn(customer_replies.render(answer, clock.today()) + "\n" + ASK_CUSTOMER, state)
 
-    def _answer_customer(self, chat_id, state, entities, text, channel) -> ReferralTurn:
+    def _answer_customer(self, staff, state, entities, text, channel) -> ReferralTurn:
         pending = PendingChoice(state.candidate_ids, View.PICK) if state.candidate_ids else None
         if pending and len(state.candidate_ids) == 1 and CONFIRM_WORDS.match(text):
             text = "1"  # "找到1位姓欧阳的客户,是这位吗?" "是"
         self._take_details(state, {k: v for k, v in entities.items() if k in ("product", "staff_name", "staff_role")})
-        turn = self._pick_customer(chat_id, state, entities, text, channel, pending)
-        return turn if turn is not None else self._advance(chat_id, state, channel)
+        turn = self._pick_customer(staff, state, entities, text, channel, pending)
+        return turn if turn is not None else self._advance(staff, state, channel)
 
-    def _answer_product(self, chat_id, state, entities, text, channel) -> ReferralTurn:
+    def _answer_product(self, staff, state, entities, text, channel) -> ReferralTurn:
         self._take_details(state, entities)
         if not first_entity(entities, "product"):
             found = product_word_in(text, people_named(entities))
@@ -256,17 +252,17 @@ class ReferralConversation(ReferralChat):
             elif entities_name_a_customer(entities) or bare_name(text):
                 # A customer's name where the product was asked: the customer the employee meant
                 # (the draft took the one in context, or she is correcting it).
-                turn = self._pick_customer(chat_id, state, entities, text, channel, pending=None)
-                return turn if turn is not None else self._advance(chat_id, state, channel)
+                turn = self._pick_customer(staff, state, entities, text, channel, pending=None)
+                return turn if turn is not None else self._advance(staff, state, channel)
             elif text and len(text) <= 12:
                 state.product_word = text  # "火箭": the products table may know it, or the bot says it does not
-        return self._advance(chat_id, state, channel)
+        return self._advance(staff, state, channel)
 
     def _said(self, state: ReferralDraftState, reply: str) -> str:
         """Every reply of a draft on the customer in context says whose it is."""
         return (context_line(state.customer_name) + "\n" + reply) if state.from_context and state.customer_name else reply
 
-    def _advance(self, chat_id: str, state: ReferralDraftState, channel: str) -> ReferralTurn:
+    def _advance(self, staff: StaffMember, state: ReferralDraftState, channel: str) -> ReferralTurn:
         """Ask for the next missing piece, or show the summary to confirm."""
         if not state.customer_id:
             state.step = CUSTOMER
@@ -274,19 +270,17 @@ class ReferralConversation(ReferralChat):
         if not state.product_word:
             state.step = PRODUCT
             if state.customer_name is None:
-                state.customer_name = self.customers.customer_name(chat_id, state.customer_id)
+                state.customer_name = self.customers.customer_name(staff, state.customer_id)
             ask = f"{state.customer_name}对什么产品感兴趣?" + ASK_PRODUCT.split("?", 1)[1] if state.customer_name else ASK_PRODUCT
             return ReferralTurn(self._said(state, ask), state, customer_id=state.customer_id)
         draft = self.referrals.draft(
-            chat_id,
+            staff,
             state.customer_id,
             state.product_word,
             receiver_name=state.receiver_name,
             receiver_role=role_from_word(state.receiver_role) or state.receiver_role,
             note=state.note,
         )
-        if draft.outcome is DraftOutcome.STRANGER:
-            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
         if draft.outcome is DraftOutcome.CUSTOMER_NOT_VISIBLE:
             state.set_customer(None, None)
             state.step = CUSTOMER
@@ -315,7 +309,7 @@ class ReferralConversation(ReferralChat):
             if draft.outcome is DraftOutcome.RECEIVER_IS_SELF:
                 reason = "不能转介给自己。"
             elif (draft.outcome is DraftOutcome.RECEIVER_UNKNOWN and state.receiver_name
-                  and self.customers.is_customer_name(chat_id, state.receiver_name)):
+                  and self.customers.is_customer_name(staff, state.receiver_name)):
                 # A customer's name typed while the bot waits for a colleague's (to look him up,
                 # finish or cancel this referral first).
                 reason = (f"“{state.receiver_name}”是您的客户,不是同事。这条转介还在等接收人;"
@@ -352,7 +346,7 @@ class ReferralConversation(ReferralChat):
         lines = [f"{i}. {referral_replies.receiver_line(a)}" for i, a in enumerate(alternatives[:5], 1)]
         return "\n可以转给:\n" + "\n".join(lines) + "\n回复序号或姓名,回复“默认”按规则分配,或回复“取消”。"
 
-    def _answer_receiver(self, chat_id, state, entities, text, channel) -> ReferralTurn:
+    def _answer_receiver(self, staff, state, entities, text, channel) -> ReferralTurn:
         offered = state.alternative_names
         choice = parse_choice(text, len(offered)) if offered else None
         if isinstance(choice, ByPosition) and 1 <= choice.position <= len(offered):
@@ -377,7 +371,7 @@ class ReferralConversation(ReferralChat):
                 customer_id=state.customer_id,
             )
         state.alternative_names = []
-        return self._advance(chat_id, state, channel)
+        return self._advance(staff, state, channel)
 
     def _receiver_in(self, state: ReferralDraftState, text: str) -> bool:
         """A colleague or a role written without the NLU's tag: "转给黄某某", "陈静", "理财经理吧"."""
@@ -391,13 +385,13 @@ class ReferralConversation(ReferralChat):
             return True
         return False
 
-    def _answer_duplicate(self, chat_id, state, intent, entities, text, channel) -> ReferralTurn:
+    def _answer_duplicate(self, staff, state, intent, entities, text, channel) -> ReferralTurn:
         if NEW_ANYWAY_WORDS.search(text) or (intent == "affirm" and has_chinese_words(text)):
             state.force = True
-            return self._advance(chat_id, state, channel)
+            return self._advance(staff, state, channel)
         if ADD_NOTE_WORDS.search(text) and state.duplicate_no:
-            note = state.note or f"{self._referrer_label(chat_id)}再次转介,意向{state.product_word}"
-            result = self.referrals.add_note(chat_id, state.duplicate_no, note)
+            note = state.note or f"{staff.name}再次转介,意向{state.product_word}"
+            result = self.referrals.add_note(staff, state.duplicate_no, note)
             if result.referral is None:
                 return ReferralTurn("没能补充到那条转介(可能已结束),请回复“新建”或“取消”。", state, customer_id=state.customer_id)
             return ReferralTurn(
@@ -410,22 +404,19 @@ class ReferralConversation(ReferralChat):
             "请回复“补充”加到已有的转介,回复“新建”仍然新建,或回复“取消”。", state, customer_id=state.customer_id
         )
 
-    def _referrer_label(self, chat_id: str) -> str:
-        staff = self.customers.who_is(chat_id)
-        return staff.name if staff else "同事"
 
-    def _answer_confirmation(self, chat_id, state, intent, entities, text, channel) -> ReferralTurn:
-        if confirms(text, intent, entities, lambda text: self.customers.is_customer_name(chat_id, text)):
-            return self._save(chat_id, state, channel)
+    def _answer_confirmation(self, staff, state, intent, entities, text, channel) -> ReferralTurn:
+        if confirms(text, intent, entities, lambda text: self.customers.is_customer_name(staff, text)):
+            return self._save(staff, state, channel)
         changed = corrected_part(text)
         in_change = only_in(entities, changed)
         # The colleague: "转给黄某某", "交给理财经理", or a colleague the NLU tagged.
         if RECEIVER_CHANGE.match(text) or entities.get("staff_name") or entities.get("staff_role"):
             if entities.get("staff_name") or entities.get("staff_role"):
                 self._take_details(state, {k: v for k, v in entities.items() if k in ("staff_name", "staff_role")})
-                return self._advance(chat_id, state, channel)
+                return self._advance(staff, state, channel)
             if self._receiver_in(state, text):
-                return self._advance(chat_id, state, channel)
+                return self._advance(staff, state, channel)
         # The product: "产品改成养老年金". A product word after the word of change is the product,
         # even when the NLU took it for a name; with "产品" said, so is a word the bank may not
         # sell (the summary then says it does not know it). Never a customer looked up.
@@ -436,21 +427,21 @@ class ReferralConversation(ReferralChat):
                 to_product = changed
             if to_product:
                 state.product_word = to_product
-                return self._advance(chat_id, state, channel)
+                return self._advance(staff, state, channel)
         # The customer: "客户写错了,是李秀英", "不是王建国,是C00000005", "客户改成陈美玲".
         names_one = entities_name_a_customer(in_change) or (
-            bare_name(changed) is not None and self.customers.is_customer_name(chat_id, changed))
+            bare_name(changed) is not None and self.customers.is_customer_name(staff, changed))
         if ("客户" in text and (names_one or bare_name(changed))) or (CHANGE_WORDS.search(text) and names_one):
-            turn = self._pick_customer(chat_id, state, in_change, changed, channel, pending=None)
-            return turn if turn is not None else self._advance(chat_id, state, channel)
+            turn = self._pick_customer(staff, state, in_change, changed, channel, pending=None)
+            return turn if turn is not None else self._advance(staff, state, channel)
         # The product: a tagged product, or a product word with a word of change.
         if entities.get("product") or note_from(entities):
             self._take_details(state, entities)
-            return self._advance(chat_id, state, channel)
+            return self._advance(staff, state, channel)
         changed_to = product_word_in(changed, people_named(entities)) if CHANGE_WORDS.search(text) else None
         if changed_to:  # "产品改成大额存单" with no product tagged
             state.product_word = changed_to
-            return self._advance(chat_id, state, channel)
+            return self._advance(staff, state, channel)
         if intent == "deny" or CHANGE_WORDS.search(text):
             return ReferralTurn(
                 "要改哪一项?直接说,比如“转给理财经理”“转给王芳”“产品改成基金定投”“客户改成某某”;不转了就回复“取消”。",
@@ -462,9 +453,9 @@ class ReferralConversation(ReferralChat):
             customer_id=state.customer_id,
         )
 
-    def _save(self, chat_id: str, state: ReferralDraftState, channel: str) -> ReferralTurn:
+    def _save(self, staff: StaffMember, state: ReferralDraftState, channel: str) -> ReferralTurn:
         created = self.referrals.create(
-            chat_id,
+            staff,
             state.customer_id,
             state.product_word,
             state.receiver_staff_id,
@@ -486,11 +477,9 @@ class ReferralConversation(ReferralChat):
                 referral_no=referral.referral_no,
                 saved=True,
             )
-        if created.outcome is CreateOutcome.STRANGER:
-            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
         # Something changed since the summary (a colleague moved, a duplicate appeared): re-check.
         state.receiver_staff_id = None
-        turn = self._advance(chat_id, state, channel)
+        turn = self._advance(staff, state, channel)
         return replace(turn, reply="保存前情况有变化,还没有保存。\n" + turn.reply)
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # only for type names; no import cycle at run time
         ReferralLists,
         ReferralSummary,
         SlaReport,
+        TransitionResult,
     )
 
 STATUS_NAMES = {
@@ -217,3 +218,43 @@ CANCELLED = "好的,这条转介已取消,什么都没有保存。"
 
 RECEIVER_UNKNOWN = "找不到这位接收人。"
 RECEIVER_IS_SELF = "不能转介给自己。"
+
+
+# ---------------------------------------------------------------------------- updating one
+
+ASK_STATUS = "要把转介改成什么状态?可以说:接受、已联系、成交(最好带上金额和产品)、未成交,或撤销。"
+
+REFERRAL_NOT_FOUND = "没有找到这条转介,或者您无权查看。"
+
+
+def _mark(summary: "ReferralSummary") -> str:
+    return f"{summary.referral_no}({summary.customer_name or '客户'} {summary.product_word})"
+
+
+def no_open_referral(cancelling: bool) -> str:
+    whose = "您发出的" if cancelling else "您可以更新的(您接收的,或您负责网点的)"
+    return f"没有找到{whose}未完成转介。发“我的转介”看看全部,或带上转介编号再说一次。"
+
+
+def which_referral(targets: "list[ReferralSummary]") -> str:
+    lines = "\n".join(f"· {_mark(s)} {status_name(s.status)}" for s in targets[:5])
+    return f"有{len(targets)}条转介可以更新,是哪一条?请带上编号或客户姓名再说一次:\n{lines}"
+
+
+def update_refused(target: "ReferralSummary", reason: str) -> str:
+    return f"{_mark(target)}:{reason}"
+
+
+def updated(result: "TransitionResult", amount: str | None) -> str:
+    """What a status change did: from and to, the credit of a conversion, whom it notified."""
+    done, to = result.referral, str(getattr(result.to_status, "value", result.to_status))
+    reply = f"已更新 {_mark(done)}:{status_name(result.from_status)} → {status_name(result.to_status)}。"
+    if to == "converted":
+        reply += f"已记成交{('金额' + amount) if amount else ''},转介人{done.referrer_name}获得积分{result.credit_points or 0}分,已通知对方。"
+        if not amount:
+            reply += "\n没记到金额,补充金额请说“{} 成交 20万”。".format(done.referral_no)
+    elif to in ("accepted", "lost"):
+        reply += f"已通知转介人{done.referrer_name}。"
+    elif to == "cancelled":
+        reply += f"已通知接收人{done.receiver_name}。"
+    return reply

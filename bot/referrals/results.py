@@ -71,7 +71,6 @@ class ReferralSummary:
 
 class DraftOutcome(str, Enum):
     READY = "ready"
-    STRANGER = "stranger"
     CUSTOMER_NOT_VISIBLE = "customer_not_visible"  # also: no such customer (never leak existence)
     UNKNOWN_PRODUCT = "unknown_product"  # no word given, or one that maps to no category
     UNKNOWN_ROLE = "unknown_role"
@@ -103,7 +102,6 @@ class Draft:
 class CreateOutcome(str, Enum):
     CREATED = "created"  # also for a repeated request_key: `repeated` says so
     DUPLICATE = "duplicate"  # an open referral of the same customer and category; force=True to go on
-    STRANGER = "stranger"
     CUSTOMER_NOT_VISIBLE = "customer_not_visible"
     UNKNOWN_PRODUCT = "unknown_product"
     RECEIVER_UNKNOWN = "receiver_unknown"
@@ -123,7 +121,6 @@ class Created:
 
 class TransitionOutcome(str, Enum):
     DONE = "done"
-    STRANGER = "stranger"
     NOT_FOUND = "not_found"  # no such referral, or one this person may not see
     REFUSED = "refused"  # see `problem` and `reason`
 
@@ -141,13 +138,13 @@ class TransitionResult:
 
 @dataclass(frozen=True)
 class NoteResult:
-    outcome: TransitionOutcome  # DONE, STRANGER or NOT_FOUND
+    outcome: TransitionOutcome  # DONE or NOT_FOUND
     referral: ReferralSummary | None = None
 
 
 @dataclass(frozen=True)
 class ReferralLists:
-    outcome: str  # 'ok' or 'stranger'
+    outcome: str  # 'ok'
     staff: StaffMember | None = None
     received: list[ReferralSummary] = field(default_factory=list)
     sent: list[ReferralSummary] = field(default_factory=list)
@@ -172,7 +169,7 @@ class RankRow:
 
 @dataclass(frozen=True)
 class Ranking:
-    outcome: str  # 'ok', 'stranger' or 'bad_month'
+    outcome: str  # 'ok' or 'bad_month'
     month: str = ""
     branch_id: str = ""
     branch_name: str = ""
@@ -187,7 +184,7 @@ class Ranking:
 
 @dataclass(frozen=True)
 class Performance:
-    outcome: str  # 'ok', 'stranger' or 'bad_month'
+    outcome: str  # 'ok' or 'bad_month'
     month: str = ""
     staff: StaffMember | None = None
     sent: int = 0

@@ -38,7 +38,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from bot import audit, outbox
-from bot.access import identify_staff, may_see
+from bot.access import StaffMember, may_see
 from bot.clock import to_local
 from bot.customers.lookup import visible_customer
 from bot.db import Database, lock_customer
@@ -106,7 +106,7 @@ class ReferralService:
 
     def draft(
         self,
-        chat_id: str,
+        staff: StaffMember,
         customer_id: str,
         product_word: str | None,
         receiver_name: str | None = None,
@@ -115,9 +115,6 @@ class ReferralService:
     ) -> Draft:
         """What creating this referral would do, and every problem with it. Writes nothing."""
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return Draft(DraftOutcome.STRANGER)
             customer = visible_customer(session, staff, customer_id)
             if customer is None:
                 return Draft(DraftOutcome.CUSTOMER_NOT_VISIBLE, staff, product_word=product_word, note=note)
@@ -142,7 +139,7 @@ class ReferralService:
 
     def create(
         self,
-        chat_id: str,
+        staff: StaffMember,
         customer_id: str,
         product_word: str,
         receiver_staff_id: str,
@@ -157,24 +154,20 @@ class ReferralService:
         for attempt in range(3):
             try:
                 with self.db.unit_of_work() as session:
-                    return self._create(session, chat_id, customer_id, product_word, receiver_staff_id, note,
+                    return self._create(session, staff, customer_id, product_word, receiver_staff_id, note,
                                         request_key, force, RoutedBy(routed_by), channel)
             except IntegrityError:
                 # A concurrent call took the unique request_key (then that is this referral) or,
                 # should the locks ever be bypassed, the referral number (then number again).
                 with self.db.unit_of_work() as session:
-                    staff = identify_staff(session, chat_id)
                     existing = by_request_key(session, request_key)
-                    if existing is not None and staff is not None:
+                    if existing is not None:
                         return Created(CreateOutcome.CREATED, referral_summary(session, existing, staff), repeated=True)
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
-    def _create(self, session, chat_id, customer_id, product_word, receiver_staff_id, note, request_key, force, routed_by, channel) -> Created:
-        staff = identify_staff(session, chat_id)
-        if staff is None:
-            return Created(CreateOutcome.STRANGER)
+    def _create(self, session, staff, customer_id, product_word, receiver_staff_id, note, request_key, force, routed_by, channel) -> Created:
         customer = visible_customer(session, staff, customer_id)
         if customer is None:
             return Created(CreateOutcome.CUSTOMER_NOT_VISIBLE)
@@ -233,14 +226,11 @@ class ReferralService:
 
     # ------------------------------------------------------------------ updating
 
-    def add_note(self, chat_id: str, referral_ref: str | int, text_: str) -> NoteResult:
+    def add_note(self, staff: StaffMember, referral_ref: str | int, text_: str) -> NoteResult:
         """A note on a referral: a history event. The referrer, the receiver and the branch head
         may add one, also after it closed; while it is open, so may any colleague who serves the
         customer's branch (the bot offers it instead of a duplicate referral)."""
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return NoteResult(TransitionOutcome.STRANGER)
             found = find_referral(session, referral_ref)
             if found is None:
                 return NoteResult(TransitionOutcome.NOT_FOUND)
@@ -258,7 +248,7 @@ class ReferralService:
 
     def transition(
         self,
-        chat_id: str,
+        staff: StaffMember,
         referral_ref: str | int,
         target_status: Status | str,
         product_word: str | None = None,
@@ -269,9 +259,6 @@ class ReferralService:
         """Move a referral to `target_status` (a Status, its value, or a status word)."""
         target = target_status if isinstance(target_status, Status) else status_from_word(target_status)
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return TransitionResult(TransitionOutcome.STRANGER)
             found = find_referral(session, referral_ref)
             if found is None:
                 return TransitionResult(TransitionOutcome.NOT_FOUND)
@@ -294,9 +281,9 @@ class ReferralService:
                     return self._refused(session, referral, staff, TransitionProblem.BAD_AMOUNT, current, target)
             return self._apply(session, staff, referral, customer, current, target, product_word, parsed_amount, note, channel)
 
-    def cancel(self, chat_id: str, referral_ref: str | int, note: str | None = None) -> TransitionResult:
+    def cancel(self, staff: StaffMember, referral_ref: str | int, note: str | None = None) -> TransitionResult:
         """Withdraw a referral: only its referrer, only while nobody has accepted it."""
-        return self.transition(chat_id, referral_ref, Status.CANCELLED, note=note)
+        return self.transition(staff, referral_ref, Status.CANCELLED, note=note)
 
     def _refused(self, session, referral, staff, problem, current, target) -> TransitionResult:
         return TransitionResult(
@@ -349,7 +336,7 @@ class ReferralService:
 
     def find_for_update(
         self,
-        chat_id: str,
+        staff: StaffMember,
         customer_id: str | None = None,
         referral_no: str | None = None,
         customer_name: str | None = None,
@@ -357,11 +344,8 @@ class ReferralService:
     ) -> list[ReferralSummary]:
         """Open referrals this person may move forward (receiver or branch head), narrowed by customer
         id, customer name or number; with as_referrer=True the open ones they sent (to cancel).
-        Oldest first. Empty for a stranger."""
+        Oldest first."""
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return []
             query = select(Referral).join(Customer, Customer.customer_id == Referral.customer_id).where(
                 Referral.status.in_(OPEN_REFERRAL_STATUSES)
             )
@@ -385,14 +369,10 @@ class ReferralService:
 
     # ------------------------------------------------------------------ reading
 
-    def list_for(self, chat_id: str, limit: int = 20) -> ReferralLists:
+    def list_for(self, staff: StaffMember, limit: int = 20) -> ReferralLists:
         """Referrals this person received and sent: open first (overdue first among them), then
         the most recent closed ones; each list at most `limit` long."""
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return ReferralLists("stranger")
-
             def listed(condition) -> list[ReferralSummary]:
                 open_ = list(session.execute(
                     select(Referral).where(condition, Referral.status.in_(OPEN_REFERRAL_STATUSES))
@@ -419,11 +399,10 @@ class ReferralService:
                 audit.record_view(session, staff.staff_id, summary.customer_id, audit.REFERRAL, "", "转介列表")
             return ReferralLists("ok", staff, received, sent, branch_open)
 
-    def history(self, chat_id: str, referral_ref: str | int) -> list[tuple[datetime, str, str | None, str | None, str]]:
+    def history(self, staff: StaffMember, referral_ref: str | int) -> list[tuple[datetime, str, str | None, str | None, str]]:
         """A referral's events, oldest first: (local time, who, from status, to status, note)."""
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            referral = find_referral(session, referral_ref) if staff else None
+            referral = find_referral(session, referral_ref)
             if referral is None or not may_view(staff, referral, session.get(Customer, referral.customer_id).branch_id):
                 return []
             names = dict(session.execute(select(Staff.staff_id, Staff.name)).all())
@@ -432,37 +411,28 @@ class ReferralService:
             ).scalars()
             return [(to_local(e.at), names.get(e.staff_id, "系统"), e.from_status, e.to_status, e.note) for e in events]
 
-    def notifications(self, chat_id: str, via: str = "chat", shown: list[int] | tuple = ()) -> list[outbox.OutgoingNotification]:
+    def notifications(self, staff: StaffMember, via: str = "chat", shown: list[int] | tuple = ()) -> list[outbox.OutgoingNotification]:
         """This person's undelivered notifications, claimed for the top of the reply being built;
         the channel marks them delivered once it has the reply (bot/outbox.py). `shown`: the ones
         her previous reply showed, which reached her (that reply is in the conversation), marked
         delivered by `via` now if the channel did not. Most messages find none: that is one read,
         without taking the write lock."""
         with self.db.unit_of_work() as session:
-            if not outbox.any_undelivered_for_chat(session, chat_id):
-                return []
-            staff = identify_staff(session, chat_id)
-            if staff is None:
+            if not outbox.any_undelivered(session, staff.staff_id):
                 return []
             if shown:
                 outbox.mark_delivered(session, outbox.own(session, staff.staff_id, list(shown)), via)
             return outbox.claim_for_reply(session, staff.staff_id)
 
-    def stats(self, chat_id: str, month: str) -> Ranking:
+    def stats(self, staff: StaffMember, month: str) -> Ranking:
         """The month's referral figures of the asker's branch and the ranking of its staff."""
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return Ranking("stranger")
             if month_range(month) is None:
                 return Ranking("bad_month", month=month)
             return branch_ranking(session, month, staff.branch_id, staff.staff_id)
 
-    def my_performance(self, chat_id: str, month: str) -> Performance:
+    def my_performance(self, staff: StaffMember, month: str) -> Performance:
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return Performance("stranger")
             span = month_range(month)
             if span is None:
                 return Performance("bad_month", month=month)

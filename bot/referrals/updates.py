@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.customers import replies as customer_replies
+from bot.access import StaffMember
 from bot.referrals import replies as referral_replies
 from bot.referrals.dialogue import ReferralChat, ReferralTurn
 from bot.referrals.people import first_entity
@@ -23,16 +23,12 @@ def _status_in_text(text: str):
     return None
 
 
-def _mark(summary) -> str:
-    return f"{summary.referral_no}({summary.customer_name or '客户'} {summary.product_word})"
-
-
 class ReferralUpdates(ReferralChat):
     """update_referral: "王建国的转介已联系", "那个转介成交了,买了20万理财", "ZJ20261130-0001 接了"."""
 
     def update(
         self,
-        chat_id: str,
+        staff: StaffMember,
         entities: dict[str, list[str]],
         text: str,
         referral_in_context: str | None,
@@ -43,61 +39,39 @@ class ReferralUpdates(ReferralChat):
 
         status = status_from_word(first_entity(entities, "referral_status")) or _status_in_text(text)
         if status is None:
-            return ReferralTurn(
-                "要把转介改成什么状态?可以说:接受、已联系、成交(最好带上金额和产品)、未成交,或撤销。",
-                None,
-                referral_no=referral_in_context,
-            )
-        targets = self._targets(chat_id, entities, text, referral_in_context, as_referrer=status is Status.CANCELLED)
-        if targets is None:
-            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
+            return ReferralTurn(referral_replies.ASK_STATUS, None, referral_no=referral_in_context)
+        targets = self._targets(staff, entities, text, referral_in_context, as_referrer=status is Status.CANCELLED)
         if not targets:
-            whose = "您发出的" if status is Status.CANCELLED else "您可以更新的(您接收的,或您负责网点的)"
-            return ReferralTurn(f"没有找到{whose}未完成转介。发“我的转介”看看全部,或带上转介编号再说一次。", None)
+            return ReferralTurn(referral_replies.no_open_referral(cancelling=status is Status.CANCELLED), None)
         if len(targets) > 1:
-            lines = "\n".join(f"· {_mark(s)} {referral_replies.status_name(s.status)}" for s in targets[:5])
-            return ReferralTurn(f"有{len(targets)}条转介可以更新,是哪一条?请带上编号或客户姓名再说一次:\n{lines}", None)
+            return ReferralTurn(referral_replies.which_referral(targets), None)
         target = targets[0]
         product = first_entity(entities, "product") if status is Status.CONVERTED else None
         amount = first_entity(entities, "amount") if status is Status.CONVERTED else None
         result = self.referrals.transition(
-            chat_id, target.referral_no, status, product_word=product, amount=amount, note=text, channel=channel
+            staff, target.referral_no, status, product_word=product, amount=amount, note=text, channel=channel
         )
-        if result.outcome is TransitionOutcome.STRANGER:
-            return ReferralTurn(customer_replies.STRANGER, None, stranger=True)
         if result.outcome is TransitionOutcome.NOT_FOUND:
-            return ReferralTurn("没有找到这条转介,或者您无权查看。", None)
+            return ReferralTurn(referral_replies.REFERRAL_NOT_FOUND, None)
         if result.outcome is TransitionOutcome.REFUSED:
-            return ReferralTurn(f"{_mark(target)}:{result.reason}", None, referral_no=target.referral_no)
+            return ReferralTurn(referral_replies.update_refused(target, result.reason), None,
+                                referral_no=target.referral_no)
         done = result.referral
-        reply = f"已更新 {_mark(done)}:{referral_replies.status_name(result.from_status)} → {referral_replies.status_name(result.to_status)}。"
-        if result.to_status is Status.CONVERTED:
-            reply += f"已记成交{('金额' + amount) if amount else ''},转介人{done.referrer_name}获得积分{result.credit_points or 0}分,已通知对方。"
-            if not amount:
-                reply += "\n没记到金额,补充金额请说“{} 成交 20万”。".format(done.referral_no)
-        elif result.to_status in (Status.ACCEPTED, Status.LOST):
-            reply += f"已通知转介人{done.referrer_name}。"
-        elif result.to_status is Status.CANCELLED:
-            reply += f"已通知接收人{done.receiver_name}。"
-        return ReferralTurn(reply, None, customer_id=done.customer_id, referral_no=done.referral_no, saved=True)
+        return ReferralTurn(referral_replies.updated(result, amount), None, customer_id=done.customer_id,
+                            referral_no=done.referral_no, saved=True)
 
-    def _targets(self, chat_id, entities, text, referral_in_context, as_referrer: bool):
-        if self.referrals_stranger(chat_id):
-            return None
+    def _targets(self, staff, entities, text, referral_in_context, as_referrer: bool):
         numbers = REFERRAL_NO.findall(text)
         if numbers:
-            return self.referrals.find_for_update(chat_id, referral_no=numbers[0].upper(), as_referrer=as_referrer)
+            return self.referrals.find_for_update(staff, referral_no=numbers[0].upper(), as_referrer=as_referrer)
         name = first_entity(entities, "customer_name")
         if name:
-            return self.referrals.find_for_update(chat_id, customer_name=name, as_referrer=as_referrer)
+            return self.referrals.find_for_update(staff, customer_name=name, as_referrer=as_referrer)
         customer_id = first_entity(entities, "customer_id")
         if customer_id:
-            return self.referrals.find_for_update(chat_id, customer_id=customer_id.upper(), as_referrer=as_referrer)
+            return self.referrals.find_for_update(staff, customer_id=customer_id.upper(), as_referrer=as_referrer)
         if referral_in_context:
-            found = self.referrals.find_for_update(chat_id, referral_no=referral_in_context, as_referrer=as_referrer)
+            found = self.referrals.find_for_update(staff, referral_no=referral_in_context, as_referrer=as_referrer)
             if found:
                 return found
-        return self.referrals.find_for_update(chat_id, as_referrer=as_referrer)
-
-    def referrals_stranger(self, chat_id: str) -> bool:
-        return self.customers.who_is(chat_id) is None
+        return self.referrals.find_for_update(staff, as_referrer=as_referrer)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.customers.replies import STRANGER
 from bot.suggestions.eligibility import RULE_RISK
 from bot.suggestions.service import PurchaseAnswer, PurchaseOutcome, SuggestionResult, SuggestOutcome
 from bot.vocabulary.money import format_amount
@@ -27,8 +26,6 @@ def _minimum(amount: Decimal) -> str | None:
 
 
 def render_suggestions(result: SuggestionResult) -> str:
-    if result.outcome is SuggestOutcome.STRANGER:
-        return STRANGER
     if result.outcome is SuggestOutcome.NOT_FOUND:
         return NOT_FOUND
     name = result.customer_name
@@ -62,8 +59,6 @@ def _unmatched(result: SuggestionResult) -> bool:
 
 
 def render_purchase_answer(answer: PurchaseAnswer) -> str:
-    if answer.outcome is PurchaseOutcome.STRANGER:
-        return STRANGER
     if answer.outcome is PurchaseOutcome.NOT_FOUND:
         return NOT_FOUND
     if answer.outcome is PurchaseOutcome.UNKNOWN_PRODUCT:

@@ -18,7 +18,7 @@ Use cases, each one unit of work, for the actions and the command line:
   Loans and cards are answered with the credit process. Logged and audited the same way.
 * trail — the compliance trail of a customer or staff member (`python -m bot suggestions`).
 
-Conventions of the other services: a sender who is not registered staff gets outcome STRANGER; a
+Conventions of the other services: they are called with the staff member the turn resolved; a
 customer who does not exist and a customer of a branch the sender does not serve both get
 NOT_FOUND, with nothing written. Nothing raises for these.
 
@@ -40,7 +40,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.access import identify_staff
+from bot.access import StaffMember
 from bot.clock import clock, to_local, to_storage
 from bot.customers.lookup import visible_customer
 from bot.db import Database
@@ -80,7 +80,6 @@ MAX_LIMIT = 10
 
 class SuggestOutcome(str, Enum):
     SHOWN = "shown"  # suggestions (possibly none: nothing fits) are in the result
-    STRANGER = "stranger"  # the sender is not registered staff
     NOT_FOUND = "not_found"  # no such customer among the branches the sender serves
 
 
@@ -88,7 +87,6 @@ class PurchaseOutcome(str, Enum):
     ANSWERED = "answered"  # allowed / not allowed, with the deciding rule
     CREDIT_PROCESS = "credit_process"  # a loan or card: the credit process, not suitability
     UNKNOWN_PRODUCT = "unknown_product"  # the words match no product of the catalogue
-    STRANGER = "stranger"
     NOT_FOUND = "not_found"
 
 
@@ -215,7 +213,7 @@ class SuggestionService:
     # ------------------------------------------------------------------ suggest
 
     def suggest(
-        self, chat_id: str, customer_id: str, *, offset: int = 0, limit: int = 3, channel: str = "chat",
+        self, staff: StaffMember, customer_id: str, *, offset: int = 0, limit: int = 3, channel: str = "chat",
         product_words: str | None = None,
     ) -> SuggestionResult:
         """The customer's best eligible products, `limit` of them from `offset` (0: the best);
@@ -224,9 +222,6 @@ class SuggestionService:
         offset = max(0, int(offset or 0))
         limit = max(1, min(MAX_LIMIT, int(limit or 3)))
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return SuggestionResult(None, None, (), (), False, SuggestOutcome.STRANGER, offset)
             customer = visible_customer(session, staff, customer_id)
             if customer is None:
                 return SuggestionResult(None, None, (), (), False, SuggestOutcome.NOT_FOUND, offset)
@@ -263,13 +258,10 @@ class SuggestionService:
 
     # ------------------------------------------------------------------ can_buy
 
-    def can_buy(self, chat_id: str, customer_id: str, product_words: str, *, channel: str = "chat") -> PurchaseAnswer:
+    def can_buy(self, staff: StaffMember, customer_id: str, product_words: str, *, channel: str = "chat") -> PurchaseAnswer:
         """May the customer buy what the words name? Yes or no, with the rule that decided."""
         words = clean_words(product_words)
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return _no_answer(PurchaseOutcome.STRANGER, words)
             customer = visible_customer(session, staff, customer_id)
             if customer is None:
                 return _no_answer(PurchaseOutcome.NOT_FOUND, words)

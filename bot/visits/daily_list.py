@@ -62,7 +62,7 @@ class DailyItem:
 
 @dataclass(frozen=True)
 class DailyList:
-    outcome: str  # 'ok' or 'stranger'
+    outcome: str  # 'ok'
     staff: StaffMember | None = None
     today: date | None = None
     items: list[DailyItem] = field(default_factory=list)

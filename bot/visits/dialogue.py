@@ -17,26 +17,41 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
+from bot.access import StaffMember
 from bot.clock import clock
 from bot.customers import replies as customer_replies
 from bot.customers.service import CustomerService, Outcome, PendingChoice, View
-from bot.dialogue.message import CHANGE_WORDS, QUESTION, bare_name, cancels, corrected_part
-from bot.dialogue.notices import context_line
+from bot.dialogue.message import (
+    CHANGE_WORDS,
+    QUESTION,
+    bare_name,
+    cancels,
+    corrected_part,
+)
 from bot.dialogue.waiting import CustomerSource
 from bot.visits.notes.kinds import plans_only
 from bot.visits.notes.results import VisitNote
 from bot.visits.notes.times import VISIT_LOOK_BACK
 from bot.visits.notes.words import CHANNEL_WORDS
-from bot.visits.replies import ASK_CUSTOMER, CANCELLED
-from bot.visits.results import CompleteOutcome, TagOutcome, VisitEffects, VisitOutcome
+from bot.visits.replies import (
+    ASK_CUSTOMER,
+    CANCELLED,
+    render_plan,
+    render_understood,
+    when_text,
+)
+from bot.visits.results import VisitOutcome
 from bot.visits.service import VisitService
 from bot.vocabulary.choice import CONFIRM_WORDS, confirms
-from bot.vocabulary.money import format_amount
 from bot.vocabulary.numbers import parse_ordinal
 from bot.vocabulary.text import has_chinese_words
-from bot.vocabulary.time_expressions import find_time_expressions, moves_a_time, rescheduled
+from bot.vocabulary.time_expressions import (
+    find_time_expressions,
+    moves_a_time,
+    rescheduled,
+)
 
 CUSTOMER, CONFIRM = "customer", "confirm"
 STEPS = (CUSTOMER, CONFIRM)
@@ -55,7 +70,6 @@ TAG_AFTER_COLON = re.compile(r"标签\s*(?:[::]|是|为|叫做?|写上?|——|�
 # What makes a sentence part of a visit note: products, money, times, wishes, refusals, plans.
 _NOTE_CONTENT = re.compile(r"[0-9一二三四五六七八九十两]+\s*[万元块千]|想|要|打算|考虑|兴趣|需要|不需要|没兴趣|到期|到账|买|存|取|办|"
                            r"理财|基金|定投|存款|定期|存单|国债|保险|贷款|信用卡|黄金|明天|后天|下周|月底|周[一二三四五六日天]|再[去来谈聊联打]")
-EVENT_WORDS = {"maturity": "到期", "inflow": "到账", "outflow": "要用钱", "purchase": "已购买"}
 
 
 @dataclass
@@ -92,7 +106,6 @@ class VisitTurn:
     reply: str
     state: VisitDraftState | None
     customer_id: str | None = None
-    stranger: bool = False
     saved: bool = False  # this turn saved the visit or the follow-up (committed)
 
     @property
@@ -114,83 +127,15 @@ def _corrected(note: VisitNote, state: VisitDraftState) -> VisitNote:
     return replace(note, **changes) if changes else note
 
 
-def _when(moment: datetime | None) -> str:
-    if moment is None:
-        return "—"
-    local = moment.astimezone(clock.tz)
-    days = (local.date() - clock.today()).days
-    day = {0: "今天", 1: "明天", 2: "后天", -1: "昨天"}.get(days, f"{local.month}月{local.day}日")
-    return f"{day} {local:%H:%M}"
-
-
-def render_plan(customer_name: str, note: VisitNote, from_context: bool = False) -> str:
-    """The summary of a follow-up planned without a contact: whose, when, and that no contact is
-    recorded."""
-    lines = [
-        *([context_line(customer_name)] if from_context else []),
-        "我理解的跟进提醒(只建跟进任务,不记联系记录):",
-        f"客户:{customer_name}" + ("(按上下文)" if from_context else ""),
-        f"跟进时间:{_when(note.follow_up_at) if note.follow_up_at else '—'}",
-        f"内容:{note.text}",
-        "回复“确认”保存,“取消”不记;要改直接说,如“改到下周五上午”“客户改成某某”。",
-    ]
-    return "\n".join(lines)
-
-
-def render_understood(customer_name: str, note: VisitNote, from_context: bool = False,
-                      effects: VisitEffects | None = None) -> str:
-    products = "、".join(note.product_words) or "—"
-    amounts = "、".join(a.text for a in note.amounts) or "—"
-    lines = [
-        *([context_line(customer_name)] if from_context else []),
-        "我理解的拜访记录:",
-        f"客户:{customer_name}" + ("(按上下文)" if from_context else ""),
-        f"方式:{note.channel}" + ("" if note.channel_given else "(没写,按到店记)"),
-        f"时间:{_when(note.happened_at)}",
-        f"提到的产品:{products}",
-        f"金额:{amounts}",
-    ]
-    for event in note.events:
-        what = " ".join(x for x in (format_amount(event.amount) if event.amount else "", event.product or "") if x)
-        when = event_days(event.at, event.until)
-        lines.append(f"资金动向:{what} {when}{EVENT_WORDS.get(str(getattr(event.kind, 'value', event.kind)), '')}".strip())
-    lines.append(f"下次跟进:{_when(note.follow_up_at) if note.follow_up_at else '无'}")
-    if note.tags:
-        lines.append("标签:" + "、".join(note.tags))
-    if effects is not None and effects.removes_tags:
-        lines.append("同时去掉标签:" + "、".join(effects.removes_tags))
-    for done in effects.closes if effects is not None else ():
-        lines.append(f"同时完成跟进:{_when(done.due_at)} {_snippet(done.note)}")
-    lines.append("回复“确认”保存,“取消”不记;要改直接说,如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”“客户改成某某”。")
-    return "\n".join(lines)
-
-
-def _snippet(text: str, size: int = 16) -> str:
-    return text if len(text) <= size else text[:size] + "…"
-
-
-def event_days(first: date | None, last: date | None) -> str:
-    """"12月9日", a whole month "12月", or a range "12月1日至12月15日"."""
-    if first is None:
-        return ""
-    if last is None or last == first:
-        return f"{first.month}月{first.day}日"
-    if first.day == 1 and (last + timedelta(days=1)).day == 1 and (first.year, first.month) == (last.year, last.month):
-        return f"{first.month}月"
-    return f"{first.month}月{first.day}日至{last.month}月{last.day}日"
-
-
 class VisitConversation:
     def __init__(self, customers: CustomerService, visits: VisitService) -> None:
         self.customers = customers
         self.visits = visits
 
-    def start(self, chat_id, entities, text, customer_in_context, channel) -> VisitTurn:
+    def start(self, staff, entities, text, customer_in_context, channel) -> VisitTurn:
         now = clock.now()
-        draft = self.visits.draft_visit(chat_id, text, entities, customer_in_context, channel, now=now)
+        draft = self.visits.draft_visit(staff, text, entities, customer_in_context, channel, now=now)
         state = VisitDraftState(text=text, entities=entities, written_at=now.isoformat(), plan_only=plans_only(text))
-        if draft.outcome is VisitOutcome.STRANGER:
-            return VisitTurn(customer_replies.STRANGER, None, stranger=True)
         if draft.outcome is VisitOutcome.EMPTY_NOTE:
             return VisitTurn("请把拜访情况发给我,比如“今天上门拜访了王建国,对基金定投有兴趣,约了下周三再谈”。", None)
         if draft.outcome is VisitOutcome.NOT_FOUND:
@@ -205,48 +150,46 @@ class VisitConversation:
         state.customer_id, state.customer_name = draft.customer_id, draft.customer_name
         state.also_named = list(draft.also_named)
         state.customer_source = (CustomerSource.CONTEXT if draft.from_context else CustomerSource.NAMED).value
-        return self._show(chat_id, state)
+        return self._show(staff, state)
 
-    def resume(self, chat_id, state: VisitDraftState, intent, entities, text, channel) -> VisitTurn:
+    def resume(self, staff, state: VisitDraftState, intent, entities, text, channel) -> VisitTurn:
         text = text.strip()
         if cancels(text) or (intent == "deny" and not entities and state.step == CUSTOMER):
             return VisitTurn(CANCELLED, None)
         if state.step == CUSTOMER:
-            return self._pick_customer(chat_id, state, entities, text, channel)
-        if confirms(text, intent, entities, lambda text: self.customers.is_customer_name(chat_id, text)):
-            return self._save(chat_id, state, channel)
+            return self._pick_customer(staff, state, entities, text, channel)
+        if confirms(text, intent, entities, lambda text: self.customers.is_customer_name(staff, text)):
+            return self._save(staff, state, channel)
         changed = corrected_part(text)
         named = {k: [v for v in vs if v in changed] for k, vs in entities.items()}
         named = {k: vs for k, vs in named.items() if vs}
         names_one = _names_customer(named) or (
-            bare_name(changed) is not None and self.customers.is_customer_name(chat_id, changed))
+            bare_name(changed) is not None and self.customers.is_customer_name(staff, changed))
         if ("客户" in text and (names_one or bare_name(changed))) or (CHANGE_WORDS.search(text) and names_one):
             # "客户写错了,是李秀英", "客户改成C00000005": the note's customer, corrected.
             state.candidate_ids = []
-            return self._pick_customer(chat_id, state, named, changed, channel)
-        if self._correct(state, text, chat_id):
-            return self._show(chat_id, state)
+            return self._pick_customer(staff, state, named, changed, channel)
+        if self._correct(state, text, staff):
+            return self._show(staff, state)
         if adds_to_the_note(text) and not CHANGE_WORDS.search(text) and intent != "deny":
             # "她想买点国债,下周一下午再去": more about the same visit. The note is read again
             # with it, from the moment it was first written.
             state.text = state.text.rstrip("。.,, ") + "。" + text
             for name, values in entities.items():
                 state.entities[name] = [*state.entities.get(name, []), *(v for v in values if v not in state.entities.get(name, []))]
-            return self._show(chat_id, state)
+            return self._show(staff, state)
         if intent == "deny" or CHANGE_WORDS.search(text):
             return VisitTurn("要改哪一项?比如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”“客户改成某某”;不记了就回复“取消”。",
                              state, customer_id=state.customer_id)
         return VisitTurn("这条拜访还没保存。回复“确认”保存,“取消”不记,或直接说要改的地方。", state, customer_id=state.customer_id)
 
-    def _pick_customer(self, chat_id, state, entities, text, channel) -> VisitTurn:
+    def _pick_customer(self, staff, state, entities, text, channel) -> VisitTurn:
         """The customer named (or picked from the list shown) for this note; a name that finds
         nobody is said so, and the note waits for a customer (none is kept)."""
         pending = PendingChoice(state.candidate_ids, View.PICK) if state.candidate_ids else None
         if pending and len(state.candidate_ids) == 1 and CONFIRM_WORDS.match(text):
             text = "1"  # "找到1位姓欧阳的客户,是这位吗?" "是"
-        answer = self.customers.handle(chat_id, View.PICK if not pending else None, entities, text, None, pending, channel)
-        if answer.outcome is Outcome.STRANGER:
-            return VisitTurn(customer_replies.STRANGER, None, stranger=True)
+        answer = self.customers.handle(staff, View.PICK if not pending else None, entities, text, None, pending, channel)
         if answer.outcome is not Outcome.SHOWN:
             state.step, state.customer_id, state.customer_name, state.customer_source = CUSTOMER, None, "", None
             if answer.outcome in (Outcome.CHOOSE, Outcome.BAD_CHOICE):
@@ -259,14 +202,14 @@ class VisitConversation:
         source = CustomerSource.PICKED if answer.query is None else CustomerSource.NAMED
         state.step, state.customer_id, state.candidate_ids = CONFIRM, answer.customer_id, []
         state.customer_source = source.value
-        state.customer_name = self.visits.customer_name(chat_id, answer.customer_id) or answer.customer_id
-        return self._show(chat_id, state)
+        state.customer_name = self.visits.customer_name(staff, answer.customer_id) or answer.customer_id
+        return self._show(staff, state)
 
-    def _correct(self, state: VisitDraftState, text: str, chat_id: str | None = None) -> bool:
+    def _correct(self, state: VisitDraftState, text: str, staff: StaffMember | None = None) -> bool:
         """Apply a correction in plain words; False when the message corrects nothing.
         A time with a follow-up word or moving wording ("跟进时间改成下周五", "推到下个月初",
         "不是下周三,是下周四") is the new follow-up; what it leaves out (the time of day, or the
-        day) is kept from the follow-up shown (`chat_id` reads it; without it, the last correction)."""
+        day) is kept from the follow-up shown (`staff` reads it; without it, the last correction)."""
         changed = False
         if NO_FOLLOW_UP.search(text):
             state.follow_up_at, changed = "none", True
@@ -274,7 +217,7 @@ class VisitConversation:
             now, hour = clock.now(), self.visits.settings.follow_up_default_hour
             if (FOLLOW_UP_WORDS.search(text) or moves_a_time(text)) and not CONTACT_TIME.search(text) \
                     and find_time_expressions(text, now):
-                shown = self._note(chat_id, state) if chat_id else None
+                shown = self._note(staff, state) if staff else None
                 previous = shown.follow_up_at if shown else (
                     datetime.fromisoformat(state.follow_up_at) if state.follow_up_at not in (None, "none") else None)
                 moved = rescheduled(text, now, previous, default_hour=hour)
@@ -282,7 +225,7 @@ class VisitConversation:
                     state.follow_up_at, changed = moved.isoformat(), True
         if not changed and not FOLLOW_UP_WORDS.search(text) and (CHANGE_WORDS.search(text) or "时间" in text):
             # "时间写错了,是上午", "不是今天,是昨天下午": when the contact was.
-            moment = self._contact_time(state, text, chat_id)
+            moment = self._contact_time(state, text, staff)
             if moment is not None:
                 state.happened_at, changed = moment.isoformat(), True
         # "不是电话,是上门": the last channel word named is the right one ("拜访时间" names none).
@@ -293,7 +236,7 @@ class VisitConversation:
             state.channel, changed = max(named)[1], True
         return changed
 
-    def _contact_time(self, state: VisitDraftState, text: str, chat_id: str | None) -> datetime | None:
+    def _contact_time(self, state: VisitDraftState, text: str, staff: StaffMember | None) -> datetime | None:
         """The contact's time a correction gives, or None: a day keeps the time of day shown, a
         time of day alone keeps the day shown ("上午" is 09:00, "下午" 14:00); never later than
         when the note was written, nor over a month before it."""
@@ -302,7 +245,7 @@ class VisitConversation:
         if not spans:
             return None
         span = spans[-1]
-        shown = self._note(chat_id, state) if chat_id else None
+        shown = self._note(staff, state) if staff else None
         before = shown.happened_at.astimezone(clock.tz) if shown else written.astimezone(clock.tz)
         at = (span.usual_at or span.begins).astimezone(clock.tz)
         if not span.has_time_of_day:
@@ -313,42 +256,36 @@ class VisitConversation:
             return None
         return at
 
-    def _note(self, chat_id: str, state: VisitDraftState) -> VisitNote | None:
-        note = self.visits.read_note(chat_id, state.text, state.entities, datetime.fromisoformat(state.written_at))
-        return None if note is None else _corrected(note, state)
+    def _note(self, staff: StaffMember, state: VisitDraftState) -> VisitNote:
+        return _corrected(self.visits.read_note(staff, state.text, state.entities,
+                                                datetime.fromisoformat(state.written_at)), state)
 
-    def _show(self, chat_id: str, state: VisitDraftState) -> VisitTurn:
-        note = self._note(chat_id, state)
-        if note is None:
-            return VisitTurn(customer_replies.STRANGER, None, stranger=True)
+    def _show(self, staff: StaffMember, state: VisitDraftState) -> VisitTurn:
+        note = self._note(staff, state)
         from_context = state.customer_source == CustomerSource.CONTEXT.value
         if state.plan_only and note.follow_up_at:
             return VisitTurn(render_plan(state.customer_name, note, from_context), state, customer_id=state.customer_id)
-        effects = self.visits.visit_effects(chat_id, state.customer_id, note)
+        effects = self.visits.visit_effects(staff, state.customer_id, note)
         reply = render_understood(state.customer_name, note, from_context, effects)
         others = [n for n in state.also_named if n != state.customer_name]
         if others:
             reply = f"一条拜访记一位客户:这条记{state.customer_name};{'、'.join(others)}的请另发一条。\n" + reply
         return VisitTurn(reply, state, customer_id=state.customer_id)
 
-    def _save(self, chat_id: str, state: VisitDraftState, channel: str) -> VisitTurn:
-        note = self._note(chat_id, state)
-        if note is None:
-            return VisitTurn(customer_replies.STRANGER, None, stranger=True)
+    def _save(self, staff: StaffMember, state: VisitDraftState, channel: str) -> VisitTurn:
+        note = self._note(staff, state)
         if state.plan_only and note.follow_up_at:
-            planned = self.visits.schedule_follow_up(chat_id, state.customer_id, note, state.request_key, channel)
+            planned = self.visits.schedule_follow_up(staff, state.customer_id, note, state.request_key, channel)
             if planned is None:
                 return VisitTurn("在您服务的网点里没有找到这位客户,什么都没有保存。", None)
-            return VisitTurn(f"已建跟进任务:{planned.customer_name} {_when(planned.due_at)},到时会出现在您的待办里。",
+            return VisitTurn(f"已建跟进任务:{planned.customer_name} {when_text(planned.due_at)},到时会出现在您的待办里。",
                              None, customer_id=planned.customer_id, saved=True)
-        logged = self.visits.log_visit(chat_id, state.customer_id, note, state.request_key, channel)
-        if logged.outcome is VisitOutcome.STRANGER:
-            return VisitTurn(customer_replies.STRANGER, None, stranger=True)
+        logged = self.visits.log_visit(staff, state.customer_id, note, state.request_key, channel)
         if logged.outcome is not VisitOutcome.LOGGED:
             return VisitTurn("在您服务的网点里没有找到这位客户,这条拜访没有记录。", None)
-        parts = [f"已记录:{logged.customer_name} {logged.channel} {_when(logged.happened_at)}。"]
+        parts = [f"已记录:{logged.customer_name} {logged.channel} {when_text(logged.happened_at)}。"]
         if logged.follow_up:
-            parts.append(f"已建跟进任务:{_when(logged.follow_up.due_at)},到时会出现在您的待办里。")
+            parts.append(f"已建跟进任务:{when_text(logged.follow_up.due_at)},到时会出现在您的待办里。")
         if logged.tags_added:
             parts.append("已加标签:" + "、".join(logged.tags_added) + "。")
         if logged.tags_removed:
@@ -423,40 +360,9 @@ def colleague_asked_about(text: str, staff_names: list[str], colleagues: set[str
     return None
 
 
-OWN_LIST_ONLY = "目前只能看您自己的待办,看不了{name}的。发“我的待办”看您的。"
-
-
 def item_number(text: str) -> int | None:
     """"完成第2条", "第二个办完了", "第十二条", "2" -> the number (bot.vocabulary.numbers)."""
     return parse_ordinal(text)
-
-
-def render_tag_result(result) -> str:
-    name = result.customer_name or "客户"
-    texts = {
-        TagOutcome.ADDED: f"已给{name}加上标签「{result.tag}」。",
-        TagOutcome.REMOVED: f"已去掉{name}的标签「{result.tag}」。",
-        TagOutcome.ALREADY: f"{name}已经有标签「{result.tag}」了。",
-        TagOutcome.NOT_PRESENT: f"{name}没有标签「{result.tag}」。",
-        TagOutcome.EMPTY: "要加什么标签?比如“给王建国加个标签:有房贷需求”。",
-        TagOutcome.NOT_FOUND: "在您服务的网点里没有找到这位客户。",
-        TagOutcome.STRANGER: customer_replies.STRANGER,
-    }
-    text = texts[result.outcome]
-    if result.outcome in (TagOutcome.ADDED, TagOutcome.REMOVED) and result.tags:
-        text += "现有标签:" + "、".join(result.tags) + "。"
-    return text
-
-
-def render_completed(result) -> str:
-    texts = {
-        CompleteOutcome.DONE: "好的,这条跟进已完成。",
-        CompleteOutcome.ALREADY_DONE: "这条跟进之前已经完成了。",
-        CompleteOutcome.NOT_A_FOLLOW_UP: "这一条不是跟进任务(到期、生日或转介提醒),办完即可,不用标记完成;转介请更新转介状态。",
-        CompleteOutcome.NOT_FOUND: "没找到这一条。先发“我的待办”看看清单,再回复“完成第几条”。",
-        CompleteOutcome.STRANGER: customer_replies.STRANGER,
-    }
-    return texts[result.outcome]
 
 
 COMPLETING = ("完成", "办完", "做完", "搞定")

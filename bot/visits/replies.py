@@ -1,12 +1,17 @@
-"""The Chinese text of visits and the daily list, built from the service's results.
+"""The Chinese text of visits and the daily list, built from the service's results: the daily
+list, what a visit note was understood as (the summary before "确认"), tags and completions.
 
 Short lines for phone screens; no phone or ID numbers reach this module.
 """
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from bot.clock import clock
+from bot.dialogue.notices import context_line
+from bot.visits.notes.results import VisitNote
+from bot.visits.results import CompleteOutcome, TagOutcome, VisitEffects
 from bot.vocabulary.money import format_amount
 
 _STATUS_WORDS = {"new": "待接收", "accepted": "已接收,待联系", "contacted": "已联系,待成交"}
@@ -106,3 +111,110 @@ ASK_CUSTOMER = "这次拜访的是哪位客户?发姓名、手机号或客户号
 
 
 CANCELLED = "好的,这条拜访没有记录,什么都没有保存。"
+
+
+
+EVENT_WORDS = {"maturity": "到期", "inflow": "到账", "outflow": "要用钱", "purchase": "已购买"}
+
+
+
+def when_text(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    local = moment.astimezone(clock.tz)
+    days = (local.date() - clock.today()).days
+    day = {0: "今天", 1: "明天", 2: "后天", -1: "昨天"}.get(days, f"{local.month}月{local.day}日")
+    return f"{day} {local:%H:%M}"
+
+
+
+def render_plan(customer_name: str, note: VisitNote, from_context: bool = False) -> str:
+    """The summary of a follow-up planned without a contact: whose, when, and that no contact is
+    recorded."""
+    lines = [
+        *([context_line(customer_name)] if from_context else []),
+        "我理解的跟进提醒(只建跟进任务,不记联系记录):",
+        f"客户:{customer_name}" + ("(按上下文)" if from_context else ""),
+        f"跟进时间:{when_text(note.follow_up_at) if note.follow_up_at else '—'}",
+        f"内容:{note.text}",
+        "回复“确认”保存,“取消”不记;要改直接说,如“改到下周五上午”“客户改成某某”。",
+    ]
+    return "\n".join(lines)
+
+
+
+def render_understood(customer_name: str, note: VisitNote, from_context: bool = False,
+                      effects: VisitEffects | None = None) -> str:
+    products = "、".join(note.product_words) or "—"
+    amounts = "、".join(a.text for a in note.amounts) or "—"
+    lines = [
+        *([context_line(customer_name)] if from_context else []),
+        "我理解的拜访记录:",
+        f"客户:{customer_name}" + ("(按上下文)" if from_context else ""),
+        f"方式:{note.channel}" + ("" if note.channel_given else "(没写,按到店记)"),
+        f"时间:{when_text(note.happened_at)}",
+        f"提到的产品:{products}",
+        f"金额:{amounts}",
+    ]
+    for event in note.events:
+        what = " ".join(x for x in (format_amount(event.amount) if event.amount else "", event.product or "") if x)
+        when = event_days(event.at, event.until)
+        lines.append(f"资金动向:{what} {when}{EVENT_WORDS.get(str(getattr(event.kind, 'value', event.kind)), '')}".strip())
+    lines.append(f"下次跟进:{when_text(note.follow_up_at) if note.follow_up_at else '无'}")
+    if note.tags:
+        lines.append("标签:" + "、".join(note.tags))
+    if effects is not None and effects.removes_tags:
+        lines.append("同时去掉标签:" + "、".join(effects.removes_tags))
+    for done in effects.closes if effects is not None else ():
+        lines.append(f"同时完成跟进:{when_text(done.due_at)} {_snippet(done.note)}")
+    lines.append("回复“确认”保存,“取消”不记;要改直接说,如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”“客户改成某某”。")
+    return "\n".join(lines)
+
+
+
+def _snippet(text: str, size: int = 16) -> str:
+    return text if len(text) <= size else text[:size] + "…"
+
+
+
+def event_days(first: date | None, last: date | None) -> str:
+    """"12月9日", a whole month "12月", or a range "12月1日至12月15日"."""
+    if first is None:
+        return ""
+    if last is None or last == first:
+        return f"{first.month}月{first.day}日"
+    if first.day == 1 and (last + timedelta(days=1)).day == 1 and (first.year, first.month) == (last.year, last.month):
+        return f"{first.month}月"
+    return f"{first.month}月{first.day}日至{last.month}月{last.day}日"
+
+
+
+OWN_LIST_ONLY = "目前只能看您自己的待办,看不了{name}的。发“我的待办”看您的。"
+
+
+
+def render_tag_result(result) -> str:
+    name = result.customer_name or "客户"
+    texts = {
+        TagOutcome.ADDED: f"已给{name}加上标签「{result.tag}」。",
+        TagOutcome.REMOVED: f"已去掉{name}的标签「{result.tag}」。",
+        TagOutcome.ALREADY: f"{name}已经有标签「{result.tag}」了。",
+        TagOutcome.NOT_PRESENT: f"{name}没有标签「{result.tag}」。",
+        TagOutcome.EMPTY: "要加什么标签?比如“给王建国加个标签:有房贷需求”。",
+        TagOutcome.NOT_FOUND: "在您服务的网点里没有找到这位客户。",
+    }
+    text = texts[result.outcome]
+    if result.outcome in (TagOutcome.ADDED, TagOutcome.REMOVED) and result.tags:
+        text += "现有标签:" + "、".join(result.tags) + "。"
+    return text
+
+
+
+def render_completed(result) -> str:
+    texts = {
+        CompleteOutcome.DONE: "好的,这条跟进已完成。",
+        CompleteOutcome.ALREADY_DONE: "这条跟进之前已经完成了。",
+        CompleteOutcome.NOT_A_FOLLOW_UP: "这一条不是跟进任务(到期、生日或转介提醒),办完即可,不用标记完成;转介请更新转介状态。",
+        CompleteOutcome.NOT_FOUND: "没找到这一条。先发“我的待办”看看清单,再回复“完成第几条”。",
+    }
+    return texts[result.outcome]

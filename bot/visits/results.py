@@ -15,7 +15,6 @@ from bot.visits.notes.results import VisitNote
 class VisitOutcome(str, Enum):
     READY = "ready"  # draft: the customer is known, the note read
     LOGGED = "logged"  # also for a repeated request_key: `repeated` says so
-    STRANGER = "stranger"
     NO_CUSTOMER_GIVEN = "no_customer_given"  # the note names nobody and nobody is in context
     NOT_FOUND = "not_found"  # named, but not among the customers this person may see
     CHOOSE = "choose"  # several customers fit: pick one of `candidates`
@@ -58,7 +57,7 @@ class VisitDraft:
 
 @dataclass(frozen=True)
 class LoggedVisit:
-    outcome: VisitOutcome  # LOGGED, STRANGER, NOT_FOUND or EMPTY_NOTE
+    outcome: VisitOutcome  # LOGGED, NOT_FOUND or EMPTY_NOTE
     interaction_id: int | None = None
     customer_id: str | None = None
     customer_name: str | None = None
@@ -85,7 +84,6 @@ class TagOutcome(str, Enum):
     ALREADY = "already"  # adding a tag the customer has
     NOT_PRESENT = "not_present"  # removing a tag the customer does not have
     EMPTY = "empty"
-    STRANGER = "stranger"
     NOT_FOUND = "not_found"
 
 
@@ -100,7 +98,7 @@ class TagResult:
 
 @dataclass(frozen=True)
 class FeedbackSaved:
-    outcome: str  # 'saved', 'stranger' or 'empty'
+    outcome: str  # 'saved' or 'empty'
     id: int | None = None
 
 
@@ -120,7 +118,6 @@ class CompleteOutcome(str, Enum):
     ALREADY_DONE = "already_done"
     NOT_A_FOLLOW_UP = "not_a_follow_up"  # the number is a referral, maturity or birthday
     NOT_FOUND = "not_found"  # no such number or follow-up of this person
-    STRANGER = "stranger"
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.access import StaffMember, identify_staff, may_see
+from bot.access import StaffMember, may_see
 from bot.clock import clock, to_local, to_storage
 from bot.customers import lookup
 from bot.customers.lookup import CustomerQuery, QueryKind
@@ -148,20 +148,18 @@ class VisitService:
             follow_up_hour=self.settings.follow_up_default_hour,
         )
 
-    def customer_name(self, chat_id: str, customer_id: str) -> str | None:
+    def customer_name(self, staff: StaffMember, customer_id: str) -> str | None:
         """The name of a customer this person may see, else None."""
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            customer = lookup.visible_customer(session, staff, customer_id) if staff else None
+            customer = lookup.visible_customer(session, staff, customer_id)
             return customer.name if customer else None
 
-    def visit_effects(self, chat_id: str, customer_id: str, note: VisitNote) -> VisitEffects:
+    def visit_effects(self, staff: StaffMember, customer_id: str, note: VisitNote) -> VisitEffects:
         """What saving the note would do besides the contact and its follow-up, for the summary
         to show before the confirmation: the tags it removes, the follow-ups it closes. Reads
         only (no audit row: the summary shows no customer data)."""
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            customer = lookup.visible_customer(session, staff, customer_id) if staff else None
+            customer = lookup.visible_customer(session, staff, customer_id)
             if customer is None:
                 return VisitEffects()
             _, removed = tags_changed(customer_tags(session, customer.customer_id), note.tags)
@@ -172,17 +170,16 @@ class VisitService:
             return VisitEffects(closes, removed)
 
     def read_note(
-        self, chat_id: str, text: str, entities: dict[str, list[str]] | None = None, now: datetime | None = None
+        self, staff: StaffMember, text: str, entities: dict[str, list[str]] | None = None, now: datetime | None = None
     ) -> VisitNote | None:
         """The note as it was read when drafted (`now` = that moment), for saving it after the
-        confirmation; None for a stranger."""
+        confirmation."""
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            return None if staff is None else self.parse(session, staff, text, entities, now)
+            return self.parse(session, staff, text, entities, now)
 
     def draft_visit(
         self,
-        chat_id: str,
+        staff: StaffMember,
         text: str,
         entities: dict[str, list[str]] | None = None,
         customer_in_context: str | None = None,
@@ -194,9 +191,6 @@ class VisitService:
         somebody nobody answers to is NOT_FOUND. Writes nothing but the audit rows of a list."""
         entities = entities or {}
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return VisitDraft(VisitOutcome.STRANGER)
             if not describes_a_visit(text):
                 return VisitDraft(VisitOutcome.EMPTY_NOTE, staff=staff)
             note = self.parse(session, staff, text, entities, now)
@@ -256,18 +250,17 @@ class VisitService:
         return CustomerQuery(QueryKind.NAME, words[0]) if words else None
 
     def schedule_follow_up(
-        self, chat_id: str, customer_id: str, note: VisitNote, request_key: str, channel: str = ""
+        self, staff: StaffMember, customer_id: str, note: VisitNote, request_key: str, channel: str = ""
     ) -> FollowUpInfo | None:
         """A follow-up task the user confirmed without a contact ("帮他约个回访,下周二上午"): one
         follow_ups row, due at the note's follow-up time, and an audit row; no interaction (none
-        happened). None for a stranger or a customer this person may not see. The same request
+        happened). None for a customer this person may not see. The same request
         again (the same owner, customer, time and words, still open) returns the task made the
         first time."""
         if note.follow_up_at is None:
             return None
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            customer = lookup.visible_customer(session, staff, customer_id) if staff else None
+            customer = lookup.visible_customer(session, staff, customer_id)
             if customer is None:
                 return None
             lock_customer(session, customer.customer_id)
@@ -285,18 +278,17 @@ class VisitService:
                 audit.record_view(session, staff.staff_id, customer.customer_id, AUDIT_VISIT, channel, f"跟进任务 {row.id}")
             return follow_up_info(row, customer.name)
 
-    def log_visit(self, chat_id: str, customer_id: str, note: VisitNote, request_key: str, channel: str = "") -> LoggedVisit:
+    def log_visit(self, staff: StaffMember, customer_id: str, note: VisitNote, request_key: str, channel: str = "") -> LoggedVisit:
         """Save the visit the user confirmed. The same request_key again returns the visit saved
         the first time (repeated=True), also when both calls run at once."""
         for attempt in range(3):
             try:
                 with self.db.unit_of_work() as session:
-                    return self._log_visit(session, chat_id, customer_id, note, request_key, channel)
+                    return self._log_visit(session, staff, customer_id, note, request_key, channel)
             except IntegrityError:
                 with self.db.unit_of_work() as session:
-                    staff = identify_staff(session, chat_id)
                     existing = session.execute(select(Interaction).where(Interaction.request_key == request_key)).scalars().first()
-                    if existing is not None and staff is not None:
+                    if existing is not None:
                         return self._repeated(session, existing)
                 if attempt == 2:
                     raise
@@ -319,10 +311,7 @@ class VisitService:
             repeated=True,
         )
 
-    def _log_visit(self, session, chat_id, customer_id, note, request_key, channel) -> LoggedVisit:
-        staff = identify_staff(session, chat_id)
-        if staff is None:
-            return LoggedVisit(VisitOutcome.STRANGER)
+    def _log_visit(self, session, staff, customer_id, note, request_key, channel) -> LoggedVisit:
         customer = lookup.visible_customer(session, staff, customer_id)
         if customer is None:
             return LoggedVisit(VisitOutcome.NOT_FOUND)
@@ -410,13 +399,10 @@ class VisitService:
 
     # ------------------------------------------------------------------ tags and feedback
 
-    def tag_customer(self, chat_id: str, customer_id: str, tag: str, remove: bool = False, channel: str = "") -> TagResult:
+    def tag_customer(self, staff: StaffMember, customer_id: str, tag: str, remove: bool = False, channel: str = "") -> TagResult:
         """Add (or remove) a tag a staff member gives a customer (source 'staff')."""
         tag = mask_identifiers_in_text((tag or "").strip())[:50]
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return TagResult(TagOutcome.STRANGER)
             customer = lookup.visible_customer(session, staff, customer_id)
             if customer is None:
                 return TagResult(TagOutcome.NOT_FOUND)
@@ -442,13 +428,10 @@ class VisitService:
                               ("删除标签 " if remove else "添加标签 ") + tag)
             return TagResult(outcome, customer.customer_id, customer.name, tag, customer_tags(session, customer.customer_id))
 
-    def feedback(self, chat_id: str, text: str, last_intent: str | None = None, channel: str = "") -> FeedbackSaved:
-        """Keep what a staff member said about the bot. Strangers' words are not kept."""
+    def feedback(self, staff: StaffMember, text: str, last_intent: str | None = None, channel: str = "") -> FeedbackSaved:
+        """Keep what a staff member said about the bot."""
         text = (text or "").strip()
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return FeedbackSaved("stranger")
             if not text:
                 return FeedbackSaved("empty")
             row = Feedback(staff_id=staff.staff_id, at=to_storage(clock.now()), text=mask_identifiers_in_text(text)[:2000],
@@ -478,24 +461,18 @@ class VisitService:
     # ------------------------------------------------------------------ the daily list
 
     def daily_list(
-        self, chat_id: str, today: date | None = None, channel: str = "", period: Period | None = None
+        self, staff: StaffMember, today: date | None = None, channel: str = "", period: Period | None = None
     ) -> DailyList:
         """Today's list, or the list of `period` (`tasks_period_asked`); each customer on it audited."""
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return DailyList("stranger")
             day = today or clock.today()
             items = build_daily_list(session, staff, day, self.settings.daily_list_days, period)
             audit_list(session, staff.staff_id, items, channel, list_detail(day, period))
             return DailyList("ok", staff, day, items, period)
 
-    def open_follow_ups(self, chat_id: str) -> list[FollowUpInfo]:
+    def open_follow_ups(self, staff: StaffMember) -> list[FollowUpInfo]:
         """This person's open follow-ups, soonest first."""
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return []
             rows = session.execute(
                 select(FollowUp, Customer)
                 .join(Customer, FollowUp.customer_id == Customer.customer_id)
@@ -506,7 +483,7 @@ class VisitService:
 
     def complete(
         self,
-        chat_id: str,
+        staff: StaffMember,
         item_number: int | None = None,
         shown: list[str] | list[int | None] | None = None,
         follow_up_id: int | None = None,
@@ -514,9 +491,6 @@ class VisitService:
         """Close a follow-up: by its number in the list as shown (`shown` = DailyList.refs or
         DailyList.follow_up_ids, kept by the chat) or by its id."""
         with self.db.unit_of_work() as session:
-            staff = identify_staff(session, chat_id)
-            if staff is None:
-                return Completed(CompleteOutcome.STRANGER)
             kind = ItemKind.FOLLOW_UP
             if follow_up_id is None:
                 if item_number is None or not shown or not 1 <= item_number <= len(shown):

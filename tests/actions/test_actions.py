@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.dialogue.replies import NOT_STAFF
 from tests.actions.conftest import SLOTS, draft_of, listed  # noqa: F401
 
 
@@ -58,13 +59,23 @@ async def test_bad_id_checksum_is_explained(talk):
     assert "校验位不对" in replies[0]
 
 
-async def test_stranger_is_refused_everywhere(talk):
-    replies, slots = await talk("nobody", "查一下王建国", "lookup_customer", [("customer_name", "王建国")])
-    assert replies[0].startswith("抱歉,没有查到您的员工登记信息") and slots == {}
-    replies, _ = await talk("nobody", "你好", "greet")
-    assert replies == ["utter_stranger"]
-    replies, _ = await talk("nobody", "给他推荐点产品", "suggest_products")
-    assert replies[0].startswith("抱歉,没有查到您的员工登记信息")
+async def test_stranger_is_refused_everywhere(talk, bank):
+    # Whoever is not registered staff gets the one refusal and nothing else, whatever she wrote:
+    # no greeting, no customer, no draft opened, no slot set, nothing audited.
+    messages = [
+        ("查一下王建国", "lookup_customer", [("customer_name", "王建国")]),
+        ("你好", "greet", []),
+        ("给他推荐点产品", "suggest_products", []),
+        ("王建国想买理财,转给王芳", "record_referral", [("customer_name", "王建国"), ("staff_name", "王芳")]),
+        ("今天给王建国打了电话,下周三再联系", "log_visit", [("customer_name", "王建国")]),
+        ("我的待办", "list_tasks", []),
+        ("我的转介", "list_referrals", []),
+        ("提个建议:加个提醒", "give_feedback", []),
+    ]
+    for text, intent, entities in messages:
+        replies, slots = await talk("nobody", text, intent, entities)
+        assert replies == [NOT_STAFF] and slots == {}, text
+    assert audited_views(bank) == []
 
 
 async def test_staff_get_the_static_reply(talk):
@@ -102,7 +113,7 @@ async def test_a_bare_name_read_as_small_talk_is_a_lookup(talk, bank):
     replies, _ = await talk("majun", "好的", "affirm")
     assert replies == ["utter_acknowledge_affirm"]
     replies, _ = await talk("nobody", "李秀英", "affirm")
-    assert replies == ["utter_stranger"]
+    assert replies == [NOT_STAFF]
 
 
 async def test_a_bare_name_read_as_an_answer_with_nothing_asked_is_a_lookup(talk, bank):

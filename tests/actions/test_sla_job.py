@@ -12,11 +12,12 @@ from bot.clock import clock
 from bot.models import Notification
 from bot.referrals.results import CreateOutcome
 from bot.referrals.service import ReferralService
+from tests.bank_fixtures import as_staff
 
 
 async def test_first_action_starts_the_job_and_it_escalates(talk, bank, monkeypatch):
     service = ReferralService(bank)
-    created = service.create("zhangli", "C00000005", "房贷", "S0003", None, request_key="sla-job-1")
+    created = service.create(as_staff("zhangli"), "C00000005", "房贷", "S0003", None, request_key="sla-job-1")
     assert created.outcome is CreateOutcome.CREATED
     monkeypatch.setenv("SLA_CHECK_INTERVAL_SECONDS", "0.05")
     with clock.frozen(datetime(2026, 11, 30, 10, 0) + timedelta(hours=49)):

@@ -11,7 +11,7 @@ from bot.customers.profile import CategoryTotal, CustomerProfile, InteractionLin
 from bot.customers.replies import render, render_fact
 from bot.customers.service import CustomerService, Outcome, PendingChoice, View
 from bot.models import AuditEntry
-from tests.bank_fixtures import TODAY
+from tests.bank_fixtures import TODAY, as_staff
 
 # ------------------------------------------------------------------ which fact a message asks
 
@@ -197,7 +197,7 @@ def service(bank):
 
 
 def ask_fact(service, text, chat_id="zhangli", context=None, entities=None, view=View.PROFILE, pending=None):
-    return service.handle(chat_id, view, entities or {}, text, context, pending, "test", None, fact_asked(text))
+    return service.handle(as_staff(chat_id), view, entities or {}, text, context, pending, "test", None, fact_asked(text))
 
 
 def audit_rows(database):
@@ -233,7 +233,6 @@ def test_a_fact_of_a_customer_nobody_may_see_here_is_not_found(service, bank):
     assert answer.outcome is Outcome.NOT_FOUND and answer.profile is None
     answer = ask_fact(service, "他手机号多少", chat_id="suntao", context="C00000001")
     assert answer.outcome is Outcome.NO_CUSTOMER_GIVEN and answer.profile is None
-    assert ask_fact(service, "他手机号多少", chat_id="stranger", context="C00000001").outcome is Outcome.STRANGER
     assert audit_rows(bank) == []
 
 
@@ -241,13 +240,13 @@ def test_namesakes_are_listed_and_the_pick_answers_the_fact(service):
     answer = ask_fact(service, "王建国手机号多少", entities={"customer_name": ["王建国"]})
     assert answer.outcome is Outcome.CHOOSE and answer.view is View.FACT and answer.fact is Fact.PHONE
     pending = PendingChoice([c.customer_id for c in answer.candidates], answer.view, answer.product_word, answer.fact)
-    picked = service.handle("zhangli", None, {}, "2", None, pending, "test")
+    picked = service.handle(as_staff("zhangli"), None, {}, "2", None, pending, "test")
     assert render(picked, TODAY) == "王建国的手机:135****4321"
 
 
 def test_a_fact_when_only_the_customer_is_wanted_is_not_read(service, bank):
     """A referral or a tag names a customer (View.PICK): nothing of theirs is shown or audited."""
-    answer = service.ask("zhangli", View.PICK, {}, "他手机号多少", "C00000001", "test", fact=Fact.PHONE)
+    answer = service.ask(as_staff("zhangli"), View.PICK, {}, "他手机号多少", "C00000001", "test", fact=Fact.PHONE)
     assert answer.outcome is Outcome.SHOWN and answer.profile is None and answer.fact is None
     assert audit_rows(bank) == []
 

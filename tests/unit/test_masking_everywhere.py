@@ -30,6 +30,7 @@ from bot.referrals.service import ReferralService
 from bot.settings import Settings
 from bot.visits.service import VisitService
 from tests.actions.conftest import executor, no_periodic_sla_job, talk  # noqa: F401  (the chat's fixtures)
+from tests.bank_fixtures import as_staff
 
 # 王建国 (C00000001) has the phone 13912345678 in the demo bank: staff type it into notes.
 FORMS = [
@@ -99,27 +100,27 @@ def write_through_every_path(bank, form: str) -> list[str]:
 
     # A visit note (interactions.summary and .details, the follow-up it makes, its tags).
     text = f"今天上门拜访了C00000001,他新的联系方式{form},对基金定投有兴趣,约了下周三再谈"
-    note = visits.read_note("wangfang", text)
-    logged = visits.log_visit("wangfang", "C00000001", note, request_key="visit-1", channel="test")
+    note = visits.read_note(as_staff("wangfang"), text)
+    logged = visits.log_visit(as_staff("wangfang"), "C00000001", note, request_key="visit-1", channel="test")
     assert logged.interaction_id and logged.follow_up is not None
     returned = [logged.follow_up.note, *logged.tags_added]  # what the service returns, as it stored it
     # A follow-up on its own ("帮他约个回访…").
-    follow_up = visits.read_note("wangfang", f"帮C00000002约个回访,下周二上午,电话{form}")
-    assert visits.schedule_follow_up("wangfang", "C00000002", follow_up, request_key="follow-up-1") is not None
+    follow_up = visits.read_note(as_staff("wangfang"), f"帮C00000002约个回访,下周二上午,电话{form}")
+    assert visits.schedule_follow_up(as_staff("wangfang"), "C00000002", follow_up, request_key="follow-up-1") is not None
     # A tag, added and found again.
-    tagged = visits.tag_customer("wangfang", "C00000001", f"备用电话{form}", channel="test")
+    tagged = visits.tag_customer(as_staff("wangfang"), "C00000001", f"备用电话{form}", channel="test")
     assert tagged.outcome.value == "added"
     returned += [tagged.tag, *tagged.tags]
-    assert visits.tag_customer("wangfang", "C00000001", f"备用电话{form}", channel="test").outcome.value == "already"
+    assert visits.tag_customer(as_staff("wangfang"), "C00000001", f"备用电话{form}", channel="test").outcome.value == "already"
     # Feedback.
-    assert visits.feedback("wangfang", f"查{form}查不到", "lookup_customer", "test").outcome == "saved"
+    assert visits.feedback(as_staff("wangfang"), f"查{form}查不到", "lookup_customer", "test").outcome == "saved"
     # A referral's note, a note added later and a status note (it becomes a notification).
-    created = referrals.create("zhangli", "C00000001", "理财", "S0003", f"客户说打{form}", "referral-1")
+    created = referrals.create(as_staff("zhangli"), "C00000001", "理财", "S0003", f"客户说打{form}", "referral-1")
     number = created.referral.referral_no
-    assert referrals.add_note("zhangli", number, f"晚上打{form}").outcome.value == "done"
-    assert referrals.transition("wangfang", number, Status.LOST, note=f"{form}是空号").outcome.value == "done"
-    returned += [n.text for n in referrals.notifications("zhangli")]
-    returned += [note for *_, note in referrals.history("zhangli", number)]
+    assert referrals.add_note(as_staff("zhangli"), number, f"晚上打{form}").outcome.value == "done"
+    assert referrals.transition(as_staff("wangfang"), number, Status.LOST, note=f"{form}是空号").outcome.value == "done"
+    returned += [n.text for n in referrals.notifications(as_staff("zhangli"))]
+    returned += [note for *_, note in referrals.history(as_staff("zhangli"), number)]
     # A notification of any other kind, and the suggestions trail written by any statement.
     with bank.unit_of_work() as session:
         outbox.enqueue(session, "S0003", f"客户{form}来电", "test", "test-1")

@@ -11,6 +11,7 @@ from bot.referrals.results import CreateOutcome, DraftOutcome, TransitionOutcome
 from bot.referrals.service import ReferralService
 from bot.settings import Settings
 from bot.vocabulary.numbers import parse_amount
+from tests.bank_fixtures import as_staff
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def service(bank):
 
 def create(service, chat_id="zhangli", customer="C00000001", product="理财", receiver="S0003", key=None, force=False, note="想了解"):
     key = key or f"{chat_id}-{customer}-{product}-{receiver}-{force}"
-    return service.create(chat_id, customer, product, receiver, note, key, force=force)
+    return service.create(as_staff(chat_id), customer, product, receiver, note, key, force=force)
 
 
 def rows(database, model, *where):
@@ -59,7 +60,7 @@ def test_amounts_as_staff_write_them(text, amount):
 
 
 def test_named_receiver_who_serves_the_branch(service, bank):
-    draft = service.draft("zhangli", "C00000001", "基金定投", receiver_name="王芳", note="想了解定投")
+    draft = service.draft(as_staff("zhangli"), "C00000001", "基金定投", receiver_name="王芳", note="想了解定投")
     assert draft.outcome is DraftOutcome.READY
     assert (draft.customer.name, draft.category, draft.product_word) == ("王建国", "基金", "基金定投")
     assert draft.receiver.staff_id == "S0003" and draft.routed_by is RoutedBy.NAMED
@@ -68,7 +69,7 @@ def test_named_receiver_who_serves_the_branch(service, bank):
 
 
 def test_named_receiver_of_another_branch_gets_alternatives(service):
-    draft = service.draft("zhangli", "C00000001", "理财", receiver_name="孙涛")
+    draft = service.draft(as_staff("zhangli"), "C00000001", "理财", receiver_name="孙涛")
     assert draft.outcome is DraftOutcome.RECEIVER_CANNOT_SERVE
     assert "河西支行" in draft.reason and "城关支行" in draft.reason
     assert draft.receiver is None
@@ -80,42 +81,42 @@ def test_named_receiver_of_another_branch_gets_alternatives(service):
 
 
 def test_unknown_receiver_name_is_said_with_alternatives(service):
-    draft = service.draft("zhangli", "C00000001", "理财", receiver_name="司马光")
+    draft = service.draft(as_staff("zhangli"), "C00000001", "理财", receiver_name="司马光")
     assert draft.outcome is DraftOutcome.RECEIVER_UNKNOWN
     assert "司马光" in draft.reason and draft.alternatives
 
 
 def test_role_routes_to_least_busy_of_that_role(service):
-    first = service.draft("zhangli", "C00000001", "房贷", receiver_role="客户经理")
+    first = service.draft(as_staff("zhangli"), "C00000001", "房贷", receiver_role="客户经理")
     assert first.routed_by is RoutedBy.ROLE and first.receiver.staff_id == "S0003"  # tie: lower staff id
     assert create(service, receiver="S0003", product="房贷").outcome is CreateOutcome.CREATED
-    second = service.draft("zhangli", "C00000002", "房贷", receiver_role="客户经理")
+    second = service.draft(as_staff("zhangli"), "C00000002", "房贷", receiver_role="客户经理")
     assert second.receiver.staff_id == "S0008"  # 王芳 has one open referral now, 马骏 none
     assert second.receiver.open_count == 0
 
 
 def test_category_default_roles(service):
-    assert service.draft("zhangli", "C00000001", "理财").receiver.staff_id == "S0004"  # wealth manager
-    loan = service.draft("zhangli", "C00000001", "贷款")
+    assert service.draft(as_staff("zhangli"), "C00000001", "理财").receiver.staff_id == "S0004"  # wealth manager
+    loan = service.draft(as_staff("zhangli"), "C00000001", "贷款")
     assert loan.routed_by is RoutedBy.CATEGORY_DEFAULT and loan.receiver.role == "customer_manager"
 
 
 def test_roaming_manager_receives_for_agency_branch(service):
-    draft = service.draft("hexiaoyan", "C00000004", "基金")
+    draft = service.draft(as_staff("hexiaoyan"), "C00000004", "基金")
     assert draft.outcome is DraftOutcome.READY
     assert draft.receiver.staff_id == "S0008" and not draft.receiver.at_customer_branch
     assert draft.reason.endswith("马骏,城关支行(负责该网点)客户经理,当前待办0条")
 
 
 def test_nobody_of_the_role_falls_back_to_branch_head(service):
-    draft = service.draft("suntao", "C00000003", "基金", receiver_role="理财经理")  # B002 has no wealth manager
+    draft = service.draft(as_staff("suntao"), "C00000003", "基金", receiver_role="理财经理")  # B002 has no wealth manager
     assert draft.outcome is DraftOutcome.READY
     assert draft.receiver.staff_id == "S0010" and draft.fell_back_to_branch_head
     assert "网点负责人" in draft.reason and "理财经理" in draft.reason
 
 
 def test_no_branch_head_either_is_a_problem_not_a_referral(service):
-    draft = service.draft("hexiaoyan", "C00000004", "基金", receiver_role="理财经理")
+    draft = service.draft(as_staff("hexiaoyan"), "C00000004", "基金", receiver_role="理财经理")
     assert draft.outcome is DraftOutcome.NO_RECEIVER and draft.receiver is None
     assert [a.staff_id for a in draft.alternatives] == ["S0008"]
 
@@ -123,18 +124,17 @@ def test_no_branch_head_either_is_a_problem_not_a_referral(service):
 def test_product_words_resolve_to_categories(service):
     words = {"基金定投": "基金", "房贷": "贷款", "大额存单": "存款", "稳享理财90天": "理财", "积存金": "贵金属", "养老金": "保险"}
     for word, category in words.items():
-        draft = service.draft("zhangli", "C00000001", word)
+        draft = service.draft(as_staff("zhangli"), "C00000001", word)
         assert (draft.product_word, draft.category) == (word, category)
 
 
 def test_unknown_product_word(service):
-    assert service.draft("zhangli", "C00000001", "火箭票").outcome is DraftOutcome.UNKNOWN_PRODUCT
+    assert service.draft(as_staff("zhangli"), "C00000001", "火箭票").outcome is DraftOutcome.UNKNOWN_PRODUCT
 
 
-def test_strangers_and_invisible_customers(service):
-    assert service.draft("stranger", "C00000001", "理财").outcome is DraftOutcome.STRANGER
-    elsewhere = service.draft("suntao", "C00000001", "理财")
-    nobody = service.draft("suntao", "C99999999", "理财")
+def test_invisible_customers(service):
+    elsewhere = service.draft(as_staff("suntao"), "C00000001", "理财")
+    nobody = service.draft(as_staff("suntao"), "C99999999", "理财")
     assert elsewhere.outcome is nobody.outcome is DraftOutcome.CUSTOMER_NOT_VISIBLE
     assert elsewhere.customer is None
     assert create(service, chat_id="suntao", receiver="S0006").outcome is CreateOutcome.CUSTOMER_NOT_VISIBLE
@@ -179,7 +179,7 @@ def test_receiver_who_cannot_serve_is_refused_at_create(service, bank):
 
 def test_open_referral_of_same_customer_and_category_is_a_duplicate(service, bank):
     first = create(service, product="基金定投")
-    draft = service.draft("zhaoqiang", "C00000001", "基金", receiver_name="陈静")
+    draft = service.draft(as_staff("zhaoqiang"), "C00000001", "基金", receiver_name="陈静")
     assert [d.referral_no for d in draft.duplicates] == [first.referral.referral_no]
     dup = create(service, chat_id="zhaoqiang", product="基金", receiver="S0004")
     assert dup.outcome is CreateOutcome.DUPLICATE and dup.referral is None
@@ -193,11 +193,11 @@ def test_open_referral_of_same_customer_and_category_is_a_duplicate(service, ban
 
 def test_note_instead_of_a_duplicate_is_history(service, bank):
     first = create(service)
-    noted = service.add_note("suntao", first.referral.referral_no, "客户也想了解保险")
+    noted = service.add_note(as_staff("suntao"), first.referral.referral_no, "客户也想了解保险")
     assert noted.outcome is TransitionOutcome.NOT_FOUND  # another branch: the customer is invisible
-    noted = service.add_note("zhaoqiang", first.referral.referral_no, "客户也想了解保险")
+    noted = service.add_note(as_staff("zhaoqiang"), first.referral.referral_no, "客户也想了解保险")
     assert noted.outcome is TransitionOutcome.DONE  # a colleague of the branch, instead of a duplicate
-    noted = service.add_note("zhangli", first.referral.referral_no, "客户下午三点后有空")
+    noted = service.add_note(as_staff("zhangli"), first.referral.referral_no, "客户下午三点后有空")
     assert noted.outcome is TransitionOutcome.DONE and "三点" in noted.referral.note
     events = rows(bank, ReferralEvent, ReferralEvent.kind == "note")
     assert [(e.staff_id, e.note) for e in events] == [("S0002", "客户也想了解保险"), ("S0001", "客户下午三点后有空")]
@@ -251,10 +251,10 @@ def test_same_request_key_twice_at_once_makes_one_referral(service, bank):
 
 def test_receiver_moves_it_forward_and_referrer_is_told(service, bank):
     number = create(service).referral.referral_no
-    accepted = service.transition("wangfang", number, "接受")
+    accepted = service.transition(as_staff("wangfang"), number, "接受")
     assert accepted.outcome is TransitionOutcome.DONE
     assert (accepted.from_status, accepted.to_status) == (Status.NEW, Status.ACCEPTED)
-    contacted = service.transition("wangfang", number, Status.CONTACTED, note="电话联系,约了周五")
+    contacted = service.transition(as_staff("wangfang"), number, Status.CONTACTED, note="电话联系,约了周五")
     assert contacted.referral.contacted_at is not None
     events = rows(bank, ReferralEvent, ReferralEvent.kind == "status")
     assert [(e.staff_id, e.from_status, e.to_status, e.note) for e in events] == [
@@ -267,7 +267,7 @@ def test_receiver_moves_it_forward_and_referrer_is_told(service, bank):
 
 def test_referrer_cannot_move_it_forward(service):
     number = create(service).referral.referral_no
-    result = service.transition("zhangli", number, Status.ACCEPTED)
+    result = service.transition(as_staff("zhangli"), number, Status.ACCEPTED)
     assert result.outcome is TransitionOutcome.REFUSED and result.problem is TransitionProblem.NOT_RECEIVER
     assert "接收人或网点负责人" in result.reason
     assert result.referral.status is Status.NEW
@@ -275,59 +275,57 @@ def test_referrer_cannot_move_it_forward(service):
 
 def test_staff_not_party_to_it_do_not_see_it(service):
     number = create(service).referral.referral_no
-    assert service.transition("zhaoqiang", number, Status.ACCEPTED).outcome is TransitionOutcome.NOT_FOUND
-    assert service.transition("suntao", number, Status.ACCEPTED).outcome is TransitionOutcome.NOT_FOUND
-    assert service.transition("stranger", number, Status.ACCEPTED).outcome is TransitionOutcome.STRANGER
-    assert service.transition("wangfang", "ZJ20991231-0001", Status.ACCEPTED).outcome is TransitionOutcome.NOT_FOUND
+    assert service.transition(as_staff("zhaoqiang"), number, Status.ACCEPTED).outcome is TransitionOutcome.NOT_FOUND
+    assert service.transition(as_staff("suntao"), number, Status.ACCEPTED).outcome is TransitionOutcome.NOT_FOUND
+    assert service.transition(as_staff("wangfang"), "ZJ20991231-0001", Status.ACCEPTED).outcome is TransitionOutcome.NOT_FOUND
 
 
 def test_branch_head_may_move_it_forward(service):
     number = create(service).referral.referral_no
-    result = service.transition("liuwei", number, "未成交", note="客户资金已另有安排")
+    result = service.transition(as_staff("liuwei"), number, "未成交", note="客户资金已另有安排")
     assert result.outcome is TransitionOutcome.DONE and result.referral.status is Status.LOST
 
 
 def test_disallowed_transitions_say_why(service):
     number = create(service).referral.referral_no
-    service.transition("wangfang", number, Status.CONTACTED)  # accepting may be skipped
-    back = service.transition("wangfang", number, Status.ACCEPTED)
+    service.transition(as_staff("wangfang"), number, Status.CONTACTED)  # accepting may be skipped
+    back = service.transition(as_staff("wangfang"), number, Status.ACCEPTED)
     assert back.problem is TransitionProblem.BACKWARDS and "已联系" in back.reason
-    same = service.transition("wangfang", number, "联系了")
+    same = service.transition(as_staff("wangfang"), number, "联系了")
     assert same.problem is TransitionProblem.ALREADY_IN_STATUS
-    assert service.transition("wangfang", number, "随便").problem is TransitionProblem.UNKNOWN_STATUS
-    assert service.transition("wangfang", number, Status.CONVERTED, amount="很多").problem is TransitionProblem.BAD_AMOUNT
-    assert service.transition("wangfang", number, Status.LOST).outcome is TransitionOutcome.DONE
-    closed = service.transition("wangfang", number, Status.CONVERTED, amount="20万")
+    assert service.transition(as_staff("wangfang"), number, "随便").problem is TransitionProblem.UNKNOWN_STATUS
+    assert service.transition(as_staff("wangfang"), number, Status.CONVERTED, amount="很多").problem is TransitionProblem.BAD_AMOUNT
+    assert service.transition(as_staff("wangfang"), number, Status.LOST).outcome is TransitionOutcome.DONE
+    closed = service.transition(as_staff("wangfang"), number, Status.CONVERTED, amount="20万")
     assert closed.problem is TransitionProblem.ALREADY_CLOSED and "未成交" in closed.reason
 
 
 def test_cancel_only_by_referrer_only_while_new(service, bank):
     number = create(service).referral.referral_no
-    by_receiver = service.cancel("wangfang", number)
+    by_receiver = service.cancel(as_staff("wangfang"), number)
     assert by_receiver.problem is TransitionProblem.ONLY_REFERRER_CANCELS
-    assert service.cancel("zhangli", number).outcome is TransitionOutcome.DONE
+    assert service.cancel(as_staff("zhangli"), number).outcome is TransitionOutcome.DONE
     told = rows(bank, Notification, Notification.staff_id == "S0003", Notification.kind == "referral_cancelled")
     assert len(told) == 1
     later = create(service, customer="C00000002").referral.referral_no
-    service.transition("wangfang", later, Status.ACCEPTED)
-    too_late = service.cancel("zhangli", later)
+    service.transition(as_staff("wangfang"), later, Status.ACCEPTED)
+    too_late = service.cancel(as_staff("zhangli"), later)
     assert too_late.problem is TransitionProblem.CANCEL_ONLY_WHILE_NEW and "未成交" in too_late.reason
 
 
 def test_find_for_update_lists_what_this_person_may_move(service):
     mine = create(service).referral
     create(service, customer="C00000002", receiver="S0004")
-    assert [r.id for r in service.find_for_update("wangfang", customer_id="C00000001")] == [mine.id]
-    assert [r.id for r in service.find_for_update("wangfang", customer_name="王建国")] == [mine.id]
-    assert service.find_for_update("wangfang", customer_id="C00000002") == []
-    assert len(service.find_for_update("liuwei", customer_name="王建国")) == 2  # branch head
-    assert len(service.find_for_update("zhangli", as_referrer=True)) == 2
-    assert service.find_for_update("stranger") == []
+    assert [r.id for r in service.find_for_update(as_staff("wangfang"), customer_id="C00000001")] == [mine.id]
+    assert [r.id for r in service.find_for_update(as_staff("wangfang"), customer_name="王建国")] == [mine.id]
+    assert service.find_for_update(as_staff("wangfang"), customer_id="C00000002") == []
+    assert len(service.find_for_update(as_staff("liuwei"), customer_name="王建国")) == 2  # branch head
+    assert len(service.find_for_update(as_staff("zhangli"), as_referrer=True)) == 2
 
 
 def test_conversion_records_product_amount_and_credit(service, bank):
     number = create(service, product="理财").referral.referral_no
-    done = service.transition("wangfang", number, "买了", product_word="稳享理财90天", amount="20万")
+    done = service.transition(as_staff("wangfang"), number, "买了", product_word="稳享理财90天", amount="20万")
     assert done.outcome is TransitionOutcome.DONE
     referral = done.referral
     assert (referral.converted_product_word, referral.converted_category) == ("稳享理财90天", "理财")

@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from bot.visits.dialogue import VisitDraftState, event_days, item_number, tag_request
+from bot.visits.dialogue import VisitDraftState, item_number, tag_request
+from bot.visits.replies import event_days
 
 
 @pytest.mark.parametrize("text, number", [("完成第2条", 2), ("第二个办完了", 2), ("完成 3", 3), ("第十条做完了", 10), ("完成了", None)])

@@ -17,6 +17,7 @@ from bot.visits.replies import render_daily_list
 from bot.visits.results import CompleteOutcome, ItemKind, TagOutcome, VisitOutcome
 from bot.visits.service import VisitService
 from bot.visits.working_days import is_working_day
+from tests.bank_fixtures import as_staff
 
 
 @pytest.fixture
@@ -30,16 +31,16 @@ def rows(database, model, *where):
 
 
 def log(service, text, chat_id="wangfang", customer="C00000001", key=None, context=None):
-    draft = service.draft_visit(chat_id, text, {}, customer_in_context=context or customer)
+    draft = service.draft_visit(as_staff(chat_id), text, {}, customer_in_context=context or customer)
     assert draft.outcome is VisitOutcome.READY, draft.outcome
-    return service.log_visit(chat_id, customer or draft.customer_id, draft.note, key or f"{chat_id}:{text}", "test")
+    return service.log_visit(as_staff(chat_id), customer or draft.customer_id, draft.note, key or f"{chat_id}:{text}", "test")
 
 
 # ------------------------------------------------------------------ drafting and logging
 
 
 def test_draft_finds_the_customer_named_in_the_note(service):
-    draft = service.draft_visit("wangfang", "上午去陈美玲家,想了解大额存单,约了下周三再谈", {})
+    draft = service.draft_visit(as_staff("wangfang"), "上午去陈美玲家,想了解大额存单,约了下周三再谈", {})
     assert draft.outcome is VisitOutcome.READY and draft.customer_id == "C00000005"
     assert draft.note.channel == "上门" and "意向:大额存单" in draft.note.tags
 
@@ -48,23 +49,22 @@ def test_draft_finds_the_customer_named_in_the_note(service):
                                   "😀😀😀 👍", "'; DROP TABLE interactions; --", "C00000001"])
 def test_a_message_without_words_is_not_a_visit_note(service, text):
     # Nothing to keep as contact history, even with a customer in context: asked for the note.
-    draft = service.draft_visit("wangfang", text, {}, customer_in_context="C00000001")
+    draft = service.draft_visit(as_staff("wangfang"), text, {}, customer_in_context="C00000001")
     assert draft.outcome is VisitOutcome.EMPTY_NOTE
     assert rows(service.db, Interaction, Interaction.source == "chat") == []
 
 
 def test_draft_asks_which_of_namesakes_and_uses_context_otherwise(service):
-    assert service.draft_visit("wangfang", "电话联系王建国,聊了基金", {}).outcome is VisitOutcome.CHOOSE
-    draft = service.draft_visit("wangfang", "电话回访,客户想了解理财", {}, customer_in_context="C00000002")
+    assert service.draft_visit(as_staff("wangfang"), "电话联系王建国,聊了基金", {}).outcome is VisitOutcome.CHOOSE
+    draft = service.draft_visit(as_staff("wangfang"), "电话回访,客户想了解理财", {}, customer_in_context="C00000002")
     assert draft.outcome is VisitOutcome.READY and draft.customer_id == "C00000002" and draft.from_context
 
 
 def test_another_branchs_customer_is_not_found(service):
     # C00000003 is a 王建国 of 河西支行: 王芳 of 城关支行 cannot see him.
-    assert service.draft_visit("wangfang", "给C00000003打电话", {}).outcome is VisitOutcome.NOT_FOUND
-    note = service.draft_visit("wangfang", "电话回访", {}, customer_in_context="C00000001").note
-    assert service.log_visit("wangfang", "C00000003", note, "k-hidden").outcome is VisitOutcome.NOT_FOUND
-    assert service.log_visit("nobody", "C00000001", note, "k-stranger").outcome is VisitOutcome.STRANGER
+    assert service.draft_visit(as_staff("wangfang"), "给C00000003打电话", {}).outcome is VisitOutcome.NOT_FOUND
+    note = service.draft_visit(as_staff("wangfang"), "电话回访", {}, customer_in_context="C00000001").note
+    assert service.log_visit(as_staff("wangfang"), "C00000003", note, "k-hidden").outcome is VisitOutcome.NOT_FOUND
     assert rows(service.db, Interaction, Interaction.source == "chat") == []
 
 
@@ -76,10 +76,10 @@ def test_a_note_about_a_name_is_never_put_on_a_shorter_name_inside_it(service, b
     with bank.unit_of_work() as session:
         branch = session.get(Customer, "C00000005").branch_id
         session.add(Customer(customer_id="C00000998", name="李秀", gender="F", branch_id=branch))
-    draft = service.draft_visit("wangfang", "今天电话联系了李秀英,她想了解理财", {"customer_name": ["李秀英"]})
+    draft = service.draft_visit(as_staff("wangfang"), "今天电话联系了李秀英,她想了解理财", {"customer_name": ["李秀英"]})
     assert draft.outcome is VisitOutcome.NOT_FOUND
     # Written with a particle the NLU kept, the name is still 李秀's.
-    draft = service.draft_visit("wangfang", "今天电话联系了李秀呢,她想了解理财", {"customer_name": ["李秀呢"]})
+    draft = service.draft_visit(as_staff("wangfang"), "今天电话联系了李秀呢,她想了解理财", {"customer_name": ["李秀呢"]})
     assert draft.outcome is VisitOutcome.READY and draft.customer_id == "C00000998"
 
 
@@ -123,37 +123,37 @@ def test_a_new_contact_closes_the_open_follow_ups_of_that_staff_member(service, 
     closed = rows(bank, FollowUp, FollowUp.id == first.follow_up.id)[0]
     assert (closed.done_reason, closed.done_by_interaction_id) == ("visit", second.interaction_id)
     # A colleague's contact does not close 王芳's task.
-    service.log_visit("chenjing", "C00000001", second_note(service), "three", "test")
+    service.log_visit(as_staff("chenjing"), "C00000001", second_note(service), "three", "test")
     assert rows(bank, FollowUp, FollowUp.id == second.follow_up.id)[0].done_at is None
 
 
 def test_a_contact_leaves_a_follow_up_planned_for_later_open_and_says_what_it_closes(service, bank):
     # A newcomer's 唐博: a meeting planned for next Friday was closed by an unrelated visit today.
     planned = log(service, "约了王建国下周五下午三点来网点面谈", key="plan")  # 12-04 15:00
-    visit = service.draft_visit("wangfang", "今天电话联系了王建国,聊了理财", {}, customer_in_context="C00000001").note
-    assert service.visit_effects("wangfang", "C00000001", visit).closes == []
-    logged = service.log_visit("wangfang", "C00000001", visit, "call", "test")
+    visit = service.draft_visit(as_staff("wangfang"), "今天电话联系了王建国,聊了理财", {}, customer_in_context="C00000001").note
+    assert service.visit_effects(as_staff("wangfang"), "C00000001", visit).closes == []
+    logged = service.log_visit(as_staff("wangfang"), "C00000001", visit, "call", "test")
     assert logged.closed_follow_ups == [] and rows(bank, FollowUp, FollowUp.id == planned.follow_up.id)[0].done_at is None
     # A contact that plans a later follow-up supersedes it, and the summary's effects say so.
-    later = service.draft_visit("wangfang", "王建国到店了,下下周一再联系", {}, customer_in_context="C00000001").note
-    effects = service.visit_effects("wangfang", "C00000001", later)
+    later = service.draft_visit(as_staff("wangfang"), "王建国到店了,下下周一再联系", {}, customer_in_context="C00000001").note
+    effects = service.visit_effects(as_staff("wangfang"), "C00000001", later)
     assert [f.id for f in effects.closes] == [planned.follow_up.id]
-    assert [f.id for f in service.log_visit("wangfang", "C00000001", later, "later", "test").closed_follow_ups] == \
+    assert [f.id for f in service.log_visit(as_staff("wangfang"), "C00000001", later, "later", "test").closed_follow_ups] == \
         [planned.follow_up.id]
 
 
 def test_wanting_more_of_what_the_customer_bought_keeps_the_purchase(service, bank):
     bought = log(service, "王建国到店,买了5万基金", key="bought")
     assert "已购:基金" in bought.tags_added
-    again = service.draft_visit("wangfang", "电话联系王建国,还想再买点基金", {}, customer_in_context="C00000001").note
-    assert service.visit_effects("wangfang", "C00000001", again).removes_tags == []
-    service.log_visit("wangfang", "C00000001", again, "again", "test")
+    again = service.draft_visit(as_staff("wangfang"), "电话联系王建国,还想再买点基金", {}, customer_in_context="C00000001").note
+    assert service.visit_effects(as_staff("wangfang"), "C00000001", again).removes_tags == []
+    service.log_visit(as_staff("wangfang"), "C00000001", again, "again", "test")
     tags = [t.tag for t in rows(bank, CustomerTag, CustomerTag.customer_id == "C00000001")]
     assert "已购:基金" in tags
 
 
 def second_note(service):
-    return service.draft_visit("chenjing", "电话联系了王建国", {}, customer_in_context="C00000001").note
+    return service.draft_visit(as_staff("chenjing"), "电话联系了王建国", {}, customer_in_context="C00000001").note
 
 
 def test_tags_are_not_duplicated_and_a_refusal_replaces_an_interest(service, bank):
@@ -167,23 +167,23 @@ def test_tags_are_not_duplicated_and_a_refusal_replaces_an_interest(service, ban
 
 
 def test_an_id_number_in_a_note_is_its_customer_whoever_is_in_context(service):
-    draft = service.draft_visit("wangfang", "今天拜访了身份证号110101196605120115的客户,聊了理财", {},
+    draft = service.draft_visit(as_staff("wangfang"), "今天拜访了身份证号110101196605120115的客户,聊了理财", {},
                                 customer_in_context="C00000005")
     assert draft.outcome is VisitOutcome.READY and draft.customer_id == "C00000001" and not draft.from_context
     # 李秀英's: of an agency branch 王芳 does not serve.
-    draft = service.draft_visit("wangfang", "身份证110101195911020222的客户来网点了", {}, customer_in_context="C00000005")
+    draft = service.draft_visit(as_staff("wangfang"), "身份证110101195911020222的客户来网点了", {}, customer_in_context="C00000005")
     assert draft.outcome is VisitOutcome.NOT_FOUND
 
 
 def test_a_mistyped_number_in_a_note_is_nobody_never_the_customer_in_context(service):
-    draft = service.draft_visit("wangfang", "今天给1370000555打了电话,聊了理财", {}, customer_in_context="C00000005")
+    draft = service.draft_visit(as_staff("wangfang"), "今天给1370000555打了电话,聊了理财", {}, customer_in_context="C00000005")
     assert draft.outcome is VisitOutcome.NOT_FOUND
 
 
 def test_a_phone_or_id_number_in_a_note_is_masked_when_the_note_is_shown(service, bank):
     log(service, "今天给１３９ １２３４ ５６７８打了电话,身份证110101196605120115,聊了理财", key="masked")
     customers = CustomerService(bank, Settings(database_url=bank.url))
-    text = render_interactions(customers.ask("wangfang", View.INTERACTIONS, {}, "", "C00000001", "test").interactions)
+    text = render_interactions(customers.ask(as_staff("wangfang"), View.INTERACTIONS, {}, "", "C00000001", "test").interactions)
     assert "139****5678" in text and "110101********0115" in text
     assert "5678打" in text and "1234" not in text and "196605120115" not in text
 
@@ -193,7 +193,7 @@ def test_a_phone_in_a_follow_ups_note_is_masked_on_the_daily_list(service):
 
     log(service, "今天给139-1234-5678打了电话,后天再联系", key="masked-list")
     day = date(2026, 12, 2)
-    daily = service.daily_list("wangfang", date(2026, 11, 30), "test", Period(day, day, "后天"))
+    daily = service.daily_list(as_staff("wangfang"), date(2026, 11, 30), "test", Period(day, day, "后天"))
     text = render_daily_list(daily.items, daily.today, daily.period)
     assert "139****5678" in text and "1234" not in text
 
@@ -201,11 +201,11 @@ def test_a_phone_in_a_follow_ups_note_is_masked_on_the_daily_list(service):
 def test_360_view_and_interactions_show_what_the_note_said(service, bank):
     log(service, "王建国来网点,想买大额存单,五十万,周三下午再来签", key="v")
     customers = CustomerService(bank, Settings(database_url=bank.url))
-    answer = customers.ask("wangfang", View.INTERACTIONS, {}, "", "C00000001", "test")
+    answer = customers.ask(as_staff("wangfang"), View.INTERACTIONS, {}, "", "C00000001", "test")
     text = render_interactions(answer.interactions)
     assert "1. 2026-11-30 王芳 到店:王建国来网点" in text
     assert "产品 大额存单" in text and "金额 50万" in text and "下次跟进 12-02" in text
-    profile = customers.ask("wangfang", View.PROFILE, {}, "", "C00000001", "test").profile
+    profile = customers.ask(as_staff("wangfang"), View.PROFILE, {}, "", "C00000001", "test").profile
     assert "下次跟进 12-02" in render_profile(profile, date(2026, 11, 30))
     # Imported contacts read as before.
     assert "2026-11-20 王芳 电话:聊了基金定投,有兴趣" in text
@@ -215,19 +215,18 @@ def test_360_view_and_interactions_show_what_the_note_said(service, bank):
 
 
 def test_staff_tag_a_customer_and_remove_the_tag(service, bank):
-    added = service.tag_customer("wangfang", "C00000005", "子女留学")
+    added = service.tag_customer(as_staff("wangfang"), "C00000005", "子女留学")
     assert added.outcome is TagOutcome.ADDED and "子女留学" in added.tags
-    assert service.tag_customer("wangfang", "C00000005", "子女留学").outcome is TagOutcome.ALREADY
+    assert service.tag_customer(as_staff("wangfang"), "C00000005", "子女留学").outcome is TagOutcome.ALREADY
     [row] = rows(bank, CustomerTag, CustomerTag.tag == "子女留学")
     assert (row.source, row.created_by) == ("staff", "S0003")
-    removed = service.tag_customer("wangfang", "C00000005", "子女留学", remove=True)
+    removed = service.tag_customer(as_staff("wangfang"), "C00000005", "子女留学", remove=True)
     assert removed.outcome is TagOutcome.REMOVED and "子女留学" not in removed.tags
-    assert service.tag_customer("wangfang", "C00000003", "x").outcome is TagOutcome.NOT_FOUND
+    assert service.tag_customer(as_staff("wangfang"), "C00000003", "x").outcome is TagOutcome.NOT_FOUND
 
 
 def test_feedback_is_kept_and_listed(service, bank):
-    assert service.feedback("zhangli", "查客户的时候能不能显示地址", "ask_customer", "test").outcome == "saved"
-    assert service.feedback("nobody", "hi", None).outcome == "stranger"
+    assert service.feedback(as_staff("zhangli"), "查客户的时候能不能显示地址", "ask_customer", "test").outcome == "saved"
     [line] = service.list_feedback()
     assert (line.staff_name, line.text, line.last_intent) == ("张丽", "查客户的时候能不能显示地址", "ask_customer")
 
@@ -238,7 +237,7 @@ def test_feedback_is_kept_and_listed(service, bank):
 def test_daily_list_ranks_overdue_first_and_numbers_the_items(service, bank):
     log(service, "电话联系陈美玲,明天再打", customer="C00000005", key="t1")  # due 12-01
     log(service, "电话联系王建国,12月3号再联系", key="t2")  # due 12-03
-    daily = service.daily_list("wangfang", date(2026, 12, 3))
+    daily = service.daily_list(as_staff("wangfang"), date(2026, 12, 3))
     assert daily.outcome == "ok"
     kinds = [(i.kind, i.customer_id, i.overdue) for i in daily.items]
     assert kinds[0] == (ItemKind.FOLLOW_UP, "C00000005", True)
@@ -251,13 +250,13 @@ def test_daily_list_ranks_overdue_first_and_numbers_the_items(service, bank):
 
 
 def test_daily_list_shows_maturities_of_the_managers_customers(service):
-    daily = service.daily_list("wangfang", date(2026, 12, 3))
+    daily = service.daily_list(as_staff("wangfang"), date(2026, 12, 3))
     maturity = [i for i in daily.items if i.kind is ItemKind.MATURITY and i.customer_id == "C00000001"]
     assert maturity and maturity[0].value == Decimal("500000") and maturity[0].due == date(2026, 12, 9)
     assert "邮享定期1年 50万 12月9日(周三)到期" in maturity[0].reason
     assert all(date(2026, 12, 3) <= i.due <= date(2026, 12, 10) for i in daily.items if i.kind is not ItemKind.REFERRAL)
     # A teller manages nobody: no maturities or birthdays.
-    assert not [i for i in service.daily_list("zhangli", date(2026, 12, 3)).items
+    assert not [i for i in service.daily_list(as_staff("zhangli"), date(2026, 12, 3)).items
                 if i.kind in (ItemKind.MATURITY, ItemKind.BIRTHDAY)]
 
 
@@ -277,40 +276,40 @@ def test_daily_list_has_birthdays_within_the_week_and_29_february_on_the_28th(se
         for customer_id, birth_date in born.items():
             session.execute(update(Customer).where(Customer.customer_id == customer_id).values(birth_date=birth_date))
     # 2027 is not a leap year: the 29 February birthday is kept on the 28th, within the week.
-    items = service.daily_list("wangfang", date(2027, 2, 25)).items
+    items = service.daily_list(as_staff("wangfang"), date(2027, 2, 25)).items
     birthdays = {i.customer_id: i.due for i in items if i.kind is ItemKind.BIRTHDAY and i.customer_id in born}
     assert birthdays == {managed[0]: date(2027, 3, 1), managed[1]: date(2027, 2, 28)}
-    later = service.daily_list("wangfang", date(2027, 3, 5)).items
+    later = service.daily_list(as_staff("wangfang"), date(2027, 3, 5)).items
     assert {i.customer_id for i in later if i.kind is ItemKind.BIRTHDAY and i.customer_id in born} == {managed[2]}
 
 
 def test_daily_list_has_referrals_waiting(service, bank):
     referrals = ReferralService(bank, Settings(database_url=bank.url))
-    created = referrals.create("zhangli", "C00000005", "理财", "S0003", "想了解", "r1")
-    daily = service.daily_list("wangfang")
+    created = referrals.create(as_staff("zhangli"), "C00000005", "理财", "S0003", "想了解", "r1")
+    daily = service.daily_list(as_staff("wangfang"))
     [item] = [i for i in daily.items if i.kind is ItemKind.REFERRAL]
     assert item.referral_no == created.referral.referral_no and not item.overdue
     with clock.frozen(datetime(2026, 12, 3, 10, 0)):
-        later = service.daily_list("wangfang")
+        later = service.daily_list(as_staff("wangfang"))
     [item] = [i for i in later.items if i.kind is ItemKind.REFERRAL]
     assert item.overdue and item.number == 1 and "已超时未联系" in item.reason
 
 
 def test_complete_by_number_as_shown(service, bank):
     log(service, "电话联系陈美玲,明天再打", customer="C00000005", key="c1")
-    daily = service.daily_list("wangfang", date(2026, 12, 1))
+    daily = service.daily_list(as_staff("wangfang"), date(2026, 12, 1))
     number = next(i.number for i in daily.items if i.kind is ItemKind.FOLLOW_UP)
-    done = service.complete("wangfang", number, daily.refs)
+    done = service.complete(as_staff("wangfang"), number, daily.refs)
     assert done.outcome is CompleteOutcome.DONE and done.follow_up.customer_name == "陈美玲"
-    assert service.complete("wangfang", number, daily.refs).outcome is CompleteOutcome.ALREADY_DONE
-    assert service.complete("wangfang", 99, daily.refs).outcome is CompleteOutcome.NOT_FOUND
+    assert service.complete(as_staff("wangfang"), number, daily.refs).outcome is CompleteOutcome.ALREADY_DONE
+    assert service.complete(as_staff("wangfang"), 99, daily.refs).outcome is CompleteOutcome.NOT_FOUND
     other = next((i.number for i in daily.items if i.kind is not ItemKind.FOLLOW_UP), None)
     if other:
-        assert service.complete("wangfang", other, daily.refs).outcome is CompleteOutcome.NOT_A_FOLLOW_UP
+        assert service.complete(as_staff("wangfang"), other, daily.refs).outcome is CompleteOutcome.NOT_A_FOLLOW_UP
     # Somebody else's follow-up cannot be closed by id.
-    assert service.complete("zhangli", follow_up_id=done.follow_up.id).outcome is CompleteOutcome.NOT_FOUND
+    assert service.complete(as_staff("zhangli"), follow_up_id=done.follow_up.id).outcome is CompleteOutcome.NOT_FOUND
     assert rows(bank, FollowUp)[0].done_reason == "completed"
-    assert service.daily_list("wangfang", date(2026, 12, 1)).follow_up_ids.count(done.follow_up.id) == 0
+    assert service.daily_list(as_staff("wangfang"), date(2026, 12, 1)).follow_up_ids.count(done.follow_up.id) == 0
 
 
 # ------------------------------------------------------------------ the morning digest
@@ -365,7 +364,7 @@ def test_digest_time_comes_from_the_environment():
 def test_cli_digest_and_feedback(service, bank, capsys):
     from bot.cli import main
 
-    service.feedback("zhangli", "挺好用", "greet", "test")
+    service.feedback(as_staff("zhangli"), "挺好用", "greet", "test")
     assert main(["feedback"]) == 0
     assert "挺好用" in capsys.readouterr().out
     assert main(["digest", "--now", "2026-11-30T09:00"]) == 0

@@ -22,6 +22,7 @@ from bot.vocabulary.identifiers import (
     normalise_phone,
     upgraded_id_number,
 )
+from tests.bank_fixtures import as_staff
 from tools.demo_data import SHOWCASE_CUSTOMERS
 
 WANG = SHOWCASE_CUSTOMERS[0]  # 王建国 C00000001, 13912345678, born 1966-05-12
@@ -285,7 +286,7 @@ def test_entities_of_a_typed_form_are_read_like_the_text():
     ],
 )
 def test_every_typed_form_finds_wang_jianguo(bank, text):
-    answer = CustomerService(bank).handle("zhangli", View.PROFILE, {}, text, None, None, "test", None)
+    answer = CustomerService(bank).handle(as_staff("zhangli"), View.PROFILE, {}, text, None, None, "test", None)
     assert answer.outcome is Outcome.SHOWN
     assert answer.profile.customer_id == "C00000001" and answer.profile.name == "王建国"
 
