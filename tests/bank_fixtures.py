@@ -9,23 +9,31 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.access import StaffMember
 from bot.clock import clock
 from bot.customers.service import CustomerService
 from bot.db import Database
-from bot.importer import import_directory
+from bot.models import Branch
 from tools.demo_data import write_demo_bank
 
 TODAY = date(2026, 11, 30)
 DEMO_CUSTOMERS = 300
 
 
-@pytest.fixture(scope="session")
-def demo_bank_files(tmp_path_factory) -> Path:
-    directory = tmp_path_factory.mktemp("demo-bank")
-    write_demo_bank(directory, DEMO_CUSTOMERS, seed=11, today=TODAY)
+def write_bank_files(directory: Path) -> Path:
+    """The demo bank's CSV files in `directory` (written once: the same seed and day give the same
+    bytes)."""
+    if not (directory / ".complete").exists():
+        write_demo_bank(directory, DEMO_CUSTOMERS, seed=11, today=TODAY)
+        (directory / ".complete").touch()
     return directory
+
+
+@pytest.fixture(scope="session")
+def demo_bank_files(database_templates) -> Path:
+    return write_bank_files(database_templates.directory / "demo-bank")
 
 
 @pytest.fixture
@@ -35,9 +43,11 @@ def frozen_today():
 
 
 @pytest.fixture
-def bank(database, demo_bank_files, frozen_today, monkeypatch):
-    """The database, loaded with the demo bank; DATABASE_URL points at it for the actions."""
-    import_directory(database, demo_bank_files)
+def bank(database, frozen_today, monkeypatch):
+    """The database, holding the demo bank (the `database` fixture copies it from a template when a
+    test asks for `bank`); DATABASE_URL points at it for the actions."""
+    with database.unit_of_work() as session:
+        assert session.execute(select(func.count()).select_from(Branch)).scalar_one() > 0, "no demo bank"
     monkeypatch.setenv("DATABASE_URL", database.url)
     monkeypatch.setattr(_current_bank_holder, "bank", database)
     return database
