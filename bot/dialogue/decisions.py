@@ -147,10 +147,6 @@ def decide(message: Message, waiting: Waiting, now: datetime) -> Decision:
         if reading == "answer":
             return Decision(Route.DRAFT_STEP)
         route, response = route_by_intent(message, waiting.topic)
-        if route in (Route.STATIC, Route.UNCLEAR_ANSWER) and reads_as_a_name(message.text):
-            # A name beside a draft ("李秀英" read as affirm, no entity): that customer, or "not
-            # found"; never a "好的" that could pass for the draft's confirmation.
-            route, response = Route.LOOKUP, None
         if reading == "new":
             if becomes_referral(draft, message):
                 return Decision(Route.START_REFERRAL, dropped=draft, dropped_because="to_referral")
@@ -176,6 +172,16 @@ def picks(message: Message, choice: Choice) -> bool:
 
 
 def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, str | None]:
+    route, response = _route_by_intent(message, topic)
+    if route in (Route.STATIC, Route.UNCLEAR_ANSWER) and reads_as_a_name(message.text):
+        # A name alone ("李秀英" read as affirm, no entity): that customer, or "not found" when she
+        # is in no branch the employee serves; never a "好的" (which could also pass for a
+        # waiting draft's confirmation).
+        return Route.LOOKUP, None
+    return route, response
+
+
+def _route_by_intent(message: Message, topic: str | None) -> tuple[Route, str | None]:
     intent = message.intent or "nlu_fallback"
     text = message.text or ""
     if COMPLETES_ITEM.search(to_half_width(text)):
@@ -266,6 +272,8 @@ def read_in_draft(draft: Draft, message: Message) -> str:
     intent = message.intent
     if cancels(text):
         return "answer"
+    if COMPLETES_ITEM.search(to_half_width(text)):
+        return "side"  # "第1个办完了": an item of the daily list closed, not the draft's question answered
     step = draft.step
     starts_new = intent in DRAFT_STARTS and has_chinese_words(text) and not LATIN_WORD.search(text)
     asks = intent in QUESTIONS

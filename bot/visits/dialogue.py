@@ -38,6 +38,7 @@ from bot.visits.notes.words import CHANNEL_WORDS
 from bot.visits.replies import (
     ASK_CUSTOMER,
     CANCELLED,
+    customer_not_found,
     render_plan,
     render_understood,
     when_text,
@@ -139,8 +140,8 @@ class VisitConversation:
         if draft.outcome is VisitOutcome.EMPTY_NOTE:
             return VisitTurn("请把拜访情况发给我,比如“今天上门拜访了王建国,对基金定投有兴趣,约了下周三再谈”。", None)
         if draft.outcome is VisitOutcome.NOT_FOUND:
-            who = f"叫“{draft.named}”的客户" if draft.named else "这位客户"
-            return VisitTurn(f"在您服务的网点里没有找到{who},这条拜访没有记录。请核对姓名、手机号或客户号再发一次。", None)
+            state.step = CUSTOMER  # "是陈美玲" next puts the note on her, after the summary is shown
+            return VisitTurn(customer_not_found(draft.named), state)
         if draft.outcome is VisitOutcome.NO_CUSTOMER_GIVEN:
             state.step = CUSTOMER
             return VisitTurn(ASK_CUSTOMER, state)

@@ -110,6 +110,13 @@ FEEDBACK_SAVED = "收到,谢谢!您的意见已记下,维护团队会看到。"
 ASK_CUSTOMER = "这次拜访的是哪位客户?发姓名、手机号或客户号。回复“取消”不记了。"
 
 
+def customer_not_found(named: str | None) -> str:
+    """The note's customer finds nobody: the note waits for the right one (never the customer in
+    context)."""
+    who = f"叫“{named}”的客户" if named else "这位客户"
+    return f"在您服务的网点里没有找到{who},这条拜访还没有记录。\n{ASK_CUSTOMER}"
+
+
 CANCELLED = "好的,这条拜访没有记录,什么都没有保存。"
 
 

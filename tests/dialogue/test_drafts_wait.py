@@ -164,3 +164,15 @@ async def test_a_bare_referral_word_makes_one_on_the_customer_in_context(chat, d
     assert "哪位客户" in reply  # nobody in context: it asks
     reply = await chat("zhaoqiang", "我的转介")  # the list, with the draft still asking whom
     assert "还没有转介记录" in reply and "还等您说是哪位客户" in reply
+
+
+async def test_closing_a_task_while_the_visit_waits_for_whom_closes_the_task(chat, db):
+    # The visit asks which 王建国; she looks at her list and closes its first item: "第1个" there
+    # is the list's item, never the first 王建国 of a question two turns back.
+    await chat("wangfang", "今天下午去了王建国家,他想转理财,下周三再联系")
+    await chat("wangfang", "我的待办")
+    open_before = db.follow_ups(open_only=True)
+    reply = await chat("wangfang", "第1个办完了")
+    assert "王建国" not in reply.split("\n")[0] and "我理解的拜访记录" not in reply
+    assert "还等您说是哪位客户" in reply
+    assert db.visits() == 0 and db.follow_ups(open_only=True) <= open_before

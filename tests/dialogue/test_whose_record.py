@@ -175,3 +175,22 @@ async def test_a_visit_on_namesakes_goes_on_as_a_visit_once_picked(chat, db):
     assert db.visits("C00000001") == 0
     assert "已记录:王建国" in await chat("wangfang", "确认")
     assert db.visits("C00000001") == 1 and db.visits("C00000002") == 0
+
+
+async def test_a_name_in_no_branch_she_serves_is_not_found_not_acknowledged(chat, db):
+    # 李秀英 is a customer of the agency branch B101; 周敏 serves B002 only.
+    reply = await chat("zhoumin", "李秀英")
+    assert "没有找到「李秀英」" in reply
+    assert "好的" not in reply and "李家庄" not in reply
+
+
+async def test_a_visit_whose_name_finds_nobody_waits_for_the_right_customer(chat, db):
+    # A typo in the name: not found, and the note is kept until she says whom she meant.
+    reply = await chat("wangfang", "今天电话联系了陈美龄,她想买国债")
+    assert "没有找到" in reply and "陈美龄" in reply and "还没有记录" in reply
+    assert db.visits() == 0
+    reply = await chat("wangfang", "是陈美玲")
+    assert "我理解的拜访记录" in reply and "客户:陈美玲" in reply and "国债" in reply
+    assert db.visits() == 0
+    assert "已记录:陈美玲" in await chat("wangfang", "确认")
+    assert db.visits(CHEN) == 1 and db.visits() == 1
