@@ -5,7 +5,7 @@ from actions.runtime import Turn, in_thread, referral_service, referral_updates
 from bot.clock import clock
 from bot.dialogue.waiting import FIGURES, REFERRAL_UPDATED
 from bot.referrals import replies as referral_replies
-from bot.referrals.figures import asks_own_figures, month_asked
+from bot.referrals.figures import asks_own_figures, colleague_asked_about, month_asked
 
 
 async def update(turn: Turn) -> None:
@@ -42,4 +42,4 @@ async def figures(turn: Turn) -> None:
         turn.say(referral_replies.performance_text(performance))
     else:
         ranking = await in_thread(referral_service().stats, turn.staff, month)
-        turn.say(referral_replies.ranking_text(ranking))
+        turn.say(referral_replies.ranking_text(ranking, colleague_asked_about(turn.text, turn.entities)))

@@ -29,3 +29,12 @@ def asks_own_figures(text: str) -> bool:
     about the branch (我们/咱们 is the branch, not the employee)."""
     about_me = "我" in re.sub(r"我们|我行|我司|咱们", "", text)
     return about_me and not _ABOUT_EVERYONE.search(text)
+
+
+def colleague_asked_about(text: str, entities: dict[str, list[str]]) -> str | None:
+    """"王芳这个月转介怎么样": the one person whose figures are asked (a colleague's name the NLU
+    tagged, as a colleague or as a customer); None for the branch or oneself ("排行", "我的")."""
+    if _ABOUT_EVERYONE.search(text):
+        return None
+    names = [*(entities.get("staff_name") or []), *(entities.get("customer_name") or [])]
+    return names[0] if names else None

@@ -178,7 +178,16 @@ def rate_text(rate: Decimal | None) -> str:
     return "—" if rate is None else f"{(rate * 100).quantize(Decimal('0.1'))}%"
 
 
-def ranking_text(ranking: "Ranking") -> str:
+def ranking_text(ranking: "Ranking", colleague: str | None = None) -> str:
+    """The branch's month and its ranking; with `colleague` ("王芳这个月转介怎么样"), her line
+    alone, or that the branch has nobody of that name before the whole ranking."""
+    if colleague:
+        row = next((row for row in ranking.rows if row.name == colleague), None)
+        if row is not None:
+            return (f"{row.name}({row.role_name}){ranking.month} 转介:发出{row.sent}条,成交{row.converted}条"
+                    f"(成交率{rate_text(row.conversion_rate)}),积分{row.credit}分,"
+                    f"{ranking.branch_name}排名第{row.rank}/{len(ranking.rows)}。")
+        return f"{ranking.branch_name}没有叫{colleague}的同事。全网点的情况:\n" + ranking_text(ranking)
     lines = [
         f"{ranking.branch_name} {ranking.month} 转介:发出{ranking.sent}条,成交{ranking.converted}条,"
         f"成交率{rate_text(ranking.conversion_rate)},积分{ranking.credit}分"

@@ -230,3 +230,8 @@ async def test_a_look_at_her_funds_is_her_funds_not_the_card(chat, db):
     reply = await chat("zhangli", "看一下陈美玲的基金")
     assert reply.startswith("陈美玲名下的基金") and "沪深300指数基金" in reply and "平衡混合基金" in reply
     assert "鑫享理财" not in reply
+
+
+async def test_the_head_asking_one_colleagues_referrals_gets_her_line(chat):
+    reply = await chat("liuwei", "王芳这个月转介怎么样")
+    assert reply.startswith("王芳(") and "排名第" in reply and "张丽" not in reply

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bot.customers.service import CustomerService
 from bot.models import Referral
 from bot.referrals.dialogue import CONFIRM, CUSTOMER, PRODUCT, ReferralConversation, ReferralDraftState
-from bot.referrals.figures import asks_own_figures, month_asked
+from bot.referrals.figures import asks_own_figures, colleague_asked_about, month_asked
 from bot.referrals.service import ReferralService
 from bot.vocabulary.products import product_word_in
 from tests.bank_fixtures import as_staff
@@ -186,6 +186,21 @@ def test_own_figures_or_ranking():
     # 我们/咱们 is the branch: "我们网点谁转介最多" is the ranking, not her own figures.
     assert not asks_own_figures("我们网点谁转介最多") and not asks_own_figures("咱们这个月转介成交多少")
     assert asks_own_figures("我们网点我的转介积分")
+
+
+def test_one_colleagues_figures_are_her_line_of_the_ranking(bank):
+    assert colleague_asked_about("王芳这个月转介怎么样", {"staff_name": ["王芳"]}) == "王芳"
+    assert colleague_asked_about("王芳这个月转介怎么样", {"customer_name": ["王芳"]}) == "王芳"
+    assert colleague_asked_about("本月转介排名", {}) is None
+    assert colleague_asked_about("王芳排第几", {"staff_name": ["王芳"]}) is None  # the ranking answers that
+    from bot.referrals.replies import ranking_text
+
+    ranking = ReferralService(bank).stats(as_staff("liuwei"), "2026-11")
+    own = ranking_text(ranking, "王芳")
+    assert own.startswith("王芳(") and "排名第" in own and "\n" not in own
+    assert "张丽" not in own
+    nobody = ranking_text(ranking, "孙涛")  # of 河西支行, not 城关支行
+    assert nobody.startswith("城关支行没有叫孙涛的同事") and "王芳" in nobody
 
 
 def test_a_name_tagged_a_colleagues_that_is_nobodys_colleague_is_a_customers():
