@@ -15,6 +15,7 @@ from bot.dialogue.message import (
     BARE_REFERRAL,
     CHAT_WORDS,
     COMPLETES_ITEM,
+    HANDED_TO,
     DEFAULT_RECEIVER_WORDS,
     DRAFT_STARTS,
     DUPLICATE_ANSWERS,
@@ -249,6 +250,8 @@ def _route_by_intent(message: Message, topic: str | None) -> tuple[Route, str | 
     if (intent in ("list_referrals", "referral_stats") and (MAKES_A_REFERRAL.search(text) or names_who)) or \
             BARE_REFERRAL.match(without_filler(text)):
         return Route.START_REFERRAL, None  # "转介一下王建国", "转介" alone: no list of referrals
+    if HANDED_TO.match(without_filler(text)) and (message.entities.get("staff_name") or message.entities.get("staff_role")):
+        return Route.START_REFERRAL, None  # "转给客户经理" right after a card (read as an answer: inform)
     if intent in ROUTES_BY_INTENT:
         return ROUTES_BY_INTENT[intent], None
     if names_customer(message):

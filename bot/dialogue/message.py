@@ -33,6 +33,8 @@ CHANGE_WORDS = re.compile(r"改成|改为|改到|改一下|改下|换成|换到|
 # A referral's receiver named at the confirmation: "转给黄某某", "给陈静吧", "交给理财经理".
 RECEIVER_CHANGE = re.compile(r"^(转给|转到|交给|给|让|找|派给|分给)")
 GIVEN_TO_SOMEONE = re.compile(r"转给|转到|交给|派给|分给|推给")
+# "转给客户经理", "帮他转给王芳" with no draft waiting: a referral of the customer in context.
+HANDED_TO = re.compile(r"^(?:帮我|帮忙|请)?(?:帮?[他她]|把[他她])?(?:转介给|转给|交给|推给|派给)")
 NO_FOLLOW_UP = re.compile(r"(不用跟进|不跟进|不用提醒|不要提醒|不需要跟进|取消跟进|没有跟进|不用再联系)")
 # Answers to "补充 or 新建?" when an open referral of the same kind exists.
 DUPLICATE_ANSWERS = re.compile(r"补充|追加|加到|加在|合并|原来那条|那一条|备注|新建|还是建|再建|另建|重新建|另外建|仍然|照样|还是要")

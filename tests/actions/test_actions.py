@@ -120,15 +120,21 @@ async def test_a_bare_name_read_as_an_answer_with_nothing_asked_is_a_lookup(talk
     # One training read 马骏's "李秀英" as inform with no entity: "没明白您指的是哪位客户" before.
     replies, slots = await talk("majun", "李秀英", "inform")
     assert replies[0].startswith("【李秀英】") and slots["current_customer_id"] == "C00000004"
-    replies, _ = await talk("zhangli", "李秀英", "inform")  # not her branch
-    assert replies[0].startswith("没明白您指的是哪位客户")
+    replies, _ = await talk("zhangli", "李秀英", "inform")  # not her branch: a name of nobody she serves
+    assert replies[0].startswith("在您服务的网点里没有找到「李秀英」")
 
 
 async def test_a_message_that_is_no_customers_name_is_still_asked_to_rephrase(talk, bank):
     before = audited_views(bank)
-    for text in ("谢谢了", "周末", "陈美", "李秀英", "查一下王建国的那个东西吧"):  # 李秀英: another branch's
+    for text in ("谢谢了", "周末", "查一下王建国的那个东西吧"):
         replies, slots = await talk("zhangli", text, "nlu_fallback")
         assert replies == ["utter_ask_rephrase"] and slots == {}, text
+    # What reads as a person's name but is nobody she serves (李秀英 is another branch's; 陈美 is
+    # nobody's) is "not found", never a customer shown.
+    for text in ("陈美", "李秀英"):
+        replies, slots = await talk("zhangli", text, "nlu_fallback")
+        assert replies == [f"在您服务的网点里没有找到「{text}」对应的客户。可以试试发手机号或客户号,或核对一下姓名的写法。"], text
+        assert not slots.get("current_customer_id"), text
     assert audited_views(bank) == before  # nothing looked at, nothing in the audit log
 
 

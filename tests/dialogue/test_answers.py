@@ -125,3 +125,19 @@ async def test_a_namesake_picked_by_how_she_describes_him(chat, db):
     assert "【王建国】男 38岁" in reply
     reply = await chat("liuwei", "他最近谁联系过")
     assert "王建国" in reply and "哪位客户" not in reply
+
+
+async def test_handing_the_customer_on_the_card_to_a_role_starts_a_referral_of_her(chat, db):
+    await chat("zhoumin", "王建国")  # 河西支行's only 王建国, C00000003
+    reply = await chat("zhoumin", "转给客户经理")
+    assert "王建国" in reply and ("什么产品" in reply or "请确认这条转介" in reply)
+    assert db.referrals() == 0
+    reply = await chat("zhoumin", "他想买理财")
+    assert "请确认这条转介" in reply and "C00000003" in reply and "理财" in reply
+    assert "已保存" in await chat("zhoumin", "确认")
+    assert db.referrals("C00000003") == 1 and db.referrals() == 1
+
+
+async def test_handing_on_with_nobody_in_context_asks_whom(chat, db):
+    reply = await chat("zhoumin", "转给客户经理")
+    assert "哪位客户" in reply and db.referrals() == 0

@@ -273,6 +273,20 @@ def test_a_reminder_before_the_maturity_becomes_the_follow_up(text, follow_up):
     assert note.follow_up_at == follow_up.replace(tzinfo=NOW.tzinfo)
 
 
+@pytest.mark.parametrize("text, follow_up", [
+    # NOW is Monday 2026-11-30: "月底" is today's month's last day, 12月15日 a day named.
+    ("今天给王建国打了电话,他说月底有笔钱到账,到时候提醒我一下", datetime(2026, 11, 30, 11, 0)),
+    ("陈美玲12月15日有一笔50万到账,到时候联系她", datetime(2026, 12, 15, 9, 0)),
+])
+def test_a_reminder_when_money_arrives_becomes_the_follow_up(text, follow_up):
+    note = parse_visit_note(text, NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.follow_up_at == follow_up.replace(tzinfo=NOW.tzinfo)
+
+
+def test_no_money_event_no_reminder():
+    assert parse_visit_note("电话联系了王建国,到时候提醒我", NOW, CATALOGUE, STAFF, CUSTOMERS).follow_up_at is None
+
+
 def test_no_maturity_no_reminder():
     note = parse_visit_note("王建国说到期前提醒他一下", NOW, CATALOGUE, STAFF, CUSTOMERS)
     assert note.follow_up_at is None

@@ -82,12 +82,19 @@ def reminder_before_maturity(
     text: str, events: list[MoneyEvent], now: datetime, hour: int
 ) -> tuple[datetime, str] | None:
     """"50万定期12月9日到期,到期前提醒我": REMIND_DAYS_BEFORE_MATURITY days before the maturity
-    (never before tomorrow, never after the maturity); "到期当天提醒" on the day itself."""
+    (never before tomorrow, never after the maturity); "到期当天提醒" on the day itself. Without a
+    maturity, "月底有笔钱到账,到时候提醒我" is due on the day of the note's other money event."""
     before, on_the_day = BEFORE_MATURITY_RE.search(text), ON_MATURITY_RE.search(text)
     maturity = next((e.at for e in events if e.kind is EventKind.MATURITY and e.at), None)
+    today = now.date()
+    if maturity is None and on_the_day and not before:
+        day = next((e.at for e in events if e.at and e.at >= today), None)
+        if day is None:
+            return None
+        due = datetime.combine(day, time(hour, 0), tzinfo=now.tzinfo)
+        return (due if due > now else now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)), on_the_day.group(0)
     if maturity is None or not (before or on_the_day):
         return None
-    today = now.date()
     if on_the_day and not before:
         day = max(maturity, today)
     else:
