@@ -13,7 +13,7 @@ from typing import Iterator
 from sqlalchemy import create_engine, event, exc, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 from bot.settings import Settings
 
@@ -83,10 +83,31 @@ def dispose_engines() -> None:
 class Database:
     """What a service needs to open units of work on one database."""
 
-    def __init__(self, url: str | None = None) -> None:
-        self.url = url or Settings.from_env().database_url
-        self.engine = get_engine(self.url)
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None) -> None:
+        self.url = url or (engine.url.render_as_string(hide_password=False) if engine is not None
+                           else Settings.from_env().database_url)
+        self.engine = engine if engine is not None else get_engine(self.url)
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
+
+    @classmethod
+    def in_memory(cls) -> Database:
+        """A SQLite database in this process's memory, empty (no tables), gone with the object.
+
+        For tests of services where no SQL is under test: the same services and units of work,
+        without a file, its journal or a server. Every unit of work shares its one connection, so
+        units of work run one after another: not for tests of concurrent writers, nor for code that
+        opens the database by URL (another process, the migrations)."""
+        warnings.filterwarnings("ignore", r".*does \*not\* support Decimal objects natively", exc.SAWarning)
+        engine = create_engine(
+            "sqlite://", future=True, poolclass=StaticPool, connect_args={"check_same_thread": False},
+            hide_parameters=True,
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return cls(engine=engine)
+
+    def dispose(self) -> None:
+        """Close the pooled connections (an in-memory database is gone after this)."""
+        self.engine.dispose()
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from sqlalchemy import func, select
@@ -51,6 +52,18 @@ def bank(database, frozen_today, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", database.url)
     monkeypatch.setattr(_current_bank_holder, "bank", database)
     return database
+
+
+@pytest.fixture
+def memory_bank(database_templates, frozen_today, monkeypatch) -> Iterator[Database]:
+    """The demo bank in memory (`Database.in_memory`), for tests of services where no SQL is under
+    test: one run, no file, no PostgreSQL. The actions cannot reach it (they open the database of
+    DATABASE_URL): tests of actions and of SQL rules (locks, constraints, races, dialects) take
+    `bank`, which runs on SQLite and PostgreSQL."""
+    database = database_templates.memory_copy("bank")
+    monkeypatch.setattr(_current_bank_holder, "bank", database)
+    yield database
+    database.dispose()
 
 
 class _current_bank_holder:  # noqa: N801 - a namespace monkeypatch resets after each test

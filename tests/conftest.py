@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 
 from bot.db import Database, get_engine
-from tests.bank_fixtures import TODAY, bank, demo_bank_files, frozen_today, write_bank_files  # noqa: F401  (shared fixtures)
+from tests.bank_fixtures import TODAY, bank, demo_bank_files, frozen_today, memory_bank, write_bank_files  # noqa: F401  (shared fixtures)
 from tests.database_templates import DatabaseTemplates
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])

@@ -5,7 +5,8 @@ SQLite and ~0.6 s on PostgreSQL per test, most of the unit tier's time. Now each
 ("empty": migrated, no rows; "bank": the demo bank imported on its day) is built once and each
 test gets a copy of it:
 
-* SQLite: the template file is copied with SQLite's backup API into the test's tmp_path.
+* SQLite: the template file is copied with SQLite's backup API into the test's tmp_path, or
+  into memory (`Database.in_memory`) for the tests that ask for `memory_database`.
 * PostgreSQL: `CREATE DATABASE <name>_case TEMPLATE <name>_template_<content>` next to the
   database of TEST_DATABASE_URL (its server copies the files: ~30 ms), dropped after the test.
   A role that may not create databases gets the old way: the tables of TEST_DATABASE_URL's
@@ -62,19 +63,35 @@ class DatabaseTemplates:
 
     def sqlite_copy(self, content: str, target: Path) -> str:
         """A new SQLite file at `target` holding `content`; its URL."""
-        if content not in self._sqlite:
-            path = self.directory / f"{content}.sqlite3"
-            url = f"sqlite:///{path}"
-            self.fill(url, content)
-            get_engine(url).dispose()  # the last connection closed: the WAL is folded into the file
-            self._sqlite[content] = path
-        source, copy = sqlite3.connect(self._sqlite[content]), sqlite3.connect(target)
+        source, copy = sqlite3.connect(self._sqlite_template(content)), sqlite3.connect(target)
         try:
             source.backup(copy)
         finally:
             source.close()
             copy.close()
         return f"sqlite:///{target}"
+
+    def _sqlite_template(self, content: str) -> Path:
+        if content not in self._sqlite:
+            path = self.directory / f"{content}.sqlite3"
+            url = f"sqlite:///{path}"
+            self.fill(url, content)
+            get_engine(url).dispose()  # the last connection closed: the WAL is folded into the file
+            self._sqlite[content] = path
+        return self._sqlite[content]
+
+    def memory_copy(self, content: str) -> Database:
+        """A database in memory holding `content` (`Database.in_memory`), for the tests where no
+        SQL is under test."""
+        database = Database.in_memory()
+        source = sqlite3.connect(self._sqlite_template(content))
+        target = database.engine.raw_connection()
+        try:
+            source.backup(target.dbapi_connection)
+        finally:
+            source.close()
+            target.close()  # back to the pool: the one connection, which holds the copy
+        return database
 
     # PostgreSQL ----------------------------------------------------------------------------------
 

@@ -16,6 +16,13 @@ from tests.bank_fixtures import TODAY, as_staff
 # ------------------------------------------------------------------ which fact a message asks
 
 
+@pytest.fixture
+def bank(memory_bank):
+    """No SQL is under test here (the facts a question asks and how they read):
+    the demo bank in memory (`Database.in_memory`), one run instead of SQLite and PostgreSQL."""
+    return memory_bank
+
+
 @pytest.mark.parametrize(
     "text,fact",
     [

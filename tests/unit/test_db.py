@@ -33,3 +33,26 @@ def test_after_the_server_drops_every_connection_at_most_one_unit_of_work_fails(
             outcomes.append("unavailable")
     assert outcomes.count("unavailable") <= 1
     assert outcomes[-2:] == ["测试支行", "测试支行"]
+
+
+def test_a_database_in_memory_keeps_what_a_unit_of_work_commits_and_nothing_it_rolls_back():
+    from bot.models import Base
+
+    first, second = Database.in_memory(), Database.in_memory()
+    try:
+        Base.metadata.create_all(first.engine)
+        with first.unit_of_work() as session:
+            session.add(Branch(branch_id="B900", name="测试支行", kind="self_operated", county="测试县"))
+        with pytest.raises(RuntimeError):
+            with first.unit_of_work() as session:
+                session.add(Branch(branch_id="B901", name="回滚支行", kind="self_operated", county="测试县"))
+                session.flush()
+                raise RuntimeError("the block fails after writing")
+        with first.unit_of_work() as session:
+            assert session.execute(select(Branch.branch_id)).scalars().all() == ["B900"]
+        with pytest.raises(DatabaseUnavailable):  # another database in memory is another database
+            with second.unit_of_work() as session:
+                session.execute(select(Branch.branch_id)).all()
+    finally:
+        first.dispose()
+        second.dispose()

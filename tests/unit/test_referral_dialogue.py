@@ -16,6 +16,13 @@ from tests.bank_fixtures import as_staff
 
 
 @pytest.fixture
+def bank(memory_bank):
+    """No SQL is under test here (the referral conversation):
+    the demo bank in memory (`Database.in_memory`), one run instead of SQLite and PostgreSQL."""
+    return memory_bank
+
+
+@pytest.fixture
 def conversation(bank):
     return ReferralConversation(CustomerService(bank), ReferralService(bank))
 

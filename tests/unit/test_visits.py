@@ -13,11 +13,12 @@ from bot.models import AuditEntry, CustomerTag, FollowUp, Interaction, Notificat
 from bot.referrals.service import ReferralService
 from bot.settings import Settings
 from bot.visits.digest import morning_digest
+from bot.visits.period import tasks_period_asked
 from bot.visits.replies import render_daily_list
 from bot.visits.results import CompleteOutcome, ItemKind, TagOutcome, VisitOutcome
 from bot.visits.service import VisitService
 from bot.visits.working_days import is_working_day
-from tests.bank_fixtures import as_staff
+from tests.bank_fixtures import TODAY, as_staff
 
 
 @pytest.fixture
@@ -369,3 +370,18 @@ def test_cli_digest_and_feedback(service, bank, capsys):
     assert "挺好用" in capsys.readouterr().out
     assert main(["digest", "--now", "2026-11-30T09:00"]) == 0
     assert "每日待办:新发送" in capsys.readouterr().out
+
+
+def test_the_audit_command_shows_who_saw_a_customer_on_a_list(service, bank, capsys):
+    """The command line reads the audit of the database DATABASE_URL names (the `bank` fixture's)."""
+    from bot import cli
+
+    log(service, "电话联系王建国,明天再联系", customer="C00000001", key="tomorrow")
+    daily = service.daily_list(as_staff("wangfang"), TODAY, "wecom", tasks_period_asked("明天的待办", TODAY))
+    assert "C00000001" in [i.customer_id for i in daily.items]
+    morning_digest(bank, datetime(2026, 12, 1, 8, 40, tzinfo=clock.tz), Settings(database_url=bank.url))
+    capsys.readouterr()
+    assert cli.main(["audit", "--customer", "C00000001"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.endswith("\tS0003\tC00000001\tdaily_list\twecom\t待办 2026-12-01") for line in lines), lines
+    assert any(line.endswith("\tS0003\tC00000001\tdaily_list\tdaily_digest\t待办 2026-12-01") for line in lines), lines

@@ -18,6 +18,14 @@ from bot.visits.results import CompleteOutcome, ItemKind, VisitOutcome
 from bot.visits.service import VisitService
 from tests.bank_fixtures import as_staff
 
+
+@pytest.fixture
+def bank(memory_bank):
+    """No SQL is under test here (which days a to-do question asks and the list of that period):
+    the demo bank in memory (`Database.in_memory`), one run instead of SQLite and PostgreSQL."""
+    return memory_bank
+
+
 MON = date(2026, 11, 30)
 WED = date(2026, 12, 2)
 
@@ -232,16 +240,3 @@ def test_the_morning_digest_audits_every_customer_of_every_list_it_sends(bank, f
     assert len(trail) >= 3  # 王芳's list alone has 王建国 ×2 and more
     morning_digest(bank, moment, Settings(database_url=bank.url))
     assert _audited(bank, "daily_digest") == trail
-
-
-def test_the_audit_command_shows_who_saw_a_customer_on_a_list(service, bank, follow_ups, capsys):
-    from bot import cli
-
-    daily = service.daily_list(as_staff("wangfang"), MON, "wecom", tasks_period_asked("明天的待办", MON))
-    assert "C00000001" in [i.customer_id for i in daily.items]
-    morning_digest(bank, datetime(2026, 12, 1, 8, 40, tzinfo=clock.tz), Settings(database_url=bank.url))
-    capsys.readouterr()
-    assert cli.main(["audit", "--customer", "C00000001"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert any(line.endswith("\tS0003\tC00000001\tdaily_list\twecom\t待办 2026-12-01") for line in lines), lines
-    assert any(line.endswith("\tS0003\tC00000001\tdaily_list\tdaily_digest\t待办 2026-12-01") for line in lines), lines

@@ -25,7 +25,7 @@ from bot.visits.notes.times import (
     is_past,
     last_day_of,
     local_time,
-    reminder_before_maturity,
+    reminder_at_money_event,
     running_on_today,
     running_since_before_today,
 )
@@ -277,7 +277,7 @@ def parse_visit_note(
     follow_up_at = follow_up_moment(follow_span, now, follow_up_hour) if follow_span else None
     follow_up_text = follow_span.text if follow_span else None
     if follow_span is None:
-        follow_up_at, follow_up_text = reminder_before_maturity(text, events, now, follow_up_hour) or (None, None)
+        follow_up_at, follow_up_text = reminder_at_money_event(text, events, now, follow_up_hour) or (None, None)
     if follow_span is None:
         read = [to_half_width(s.text) for s in spans]
         for value in entities.get("time", []):

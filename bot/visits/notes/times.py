@@ -78,7 +78,7 @@ def is_past(span, now: datetime) -> bool:
     return last_day < now.date() and now.date() - last_day <= VISIT_LOOK_BACK
 
 
-def reminder_before_maturity(
+def reminder_at_money_event(
     text: str, events: list[MoneyEvent], now: datetime, hour: int
 ) -> tuple[datetime, str] | None:
     """"50万定期12月9日到期,到期前提醒我": REMIND_DAYS_BEFORE_MATURITY days before the maturity
@@ -91,15 +91,21 @@ def reminder_before_maturity(
         day = next((e.at for e in events if e.at and e.at >= today), None)
         if day is None:
             return None
-        due = datetime.combine(day, time(hour, 0), tzinfo=now.tzinfo)
-        return (due if due > now else now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)), on_the_day.group(0)
+        return not_before_the_note(datetime.combine(day, time(hour, 0), tzinfo=now.tzinfo), now), on_the_day.group(0)
     if maturity is None or not (before or on_the_day):
         return None
     if on_the_day and not before:
         day = max(maturity, today)
     else:
         day = min(max(maturity - timedelta(days=REMIND_DAYS_BEFORE_MATURITY), today + timedelta(days=1)), maturity)
-    return datetime.combine(day, time(hour, 0), tzinfo=now.tzinfo), (before or on_the_day).group(0)
+    due = datetime.combine(day, time(hour, 0), tzinfo=now.tzinfo)
+    return not_before_the_note(due, now), (before or on_the_day).group(0)
+
+
+def not_before_the_note(due: datetime, now: datetime) -> datetime:
+    """A follow-up is never due before the note that asks for it (it would be overdue the moment
+    it is saved): one due at or before `now` is due at the next full hour."""
+    return due if due > now else now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
 
 
 def follow_up_moment(span, now: datetime, hour: int) -> datetime:
@@ -114,6 +120,4 @@ def follow_up_moment(span, now: datetime, hour: int) -> datetime:
         # A period already running ("这周再联系" on a Wednesday): tomorrow if it lasts that long.
         tomorrow = datetime.combine(now.date() + timedelta(days=1), time(hour, 0), tzinfo=now.tzinfo)
         due = tomorrow if tomorrow < local_time(span.ends, now) else due
-    if due <= now:
-        due = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    return due
+    return not_before_the_note(due, now)
