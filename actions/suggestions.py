@@ -16,7 +16,7 @@ from bot.suggestions.request import (
     unknown_product_asked,
     where_the_customer_is_named,
 )
-from bot.suggestions.service import SuggestOutcome
+from bot.suggestions.results import SuggestOutcome
 
 
 def _answer(staff: StaffMember, customer_id: str, request: SuggestionRequest, shown: dict | None, channel: str):

@@ -8,5 +8,6 @@ never one the customer may not buy.
 * ranking — the score of each eligible product and its reasons;
 * request — what a suggestion message asks for;
 * service — the use cases (SuggestionService), each in one unit of work;
-* replies — all of its Chinese text.
+* results — what the use cases return (plain dataclasses);
+* replies — its Chinese text (the rules' reasons are worded in eligibility, by each rule).
 """

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.suggestions.eligibility import RULE_RISK
-from bot.suggestions.service import PurchaseAnswer, PurchaseOutcome, SuggestionResult, SuggestOutcome
+from bot.suggestions.results import PurchaseAnswer, PurchaseOutcome, SuggestionResult, SuggestOutcome
 from bot.vocabulary.money import format_amount
 
 NOT_FOUND = "在您服务的网点里没有找到这位客户。可以发姓名、手机号或客户号再查一下。"
@@ -16,6 +16,22 @@ REFERRAL_HINT = "说“转介第一个给理财经理”可直接转介。"
 # A minimum purchase worth saying in a list: below it anyone can buy ("起购50元" is noise there).
 # The yes/no answer about one product always says its minimum.
 MIN_AMOUNT_WORTH_SAYING = Decimal(1000)
+
+# Notes of a suggestion list (SuggestionResult.notes), written by the service with these.
+NOTHING_ON_SALE = "暂无在售的可推荐产品"
+ALL_ON_SALE_HELD = "在售产品客户都已持有,暂无可推荐的新产品"
+
+
+def no_such_product(words: str) -> str:
+    return f"没找到“{words}”对应的产品,以下按全部产品推荐"
+
+
+def no_product_of_kind(words: str) -> str:
+    return f"客户目前没有可买的{words}类产品(已持有或不符合适当性规则)"
+
+
+def no_product_fits_the_rules(most_common_reason: str) -> str:
+    return f"暂无符合全部适当性规则的产品({most_common_reason})"
 
 
 def _minimum(amount: Decimal) -> str | None:
@@ -55,7 +71,7 @@ def render_suggestions(result: SuggestionResult) -> str:
 
 
 def _unmatched(result: SuggestionResult) -> bool:
-    return any(note.startswith("没找到") for note in result.notes)
+    return bool(result.product_words) and no_such_product(result.product_words) in result.notes
 
 
 def render_purchase_answer(answer: PurchaseAnswer) -> str:

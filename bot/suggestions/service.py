@@ -31,10 +31,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from enum import Enum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -64,6 +62,22 @@ from bot.suggestions.eligibility import (
 from bot.suggestions.facts import customer_facts, load_catalogue
 from bot.suggestions.matching import clean_words, match_products, resolve_products
 from bot.suggestions.ranking import rank_products
+from bot.suggestions.replies import (
+    ALL_ON_SALE_HELD,
+    NOTHING_ON_SALE,
+    no_product_of_kind,
+    no_product_fits_the_rules,
+    no_such_product,
+)
+from bot.suggestions.results import (
+    ProductVerdict,
+    PurchaseAnswer,
+    PurchaseOutcome,
+    Suggestion,
+    SuggestionResult,
+    SuggestOutcome,
+    TrailLine,
+)
 from bot.suggestions.similar_customers import CooccurrenceModel, latest_model_id, load_model
 
 log = logging.getLogger(__name__)
@@ -73,99 +87,6 @@ AUDIT_PURCHASE_CHECK = "purchase_check"  # audit_log.shown: "能买X吗" was ans
 KIND_SUGGESTION = "suggestion"
 KIND_PURCHASE_CHECK = "purchase_check"
 MAX_LIMIT = 10
-
-
-# ---------------------------------------------------------------------------- results
-
-
-class SuggestOutcome(str, Enum):
-    SHOWN = "shown"  # suggestions (possibly none: nothing fits) are in the result
-    NOT_FOUND = "not_found"  # no such customer among the branches the sender serves
-
-
-class PurchaseOutcome(str, Enum):
-    ANSWERED = "answered"  # allowed / not allowed, with the deciding rule
-    CREDIT_PROCESS = "credit_process"  # a loan or card: the credit process, not suitability
-    UNKNOWN_PRODUCT = "unknown_product"  # the words match no product of the catalogue
-    NOT_FOUND = "not_found"
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    product_code: str
-    product_name: str
-    category: str
-    risk_rating: str
-    rank: int  # 1 for the best, counted over all pages
-    score: float
-    reasons: tuple[str, ...]
-    min_amount: Decimal = Decimal(0)  # the minimum purchase, information only (0: none)
-
-
-@dataclass(frozen=True)
-class SuggestionResult:
-    customer_id: str | None
-    customer_name: str | None
-    suggestions: tuple[Suggestion, ...]
-    notes: tuple[str, ...]  # e.g. the risk assessment must be renewed
-    has_more: bool  # "再推荐几个" would show more
-    outcome: SuggestOutcome = SuggestOutcome.SHOWN
-    offset: int = 0
-    model_date: date | None = None  # the recommendation model's date; None without a model
-    product_words: str | None = None  # "给她推荐点理财": only products these words mean
-
-
-@dataclass(frozen=True)
-class ProductVerdict:
-    """One product the words matched, and whether the customer may buy it."""
-
-    product_code: str
-    product_name: str
-    category: str
-    risk_rating: str
-    allowed: bool
-    rule: str  # the deciding rule (bot.suggestions.eligibility.RULE_*)
-    reasons: tuple[str, ...]  # the failed rules' reasons, or the deciding rule's when allowed
-    min_amount: Decimal = Decimal(0)  # the minimum purchase, information only
-
-
-@dataclass(frozen=True)
-class PurchaseAnswer:
-    customer_id: str | None
-    customer_name: str | None
-    # The product, when the words meant one; None when they meant a kind (基金, 定期) or nothing.
-    product_code: str | None
-    # The product's name, or the words as understood ("基金") when they meant several products.
-    product_name: str | None
-    allowed: bool  # for a kind: at least one of its products may be bought
-    rule: str  # the rule that decided (bot.suggestions.eligibility.RULE_*); RULE_CREDIT for loans and cards
-    reasons: tuple[str, ...]
-    outcome: PurchaseOutcome = PurchaseOutcome.ANSWERED
-    products: tuple[ProductVerdict, ...] = ()  # every product the words matched
-    notes: tuple[str, ...] = ()
-    words: str = ""
-    # The kind the words named (基金, R5的基金), also when only one product is of it; None for a
-    # product named by its name.
-    kind: str | None = None
-    # Part of the words that matched nothing (养老 of 养老理财): the answer is about `kind` and
-    # must say the words as such were not found.
-    unmatched: str = ""
-
-
-@dataclass(frozen=True)
-class TrailLine:
-    at: datetime
-    staff_id: str
-    customer_id: str
-    kind: str
-    product_code: str
-    rank: int | None
-    score: float | None
-    allowed: bool
-    reasons: tuple[str, ...]
-    rules: tuple[dict, ...]
-    channel: str
-    model_date: date | None
 
 
 # ---------------------------------------------------------------------------- the service
@@ -391,10 +312,10 @@ def _only_products_of(words: str, catalogue: list[ProductFacts], ranked: list) -
     if matched and not codes:
         return [], CREDIT_PROCESS_REASON
     if not matched:
-        return ranked, f"没找到“{words}”对应的产品,以下按全部产品推荐"
+        return ranked, no_such_product(words)
     narrowed = [r for r in ranked if r.product.code in codes]
     if not narrowed:
-        return [], f"客户目前没有可买的{words}类产品(已持有或不符合适当性规则)"
+        return [], no_product_of_kind(words)
     return narrowed, None
 
 
@@ -403,15 +324,15 @@ def _nothing_fits_note(sit: Situation, catalogue: list[ProductFacts]) -> str:
     money: the minimum purchase is no rule)."""
     on_sale = [p for p in catalogue if p.on_sale and not p.is_liability]
     if not on_sale:
-        return "暂无在售的可推荐产品"
+        return NOTHING_ON_SALE
     refusals = Counter()
     for product in on_sale:
         verdict = check_for_suggestion(product, sit)
         if verdict.failed and verdict.deciding.rule != RULE_NOT_HELD:
             refusals[risk_limit_text(sit) if verdict.deciding.rule == RULE_RISK else verdict.deciding.reason] += 1
     if not refusals:
-        return "在售产品客户都已持有,暂无可推荐的新产品"
-    return f"暂无符合全部适当性规则的产品({refusals.most_common(1)[0][0]})"
+        return ALL_ON_SALE_HELD
+    return no_product_fits_the_rules(refusals.most_common(1)[0][0])
 
 
 __all__ = [
