@@ -74,6 +74,11 @@ def _unmatched(result: SuggestionResult) -> bool:
     return bool(result.product_words) and no_such_product(result.product_words) in result.notes
 
 
+def render_answer(result: SuggestionResult | PurchaseAnswer) -> str:
+    """The reply to one suggestion message (SuggestionService.answer's result)."""
+    return render_purchase_answer(result) if isinstance(result, PurchaseAnswer) else render_suggestions(result)
+
+
 def render_purchase_answer(answer: PurchaseAnswer) -> str:
     if answer.outcome is PurchaseOutcome.NOT_FOUND:
         return NOT_FOUND

@@ -315,3 +315,30 @@ def shown_after(shown: dict | None, offset: int, customer_id: str, words: str | 
     them went out: the products so far, for "再推荐几个" and "第二个他能买吗"."""
     earlier = list((shown or {}).get("products") or []) if offset else []
     return {"customer_id": customer_id, "products": earlier + list(product_names), "product_words": words}
+
+
+@dataclass(frozen=True)
+class SuggestionMessage:
+    """One suggestion message read (`read_message`): what it asks, the words it asks about when
+    they are no product the bank knows, and where to find the customer it names."""
+
+    request: SuggestionRequest
+    unknown_product: str | None  # "比特币" of "她能买比特币吗": said so, nothing else answered
+    customer_text: str  # the message without its product words
+    customer_entities: dict[str, list[str]]
+
+
+def read_message(text: str, entities: dict[str, list[str]], shown: dict | None, current_customer_id: str | None,
+                 right_after_suggestions: bool, names_somebody: bool, catalogue: Sequence[str]) -> SuggestionMessage:
+    """"给他推荐点产品", "再推荐几个", "她能买大额存单吗", "第二个他能买吗", "那黄婷莉呢". `shown`: the
+    `suggestions_shown` slot (its products count only for the customer in context);
+    `right_after_suggestions`: the previous reply was about suggestions ("那黄婷莉呢" then asks
+    the same question for her); `catalogue`: the product names on record."""
+    shown = shown or {}
+    shown_products = shown.get("products") or [] if shown.get("customer_id") == current_customer_id else []
+    request = read_request(text, entities.get("product"), shown_products, catalogue)
+    if right_after_suggestions:
+        request = asked_again_for(text, request, shown.get("asked"), names_somebody)
+    unknown = None if request.yes_or_no or request.product_words else unknown_product_asked(text, catalogue)
+    customer_text, customer_entities = where_the_customer_is_named(text, entities, request, unknown)
+    return SuggestionMessage(request, unknown, customer_text, customer_entities)

@@ -82,6 +82,16 @@ class PurchaseAnswer:
 
 
 @dataclass(frozen=True)
+class SuggestionAnswer:
+    """The answer to one suggestion message (`SuggestionService.answer`): a list of suggestions or
+    a yes/no about products, and what the chat keeps of what was shown (the `suggestions_shown`
+    slot), or None to keep it as it was."""
+
+    result: SuggestionResult | PurchaseAnswer
+    shown: dict | None
+
+
+@dataclass(frozen=True)
 class TrailLine:
     at: datetime
     staff_id: str

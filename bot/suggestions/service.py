@@ -69,11 +69,13 @@ from bot.suggestions.replies import (
     no_product_fits_the_rules,
     no_such_product,
 )
+from bot.suggestions.request import SuggestionMessage, SuggestionRequest, page_asked, read_message, shown_after
 from bot.suggestions.results import (
     ProductVerdict,
     PurchaseAnswer,
     PurchaseOutcome,
     Suggestion,
+    SuggestionAnswer,
     SuggestionResult,
     SuggestOutcome,
     TrailLine,
@@ -130,6 +132,29 @@ class SuggestionService:
         facts = customer_facts(session, customer, {p.code: p for p in catalogue})
         return situation(facts, clock.today(), self.settings.risk_assessment_valid_days,
                          self.settings.suggestion_maturity_days)
+
+    # ------------------------------------------------------------------ one message
+
+    def read(self, text: str, entities: dict[str, list[str]], shown: dict | None, current_customer_id: str | None,
+             right_after_suggestions: bool, names_somebody: bool) -> SuggestionMessage:
+        """What a suggestion message asks (request.read_message), read against the catalogue."""
+        return read_message(text, entities, shown, current_customer_id, right_after_suggestions, names_somebody,
+                            self.product_names())
+
+    def answer(self, staff: StaffMember, customer_id: str, request: SuggestionRequest, shown: dict | None,
+               channel: str = "chat") -> SuggestionAnswer:
+        """A suggestion message about one customer: "能买X吗" answered yes or no (the words kept
+        for "那黄婷莉呢" next, asked_again_for); otherwise a page of suggestions, "再推荐几个" going on
+        with the list shown, of the same kind ("给他推荐点理财" then more 理财)."""
+        if request.yes_or_no:
+            answer = self.can_buy(staff, customer_id, request.product_words, channel=channel)
+            return SuggestionAnswer(answer, {**(shown or {}), "asked": request.product_words})
+        offset, words = page_asked(request, shown, customer_id)
+        result = self.suggest(staff, customer_id, offset=offset, channel=channel, product_words=words)
+        if result.outcome is not SuggestOutcome.SHOWN:
+            return SuggestionAnswer(result, None)
+        return SuggestionAnswer(result, shown_after(shown, offset, customer_id, words,
+                                                    [s.product_name for s in result.suggestions]))
 
     # ------------------------------------------------------------------ suggest
 
