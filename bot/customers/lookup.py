@@ -211,6 +211,13 @@ def staff_names(session: Session) -> list[str]:
     return list(session.execute(_STAFF_NAMES).scalars())
 
 
+def pronoun_fits(text: str, gender: str | None) -> bool:
+    """Whether the customer in context can be the one a message's pronoun means. Only "她" with a
+    man in context does not fit ("她的理财呢" after switching from 李秀英 to 王建国): "他" is what a
+    phone types for anybody, so it fits everyone."""
+    return not (gender == "M" and "她" in (text or "") and "他" not in (text or ""))
+
+
 def visible_customer(session: Session, staff: StaffMember, customer_id: str | None) -> Customer | None:
     """The customer if this staff member may see them; None for nobody, or a customer elsewhere."""
     if not customer_id:

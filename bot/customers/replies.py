@@ -20,6 +20,11 @@ from bot.vocabulary.money import format_amount
 
 ASK_WHICH_CUSTOMER = "您想查哪位客户?发姓名、11位手机号、客户号(如C00012345)或身份证号都可以。"
 
+
+def pronoun_unclear(name_in_context: str | None) -> str:
+    """"她" with a man in context: who is meant is asked, nothing about him is shown."""
+    return f"刚才说的是{name_in_context}(男客户),“她”是指哪位客户?请发姓名、手机号或客户号。"
+
 _PROBLEMS = {
     QueryProblem.BAD_ID_CHECKSUM: "这个身份证号校验位不对,可能输错了一位,请核对后再发(18位,末位可以是X)。",
     QueryProblem.BAD_PHONE: "手机号应该是11位、以1开头,请核对后再发。",
@@ -38,6 +43,8 @@ _GENDER = {"M": "男", "F": "女"}
 def render(answer: CustomerAnswer, today: date) -> str:
     if answer.outcome is Outcome.NO_CUSTOMER_GIVEN:
         return ASK_WHICH_CUSTOMER
+    if answer.outcome is Outcome.PRONOUN_UNCLEAR:
+        return pronoun_unclear(answer.in_context_name)
     if answer.outcome is Outcome.NOT_UNDERSTOOD:
         return "没明白您指的是哪位客户。" + ASK_WHICH_CUSTOMER
     if answer.outcome is Outcome.PROBLEM:

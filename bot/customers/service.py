@@ -50,6 +50,8 @@ class Outcome(str, Enum):
     BAD_CHOICE = "bad_choice"  # the answer to "which one?" picked none of them
     SHOWN = "shown"  # the view is in the result
     NOT_UNDERSTOOD = "not_understood"  # a bare answer when nothing was asked
+    # "她" with a man in context (lookup.pronoun_fits): who is meant is asked, nothing is shown
+    PRONOUN_UNCLEAR = "pronoun_unclear"
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class CustomerAnswer:
     # The product word the holdings are filtered by: the NLU's, or one found in the text; kept
     # while the user picks among namesakes (PendingChoice.product_word).
     product_word: str | None = None
+    # Outcome.PRONOUN_UNCLEAR: the name of the customer in context, whom the pronoun does not fit.
+    in_context_name: str | None = None
 
 
 class CustomerService:
@@ -199,6 +203,9 @@ class CustomerService:
                 customer = lookup.visible_customer(session, staff, customer_in_context)
                 if customer is None:
                     return CustomerAnswer(Outcome.NO_CUSTOMER_GIVEN, view, staff)
+                if not lookup.pronoun_fits(text, customer.gender):
+                    return CustomerAnswer(Outcome.PRONOUN_UNCLEAR, view, staff, fact=fact, product_word=product_word,
+                                          in_context_name=customer.name)
                 return self._show(session, staff, customer, view, product_word, channel, fact=fact,
                                   period=_period_asked(view, text))
             if not found:

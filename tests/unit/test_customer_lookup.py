@@ -414,3 +414,17 @@ def test_a_lookup_verb_the_nlu_took_into_the_name_is_not_part_of_it(service, ban
     assert parse_customer_query({"customer_name": ["查看"]}, "查看").longer_names == ()  # no name after it
     answer = ask(service, "zhangli", "查王建国", {"customer_name": ["查王建国"]})
     assert answer.outcome is Outcome.CHOOSE and {c.customer_id for c in answer.candidates} == {"C00000001", "C00000002"}
+
+
+def test_she_with_a_man_in_context_is_asked_about_and_nothing_of_him_is_shown(service, bank):
+    """"她" after switching to 王建国 (a man): who is meant is asked; "他" fits anybody."""
+    before = audit_rows(bank)
+    for text, view in (("她的理财什么时候到期", View.MATURITIES), ("她手机号多少", View.PROFILE),
+                       ("给她推荐点理财", View.PICK)):
+        answer = ask(service, "zhangli", text, view=view, context="C00000001")
+        assert answer.outcome is Outcome.PRONOUN_UNCLEAR and answer.customer_id is None, text
+        reply = render(answer, TODAY)
+        assert "王建国(男客户)" in reply and "“她”是指哪位客户" in reply and "C00000001" not in reply
+    assert audit_rows(bank) == before
+    assert ask(service, "zhangli", "他的理财什么时候到期", view=View.MATURITIES, context="C00000001").outcome is Outcome.SHOWN
+    assert ask(service, "zhangli", "她的理财什么时候到期", view=View.MATURITIES, context="C00000005").outcome is Outcome.SHOWN
