@@ -346,7 +346,7 @@ def customer_holding(bank, code: str, branch: str = "B001") -> str:
 
 
 def test_when_the_term_deposits_mature(service):
-    answer = holdings_of(service, "她的定期什么时候到期", "C00000001")
+    answer = holdings_of(service, "他的定期什么时候到期", "C00000001")
     assert answer.view is View.MATURITIES and answer.holdings.about_maturity
     assert answer.holdings.product_filter == "定期"  # found in the text: the NLU tagged nothing
     assert [(h.product_name, h.maturity_date) for h in answer.holdings.holdings] == [
