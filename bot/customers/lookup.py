@@ -18,7 +18,7 @@ from sqlalchemy.sql import Select
 from bot import audit
 from bot.access import StaffMember
 from bot.clock import age_on
-from bot.models import Branch, Customer, Staff
+from bot.models import Branch, Customer, CustomerTag, Staff
 from bot.privacy import mask_phone
 from bot.vocabulary.identifiers import (
     digit_groups,
@@ -244,6 +244,19 @@ def candidates(session: Session, staff: StaffMember, customers: list[Customer], 
             )
         )
     return result
+
+
+def known_words(session: Session, customers: list[Customer]) -> dict[str, tuple[str, ...]]:
+    """What is known of each customer in words, for a pick by description ("退休教师那个",
+    "城关支行那位"): occupation, branch name, tags."""
+    branch_names = _branch_names(session, {c.branch_id for c in customers})
+    tags: dict[str, list[str]] = {}
+    rows = session.execute(select(CustomerTag.customer_id, CustomerTag.tag)
+                           .where(CustomerTag.customer_id.in_([c.customer_id for c in customers])))
+    for customer_id, tag in rows:
+        tags.setdefault(customer_id, []).append(tag)
+    return {c.customer_id: (c.occupation or "", branch_names.get(c.branch_id, ""), *tags.get(c.customer_id, ()))
+            for c in customers}
 
 
 def _branch_names(session: Session, branch_ids: set[str]) -> dict[str, str]:

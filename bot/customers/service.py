@@ -257,7 +257,8 @@ class CustomerService:
         product_word: str | None = None,
         fact: Fact | None = None,
     ) -> CustomerAnswer:
-        """The user answered "which one?" with a number, an ordinal or a phone's last four digits."""
+        """The user answered "which one?" with a number, an ordinal, a phone's last four digits or a
+        description ("年轻的那个", "女的那个", "退休教师那个")."""
         with self.db.unit_of_work() as session:
             visible = [lookup.visible_customer(session, staff, cid) for cid in candidate_ids]
             visible = [c for c in visible if c is not None]
@@ -268,9 +269,11 @@ class CustomerService:
             elif isinstance(choice, ByPhoneTail):
                 matching = [c for c in visible if (c.phone or "").endswith(choice.digits)]
                 picked = matching[0] if len(matching) == 1 else None
-            elif isinstance(choice, ByDescription):  # "年轻的那个", "60岁那个"
+            elif isinstance(choice, ByDescription):  # "年轻的那个", "60岁那个", "退休教师那个"
                 today = clock.today()
-                picked = described(choice, visible, lambda c: age_on(c.birth_date, today))
+                known = lookup.known_words(session, visible) if choice.words else {}
+                picked = described(choice, visible, lambda c: age_on(c.birth_date, today), lambda c: c.gender,
+                                   lambda c: known.get(c.customer_id, ()))
             if picked is None:
                 listed = lookup.candidates(session, staff, visible, clock.today(), channel)
                 return CustomerAnswer(

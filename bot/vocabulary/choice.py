@@ -56,12 +56,15 @@ class ByPhoneTail:
 
 @dataclass(frozen=True)
 class ByDescription:
-    """The one the words describe among the people listed: the youngest or the oldest, or an age
-    ("38岁那个")."""
+    """The one the words describe among the people listed: the youngest or the oldest, an age
+    ("38岁那个"), a gender ("女的那个") or what is known of her ("退休教师那个", "城关支行那位":
+    her occupation, a tag, her branch)."""
 
     youngest: bool = False
     oldest: bool = False
     age: int | None = None
+    gender: str | None = None  # 'M' or 'F'
+    words: str | None = None
 
 
 Choice = ByPosition | ByPhoneTail | ByDescription
@@ -69,6 +72,13 @@ Choice = ByPosition | ByPhoneTail | ByDescription
 _YOUNGEST = re.compile(r"年轻|年纪小|岁数小|小的那|小一点|年纪轻")
 _OLDEST = re.compile(r"年纪大|岁数大|年长|老的那|大的那|年龄大|老一点|大一点|老人家|老爷子|老太太")
 _AGE = re.compile(r"(\d{1,3})\s*岁")
+
+
+# "是退休教师那个", "城关支行那位", "做生意的那个": a description only when it ends by pointing at one
+# of the list, so that anything else said after a list ("王建国的理财") is no pick.
+_DESCRIBED = re.compile(r"^(?:是|就是|要|选|查)?(?P<words>[\u4e00-\u9fff:]{1,8}?)的?(?:那一?个|那一?位|这一?个|这一?位)[吧啊呀]?$")
+_GENDER_WORDS = {"男": "M", "男士": "M", "先生": "M", "大爷": "M", "大哥": "M",
+                 "女": "F", "女士": "F", "阿姨": "F", "大姐": "F", "大妈": "F", "小姐": "F"}
 
 
 def parse_choice(text: str, count: int) -> Choice | None:
@@ -85,12 +95,27 @@ def parse_choice(text: str, count: int) -> Choice | None:
     if _OLDEST.search(text):
         return ByDescription(oldest=True)
     position = parse_ordinal(text, count)
-    return ByPosition(position) if position is not None else None
+    if position is not None:
+        return ByPosition(position)
+    described_as = _DESCRIBED.match(text)
+    if described_as:
+        words = described_as.group("words")
+        if words in _GENDER_WORDS:
+            return ByDescription(gender=_GENDER_WORDS[words])
+        if len(words) >= 2:
+            return ByDescription(words=words)
+    return None
 
 
-def described(choice: ByDescription, people: list, age_of) -> object | None:
-    """The one person of the list the description fits, or None when it fits none or several."""
-    if choice.age is not None:
+def described(choice: ByDescription, people: list, age_of, gender_of=lambda p: None,
+              known_of=lambda p: ()) -> object | None:
+    """The one person of the list the description fits, or None when it fits none or several.
+    `known_of(p)`: what is known of her in words (occupation, tags, branch)."""
+    if choice.gender is not None:
+        fitting = [p for p in people if gender_of(p) == choice.gender]
+    elif choice.words is not None:
+        fitting = [p for p in people if _fits(choice.words, known_of(p))]
+    elif choice.age is not None:
         fitting = [p for p in people if age_of(p) == choice.age]
     else:
         aged = [p for p in people if age_of(p) is not None]
@@ -107,3 +132,13 @@ def pick_of(text: str, intent: str | None, count: int) -> str:
     if count == 1 and (CONFIRM_WORDS.match(text) or intent == "affirm"):
         return "1"
     return text
+
+
+def _fits(words: str, known: tuple[str, ...] | list[str]) -> bool:
+    """"退休教师" fits an occupation 退休教师 or 教师, "城关" the branch 城关支行; 老师 is 教师."""
+    words = words.replace("老师", "教师")
+    for value in known:
+        value = (value or "").replace("老师", "教师")
+        if value and (words in value or (len(value) >= 2 and value in words)):
+            return True
+    return False

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.vocabulary.choice import ByPhoneTail, ByPosition, confirms, parse_choice
+from bot.vocabulary.choice import ByDescription, ByPhoneTail, ByPosition, confirms, parse_choice
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,12 @@ def test_a_namesake_is_picked_by_how_she_describes_him():
         assert isinstance(choice, ByDescription) and described(choice, people, age) == expected, text
     assert described(ByDescription(age=45), people, age) is None  # fits nobody: asked again
     assert described(ByDescription(youngest=True), [("a", 40), ("b", 40)], age) is None  # fits two
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("是退休教师那个", ByDescription(words="退休教师")), ("城关支行那位", ByDescription(words="城关支行")),
+    ("做生意的那个吧", ByDescription(words="做生意")), ("女的那个", ByDescription(gender="F")),
+    ("男的那位", ByDescription(gender="M")), ("王建国的理财", None), ("那个", None), ("是这个吧", None),
+])
+def test_a_description_points_at_one_of_the_list(text, expected):
+    assert parse_choice(text, 2) == expected

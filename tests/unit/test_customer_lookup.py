@@ -98,6 +98,17 @@ def test_pick_from_list(service, reply):
     assert answer.customer_id == "C00000002"
 
 
+@pytest.mark.parametrize("reply,picked", [("是退休教师那个", "C00000001"), ("老师那位", "C00000001"),
+                                          ("工程师那个", "C00000002"), ("有意向:基金的那个", "C00000001")])
+def test_pick_by_what_is_known_of_him(service, reply, picked):
+    """Her occupation or a tag: the one it fits, or the list again when it fits none or both."""
+    pending = PendingChoice(["C00000001", "C00000002"], View.PROFILE)
+    answer = ask(service, "zhangli", reply, view=None, pending=pending)
+    assert answer.outcome is Outcome.SHOWN and answer.customer_id == picked
+    for fits_both_or_none in ("男的那个", "城关支行那个", "做生意的那个"):
+        assert ask(service, "zhangli", fits_both_or_none, view=None, pending=pending).outcome is Outcome.BAD_CHOICE
+
+
 def test_pick_out_of_range_lists_again(service):
     pending = PendingChoice(["C00000001", "C00000002"], View.PROFILE)
     answer = ask(service, "zhangli", "5", view=None, pending=pending)
