@@ -194,3 +194,30 @@ async def test_a_visit_whose_name_finds_nobody_waits_for_the_right_customer(chat
     assert db.visits() == 0
     assert "已记录:陈美玲" in await chat("wangfang", "确认")
     assert db.visits(CHEN) == 1 and db.visits() == 1
+
+
+async def test_she_after_switching_to_a_man_is_asked_about_never_answered_with_him(chat, db):
+    """陈美玲, then 王建国 (a man): "她" is not him. Nothing of his is shown or written; naming her
+    goes on."""
+    await chat("wangfang", "查一下陈美玲")
+    reply = await chat("wangfang", "C00000001")
+    assert "【王建国】" in reply
+    audited = db.audited(WANG)
+    reply = await chat("wangfang", "她的理财什么时候到期")
+    assert "“她”是指哪位客户" in reply and "王建国(男客户)" in reply
+    assert db.audited(WANG) == audited
+    reply = await chat("wangfang", "给她加个标签:喜欢短期产品")
+    assert "“她”是指哪位客户" in reply and "喜欢短期产品" not in db.tags(WANG)
+    reply = await chat("wangfang", "陈美玲的理财什么时候到期")
+    assert "陈美玲" in reply and "王建国" not in reply
+    reply = await chat("wangfang", "他的定期呢")  # 他 fits anybody: the customer in context
+    assert "陈美玲" in reply
+
+
+async def test_a_namesake_is_picked_by_his_occupation(chat, db):
+    reply = await chat("zhangli", "王建国")
+    assert "1." in reply and "2." in reply
+    reply = await chat("zhangli", "是退休教师那个")
+    assert "【王建国】" in reply and "退休教师" in reply
+    reply = await chat("zhangli", "他的定期什么时候到期")
+    assert "邮享定期1年" in reply  # C00000001's, not the engineer's
