@@ -46,7 +46,7 @@ from bot.referrals.people import (
     only_in,
     people_named,
 )
-from bot.referrals.replies import ASK_CUSTOMER, ASK_PRODUCT, CANCELLED, NOT_A_REFERRAL
+from bot.referrals.replies import ASK_CUSTOMER, CANCELLED, NOT_A_REFERRAL
 from bot.referrals.results import CreateOutcome, DraftOutcome, ReceiverInfo
 from bot.referrals.service import ReferralService
 from bot.suggestions.request import product_number
@@ -271,7 +271,7 @@ class ReferralConversation(ReferralChat):
             state.step = PRODUCT
             if state.customer_name is None:
                 state.customer_name = self.customers.customer_name(staff, state.customer_id)
-            ask = f"{state.customer_name}对什么产品感兴趣?" + ASK_PRODUCT.split("?", 1)[1] if state.customer_name else ASK_PRODUCT
+            ask = referral_replies.ask_product_for(state.customer_name)
             return ReferralTurn(self._said(state, ask), state, customer_id=state.customer_id)
         draft = self.referrals.draft(
             staff,
@@ -284,18 +284,18 @@ class ReferralConversation(ReferralChat):
         if draft.outcome is DraftOutcome.CUSTOMER_NOT_VISIBLE:
             state.set_customer(None, None)
             state.step = CUSTOMER
-            return ReferralTurn("在您服务的网点里没有找到这位客户。" + ASK_CUSTOMER, state)
+            return ReferralTurn(referral_replies.CUSTOMER_NOT_IN_YOUR_BRANCHES, state)
         state.customer_name = draft.customer.name
         if draft.outcome is DraftOutcome.UNKNOWN_PRODUCT:
             word = state.product_word
             state.product_word, state.step = None, PRODUCT
-            return ReferralTurn(self._said(state, f"没认出“{word}”是哪类产品。" + ASK_PRODUCT), state,
+            return ReferralTurn(self._said(state, referral_replies.product_not_recognised(word)), state,
                                 customer_id=state.customer_id)
         if draft.outcome is DraftOutcome.UNKNOWN_ROLE:
             state.receiver_role = None
             state.step = RECEIVER
             return ReferralTurn(
-                self._said(state, "没认出要转给哪个岗位。" + self._offer(state, draft.alternatives)), state,
+                self._said(state, referral_replies.ROLE_NOT_RECOGNISED + self._offer(state, draft.alternatives)), state,
                 customer_id=state.customer_id,
             )
         if draft.outcome in (
@@ -305,15 +305,14 @@ class ReferralConversation(ReferralChat):
             DraftOutcome.NO_RECEIVER,
         ):
             state.step = RECEIVER
-            reason = draft.reason or "这位同事接不了这条转介。"
+            reason = draft.reason or referral_replies.RECEIVER_CANNOT_TAKE
             if draft.outcome is DraftOutcome.RECEIVER_IS_SELF:
-                reason = "不能转介给自己。"
+                reason = referral_replies.RECEIVER_IS_SELF
             elif (draft.outcome is DraftOutcome.RECEIVER_UNKNOWN and state.receiver_name
                   and self.customers.is_customer_name(staff, state.receiver_name)):
                 # A customer's name typed while the bot waits for a colleague's (to look him up,
                 # finish or cancel this referral first).
-                reason = (f"“{state.receiver_name}”是您的客户,不是同事。这条转介还在等接收人;"
-                          "要查客户,请先回复“取消”放弃这条转介。")
+                reason = referral_replies.customer_not_colleague(state.receiver_name)
                 state.receiver_name = None
             return ReferralTurn(self._said(state, reason + self._offer(state, draft.alternatives)), state,
                                 customer_id=state.customer_id)
@@ -322,29 +321,21 @@ class ReferralConversation(ReferralChat):
         if draft.duplicates and not state.force:
             state.step = DUPLICATE
             state.duplicate_no = draft.duplicates[0].referral_no
-            dup = draft.duplicates[0]
             return ReferralTurn(
-                self._said(state, f"{draft.customer.name}已有一条未完成的{dup.category}转介:"
-                           f"{referral_replies.summary_line(dup, incoming=False)}。\n"
-                           "回复“补充”把这次的情况加到那条转介的备注里,回复“新建”仍然新建一条,或回复“取消”。"),
+                self._said(state, referral_replies.open_duplicate(draft.customer.name, draft.duplicates[0])),
                 state,
                 customer_id=state.customer_id,
             )
         state.step = CONFIRM
         return ReferralTurn(
-            self._said(state, "请确认这条转介:\n"
-                       + referral_replies.draft_confirmation(replace(draft, duplicates=[]))
-                       + "\n回复“确认”保存,“取消”放弃;要改直接说,如“转给理财经理”“产品改成基金定投”“客户改成某某”。"),
+            self._said(state, referral_replies.confirm_summary(replace(draft, duplicates=[]))),
             state,
             customer_id=state.customer_id,
         )
 
     def _offer(self, state: ReferralDraftState, alternatives: list[ReceiverInfo]) -> str:
         state.alternative_names = [a.name for a in alternatives[:5]]
-        if not alternatives:
-            return "\n请换一位同事,或回复“默认”按规则分配,回复“取消”放弃。"
-        lines = [f"{i}. {referral_replies.receiver_line(a)}" for i, a in enumerate(alternatives[:5], 1)]
-        return "\n可以转给:\n" + "\n".join(lines) + "\n回复序号或姓名,回复“默认”按规则分配,或回复“取消”。"
+        return referral_replies.receivers_offered(alternatives[:5])
 
     def _answer_receiver(self, staff, state, entities, text, channel) -> ReferralTurn:
         offered = state.alternative_names
@@ -355,21 +346,13 @@ class ReferralConversation(ReferralChat):
         elif DEFAULT_RECEIVER_WORDS.search(text):
             state.receiver_name = state.receiver_role = None
         elif CONFIRM_WORDS.match(text.strip()):  # "确认" is not a colleague's name
-            return ReferralTurn(
-                "还没有接收人,这条转介还不能保存。回复序号或同事姓名,回复“默认”按规则分配,或回复“取消”。",
-                state,
-                customer_id=state.customer_id,
-            )
+            return ReferralTurn(referral_replies.NO_RECEIVER_YET, state, customer_id=state.customer_id)
         elif entities.get("staff_name") or entities.get("staff_role") or entities.get("product"):
             self._take_details(state, entities)
         elif self._receiver_in(state, text):
             pass
         else:
-            return ReferralTurn(
-                "没看懂要转给谁。回复序号或同事姓名,回复“默认”按规则分配,或回复“取消”。",
-                state,
-                customer_id=state.customer_id,
-            )
+            return ReferralTurn(referral_replies.RECEIVER_NOT_UNDERSTOOD, state, customer_id=state.customer_id)
         state.alternative_names = []
         return self._advance(staff, state, channel)
 
@@ -390,19 +373,17 @@ class ReferralConversation(ReferralChat):
             state.force = True
             return self._advance(staff, state, channel)
         if ADD_NOTE_WORDS.search(text) and state.duplicate_no:
-            note = state.note or f"{staff.name}再次转介,意向{state.product_word}"
+            note = state.note or referral_replies.referred_again(staff.name, state.product_word)
             result = self.referrals.add_note(staff, state.duplicate_no, note)
             if result.referral is None:
-                return ReferralTurn("没能补充到那条转介(可能已结束),请回复“新建”或“取消”。", state, customer_id=state.customer_id)
+                return ReferralTurn(referral_replies.NOTE_NOT_ADDED, state, customer_id=state.customer_id)
             return ReferralTurn(
-                f"已把情况补充到转介 {state.duplicate_no} 的备注里,没有新建转介。",
+                referral_replies.note_added(state.duplicate_no),
                 None,
                 customer_id=state.customer_id,
                 referral_no=state.duplicate_no,
             )
-        return ReferralTurn(
-            "请回复“补充”加到已有的转介,回复“新建”仍然新建,或回复“取消”。", state, customer_id=state.customer_id
-        )
+        return ReferralTurn(referral_replies.ADD_OR_NEW, state, customer_id=state.customer_id)
 
 
     def _answer_confirmation(self, staff, state, intent, entities, text, channel) -> ReferralTurn:
@@ -443,13 +424,9 @@ class ReferralConversation(ReferralChat):
             state.product_word = changed_to
             return self._advance(staff, state, channel)
         if intent == "deny" or CHANGE_WORDS.search(text):
-            return ReferralTurn(
-                "要改哪一项?直接说,比如“转给理财经理”“转给王芳”“产品改成基金定投”“客户改成某某”;不转了就回复“取消”。",
-                state,
-                customer_id=state.customer_id,
-            )
+            return ReferralTurn(referral_replies.ASK_WHAT_TO_CHANGE, state, customer_id=state.customer_id)
         return ReferralTurn(
-            self._said(state, "这条转介还没保存。回复“确认”保存,“取消”放弃,或直接说要改的地方。"), state,
+            self._said(state, referral_replies.NOT_SAVED_YET), state,
             customer_id=state.customer_id,
         )
 
@@ -469,9 +446,7 @@ class ReferralConversation(ReferralChat):
             referral = created.referral
             receiver = referral_replies.receiver_line(created.receiver) if created.receiver else referral.receiver_name
             return ReferralTurn(
-                f"已保存,转介编号 {referral.referral_no}。\n"
-                f"{referral.customer_name} · {referral.product_word} → {receiver}。\n"
-                "已通知接收人;对方接单、成交或未成交时我会告诉您。",
+                referral_replies.saved(referral, receiver),
                 None,
                 customer_id=state.customer_id,
                 referral_no=referral.referral_no,
@@ -480,7 +455,7 @@ class ReferralConversation(ReferralChat):
         # Something changed since the summary (a colleague moved, a duplicate appeared): re-check.
         state.receiver_staff_id = None
         turn = self._advance(staff, state, channel)
-        return replace(turn, reply="保存前情况有变化,还没有保存。\n" + turn.reply)
+        return replace(turn, reply=referral_replies.CHANGED_BEFORE_SAVING + "\n" + turn.reply)
 
 
 def starting_point(text: str, entities: dict[str, list[str]], customer_in_context: str | None,

@@ -1,7 +1,8 @@
-"""The Chinese text of the referral capability: reasons, notifications and summaries.
+"""The Chinese text of the referral capability: reasons, notifications, summaries, and what the
+conversations that make and update a referral ask and answer.
 
-Plain functions of the service's results; the actions and the outbox both use them, so a chat
-reply and a pushed notification say the same thing the same way.
+Constants and plain functions of the service's results; the actions, the conversations and the
+outbox all use them, so a chat reply and a pushed notification say the same thing the same way.
 """
 from __future__ import annotations
 
@@ -213,6 +214,8 @@ def sla_report_lines(report: "SlaReport") -> list[str]:
     return lines
 
 
+# ---------------------------------------------------------------------------- making one
+
 ASK_CUSTOMER = "要转介哪位客户?发姓名、手机号或客户号。回复“取消”放弃。"
 
 
@@ -227,6 +230,87 @@ CANCELLED = "好的,这条转介已取消,什么都没有保存。"
 
 RECEIVER_UNKNOWN = "找不到这位接收人。"
 RECEIVER_IS_SELF = "不能转介给自己。"
+
+
+def ask_product_for(customer_name: str | None) -> str:
+    """ASK_PRODUCT, with the customer's name when it is known ("王建国对什么产品感兴趣?…")."""
+    return f"{customer_name}对什么产品感兴趣?" + ASK_PRODUCT.split("?", 1)[1] if customer_name else ASK_PRODUCT
+
+
+CUSTOMER_NOT_IN_YOUR_BRANCHES = "在您服务的网点里没有找到这位客户。" + ASK_CUSTOMER
+
+
+def product_not_recognised(word: str) -> str:
+    return f"没认出“{word}”是哪类产品。" + ASK_PRODUCT
+
+
+def product_not_understood(word: str | None) -> str:
+    return f"没听懂“{word or ''}”是哪类产品。"
+
+
+ROLE_NOT_RECOGNISED = "没认出要转给哪个岗位。"
+
+RECEIVER_CANNOT_TAKE = "这位同事接不了这条转介。"
+
+
+def customer_not_colleague(name: str) -> str:
+    """A customer's name given where the receiver was asked."""
+    return (f"“{name}”是您的客户,不是同事。这条转介还在等接收人;"
+            "要查客户,请先回复“取消”放弃这条转介。")
+
+
+def receivers_offered(alternatives: "list[ReceiverInfo]") -> str:
+    """The colleagues who could take it, numbered, after a receiver who cannot."""
+    if not alternatives:
+        return "\n请换一位同事,或回复“默认”按规则分配,回复“取消”放弃。"
+    lines = [f"{i}. {receiver_line(a)}" for i, a in enumerate(alternatives, 1)]
+    return "\n可以转给:\n" + "\n".join(lines) + "\n回复序号或姓名,回复“默认”按规则分配,或回复“取消”。"
+
+
+NO_RECEIVER_YET = "还没有接收人,这条转介还不能保存。回复序号或同事姓名,回复“默认”按规则分配,或回复“取消”。"
+
+RECEIVER_NOT_UNDERSTOOD = "没看懂要转给谁。回复序号或同事姓名,回复“默认”按规则分配,或回复“取消”。"
+
+
+def open_duplicate(customer_name: str, duplicate: "ReferralSummary") -> str:
+    """The customer already has an open referral of that category: add to it, or make another."""
+    return (f"{customer_name}已有一条未完成的{duplicate.category}转介:"
+            f"{summary_line(duplicate, incoming=False)}。\n"
+            "回复“补充”把这次的情况加到那条转介的备注里,回复“新建”仍然新建一条,或回复“取消”。")
+
+
+def referred_again(referrer_name: str, product_word: str | None) -> str:
+    """The note added to the open referral when the employee adds to it without a note of her own."""
+    return f"{referrer_name}再次转介,意向{product_word}"
+
+
+NOTE_NOT_ADDED = "没能补充到那条转介(可能已结束),请回复“新建”或“取消”。"
+
+
+def note_added(referral_no: str) -> str:
+    return f"已把情况补充到转介 {referral_no} 的备注里,没有新建转介。"
+
+
+ADD_OR_NEW = "请回复“补充”加到已有的转介,回复“新建”仍然新建,或回复“取消”。"
+
+
+def confirm_summary(draft: "Draft") -> str:
+    return ("请确认这条转介:\n" + draft_confirmation(draft)
+            + "\n回复“确认”保存,“取消”放弃;要改直接说,如“转给理财经理”“产品改成基金定投”“客户改成某某”。")
+
+
+ASK_WHAT_TO_CHANGE = "要改哪一项?直接说,比如“转给理财经理”“转给王芳”“产品改成基金定投”“客户改成某某”;不转了就回复“取消”。"
+
+NOT_SAVED_YET = "这条转介还没保存。回复“确认”保存,“取消”放弃,或直接说要改的地方。"
+
+
+def saved(referral: "ReferralSummary", receiver: str) -> str:
+    return (f"已保存,转介编号 {referral.referral_no}。\n"
+            f"{referral.customer_name} · {referral.product_word} → {receiver}。\n"
+            "已通知接收人;对方接单、成交或未成交时我会告诉您。")
+
+
+CHANGED_BEFORE_SAVING = "保存前情况有变化,还没有保存。"
 
 
 # ---------------------------------------------------------------------------- updating one

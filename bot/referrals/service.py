@@ -177,7 +177,7 @@ class ReferralService:
             return Created(CreateOutcome.CREATED, referral_summary(session, existing, staff), repeated=True)
         category = resolve_product(session, product_word)
         if category is None:
-            return Created(CreateOutcome.UNKNOWN_PRODUCT, reason=f"没听懂“{product_word or ''}”是哪类产品。")
+            return Created(CreateOutcome.UNKNOWN_PRODUCT, reason=replies.product_not_understood(product_word))
         receiver = session.get(Staff, receiver_staff_id) if receiver_staff_id else None
         if receiver is None:
             return Created(CreateOutcome.RECEIVER_UNKNOWN, reason=replies.RECEIVER_UNKNOWN)
