@@ -23,7 +23,7 @@ from bot.models import (
 from bot.referrals import replies
 from bot.referrals.lifecycle import Status
 from bot.referrals.records import month_range, now_stored, record_event, referral_summary
-from bot.referrals.results import Performance, Ranking, RankRow, ReportRow, SlaItem, SlaReport, rate
+from bot.referrals.results import FiguresOutcome, Performance, Ranking, RankRow, ReportRow, SlaItem, SlaReport, rate
 from bot.referrals.routing import branch_heads
 from bot.settings import Settings
 
@@ -65,7 +65,7 @@ def branch_ranking(session: Session, month: str, branch_id: str, asker_id: str |
     converted_total = sum(1 for _, status in sent_rows if status == "converted")
     branch = session.get(Branch, branch_id)
     return Ranking(
-        outcome="ok",
+        outcome=FiguresOutcome.SHOWN,
         month=month,
         branch_id=branch_id,
         branch_name=branch.name if branch else branch_id,
@@ -103,7 +103,7 @@ def staff_performance(session: Session, staff: StaffMember, month: str, span: tu
     ).all()
     converted = sum(1 for s in sent if s == Status.CONVERTED.value)
     return Performance(
-        outcome="ok",
+        outcome=FiguresOutcome.SHOWN,
         month=month,
         staff=staff,
         sent=len(sent),

@@ -144,12 +144,16 @@ class NoteResult:
 
 @dataclass(frozen=True)
 class ReferralLists:
-    outcome: str  # 'ok'
     staff: StaffMember | None = None
     received: list[ReferralSummary] = field(default_factory=list)
     sent: list[ReferralSummary] = field(default_factory=list)
     # For a branch head: the open referrals of their branch's customers they are not party to.
     branch_open: list[ReferralSummary] = field(default_factory=list)
+
+
+class FiguresOutcome(str, Enum):
+    SHOWN = "ok"  # the month's figures are in the result
+    BAD_MONTH = "bad_month"  # not a month (the command line's --month 2026-13)
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,7 @@ class RankRow:
 
 @dataclass(frozen=True)
 class Ranking:
-    outcome: str  # 'ok' or 'bad_month'
+    outcome: FiguresOutcome
     month: str = ""
     branch_id: str = ""
     branch_name: str = ""
@@ -184,7 +188,7 @@ class Ranking:
 
 @dataclass(frozen=True)
 class Performance:
-    outcome: str  # 'ok' or 'bad_month'
+    outcome: FiguresOutcome
     month: str = ""
     staff: StaffMember | None = None
     sent: int = 0

@@ -75,6 +75,7 @@ from bot.referrals.results import (
     CustomerRef,
     Draft,
     DraftOutcome,
+    FiguresOutcome,
     NoteResult,
     Performance,
     Ranking,
@@ -397,7 +398,7 @@ class ReferralService:
                 ]
             for summary in {s.customer_id: s for s in received + sent + branch_open if s.customer_name}.values():
                 audit.record_view(session, staff.staff_id, summary.customer_id, audit.REFERRAL, "", "转介列表")
-            return ReferralLists("ok", staff, received, sent, branch_open)
+            return ReferralLists(staff, received, sent, branch_open)
 
     def history(self, staff: StaffMember, referral_ref: str | int) -> list[tuple[datetime, str, str | None, str | None, str]]:
         """A referral's events, oldest first: (local time, who, from status, to status, note)."""
@@ -428,14 +429,14 @@ class ReferralService:
         """The month's referral figures of the asker's branch and the ranking of its staff."""
         with self.db.unit_of_work() as session:
             if month_range(month) is None:
-                return Ranking("bad_month", month=month)
+                return Ranking(FiguresOutcome.BAD_MONTH, month=month)
             return branch_ranking(session, month, staff.branch_id, staff.staff_id)
 
     def my_performance(self, staff: StaffMember, month: str) -> Performance:
         with self.db.unit_of_work() as session:
             span = month_range(month)
             if span is None:
-                return Performance("bad_month", month=month)
+                return Performance(FiguresOutcome.BAD_MONTH, month=month)
             return staff_performance(session, staff, month, span)
 
     def sla_check(self, now: datetime | None = None) -> SlaReport:
