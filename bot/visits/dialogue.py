@@ -37,11 +37,18 @@ from bot.visits.notes.times import VISIT_LOOK_BACK
 from bot.visits.notes.words import CHANNEL_WORDS
 from bot.visits.replies import (
     ASK_CUSTOMER,
+    ASK_VISIT_NOTE,
+    ASK_WHAT_TO_CHANGE,
     CANCELLED,
+    NOT_FOUND_NOTHING_SAVED,
+    NOT_FOUND_VISIT_NOT_LOGGED,
+    NOT_SAVED_YET,
     customer_not_found,
+    follow_up_scheduled,
+    one_customer_per_visit,
     render_plan,
     render_understood,
-    when_text,
+    visit_saved,
 )
 from bot.visits.results import VisitOutcome
 from bot.visits.service import VisitService
@@ -138,7 +145,7 @@ class VisitConversation:
         draft = self.visits.draft_visit(staff, text, entities, customer_in_context, channel, now=now)
         state = VisitDraftState(text=text, entities=entities, written_at=now.isoformat(), plan_only=plans_only(text))
         if draft.outcome is VisitOutcome.EMPTY_NOTE:
-            return VisitTurn("请把拜访情况发给我,比如“今天上门拜访了王建国,对基金定投有兴趣,约了下周三再谈”。", None)
+            return VisitTurn(ASK_VISIT_NOTE, None)
         if draft.outcome is VisitOutcome.NOT_FOUND:
             state.step = CUSTOMER  # "是陈美玲" next puts the note on her, after the summary is shown
             return VisitTurn(customer_not_found(draft.named), state)
@@ -180,9 +187,8 @@ class VisitConversation:
                 state.entities[name] = [*state.entities.get(name, []), *(v for v in values if v not in state.entities.get(name, []))]
             return self._show(staff, state)
         if intent == "deny" or CHANGE_WORDS.search(text):
-            return VisitTurn("要改哪一项?比如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”“客户改成某某”;不记了就回复“取消”。",
-                             state, customer_id=state.customer_id)
-        return VisitTurn("这条拜访还没保存。回复“确认”保存,“取消”不记,或直接说要改的地方。", state, customer_id=state.customer_id)
+            return VisitTurn(ASK_WHAT_TO_CHANGE, state, customer_id=state.customer_id)
+        return VisitTurn(NOT_SAVED_YET, state, customer_id=state.customer_id)
 
     def _pick_customer(self, staff, state, entities, text, channel) -> VisitTurn:
         """The customer named (or picked from the list shown) for this note; a name that finds
@@ -270,7 +276,7 @@ class VisitConversation:
         reply = render_understood(state.customer_name, note, from_context, effects)
         others = [n for n in state.also_named if n != state.customer_name]
         if others:
-            reply = f"一条拜访记一位客户:这条记{state.customer_name};{'、'.join(others)}的请另发一条。\n" + reply
+            reply = one_customer_per_visit(state.customer_name, others) + "\n" + reply
         return VisitTurn(reply, state, customer_id=state.customer_id)
 
     def _save(self, staff: StaffMember, state: VisitDraftState, channel: str) -> VisitTurn:
@@ -278,22 +284,13 @@ class VisitConversation:
         if state.plan_only and note.follow_up_at:
             planned = self.visits.schedule_follow_up(staff, state.customer_id, note, state.request_key, channel)
             if planned is None:
-                return VisitTurn("在您服务的网点里没有找到这位客户,什么都没有保存。", None)
-            return VisitTurn(f"已建跟进任务:{planned.customer_name} {when_text(planned.due_at)},到时会出现在您的待办里。",
+                return VisitTurn(NOT_FOUND_NOTHING_SAVED, None)
+            return VisitTurn(follow_up_scheduled(planned.customer_name, planned.due_at),
                              None, customer_id=planned.customer_id, saved=True)
         logged = self.visits.log_visit(staff, state.customer_id, note, state.request_key, channel)
         if logged.outcome is not VisitOutcome.LOGGED:
-            return VisitTurn("在您服务的网点里没有找到这位客户,这条拜访没有记录。", None)
-        parts = [f"已记录:{logged.customer_name} {logged.channel} {when_text(logged.happened_at)}。"]
-        if logged.follow_up:
-            parts.append(f"已建跟进任务:{when_text(logged.follow_up.due_at)},到时会出现在您的待办里。")
-        if logged.tags_added:
-            parts.append("已加标签:" + "、".join(logged.tags_added) + "。")
-        if logged.tags_removed:
-            parts.append("已去掉标签:" + "、".join(logged.tags_removed) + "。")
-        if logged.closed_follow_ups:
-            parts.append(f"之前对这位客户的{len(logged.closed_follow_ups)}条跟进已完成。")
-        return VisitTurn("\n".join(parts), None, customer_id=logged.customer_id, saved=True)
+            return VisitTurn(NOT_FOUND_VISIT_NOT_LOGGED, None)
+        return VisitTurn(visit_saved(logged), None, customer_id=logged.customer_id, saved=True)
 
 
 def adds_to_the_note(text: str) -> bool:

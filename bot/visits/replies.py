@@ -1,5 +1,6 @@
 """The Chinese text of visits and the daily list, built from the service's results: the daily
-list, what a visit note was understood as (the summary before "确认"), tags and completions.
+list, the questions of logging a visit, what a visit note was understood as (the summary before
+"确认") and what was saved, tags and completions.
 
 Short lines for phone screens; no phone or ID numbers reach this module.
 """
@@ -11,7 +12,7 @@ from datetime import date, datetime, timedelta
 from bot.clock import clock
 from bot.dialogue.notices import context_line
 from bot.visits.notes.results import VisitNote
-from bot.visits.results import CompleteOutcome, TagOutcome, VisitEffects
+from bot.visits.results import CompleteOutcome, LoggedVisit, TagOutcome, VisitEffects
 from bot.vocabulary.money import format_amount
 
 _STATUS_WORDS = {"new": "待接收", "accepted": "已接收,待联系", "contacted": "已联系,待成交"}
@@ -120,6 +121,15 @@ def customer_not_found(named: str | None) -> str:
 CANCELLED = "好的,这条拜访没有记录,什么都没有保存。"
 
 
+ASK_VISIT_NOTE = "请把拜访情况发给我,比如“今天上门拜访了王建国,对基金定投有兴趣,约了下周三再谈”。"
+
+
+ASK_WHAT_TO_CHANGE = "要改哪一项?比如“跟进时间改成下周五”“不是电话,是上门”“不用跟进”“客户改成某某”;不记了就回复“取消”。"
+
+
+NOT_SAVED_YET = "这条拜访还没保存。回复“确认”保存,“取消”不记,或直接说要改的地方。"
+
+
 
 EVENT_WORDS = {"maturity": "到期", "inflow": "到账", "outflow": "要用钱", "purchase": "已购买"}
 
@@ -193,6 +203,40 @@ def event_days(first: date | None, last: date | None) -> str:
     if first.day == 1 and (last + timedelta(days=1)).day == 1 and (first.year, first.month) == (last.year, last.month):
         return f"{first.month}月"
     return f"{first.month}月{first.day}日至{last.month}月{last.day}日"
+
+
+
+def one_customer_per_visit(customer_name: str, others: list[str]) -> str:
+    """The line above the summary of a note that names other customers too."""
+    return f"一条拜访记一位客户:这条记{customer_name};{'、'.join(others)}的请另发一条。"
+
+
+
+NOT_FOUND_NOTHING_SAVED = "在您服务的网点里没有找到这位客户,什么都没有保存。"
+
+
+NOT_FOUND_VISIT_NOT_LOGGED = "在您服务的网点里没有找到这位客户,这条拜访没有记录。"
+
+
+
+def follow_up_scheduled(customer_name: str, due_at: datetime) -> str:
+    """A follow-up planned without a contact, saved."""
+    return f"已建跟进任务:{customer_name} {when_text(due_at)},到时会出现在您的待办里。"
+
+
+
+def visit_saved(logged: LoggedVisit) -> str:
+    """A visit saved: the contact, then its follow-up, tags and the follow-ups it completed."""
+    parts = [f"已记录:{logged.customer_name} {logged.channel} {when_text(logged.happened_at)}。"]
+    if logged.follow_up:
+        parts.append(f"已建跟进任务:{when_text(logged.follow_up.due_at)},到时会出现在您的待办里。")
+    if logged.tags_added:
+        parts.append("已加标签:" + "、".join(logged.tags_added) + "。")
+    if logged.tags_removed:
+        parts.append("已去掉标签:" + "、".join(logged.tags_removed) + "。")
+    if logged.closed_follow_ups:
+        parts.append(f"之前对这位客户的{len(logged.closed_follow_ups)}条跟进已完成。")
+    return "\n".join(parts)
 
 
 
