@@ -50,6 +50,7 @@ HANDLERS: dict[Route, Callable[[Turn], Awaitable[None]]] = {
     Route.START_VISIT: lambda turn: drafts.start_draft(turn, VISIT),
     Route.TAG: visits.tag,
     Route.LIST_TASKS: visits.list_tasks,
+    Route.OWN_CONTACTS: visits.own_contacts,
     Route.FEEDBACK: visits.feedback,
     Route.NOT_CHINESE: basics.not_chinese,
     Route.UNCLEAR_ANSWER: basics.unclear_answer,

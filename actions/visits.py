@@ -2,25 +2,19 @@
 from __future__ import annotations
 
 from actions.customers import chosen_customer, customer_to_act_on
-from actions.runtime import Turn, customer_service, in_thread, visit_service
+from actions.runtime import Turn, in_thread, visit_service
 from bot.access import StaffMember
 from bot.clock import clock
 from bot.customers.service import View
 from bot.dialogue.waiting import TASKS, Choice
-from bot.visits import replies as visit_replies
-from bot.visits.dialogue import (
-    colleague_asked_about,
-    completion_asked,
-    tag_request,
-    without_tag_words,
-)
-from bot.visits.period import tasks_period_asked
+from bot.visits.dialogue import completion_asked, tag_request, without_tag_words
 from bot.visits.replies import (
     ASK_TAG,
     FEEDBACK_SAVED,
-    OWN_LIST_ONLY,
     render_completed,
+    render_own_contacts,
     render_tag_result,
+    render_tasks,
 )
 from bot.visits.results import CompleteOutcome
 
@@ -53,14 +47,9 @@ async def tag_after_choice(turn: Turn) -> None:
     turn.set("current_customer_id", customer_id)
 
 
-def _colleague_asked_about(staff: StaffMember, text: str, staff_names: list[str]) -> str | None:
-    return colleague_asked_about(text, staff_names, customer_service().colleague_names(), staff.name)
-
-
 async def list_tasks(turn: Turn) -> None:
     """"今天要跟进哪些客户", "我的待办"; "完成第2条" closes a follow-up of the list last shown."""
-    text = turn.text
-    number = completion_asked(text)
+    number = completion_asked(turn.text)
     if number is not None:
         result = await in_thread(visit_service().complete, turn.staff, item_number=number,
                                  shown=list(turn.slot("task_refs") or []))
@@ -70,22 +59,29 @@ async def list_tasks(turn: Turn) -> None:
         await turn.notifications()
         turn.say(reply)
         return
-    other = await in_thread(_colleague_asked_about, turn.staff, text, turn.entities.get("staff_name") or [])
-    if other:
-        turn.say(OWN_LIST_ONLY.format(name=other))
+    daily = await in_thread(visit_service().tasks_asked, turn.staff, turn.text,
+                            turn.entities.get("staff_name") or [], clock.today(), turn.channel)
+    if daily.colleague:
+        turn.say(render_tasks(daily))
         return
-    period = tasks_period_asked(text, clock.today())  # "明天的待办", "下周的待办"; None: today's
-    daily = await in_thread(visit_service().daily_list, turn.staff, clock.today(), turn.channel, period)
     await turn.notifications()
-    reply = visit_replies.render_daily_list(daily.items, daily.today, daily.period)
-    if daily.items:
-        reply += "\n回复序号看这位客户的360信息。"
-    turn.say(reply)
+    turn.say(render_tasks(daily))
     turn.set("task_refs", daily.refs)
     turn.waiting.topic = TASKS  # "明天呢" next asks for tomorrow's list
     # The numbers also open the customer: the "which one?" answer of the 360 view.
-    turn.waiting.choice = (Choice([item.customer_id for item in daily.items], {"kind": "view", "view": View.PROFILE.value})
-                           if daily.items else None)
+    _numbers_open_the_customer(turn, [item.customer_id for item in daily.items])
+
+
+async def own_contacts(turn: Turn) -> None:
+    """"我最近联系过谁", "这周拜访了哪些客户": her own contacts; the numbers open the customer."""
+    contacts = await in_thread(visit_service().own_contacts, turn.staff, turn.text, clock.today(), turn.channel)
+    await turn.notifications()
+    turn.say(render_own_contacts(contacts))
+    _numbers_open_the_customer(turn, [line.customer_id for line in contacts.lines])
+
+
+def _numbers_open_the_customer(turn: Turn, customer_ids: list[str]) -> None:
+    turn.waiting.choice = Choice(customer_ids, {"kind": "view", "view": View.PROFILE.value}) if customer_ids else None
 
 
 async def feedback(turn: Turn) -> None:

@@ -40,6 +40,7 @@ from bot.dialogue.message import (
     VISIT_MISREADS,
     WHAT_ABOUT,
     Message,
+    asks_own_contacts,
     bare_name,
     cancels,
     is_correction,
@@ -86,6 +87,7 @@ class Route(str, Enum):
     START_VISIT = "start_visit"
     TAG = "tag"
     LIST_TASKS = "list_tasks"
+    OWN_CONTACTS = "own_contacts"  # "我最近联系过谁": her own contacts of the days asked
     FEEDBACK = "feedback"
     NOT_CHINESE = "not_chinese"  # "请用中文"
     UNCLEAR_ANSWER = "unclear_answer"  # an answer to nothing: "没明白您指的是哪位客户"
@@ -206,6 +208,8 @@ def _route_by_intent(message: Message, topic: str | None) -> tuple[Route, str | 
         return Route.REFERRAL_STATS, None  # "这个月呢" right after a month's ranking or figures
     if topic == SUGGESTIONS and MORE_AFTER_A_LIST.match(without_filler(text)):
         return Route.SUGGEST, None  # "还有吗" right after suggestions: the next ones
+    if asks_own_contacts(message) and (intent not in DRAFT_STARTS or len(without_filler(text)) <= 16):
+        return Route.OWN_CONTACTS, None  # "我最近联系过谁", "这周拜访了哪些客户": no customer asked for
     if intent not in ("list_tasks",) + tuple(DRAFT_STARTS) and TASK_WORDS.search(text) and not names_customer(message) and (
             tasks_period_asked(text, clock.today()) is not None or re.search(r"我的|今天|今日", text)):
         return Route.LIST_TASKS, None  # "12月7号要跟进哪些客户", "周末有待办吗" however the NLU read them

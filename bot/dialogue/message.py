@@ -88,6 +88,15 @@ ANOTHER_MONTH = re.compile(r"(?:那|那么)?(?:这个月|本月|当月|上个月
                            r"(?:呢|的呢|怎么样|如何|的)?")
 MORE_AFTER_A_LIST = re.compile(r"^(?:还有吗|还有呢|还有没有|还有别的吗|还有其他的吗|还有其它的吗|继续|下一批|下一页|再来几个|再来点|更多)$")
 # Words of the to-do list.
+# A question about one's own past contacts ("我最近联系过谁", "这周拜访了哪些客户", "我的拜访记录"),
+# not about a customer's (names_customer, PRONOUN) nor about what is still to do (PLANNED).
+OWN_CONTACTS = re.compile(
+    r"(?:联系|拜访|走访|回访|见|约见|接待|电话联系)(?:了|过)*的?(?:哪些|哪几位|哪几个|几位|几个|多少|谁)"
+    r"|打了?(?:哪些|几个|多少)个?电话"
+    r"|我的?(?:最近|这周|本周|上周|今天|昨天|这个月|本月|上个月)?的?(?:拜访|联系|走访)(?:记录|情况)"
+    r"|我(?:最近|这周|本周|上周|今天|昨天|这个月|本月|上个月)?都?(?:联系|拜访|走访)(?:过|了)的(?:客户|人)"
+)
+PLANNED = re.compile(r"要|需要|应该|该去|计划|打算|安排|待办|跟进")
 TASK_WORDS = re.compile(r"待办|要跟进|跟进哪|跟进谁|要联系谁|要联系哪|要办的|要办什么|有啥事|有什么事|要做的|要回访")
 # Intents a visit note naming its customer can be misread as ("陈美玲到店,三天后再联系").
 VISIT_MISREADS = frozenset({"nlu_fallback", "out_of_scope", "inform", "affirm", "deny", "thanks", "greet"})
@@ -206,3 +215,10 @@ def corrected_part(text: str) -> str:
         return text.strip()
     rest = text[found[-1].end():].strip(" ,，。.!！~")
     return rest or text.strip()
+
+
+def asks_own_contacts(message: Message) -> bool:
+    """"我最近联系过谁", "上周拜访了几个客户", "我的拜访记录": her own contacts, no customer's."""
+    text = message.text or ""
+    return bool(OWN_CONTACTS.search(text)) and not PLANNED.search(text) and not PRONOUN.search(text) \
+        and not names_customer(message)

@@ -60,13 +60,24 @@ class DailyItem:
         return f"{self.kind.value}:{self.customer_id}"
 
 
+def colleague_asked_about(text: str, staff_names: list[str], colleagues: set[str], own_name: str | None) -> str | None:
+    """The colleague whose list a message asks for ("王芳的待办有多少"), if any: the bot shows only
+    the employee's own list, and must not answer with hers as if it were the colleague's."""
+    for name in [*staff_names, *sorted(colleagues, key=len, reverse=True)]:
+        if name and name != own_name and name in text:
+            return name
+    return None
+
+
 @dataclass(frozen=True)
 class DailyList:
-    outcome: str  # 'ok'
     staff: StaffMember | None = None
     today: date | None = None
     items: list[DailyItem] = field(default_factory=list)
     period: Period | None = None  # the days asked; None: today's list
+    # The colleague whose list the message asked for ("王芳的待办有多少"): nothing is listed, the
+    # bot shows each member of staff only her own.
+    colleague: str | None = None
 
     @property
     def refs(self) -> list[str]:

@@ -349,15 +349,6 @@ def _joined_tag_words(values: list[str], text: str) -> str | None:
     return text[start:end]
 
 
-def colleague_asked_about(text: str, staff_names: list[str], colleagues: set[str], own_name: str | None) -> str | None:
-    """The colleague whose list a message asks for ("王芳的待办有多少"), if any: the bot shows only
-    the employee's own list, and must not answer with hers as if it were the colleague's."""
-    for name in [*staff_names, *sorted(colleagues, key=len, reverse=True)]:
-        if name and name != own_name and name in text:
-            return name
-    return None
-
-
 def item_number(text: str) -> int | None:
     """"完成第2条", "第二个办完了", "第十二条", "2" -> the number (bot.vocabulary.numbers)."""
     return parse_ordinal(text)

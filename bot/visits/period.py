@@ -54,18 +54,26 @@ class Period:
 
 def tasks_period_asked(text: str, today: date) -> Period | None:
     """The days a to-do question asks about, or None for the usual list (see the module's rules)."""
+    period = days_named(text, today)
+    if period is None:
+        return None
+    first, last = period.first, period.last
+    if first < today <= last:
+        first = today
+    if first == last == today:
+        return None
+    return Period(first, last, period.said)
+
+
+def days_named(text: str, today: date) -> Period | None:
+    """All the days the message's time expressions name, from the first day of the earliest to
+    the last day of the latest ("这周" is Monday to Sunday, whatever today is); None without one."""
     start_of_today = datetime.combine(today, time(0), tzinfo=clock.tz)
     spans = find_time_expressions(text or "", start_of_today)
     if not spans:
         return None
     days = _days_of(text or "", spans)
-    first = min(begins for begins, _ in days)
-    last = max(ends for _, ends in days)
-    if first < today <= last:
-        first = today
-    if first == last == today:
-        return None
-    return Period(first, last, _said(text, spans))
+    return Period(min(begins for begins, _ in days), max(ends for _, ends in days), _said(text, spans))
 
 
 def _days_of(text: str, spans) -> list[tuple[date, date]]:

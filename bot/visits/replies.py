@@ -86,6 +86,31 @@ def render_daily_list(items, today: date, period=None) -> str:
     return "\n".join(lines)
 
 
+def render_tasks(daily) -> str:
+    """The answer to a to-do question (VisitService.tasks_asked): the list, whose numbers also
+    open the customer, or why a colleague's is not shown."""
+    if daily.colleague:
+        return OWN_LIST_ONLY.format(name=daily.colleague)
+    reply = render_daily_list(daily.items, daily.today, daily.period)
+    return reply + "\n回复序号看这位客户的360信息。" if daily.items else reply
+
+
+def render_own_contacts(contacts) -> str:
+    """Her own contacts (bot.visits.contacts.OwnContacts), newest first; the numbers open the
+    customer."""
+    days = _period_heading(contacts.period, with_weekday=False)
+    if not contacts.lines:
+        return f"{days}您没有联系客户的记录。拜访或打电话后,发一句话就能记下,如“今天电话联系了王建国,他想了解理财”。"
+    lines = [f"{days}您联系了{contacts.customers}位客户,共{contacts.total}次"
+             + (f",以下是最近{len(contacts.lines)}次" if contacts.total > len(contacts.lines) else "") + ":"]
+    for number, line in enumerate(contacts.lines, start=1):
+        summary = line.summary if len(line.summary) <= 24 else line.summary[:24] + "…"
+        lines.append(f"{number}. {line.happened_at.month}月{line.happened_at.day}日 {line.customer_name} · "
+                     f"{line.channel}" + (f":{summary}" if summary else ""))
+    lines.append("回复序号看这位客户的360信息。")
+    return "\n".join(lines)
+
+
 def greeting(hour: int) -> str:
     """Good morning before 11, and so on by the local hour the message goes out: the digest is
     due at digest_time, but a server started late in the day sends that day's list at once."""

@@ -71,13 +71,14 @@ from bot.models import (
 )
 from bot.privacy import mask_identifiers_in_text
 from bot.settings import Settings
-from bot.visits.daily_list import DailyList, audit_list, build_daily_list, list_detail
+from bot.visits.contacts import OwnContacts, contacts_period_asked, own_contacts
+from bot.visits.daily_list import DailyList, audit_list, build_daily_list, colleague_asked_about, list_detail
 from bot.visits.digest import DigestReport, morning_digest
 from bot.visits.follow_ups import follow_up_info, follow_ups_a_contact_closes
 from bot.visits.notes.kinds import describes_a_visit
 from bot.visits.notes.parser import parse_visit_note
 from bot.visits.notes.results import VisitNote, details_of
-from bot.visits.period import Period
+from bot.visits.period import Period, tasks_period_asked
 from bot.visits.results import (
     Completed,
     CompleteOutcome,
@@ -468,7 +469,27 @@ class VisitService:
             day = today or clock.today()
             items = build_daily_list(session, staff, day, self.settings.daily_list_days, period)
             audit_list(session, staff.staff_id, items, channel, list_detail(day, period))
-            return DailyList("ok", staff, day, items, period)
+            return DailyList(staff, day, items, period)
+
+    def tasks_asked(self, staff: StaffMember, text: str, staff_names: list[str], today: date,
+                    channel: str = "") -> DailyList:
+        """The list a to-do question asks for: "我的待办", "明天的待办" (its days:
+        `tasks_period_asked`); a colleague's ("王芳的待办", `staff_names`: the colleagues the NLU
+        tagged) lists nothing but says whose it would be."""
+        with self.db.unit_of_work() as session:
+            colleague = colleague_asked_about(text, staff_names, set(lookup.staff_names(session)), staff.name)
+            if colleague:
+                return DailyList(staff, today, colleague=colleague)
+            period = tasks_period_asked(text, today)  # None: today's list
+            items = build_daily_list(session, staff, today, self.settings.daily_list_days, period)
+            audit_list(session, staff.staff_id, items, channel, list_detail(today, period))
+            return DailyList(staff, today, items, period)
+
+    def own_contacts(self, staff: StaffMember, text: str, today: date, channel: str = "") -> OwnContacts:
+        """"我最近联系过谁", "这周拜访了哪些客户": her own contacts of the days asked
+        (bot.visits.contacts), each customer listed audited."""
+        with self.db.unit_of_work() as session:
+            return own_contacts(session, staff, contacts_period_asked(text, today), channel)
 
     def open_follow_ups(self, staff: StaffMember) -> list[FollowUpInfo]:
         """This person's open follow-ups, soonest first."""

@@ -235,3 +235,15 @@ async def test_a_look_at_her_funds_is_her_funds_not_the_card(chat, db):
 async def test_the_head_asking_one_colleagues_referrals_gets_her_line(chat):
     reply = await chat("liuwei", "王芳这个月转介怎么样")
     assert reply.startswith("王芳(") and "排名第" in reply and "张丽" not in reply
+
+
+async def test_whom_she_contacted_lately_is_her_own_list_and_a_number_opens_the_customer(chat, db):
+    assert "已记录:陈美玲" in await chat("wangfang", "今天电话联系了陈美玲,她想买国债") + await chat("wangfang", "确认")
+    for text in ("我最近联系过谁", "这周我拜访了哪些客户", "今天联系了几个客户"):
+        reply = await chat("wangfang", text)
+        assert "您联系了" in reply and "陈美玲 · 电话" in reply and "哪位客户" not in reply, (text, reply)
+    audited = db.audited("C00000005")
+    reply = await chat("wangfang", "1")
+    assert "【陈美玲】" in reply and db.audited("C00000005") == audited + 1
+    reply = await chat("zhangli", "我今天联系了哪些客户")  # not 王芳's
+    assert "陈美玲" not in reply and "没有联系客户的记录" in reply

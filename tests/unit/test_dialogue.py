@@ -351,3 +351,17 @@ def test_an_identifier_without_a_digit_is_no_identifier():
     assert entity_value("customer_id", "C00000001") == "C00000001"
     assert entity_value("phone", "１３９１２３４５６７８") == "１３９１２３４５６７８"
     assert decide(message("欧阳呢", "lookup_customer"), Waiting(), NOW).route is Route.LOOKUP
+
+
+@pytest.mark.parametrize("text,intent,entities,expected", [
+    ("我最近联系过谁", "ask_interactions", {}, Route.OWN_CONTACTS),
+    ("这周拜访了哪些客户", "nlu_fallback", {}, Route.OWN_CONTACTS),
+    ("上周我打了几个电话", "log_visit", {}, Route.OWN_CONTACTS),
+    ("我的拜访记录", "ask_interactions", {}, Route.OWN_CONTACTS),
+    ("谁联系过她", "ask_interactions", {}, Route.INTERACTIONS),  # a customer's contacts
+    ("王建国最近联系过谁", "ask_interactions", {"customer_name": "王建国"}, Route.INTERACTIONS),
+    ("明天要拜访哪些客户", "list_tasks", {}, Route.LIST_TASKS),  # what is still to do
+    ("今天拜访了王建国,他想买理财", "log_visit", {"customer_name": "王建国"}, Route.START_VISIT),
+])
+def test_her_own_contacts_are_asked_without_a_customer(text, intent, entities, expected):
+    assert route(text, intent, **entities).route is expected

@@ -239,7 +239,6 @@ def test_daily_list_ranks_overdue_first_and_numbers_the_items(service, bank):
     log(service, "电话联系陈美玲,明天再打", customer="C00000005", key="t1")  # due 12-01
     log(service, "电话联系王建国,12月3号再联系", key="t2")  # due 12-03
     daily = service.daily_list(as_staff("wangfang"), date(2026, 12, 3))
-    assert daily.outcome == "ok"
     kinds = [(i.kind, i.customer_id, i.overdue) for i in daily.items]
     assert kinds[0] == (ItemKind.FOLLOW_UP, "C00000005", True)
     assert (ItemKind.FOLLOW_UP, "C00000001", False) in kinds
@@ -385,3 +384,36 @@ def test_the_audit_command_shows_who_saw_a_customer_on_a_list(service, bank, cap
     lines = capsys.readouterr().out.splitlines()
     assert any(line.endswith("\tS0003\tC00000001\tdaily_list\twecom\t待办 2026-12-01") for line in lines), lines
     assert any(line.endswith("\tS0003\tC00000001\tdaily_list\tdaily_digest\t待办 2026-12-01") for line in lines), lines
+
+
+def test_her_own_contacts_of_the_days_asked_newest_first_each_customer_audited(service, bank):
+    """"我最近联系过谁": hers only (王芳's, not 张丽's), of the last 7 days by default, each customer
+    listed audited once; "上周" is last week; a colleague's contact is never in her list."""
+    from bot.visits.contacts import AUDIT_OWN_CONTACTS
+    from bot.visits.replies import render_own_contacts
+
+    log(service, "电话联系陈美玲,聊了基金定投", customer="C00000005", key="c1")
+    log(service, "上门拜访王建国,他想了解大额存单", key="c2")
+    log(service, "电话联系王建国,聊理财", chat_id="zhangli", key="c3")  # 张丽's, not 王芳's
+    recent = service.own_contacts(as_staff("wangfang"), "我最近联系过谁", TODAY, "test")
+    chat_logged = [(line.customer_id, line.channel) for line in recent.lines if line.happened_at.date() == TODAY]
+    assert chat_logged[:2] == [("C00000001", "上门"), ("C00000005", "电话")]
+    assert recent.period.first == date(2026, 11, 24) and recent.period.last == TODAY
+    assert recent.total == len(recent.lines) and recent.customers == len({line.customer_id for line in recent.lines})
+    text = render_own_contacts(recent)
+    assert text.startswith("最近7天(11月24日至11月30日)您联系了") and "1. 11月30日 王建国 · 上门:上门拜访王建国" in text
+    audited = [e.customer_id for e in rows(bank, AuditEntry, AuditEntry.shown == AUDIT_OWN_CONTACTS)]
+    assert sorted(audited) == sorted({line.customer_id for line in recent.lines})
+    today_only = service.own_contacts(as_staff("zhangli"), "我今天联系了哪些客户", TODAY, "test")
+    assert [line.customer_id for line in today_only.lines] == ["C00000001"]
+    last_week = service.own_contacts(as_staff("wangfang"), "上周拜访了哪些客户", TODAY, "test")
+    assert (last_week.period.first, last_week.period.last) == (date(2026, 11, 23), date(2026, 11, 29))
+    assert all(date(2026, 11, 23) <= line.happened_at.date() <= date(2026, 11, 29) for line in last_week.lines)
+
+
+def test_a_colleagues_list_is_never_answered_with_her_own(service, bank):
+    daily = service.tasks_asked(as_staff("wangfang"), "张丽的待办有多少", [], TODAY, "test")
+    assert daily.colleague == "张丽" and daily.items == []
+    assert rows(bank, AuditEntry, AuditEntry.shown == "daily_list") == []
+    mine = service.tasks_asked(as_staff("wangfang"), "我明天的待办", [], TODAY, "test")
+    assert mine.colleague is None and mine.period is not None and mine.period.first == date(2026, 12, 1)
