@@ -241,11 +241,12 @@ class CustomerService:
         with self.db.unit_of_work() as session:
             return set(lookup.staff_names(session))
 
-    def customer_name(self, staff: StaffMember, customer_id: str | None) -> str | None:
-        """The name of a customer this person may see, else None (for drafts' one-line notices)."""
+    def customer_name(self, staff: StaffMember, customer_id: str | None, said: str = "") -> str | None:
+        """The name of a customer this person may see, else None (for drafts' one-line notices).
+        `said`: the message that refers to her by a pronoun; "她" of a man is nobody (None)."""
         with self.db.unit_of_work() as session:
             customer = lookup.visible_customer(session, staff, customer_id)
-            return customer.name if customer else None
+            return customer.name if customer and lookup.pronoun_fits(said, customer.gender) else None
 
     def choose(
         self,

@@ -150,8 +150,8 @@ class ReferralConversation(ReferralChat):
         state = ReferralDraftState()
         if customer_in_context:
             state.set_customer(customer_in_context, CustomerSource.CONTEXT,
-                               self.customers.customer_name(staff, customer_in_context))
-            if state.customer_name is None:  # no longer visible: as if nobody were in context
+                               self.customers.customer_name(staff, customer_in_context, said=text))
+            if state.customer_name is None:  # no longer visible, or "她" of a man: as if nobody were in context
                 state.set_customer(None, None)
         self._take_details(state, entities)
         if not state.product_word:  # a product word the NLU did not tag is still the product

@@ -229,7 +229,8 @@ class VisitService:
             if named is not None:
                 return VisitDraft(VisitOutcome.NOT_FOUND, note, staff, named=named.value)
             customer = lookup.visible_customer(session, staff, customer_in_context)
-            if customer is None:
+            if customer is None or not lookup.pronoun_fits(text, customer.gender):
+                # Nobody in context, or "她" with a man in context: the draft asks whom she saw.
                 return VisitDraft(VisitOutcome.NO_CUSTOMER_GIVEN, note, staff)
             return VisitDraft(VisitOutcome.READY, note, staff, customer.customer_id, customer.name, from_context=True)
 

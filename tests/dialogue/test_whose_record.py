@@ -221,3 +221,17 @@ async def test_a_namesake_is_picked_by_his_occupation(chat, db):
     assert "【王建国】" in reply and "退休教师" in reply
     reply = await chat("zhangli", "他的定期什么时候到期")
     assert "邮享定期1年" in reply  # C00000001's, not the engineer's
+
+
+async def test_a_visit_or_referral_about_her_with_a_man_in_context_asks_whom(chat, db):
+    await chat("wangfang", "查一下陈美玲")
+    await chat("wangfang", "C00000001")  # 王建国, a man
+    reply = await chat("wangfang", "刚给她打了电话,她想买国债")
+    assert "王建国" not in reply and "哪位客户" in reply
+    await chat("wangfang", "确认")
+    assert db.visits(WANG) == 0
+    reply = await chat("wangfang", "取消")
+    reply = await chat("wangfang", "给她转个单,想了解理财")
+    assert "按上下文" not in reply and "王建国" not in reply and "哪位客户" in reply
+    await chat("wangfang", "确认")
+    assert db.referrals(WANG) == 0
