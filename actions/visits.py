@@ -81,7 +81,11 @@ async def own_contacts(turn: Turn) -> None:
 
 
 def _numbers_open_the_customer(turn: Turn, customer_ids: list[str]) -> None:
+    """A list of customers was shown: a number opens one, and "她" is one of the list now (asked
+    about), not the customer talked about before it, as after a lookup's namesakes."""
     turn.waiting.choice = Choice(customer_ids, {"kind": "view", "view": View.PROFILE.value}) if customer_ids else None
+    if customer_ids:
+        turn.set("current_customer_id", None)
 
 
 async def feedback(turn: Turn) -> None:

@@ -30,9 +30,11 @@ from bot.dialogue.message import (
     MORE_AFTER_A_LIST,
     NEXT_REFERRAL_STEP,
     PLAN_MISREADS,
+    POSSESSED,
     PRONOUN,
     QUESTION,
     QUESTIONS,
+    RECOMMENDS,
     REFERRAL_OF,
     SAVE_WORDS,
     TASK_WORDS,
@@ -223,6 +225,9 @@ def _route_by_intent(message: Message, topic: str | None) -> tuple[Route, str | 
     if topic == TASKS and len(without_filler(text)) <= 6 and (
             tasks_period_asked(text, clock.today()) is not None or re.search(r"今天|今日", text)):
         return Route.LIST_TASKS, None  # "明天呢", "下周呢" right after the daily list
+    if intent in ("suggest_products", "lookup_customer", "inform", "nlu_fallback") and product_answer(message) \
+            and POSSESSED.match(without_filler(text)) and not RECOMMENDS.search(text):
+        return Route.HOLDINGS, None  # "她的基金呢", "陈美玲的基金呢": what she holds, not suggestions
     if intent not in DRAFT_STARTS and purchase_question(text, message.entities.get("product")) and (
             asks_may_buy(text) or topic == SUGGESTIONS):
         # "她能买大额存单吗" whatever the NLU called it; "那X呢", "X可以吗" right after suggestions.

@@ -3,7 +3,8 @@
 Rules:
 
 * The days are those the question names (bot.visits.period.days_named), never after today;
-  "今天" is today; without a day, the last RECENT_DAYS days including today ("最近").
+  "今天" is today; "最近两周", "近一个月" the last 14 or 30 days; without a day, the last
+  RECENT_DAYS days including today ("最近").
 * Her contacts only: those logged in the chat by her and those the bank's contact history records
   under her staff id. A customer no longer in a branch she serves is left out: her list never
   shows a customer she may not see.
@@ -25,11 +26,14 @@ from bot.clock import clock, to_local, to_storage
 from bot.models import Customer, Interaction
 from bot.privacy import mask_identifiers_in_text
 from bot.visits.period import Period, days_named
+from bot.vocabulary.numbers import parse_count
 
 RECENT_DAYS = 7
 MAX_LINES = 20
 AUDIT_OWN_CONTACTS = "own_contacts"
 _TODAY = re.compile(r"今天|今日")
+_LAST_DAYS = re.compile(r"(?:最近|近)(?P<count>[0-9一二两三四五六七八九十半]{0,3})个?(?P<unit>天|日|周|星期|礼拜|月)")
+_UNIT_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "月": 30}
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,12 @@ def contacts_period_asked(text: str, today: date) -> Period:
     """The days a question about her own contacts asks for (see the module's rules)."""
     if _TODAY.search(text or ""):
         return Period(today, today, "今天")
+    last = _LAST_DAYS.search(text or "")
+    if last:
+        said = last.group("count")
+        count = 0.5 if said == "半" else (parse_count(said) or 1) if said else 1
+        days = max(1, min(round(count * _UNIT_DAYS[last.group("unit")]), 366))
+        return Period(today - timedelta(days=days - 1), today, last.group(0))
     named = days_named(text, today)
     if named is None or named.first > today:
         return Period(today - timedelta(days=RECENT_DAYS - 1), today, f"最近{RECENT_DAYS}天")

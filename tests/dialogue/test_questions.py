@@ -247,3 +247,14 @@ async def test_whom_she_contacted_lately_is_her_own_list_and_a_number_opens_the_
     assert "【陈美玲】" in reply and db.audited("C00000005") == audited + 1
     reply = await chat("zhangli", "我今天联系了哪些客户")  # not 王芳's
     assert "陈美玲" not in reply and "没有联系客户的记录" in reply
+
+
+async def test_after_a_list_of_customers_she_is_asked_about_and_her_funds_are_hers(chat, db):
+    await chat("wangfang", "查一下陈美玲")
+    reply = await chat("wangfang", "她的基金呢")  # what she holds, not suggestions of funds
+    assert "陈美玲名下" in reply and "推荐" not in reply
+    await chat("wangfang", "今天电话联系了王建国,聊了理财")
+    assert "已记录" in await chat("wangfang", "2")  + await chat("wangfang", "确认")
+    assert "您联系了" in await chat("wangfang", "我最近联系过谁")
+    reply = await chat("wangfang", "她的定期呢")  # one of the list, or 陈美玲? asked, never guessed
+    assert "哪位客户" in reply and "陈美玲名下" not in reply

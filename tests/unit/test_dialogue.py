@@ -365,3 +365,15 @@ def test_an_identifier_without_a_digit_is_no_identifier():
 ])
 def test_her_own_contacts_are_asked_without_a_customer(text, intent, entities, expected):
     assert route(text, intent, **entities).route is expected
+
+
+@pytest.mark.parametrize("text,intent,entities,expected", [
+    ("她的基金呢", "suggest_products", {"product": "基金"}, Route.HOLDINGS),
+    ("陈美玲的基金呢", "suggest_products", {"customer_name": "陈美玲", "product": "基金"}, Route.HOLDINGS),
+    ("他的定期", "lookup_customer", {"product": "定期"}, Route.HOLDINGS),
+    ("给她推荐点基金", "suggest_products", {"product": "基金"}, Route.SUGGEST),
+    ("她适合的基金呢", "suggest_products", {"product": "基金"}, Route.SUGGEST),
+    ("她能买基金吗", "suggest_products", {"product": "基金"}, Route.SUGGEST),
+])
+def test_someones_product_is_what_she_holds_not_a_suggestion(text, intent, entities, expected):
+    assert route(text, intent, **entities).route is expected

@@ -240,3 +240,19 @@ def test_the_morning_digest_audits_every_customer_of_every_list_it_sends(bank, f
     assert len(trail) >= 3  # 王芳's list alone has 王建国 ×2 and more
     morning_digest(bank, moment, Settings(database_url=bank.url))
     assert _audited(bank, "daily_digest") == trail
+
+
+@pytest.mark.parametrize("text,first,said", [
+    ("我最近联系过谁", date(2026, 11, 24), "最近7天"),
+    ("最近一个月我都拜访过哪些客户", date(2026, 11, 1), "最近一个月"),
+    ("近两周联系了谁", date(2026, 11, 17), "近两周"),
+    ("最近半个月见了几个客户", date(2026, 11, 16), "最近半个月"),
+    ("上周拜访了哪些客户", date(2026, 11, 23), "上周"),
+    ("我今天联系了谁", MON, "今天"),
+])
+def test_the_days_a_question_about_her_own_contacts_asks(text, first, said):
+    from bot.visits.contacts import contacts_period_asked
+
+    period = contacts_period_asked(text, MON)
+    assert (period.first, period.said) == (first, said)
+    assert period.last == (date(2026, 11, 29) if said == "上周" else MON)  # never after today
