@@ -265,7 +265,7 @@ class VisitConversation:
 
     def _note(self, staff: StaffMember, state: VisitDraftState) -> VisitNote:
         return _corrected(self.visits.read_note(staff, state.text, state.entities,
-                                                datetime.fromisoformat(state.written_at)), state)
+                                                datetime.fromisoformat(state.written_at), state.customer_id), state)
 
     def _show(self, staff: StaffMember, state: VisitDraftState) -> VisitTurn:
         note = self._note(staff, state)

@@ -74,7 +74,7 @@ from bot.settings import Settings
 from bot.visits.contacts import OwnContacts, contacts_period_asked, own_contacts
 from bot.visits.daily_list import DailyList, audit_list, build_daily_list, colleague_asked_about, list_detail
 from bot.visits.digest import DigestReport, morning_digest
-from bot.visits.follow_ups import follow_up_info, follow_ups_a_contact_closes
+from bot.visits.follow_ups import follow_up_info, follow_ups_a_contact_closes, reminder_at_her_next_maturity
 from bot.visits.notes.kinds import describes_a_visit
 from bot.visits.notes.parser import parse_visit_note
 from bot.visits.notes.results import VisitNote, details_of
@@ -171,12 +171,19 @@ class VisitService:
             return VisitEffects(closes, removed)
 
     def read_note(
-        self, staff: StaffMember, text: str, entities: dict[str, list[str]] | None = None, now: datetime | None = None
+        self, staff: StaffMember, text: str, entities: dict[str, list[str]] | None = None, now: datetime | None = None,
+        customer_id: str | None = None,
     ) -> VisitNote | None:
-        """The note as it was read when drafted (`now` = that moment), for saving it after the
-        confirmation."""
+        """The note as it was read when drafted (`now` = that moment), for the summary and for
+        saving it after the confirmation; with its customer, "到期前提醒我" without a date is due
+        at her next maturity (follow_ups.reminder_at_her_next_maturity)."""
         with self.db.unit_of_work() as session:
-            return self.parse(session, staff, text, entities, now)
+            note = self.parse(session, staff, text, entities, now)
+            customer = lookup.visible_customer(session, staff, customer_id) if customer_id else None
+            if customer is None:
+                return note
+            return reminder_at_her_next_maturity(session, customer.customer_id, note, now or clock.now(),
+                                                 self.settings.follow_up_default_hour)
 
     def draft_visit(
         self,

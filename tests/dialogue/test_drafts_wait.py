@@ -4,7 +4,7 @@ by a new visit or referral message, is dropped with a one-line notice; nothing i
 an explicit confirmation of a summary that shows the customer."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.clock import clock
 
@@ -176,3 +176,14 @@ async def test_closing_a_task_while_the_visit_waits_for_whom_closes_the_task(cha
     assert "王建国" not in reply.split("\n")[0] and "我理解的拜访记录" not in reply
     assert "还等您说是哪位客户" in reply
     assert db.visits() == 0 and db.follow_ups(open_only=True) <= open_before
+
+
+async def test_a_reminder_before_her_maturity_is_set_from_what_she_holds(chat, db):
+    """The note says "到期前提醒我" without the date: her 邮享定期1年 matures on 12-09, so the
+    follow-up is on 12-06, shown before anything is saved and saved on 确认."""
+    reply = await chat("wangfang", "今天电话联系了C00000001,他说定期快到期了,到期前提醒我")
+    assert "下次跟进:12月6日" in reply, reply
+    assert db.follow_ups("C00000001", open_only=True) == 0
+    assert "已记录" in await chat("wangfang", "确认")
+    follow_up = db.latest_follow_up()
+    assert follow_up.customer_id == "C00000001" and follow_up.due_at.date() == date(2026, 12, 6)

@@ -417,3 +417,17 @@ def test_a_colleagues_list_is_never_answered_with_her_own(service, bank):
     assert rows(bank, AuditEntry, AuditEntry.shown == "daily_list") == []
     mine = service.tasks_asked(as_staff("wangfang"), "我明天的待办", [], TODAY, "test")
     assert mine.colleague is None and mine.period is not None and mine.period.first == date(2026, 12, 1)
+
+
+def test_a_reminder_before_a_maturity_the_note_gives_no_date_for_is_set_from_her_holdings(service):
+    """王建国's 邮享定期1年 matures on 12-09 and his 稳享理财90天 on 01-04: "定期到期前提醒我" is due 3
+    days before the term deposit, "理财到期的时候联系他" on the 理财's day; a note that gives the date,
+    or a customer with nothing maturing, is read as written."""
+    staff, hour = as_staff("wangfang"), Settings().follow_up_default_hour
+    read = lambda text, customer="C00000001": service.read_note(staff, text, {}, None, customer)  # noqa: E731
+    note = read("今天电话联系了王建国,他说定期快到期了,到期前提醒我")
+    assert note.follow_up_at.date() == date(2026, 12, 6) and note.follow_up_at.hour == hour
+    assert read("王建国说理财到期的时候联系他").follow_up_at.date() == date(2027, 1, 4)
+    assert read("王建国50万定期12月20日到期,到期前提醒我").follow_up_at.date() == date(2026, 12, 17)  # as written
+    assert read("今天电话联系了王建国,他说定期快到期了,到期前提醒我", "C00000002").follow_up_at is None  # 活期 only
+    assert service.read_note(staff, "他说定期快到期了,到期前提醒我", {}).follow_up_at is None  # no customer yet
