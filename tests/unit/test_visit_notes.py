@@ -277,10 +277,17 @@ def test_a_reminder_before_the_maturity_becomes_the_follow_up(text, follow_up):
     # NOW is Monday 2026-11-30: "月底" is today's month's last day, 12月15日 a day named.
     ("今天给王建国打了电话,他说月底有笔钱到账,到时候提醒我一下", datetime(2026, 11, 30, 11, 0)),
     ("陈美玲12月15日有一笔50万到账,到时候联系她", datetime(2026, 12, 15, 9, 0)),
+    # Money coming to the household: not the customer's event, but when "到时候提醒" is due.
+    ("王建国他老婆今天来了,说下个月有笔钱到账,到时候提醒我", datetime(2026, 12, 1, 9, 0)),
 ])
 def test_a_reminder_when_money_arrives_becomes_the_follow_up(text, follow_up):
     note = parse_visit_note(text, NOW, CATALOGUE, STAFF, CUSTOMERS)
     assert note.follow_up_at == follow_up.replace(tzinfo=NOW.tzinfo)
+
+
+def test_a_relatives_money_is_no_event_of_the_customer_and_no_reminder_unasked():
+    note = parse_visit_note("王建国他老婆说下个月有笔钱到账", NOW, CATALOGUE, STAFF, CUSTOMERS)
+    assert note.events == () and note.follow_up_at is None
 
 
 def test_no_money_event_no_reminder():

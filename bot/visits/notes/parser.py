@@ -206,6 +206,7 @@ def parse_visit_note(
 
     # Money events, clause by clause; their times are not the follow-up's.
     events: list[MoneyEvent] = []
+    household_inflows: list[MoneyEvent] = []  # money coming to a relative: only for "到时候提醒"
     event_span_ids: set[int] = set()
     for index, (start, end) in enumerate(clauses):
         clause = text[start:end]
@@ -239,7 +240,10 @@ def parse_visit_note(
         if incomes[index] or relatives[index] and kind is not EventKind.OUTFLOW:
             # Income is a fact, not money moving; a relative's maturity, income or purchase is
             # theirs. A relative's spending (女儿上大学要用钱, 儿子买房) is the household's and
-            # stays, without the relative's figures.
+            # stays, without the relative's figures. Money coming to a relative ("他老婆说月底有笔
+            # 钱到账") is not the customer's event, but its day is when "到时候提醒我" is due.
+            if relatives[index] and kind is EventKind.INFLOW and span is not None:
+                household_inflows.append(MoneyEvent(kind, clause.strip(), at=local_time(span.point, now).date()))
             continue
         amount = next((a for a in amounts if start <= a.start < end), None)
         if amount is None and index + 1 < len(clauses) and not relatives[index]:
@@ -277,7 +281,8 @@ def parse_visit_note(
     follow_up_at = follow_up_moment(follow_span, now, follow_up_hour) if follow_span else None
     follow_up_text = follow_span.text if follow_span else None
     if follow_span is None:
-        follow_up_at, follow_up_text = reminder_at_money_event(text, events, now, follow_up_hour) or (None, None)
+        follow_up_at, follow_up_text = reminder_at_money_event(text, events or household_inflows, now,
+                                                               follow_up_hour) or (None, None)
     if follow_span is None:
         read = [to_half_width(s.text) for s in spans]
         for value in entities.get("time", []):
