@@ -5,7 +5,7 @@ from actions.customers import chosen_customer, customer_to_act_on
 from actions.runtime import Turn, in_thread, suggestion_service
 from bot.dialogue.message import names_somebody
 from bot.dialogue.waiting import SUGGESTIONS
-from bot.suggestions.replies import UNKNOWN_PRODUCT, render_answer
+from bot.suggestions.replies import UNKNOWN_PRODUCT, only_shown, render_answer
 from bot.suggestions.request import SuggestionRequest
 
 
@@ -27,6 +27,10 @@ async def suggest(turn: Turn) -> None:
     customer_id = await customer_to_act_on(turn, read.customer_text, {"kind": "suggest", **read.request.__dict__},
                                            entities=read.customer_entities)
     if customer_id is None:
+        return
+    if read.shown_fewer is not None:
+        turn.say(only_shown(read.shown_fewer))
+        turn.waiting.topic = SUGGESTIONS
         return
     if read.unknown_product:
         turn.say(UNKNOWN_PRODUCT.format(words=read.unknown_product))

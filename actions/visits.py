@@ -6,7 +6,7 @@ from actions.runtime import Turn, in_thread, visit_service
 from bot.access import StaffMember
 from bot.clock import clock
 from bot.customers.service import View
-from bot.dialogue.waiting import TASKS, Choice
+from bot.dialogue.waiting import CONTACTS, TASKS, Choice
 from bot.visits.dialogue import completion_asked, tag_request, without_tag_words
 from bot.visits.replies import (
     ASK_TAG,
@@ -77,6 +77,7 @@ async def own_contacts(turn: Turn) -> None:
     contacts = await in_thread(visit_service().own_contacts, turn.staff, turn.text, clock.today(), turn.channel)
     await turn.notifications()
     turn.say(render_own_contacts(contacts))
+    turn.waiting.topic = CONTACTS  # "上个月呢" next asks for last month's
     _numbers_open_the_customer(turn, [line.customer_id for line in contacts.lines])
 
 

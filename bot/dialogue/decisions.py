@@ -52,6 +52,7 @@ from bot.dialogue.message import (
     visit_after_a_cancel,
 )
 from bot.dialogue.waiting import (
+    CONTACTS,
     FIGURES,
     HOLDINGS,
     REFERRAL,
@@ -66,7 +67,7 @@ from bot.dialogue.waiting import (
 )
 from bot.suggestions.request import asks_may_buy, purchase_question
 from bot.visits.notes.kinds import plans_only, reads_as_a_visit_note, reports_a_contact
-from bot.visits.period import tasks_period_asked
+from bot.visits.period import days_named, tasks_period_asked
 from bot.vocabulary.choice import CONFIRM_WORDS, parse_choice
 from bot.vocabulary.names import partial_name
 from bot.vocabulary.text import has_chinese_words, without_filler
@@ -222,6 +223,9 @@ def _route_by_intent(message: Message, topic: str | None) -> tuple[Route, str | 
     if intent == "lookup_customer" and product_answer(message) and (names_customer(message) or PRONOUN.search(text)) \
             and fact_asked(text) is None:
         return Route.HOLDINGS, None  # "看一下陈美玲的基金": her funds, not the whole card
+    if topic == CONTACTS and len(without_filler(text)) <= 6 and not names_customer(message) and (
+            days_named(text, clock.today()) is not None or re.search(r"今天|今日|最近|近", text)):
+        return Route.OWN_CONTACTS, None  # "上个月呢", "最近一个月的" right after her contacts
     if topic == TASKS and len(without_filler(text)) <= 6 and (
             tasks_period_asked(text, clock.today()) is not None or re.search(r"今天|今日", text)):
         return Route.LIST_TASKS, None  # "明天呢", "下周呢" right after the daily list

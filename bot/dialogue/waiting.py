@@ -12,6 +12,8 @@ DRAFT_TTL = timedelta(minutes=30)
 
 REFERRAL, VISIT = "referral", "visit"
 SUGGESTIONS, TASKS, HOLDINGS, REFERRAL_UPDATED, FIGURES = "suggestions", "tasks", "holdings", "referral_updated", "figures"
+CONTACTS = "contacts"  # her own contacts were listed: "上个月呢" asks for that month's
+TOPICS = (SUGGESTIONS, TASKS, HOLDINGS, REFERRAL_UPDATED, FIGURES, CONTACTS)
 
 
 class Step(str, Enum):
@@ -103,5 +105,5 @@ class Waiting:
         raw = data.get("choice")
         if isinstance(raw, dict) and isinstance(raw.get("candidate_ids"), list) and raw["candidate_ids"]:
             choice = Choice([str(c) for c in raw["candidate_ids"]], dict(raw.get("request") or {}))
-        topic = data.get("topic") if data.get("topic") in (SUGGESTIONS, TASKS, HOLDINGS, REFERRAL_UPDATED, FIGURES) else None
+        topic = data.get("topic") if data.get("topic") in TOPICS else None
         return cls(draft, choice, topic)

@@ -22,6 +22,11 @@ NOTHING_ON_SALE = "暂无在售的可推荐产品"
 ALL_ON_SALE_HELD = "在售产品客户都已持有,暂无可推荐的新产品"
 
 
+def only_shown(count: int) -> str:
+    """"第二个她能买吗" when the list shown has fewer products."""
+    return f"刚才只推荐了{count}个产品。可以说“第一个她能买吗”,或说产品名称,如“她能买大额存单吗”。"
+
+
 def no_such_product(words: str) -> str:
     return f"没找到“{words}”对应的产品,以下按全部产品推荐"
 

@@ -326,6 +326,9 @@ class SuggestionMessage:
     unknown_product: str | None  # "比特币" of "她能买比特币吗": said so, nothing else answered
     customer_text: str  # the message without its product words
     customer_entities: dict[str, list[str]]
+    # "第二个她能买吗" when the list shown has one product: how many it has (said so, nothing else
+    # answered); None otherwise.
+    shown_fewer: int | None = None
 
 
 def read_message(text: str, entities: dict[str, list[str]], shown: dict | None, current_customer_id: str | None,
@@ -341,4 +344,8 @@ def read_message(text: str, entities: dict[str, list[str]], shown: dict | None, 
         request = asked_again_for(text, request, shown.get("asked"), names_somebody)
     unknown = None if request.yes_or_no or request.product_words else unknown_product_asked(text, catalogue)
     customer_text, customer_entities = where_the_customer_is_named(text, entities, request, unknown)
+    message = _normalised(text)
+    number = product_number(message) if shown_products and not request.yes_or_no else None
+    if number and number > len(shown_products) and (_MAY_BUY.search(message) or _WHAT_ABOUT.match(message)):
+        return SuggestionMessage(request, None, customer_text, customer_entities, shown_fewer=len(shown_products))
     return SuggestionMessage(request, unknown, customer_text, customer_entities)

@@ -377,3 +377,13 @@ def test_her_own_contacts_are_asked_without_a_customer(text, intent, entities, e
 ])
 def test_someones_product_is_what_she_holds_not_a_suggestion(text, intent, entities, expected):
     assert route(text, intent, **entities).route is expected
+
+
+@pytest.mark.parametrize("text,expected", [("上个月呢", Route.OWN_CONTACTS), ("最近一个月的呢", Route.OWN_CONTACTS),
+                                           ("今天呢", Route.OWN_CONTACTS), ("王建国呢", Route.LOOKUP)])
+def test_a_short_follow_up_after_her_contacts_asks_for_other_days(text, expected):
+    from bot.dialogue.waiting import CONTACTS
+
+    entities = {"customer_name": "王建国"} if "王建国" in text else {}
+    assert route(text, "nlu_fallback", Waiting(topic=CONTACTS), **entities).route is expected
+    assert Waiting.from_dict(Waiting(topic=CONTACTS).to_dict()).topic == CONTACTS

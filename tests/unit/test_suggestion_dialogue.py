@@ -160,3 +160,14 @@ def test_a_may_buy_question_about_no_product_of_the_bank_is_said_so():
     assert unknown_product_asked("黄婷莉能买比特币吗", names) == "比特币"
     for text in ("她能买大额存单吗", "她能买什么", "那她能买哪些", "他能不能买点别的", "能买R4的基金吗", "她能买吗"):
         assert unknown_product_asked(text, names) is None, text
+
+
+def test_a_place_beyond_the_list_shown_is_said_not_answered_with_another_list():
+    from bot.suggestions.request import read_message
+
+    shown = {"customer_id": "C00000005", "products": ["现金管理类理财"], "product_words": "理财"}
+    for text in ("第二个她能买吗", "那第三个呢"):
+        assert read_message(text, {}, shown, "C00000005", True, False, ["现金管理类理财"]).shown_fewer == 1, text
+    first = read_message("第一个她能买吗", {}, shown, "C00000005", True, False, ["现金管理类理财"])
+    assert first.shown_fewer is None and first.request.product_words == "现金管理类理财"
+    assert read_message("再推荐几个", {}, shown, "C00000005", True, False, []).shown_fewer is None
