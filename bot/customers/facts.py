@@ -33,6 +33,7 @@ class Fact(str, Enum):
     LAST_CONTACT = "last_contact"
     TIER = "tier"
     OCCUPATION = "occupation"
+    ID_NUMBER = "id_number"  # asked, never said in chat: the reply says so
 
 
 # Identifiers written in the message say who the customer is, not what is asked: 手机号13912345678
@@ -62,8 +63,10 @@ _OTHER_REQUESTS = re.compile(
 )
 # A list of contacts or a count of them, not the last one: 拜访记录, 联系历史, 联系过几次.
 _RECORDS = re.compile(r"记录|历史|明细|都有谁|哪些人|几次|多少次")
-# Asking for the ID number: not a fact shown in chat (the card does not show it either).
+# Asking for the ID number: not a fact shown in chat (the card does not show it either); the
+# answer says so instead of showing anything else.
 _ID_NUMBER = re.compile(r"身份证号?码?|证件号码?")
+_ASKS_ID_NUMBER = re.compile(r"(?:的|[他她])(?:身份证|证件)|(?:身份证|证件)号?码?(?:呢|多少|是多少|是啥|是什么|几号|发我|给我)")
 
 _CONTACT_VERBS = (
     r"(?:联系|跟进|跟过|拜访|回访|上门|沟通|对接|(?:打|通|回).{0,2}电话|电话里|来过|见过|看过|去过|找过)"
@@ -123,8 +126,10 @@ _SPACES = re.compile(r"\s+")
 def fact_asked(text: str) -> Fact | None:
     """The one fact about a customer the message asks for ("他手机号多少" -> PHONE), or None."""
     text = _SPACES.sub("", to_half_width(text or ""))
-    if not text or _OTHER_REQUESTS.search(text) or _ID_NUMBER.search(text):
+    if not text or _OTHER_REQUESTS.search(text):
         return None
+    if _ID_NUMBER.search(text):
+        return Fact.ID_NUMBER if _ASKS_ID_NUMBER.search(text) and not _GIVEN_IDENTIFIER.search(text) else None
     text = _GIVEN_IDENTIFIER.sub(" ", text)
     found: set[Fact] = set()
     for fact, pattern in _PATTERNS:

@@ -237,6 +237,8 @@ def render_fact(profile: CustomerProfile, fact: Fact, today: date) -> str:
         return f"{name}是{profile.tier}客户(总资产{format_amount(profile.total_assets)})。"
     if fact is Fact.OCCUPATION:
         return f"{name}的职业:{profile.occupation}" if profile.occupation else f"{name}的职业没有登记。"
+    if fact is Fact.ID_NUMBER:
+        return f"{name}的身份证号不在聊天里显示(个人信息保护);需要核对请在柜面系统查询。"
     return render_profile(profile, today)
 
 

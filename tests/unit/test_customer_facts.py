@@ -100,7 +100,6 @@ def test_a_question_about_one_thing_asks_that_fact(text, fact):
         "尾号5678的那个",  # a choice from a list
         "13912345678是谁",  # an identifier names the customer, it is not asked for
         "手机号13912345678的客户",
-        "他身份证号多少",  # not a fact said in chat
         "他开通手机银行了吗",
         "他是哪个行业的",
         "",
@@ -108,6 +107,20 @@ def test_a_question_about_one_thing_asks_that_fact(text, fact):
 )
 def test_a_message_that_is_not_one_fact_is_none(text):
     assert fact_asked(text) is None
+
+
+@pytest.mark.parametrize("text,fact", [
+    ("他身份证号多少", Fact.ID_NUMBER), ("身份证号呢", Fact.ID_NUMBER), ("陈美玲的身份证号是多少", Fact.ID_NUMBER),
+    ("身份证号110101196605124514", None), ("用身份证号查一下", None),  # a lookup, or how to look up
+])
+def test_the_id_number_is_asked_and_answered_with_why_it_is_not_shown(service, text, fact):
+    assert fact_asked(text) is fact
+    if fact is not None:
+        answer = service.ask(as_staff("zhangli"), View.PROFILE, {}, text, "C00000001", "test",
+                             fact=fact)
+        reply = render(answer, TODAY)
+        name = "陈美玲" if "陈美玲" in text else "王建国"
+        assert reply.startswith(f"{name}的身份证号不在聊天里显示") and not any(ch.isdigit() for ch in reply)
 
 
 @pytest.mark.parametrize(
