@@ -21,6 +21,7 @@ from bot.dialogue.message import (
     DUPLICATE_ANSWERS,
     EDITS_CUSTOMER_DATA,
     FACT_MISREADS,
+    FOLLOWS_UP,
     GIVEN_TO_SOMEONE,
     LATIN_IN_CHINESE_CHAT,
     LATIN_WORD,
@@ -355,13 +356,16 @@ def _adds_to_visit(draft: Draft, message: Message) -> bool:
     """A statement about the same visit at its confirmation: no question, something a note says
     (a product, a time, an amount), and no other customer named."""
     text = message.text or ""
-    if message.intent in _NOT_ABOUT_THE_VISIT or QUESTION.search(text) or LOOKUP_VERBS.search(text):
+    # "明天再打个电话" (read as goodbye: 再…): a follow-up of this visit, whatever the NLU said.
+    follows_up = bool(FOLLOWS_UP.search(text)) and days_named(text, clock.today()) is not None
+    if (message.intent in _NOT_ABOUT_THE_VISIT and not follows_up) or QUESTION.search(text) \
+            or LOOKUP_VERBS.search(text):
         return False
     named = message.entities.get("customer_name") or []
     if any(name != draft.customer_name for name in named) or any(
             message.entities.get(kind) for kind in ("phone", "customer_id", "id_number")):
         return False
-    return bool(product_answer(message) or message.entities.get("time") or message.entities.get("amount"))
+    return bool(product_answer(message) or message.entities.get("time") or message.entities.get("amount") or follows_up)
 
 
 def becomes_referral(draft: Draft, message: Message) -> bool:

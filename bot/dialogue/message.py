@@ -99,6 +99,8 @@ OWN_CONTACTS = re.compile(
 # "她的基金呢", "陈美玲的定期": what someone holds of a kind, not a request for suggestions.
 POSSESSED = re.compile(r"^(?:那|那么)?(?:他|她|客户|[\u4e00-\u9fff]{2,4}?)的(?P<what>[^,，。]{1,12}?)(?:呢|吧|啊|嘞)?$")
 RECOMMENDS = re.compile(r"推荐|适合|买什么|配置|能买|可以买|能办|可以办|能不能")
+# A follow-up said at a visit's confirmation: "明天再打个电话", "下周三再去一趟", "周五回访".
+FOLLOWS_UP = re.compile(r"再(?:打|联系|去|来|约|跟进|回访|聊|谈|看|问)|回访|跟进")
 PLANNED = re.compile(r"要|需要|应该|该去|计划|打算|安排|待办|跟进")
 TASK_WORDS = re.compile(r"待办|要跟进|跟进哪|跟进谁|要联系谁|要联系哪|要办的|要办什么|有啥事|有什么事|要做的|要回访")
 # Intents a visit note naming its customer can be misread as ("陈美玲到店,三天后再联系").

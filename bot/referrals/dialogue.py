@@ -254,6 +254,10 @@ class ReferralConversation(ReferralChat):
                 # (the draft took the one in context, or she is correcting it).
                 turn = self._pick_customer(staff, state, entities, text, channel, pending=None)
                 return turn if turn is not None else self._advance(staff, state, channel)
+            elif confirms(text):
+                # "确认" while the product is still missing: nothing to save yet, the question stands.
+                return ReferralTurn(self._said(state, referral_replies.NO_PRODUCT_YET), state,
+                                    customer_id=state.customer_id)
             elif text and len(text) <= 12:
                 state.product_word = text  # "火箭": the products table may know it, or the bot says it does not
         return self._advance(staff, state, channel)

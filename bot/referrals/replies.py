@@ -267,6 +267,7 @@ def receivers_offered(alternatives: "list[ReceiverInfo]") -> str:
     return "\n可以转给:\n" + "\n".join(lines) + "\n回复序号或姓名,回复“默认”按规则分配,或回复“取消”。"
 
 
+NO_PRODUCT_YET = "还没有意向产品,这条转介还不能保存。客户对什么产品感兴趣?比如 理财、基金定投、大额存单;不转了就回复“取消”。"
 NO_RECEIVER_YET = "还没有接收人,这条转介还不能保存。回复序号或同事姓名,回复“默认”按规则分配,或回复“取消”。"
 
 RECEIVER_NOT_UNDERSTOOD = "没看懂要转给谁。回复序号或同事姓名,回复“默认”按规则分配,或回复“取消”。"

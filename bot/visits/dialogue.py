@@ -18,6 +18,7 @@ import re
 import uuid
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 
 from bot.access import StaffMember
 from bot.clock import clock
@@ -32,7 +33,8 @@ from bot.dialogue.message import (
 )
 from bot.dialogue.waiting import CustomerSource
 from bot.visits.notes.kinds import plans_only
-from bot.visits.notes.results import VisitNote
+from bot.visits.notes.amounts import find_amounts
+from bot.visits.notes.results import AmountMention, VisitNote
 from bot.visits.notes.times import VISIT_LOOK_BACK
 from bot.visits.notes.words import CHANNEL_WORDS
 from bot.visits.replies import (
@@ -54,7 +56,7 @@ from bot.visits.results import VisitOutcome
 from bot.visits.service import VisitService
 from bot.vocabulary.choice import CONFIRM_WORDS, confirms
 from bot.vocabulary.numbers import parse_ordinal
-from bot.vocabulary.text import has_chinese_words
+from bot.vocabulary.text import has_chinese_words, without_filler
 from bot.vocabulary.time_expressions import (
     find_time_expressions,
     moves_a_time,
@@ -67,6 +69,7 @@ CHANNELS = ("上门", "电话", "到店", "微信")
 
 NO_FOLLOW_UP = re.compile(r"(不用跟进|不跟进|不用提醒|不要提醒|不需要跟进|取消跟进|没有跟进)")
 FOLLOW_UP_WORDS = re.compile(r"(跟进|回访|提醒|再联系|约|下次)")
+AMOUNT_WORDS = re.compile(r"金额|钱数|数额|多少钱")
 # A correction of when the contact was, said as such ("拜访时间改成昨天"): never the follow-up.
 CONTACT_TIME = re.compile(r"(拜访|见面|联系|来访|到店|上门|通话|电话|去的|来的)的?时间")
 REMOVE_TAG = re.compile(r"(去掉|删掉|删除|移除|撤掉|拿掉|取消|不要|删了|去了)")
@@ -94,6 +97,8 @@ class VisitDraftState:
     channel: str | None = None  # a correction; None: as read from the note
     follow_up_at: str | None = None  # a correction (ISO); "none" for no follow-up; None: as read
     happened_at: str | None = None  # a correction (ISO) of when the contact was; None: as read
+    # A correction of the amount ("金额是50万", "不是30万,是50万"): [as written, yuan]; None: as read.
+    amount: list[str] | None = None
     also_named: list[str] = field(default_factory=list)  # other customers the note names
     # The message only plans a contact ("帮他约个回访,下周二上午"): a follow-up task is made on
     # "确认", and no contact is recorded (none happened).
@@ -132,6 +137,9 @@ def _corrected(note: VisitNote, state: VisitDraftState) -> VisitNote:
         changes.update(follow_up_at=datetime.fromisoformat(state.follow_up_at))
     if state.happened_at:
         changes.update(happened_at=datetime.fromisoformat(state.happened_at), happened_given=True)
+    if state.amount:
+        written, yuan = state.amount
+        changes.update(amounts=(AmountMention(written, Decimal(yuan), 0, 0),))
     return replace(note, **changes) if changes else note
 
 
@@ -235,11 +243,16 @@ class VisitConversation:
             moment = self._contact_time(state, text, staff)
             if moment is not None:
                 state.happened_at, changed = moment.isoformat(), True
-        # "不是电话,是上门": the last channel word named is the right one ("拜访时间" names none).
+        # "金额是50万", "不是30万,是50万": the one amount named last is the note's amount.
+        amounts = find_amounts(corrected_part(text))
+        if amounts and (AMOUNT_WORDS.search(text) or CHANGE_WORDS.search(text)):
+            state.amount, changed = [amounts[-1].text, str(amounts[-1].amount)], True
+        # "不是电话,是上门", "是微信": the last channel word named is the right one ("拜访时间" names
+        # none). Only said as a correction or alone: "她说下周三来网点" reports, it corrects nothing.
         text = CONTACT_TIME.sub(" ", text)
         named = [(text.rfind(word), CHANNEL_WORDS.get(word, word)) for word in CHANNEL_WORDS if word in text]
         named = [(at, ch) for at, ch in named if ch in CHANNELS]
-        if named:
+        if named and (CHANGE_WORDS.search(text) or len(without_filler(text)) <= 5):
             state.channel, changed = max(named)[1], True
         return changed
 

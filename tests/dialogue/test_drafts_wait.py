@@ -5,6 +5,7 @@ an explicit confirmation of a summary that shows the customer."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from bot.clock import clock
 
@@ -187,3 +188,43 @@ async def test_a_reminder_before_her_maturity_is_set_from_what_she_holds(chat, d
     assert "已记录" in await chat("wangfang", "确认")
     follow_up = db.latest_follow_up()
     assert follow_up.customer_id == "C00000001" and follow_up.due_at.date() == date(2026, 12, 6)
+
+
+async def test_corrections_at_a_visits_summary_replace_what_they_correct(chat, db):
+    """An amount corrected replaces the one read (never both on the record); what the customer
+    said about a later visit is no correction of how this contact was made; a follow-up said at
+    the summary is one, whatever the NLU made of "再" (goodbye)."""
+    reply = await chat("zhaoqiang", "今天到店的客户C00000005想买大额存单,30万")
+    assert "金额:30万" in reply
+    reply = await chat("zhaoqiang", "金额是50万")
+    assert "金额:50万" in reply and "30万" not in reply
+    reply = await chat("zhaoqiang", "她说明天再来网点")
+    assert "方式:到店" in reply and "下次跟进:明天" in reply
+    assert "已记录" in await chat("zhaoqiang", "确认")
+    visit = db.latest_visit()
+    assert [Decimal(a) for a in visit.details["amounts"]] == [Decimal(500000)]
+    reply = await chat("wangfang", "今天电话联系陈美玲")
+    assert "方式:电话" in reply and "下次跟进:无" in reply
+    reply = await chat("wangfang", "她说下周三来网点")
+    assert "方式:电话" in reply and "下次跟进:12月9日" in reply  # Monday 11-30: next week's Wednesday
+    reply = await chat("wangfang", "明天再打个电话")
+    assert "下次跟进:明天" in reply and "再见" not in reply
+    assert "已记录:陈美玲 电话" in await chat("wangfang", "确认")
+    assert db.latest_follow_up().due_at.date() == date(2026, 12, 1)
+
+
+async def test_a_reminder_before_her_maturity_asked_alone_is_a_follow_up_not_the_daily_list(chat, db):
+    reply = await chat("wangfang", "陈美玲的理财快到期了,提醒我到期前联系她")
+    assert "待办(" not in reply and "陈美玲" in reply
+    assert "已" in await chat("wangfang", "确认")
+    assert db.visits("C00000005") == 0  # a plan: no contact recorded
+    assert db.follow_ups("C00000005", open_only=True) == 1
+
+
+async def test_a_confirmation_while_the_product_is_missing_is_no_product(chat, db):
+    await chat("wangfang", "把陈美玲转给马骏")
+    reply = await chat("wangfang", "确认")
+    assert "还没有意向产品" in reply and "没认出" not in reply
+    assert db.referrals() == 0
+    reply = await chat("wangfang", "基金定投")
+    assert "请确认这条转介" in reply and "马骏" in reply

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.visits.notes.words import CHANNEL_WORDS
+from bot.visits.notes.words import BEFORE_MATURITY_RE, CHANNEL_WORDS, ON_MATURITY_RE
 from bot.vocabulary.text import has_chinese_words
 
 # A plan for a later contact ("帮他约个回访", "提醒我周五给他打电话"), and words that report a contact
@@ -20,8 +20,10 @@ def plans_only(text: str) -> bool:
     from bot.clock import clock
     from bot.vocabulary.time_expressions import find_time_expressions
 
+    # "提醒我到期前联系她": the time is the maturity's (the note's date, or her holdings').
+    at_a_maturity = BEFORE_MATURITY_RE.search(text or "") or ON_MATURITY_RE.search(text or "")
     return bool(_PLAN_WORDS.search(text or "")) and not _CONTACT_WORDS.search(text or "") and bool(
-        find_time_expressions(text, clock.now()))
+        at_a_maturity or find_time_expressions(text, clock.now()))
 
 
 # A contact named by its channel ("到店", "电话", "上门") or reported ("聊了", "来了").
