@@ -483,6 +483,9 @@ def test_a_relatives_money_is_never_the_customers(name, lead, kin, money):
     ("帮他约个回访,下周二上午", True), ("提醒我周五给他打电话", True), ("回头记得月底联系她", True),
     ("今天拜访了他,约了下周三再谈", False), ("他说下周来,到时提醒我", False), ("提醒我一下", False),
     ("刚才给她打了电话,提醒我下周再打", False),
+    # A visit the customer is going to make is no contact that happened.
+    ("李秀英下周一要来网点,提醒我周五给她打个电话", True), ("李秀英今天来网点了,提醒我周五给她打个电话", False),
+    ("陈美玲的理财快到期了,提醒我到期前联系她", True),  # the time is the maturity's
 ])
 def test_a_message_that_only_plans_a_contact_is_no_visit(text, expected):
     from bot.visits.notes.kinds import plans_only

@@ -15,6 +15,10 @@ _CONTACT_WORDS = re.compile(r"拜访了|拜访过|上门了|上门看|去了|来
                             r"见了|见过|问了|咨询|说|办了|买了|存了|取了|反映|表示|刚才|刚刚|今天上门|电话联系|微信聊")
 
 
+# A visit the customer is going to make ("下周一要来网点"): no contact that happened.
+_VISIT_TO_COME = re.compile(r"(?:要|会|打算|准备|将|想|说要|说会)(?:来|去|到)(?:网点|行里|银行|店|柜台)?")
+
+
 def plans_only(text: str) -> bool:
     """Whether a message only plans a follow-up, with a time to come, and reports no contact."""
     from bot.clock import clock
@@ -22,7 +26,8 @@ def plans_only(text: str) -> bool:
 
     # "提醒我到期前联系她": the time is the maturity's (the note's date, or her holdings').
     at_a_maturity = BEFORE_MATURITY_RE.search(text or "") or ON_MATURITY_RE.search(text or "")
-    return bool(_PLAN_WORDS.search(text or "")) and not _CONTACT_WORDS.search(text or "") and bool(
+    reported = _CONTACT_WORDS.search(_VISIT_TO_COME.sub(" ", text or ""))
+    return bool(_PLAN_WORDS.search(text or "")) and not reported and bool(
         at_a_maturity or find_time_expressions(text, clock.now()))
 
 
