@@ -38,6 +38,14 @@ def after_answer(turn: Turn, answer: CustomerAnswer, request: dict[str, Any]) ->
             turn.set("current_customer_id", None)
 
 
+def numbers_open_the_customer(turn: Turn, customer_ids: list[str]) -> None:
+    """A list of customers was shown: a number opens one, and "她" is one of the list now (asked
+    about), not the customer talked about before it, as after a lookup's namesakes."""
+    turn.waiting.choice = Choice(customer_ids, {"kind": "view", "view": View.PROFILE.value}) if customer_ids else None
+    if customer_ids:
+        turn.set("current_customer_id", None)
+
+
 def _pick_text(turn: Turn, count: int) -> str:
     return pick_of(turn.text, turn.message.intent, count)
 

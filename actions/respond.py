@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import basics, customers, drafts, referrals, scheduler, suggestions, visits
+from actions import basics, customers, drafts, referrals, scheduler, segments, suggestions, visits
 from actions.runtime import Turn, customer_service, in_thread, message_of
 from bot.clock import clock
 from bot.customers.service import View
@@ -52,6 +52,11 @@ HANDLERS: dict[Route, Callable[[Turn], Awaitable[None]]] = {
     Route.LIST_TASKS: visits.list_tasks,
     Route.OWN_CONTACTS: visits.own_contacts,
     Route.FEEDBACK: visits.feedback,
+    Route.FIND_CUSTOMERS: segments.find,
+    Route.SEGMENT_MORE: segments.more,
+    Route.SEGMENT_CORRECTION: segments.correct,
+    Route.SAVE_SEGMENT: segments.save,
+    Route.SAVED_SEGMENTS: segments.saved_lists,
     Route.NOT_CHINESE: basics.not_chinese,
     Route.UNCLEAR_ANSWER: basics.unclear_answer,
     Route.UNDO_SAVED: basics.undo_saved,

@@ -27,6 +27,7 @@ from bot.referrals.service import ReferralService
 from bot.referrals.updates import ReferralUpdates
 from bot.services import Services
 from bot.settings import Settings
+from bot.segments.service import SegmentService
 from bot.suggestions.service import SuggestionService
 from bot.visits.dialogue import VisitConversation
 from bot.visits.service import VisitService
@@ -74,6 +75,10 @@ def visit_service() -> VisitService:
 
 def suggestion_service() -> SuggestionService:
     return services().suggestions
+
+
+def segment_service() -> SegmentService:
+    return services().segments
 
 
 def visit_conversation() -> VisitConversation:

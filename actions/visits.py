@@ -1,12 +1,11 @@
 """Tags, the daily list and "完成第2条", feedback. (Logging a visit is a draft: actions/drafts.py.)"""
 from __future__ import annotations
 
-from actions.customers import chosen_customer, customer_to_act_on
+from actions.customers import chosen_customer, customer_to_act_on, numbers_open_the_customer
 from actions.runtime import Turn, in_thread, visit_service
 from bot.access import StaffMember
 from bot.clock import clock
-from bot.customers.service import View
-from bot.dialogue.waiting import CONTACTS, TASKS, Choice
+from bot.dialogue.waiting import CONTACTS, TASKS
 from bot.visits.dialogue import completion_asked, tag_request, without_tag_words
 from bot.visits.replies import (
     ASK_TAG,
@@ -69,7 +68,7 @@ async def list_tasks(turn: Turn) -> None:
     turn.set("task_refs", daily.refs)
     turn.waiting.topic = TASKS  # "明天呢" next asks for tomorrow's list
     # The numbers also open the customer: the "which one?" answer of the 360 view.
-    _numbers_open_the_customer(turn, [item.customer_id for item in daily.items])
+    numbers_open_the_customer(turn, [item.customer_id for item in daily.items])
 
 
 async def own_contacts(turn: Turn) -> None:
@@ -78,15 +77,7 @@ async def own_contacts(turn: Turn) -> None:
     await turn.notifications()
     turn.say(render_own_contacts(contacts))
     turn.waiting.topic = CONTACTS  # "上个月呢" next asks for last month's
-    _numbers_open_the_customer(turn, [line.customer_id for line in contacts.lines])
-
-
-def _numbers_open_the_customer(turn: Turn, customer_ids: list[str]) -> None:
-    """A list of customers was shown: a number opens one, and "她" is one of the list now (asked
-    about), not the customer talked about before it, as after a lookup's namesakes."""
-    turn.waiting.choice = Choice(customer_ids, {"kind": "view", "view": View.PROFILE.value}) if customer_ids else None
-    if customer_ids:
-        turn.set("current_customer_id", None)
+    numbers_open_the_customer(turn, [line.customer_id for line in contacts.lines])
 
 
 async def feedback(turn: Turn) -> None:

@@ -495,6 +495,27 @@ class SuggestionLogEntry(Base):
     __table_args__ = (CheckConstraint(f"kind IN {SUGGESTION_LOG_KINDS}", name="kind"),)
 
 
+# ---------------------------------------------------------------------------- segments (客群)
+
+
+class SavedSegment(Base):
+    """A segment a member of staff kept under a name ("保存为名单:下月到期"), hers alone.
+
+    `conditions` is the segment (bot.segments.conditions.Segment.as_dict) on `made_on`, the bank's
+    local date it was saved: its dates move on with the days when it is opened again (a list of
+    "the next 30 days" stays the next 30 days)."""
+
+    __tablename__ = "saved_segments"
+    id = Column(Integer, primary_key=True)
+    staff_id = Column(String(20), ForeignKey("staff.staff_id", ondelete="CASCADE"), nullable=False)
+    name = Column(MaskedString(40), nullable=False)
+    conditions = Column(MaskedJSON, nullable=False)
+    made_on = Column(Date, nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    updated_at = Column(DateTime, nullable=False)
+    __table_args__ = (UniqueConstraint("staff_id", "name", name="uq_saved_segments_staff_name"),)
+
+
 # ---------------------------------------------------------------------------- masked when set
 
 

@@ -12,6 +12,7 @@ from bot.db import Database
 from bot.referrals.dialogue import ReferralConversation
 from bot.referrals.service import ReferralService
 from bot.referrals.updates import ReferralUpdates
+from bot.segments.service import SegmentService
 from bot.settings import Settings
 from bot.suggestions.service import SuggestionService
 from bot.visits.dialogue import VisitConversation
@@ -26,6 +27,7 @@ class Services:
     referrals: ReferralService
     visits: VisitService
     suggestions: SuggestionService
+    segments: SegmentService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -38,6 +40,7 @@ class Services:
             referrals=ReferralService(db, settings),
             visits=VisitService(db, settings),
             suggestions=SuggestionService(db, settings),
+            segments=SegmentService(db, settings),
         )
 
     def visit_conversation(self) -> VisitConversation:

@@ -226,6 +226,9 @@ _PHONE_PREFIXES = tuple(
 # Real mobile prefixes the first customers never use: the later ones' numbers cannot collide.
 _LATER_PHONE_PREFIXES = ("145", "147", "166", "171", "173", "175", "191", "193", "195", "196", "197")
 EXACT_CUSTOMERS = 100_000
+# Of the random customers nobody manages, one in BIRTHDAY_THIS_WEEK_EVERY has a birthday in the week
+# the bank is built (the 生日关怀 scene is never empty; no manager's daily list changes).
+BIRTHDAY_THIS_WEEK_EVERY, BIRTHDAY_THIS_WEEK_AT = 5, 3
 LATER_PARTS = 10
 # ID numbers have 500 sequence numbers per birth date, region and gender; the later parts share
 # them out (each part every LATER_PARTS-th one), so a part takes at most this many customers born
@@ -590,6 +593,8 @@ class _Bank:
         assets = rng.randint(*forced_assets) if forced_assets else self._assets(age, team.kind)
         risk_level, assessed_on = self._risk(age, birth)
         manager = self._manager(team, assets)
+        if not manager and age >= 20 and int(customer_id[1:]) % BIRTHDAY_THIS_WEEK_EVERY == BIRTHDAY_THIS_WEEK_AT:
+            birth = self._birthday_this_week(age, int(customer_id[1:]))
         # Interests first: what a customer said they want shows in what they hold.
         tags = self._tags(age, team.kind, risk_level, assets, occupation)
         holdings = self._holdings(customer_id, age, birth, team, risk_level, assets, occupation, tags)
@@ -605,6 +610,18 @@ class _Bank:
         latest = _years_before(self.today, age)
         earliest = _years_before(self.today, age + 1) + timedelta(days=1)
         return earliest + timedelta(days=self.rng.randint(0, (latest - earliest).days))
+
+    def _birthday_this_week(self, age: int, number: int) -> date:
+        """A birthday in the week the bank is built (Monday to Sunday), the customer `age` today: the
+        生日关怀 scene of a branch is never empty in a demo. Draws nothing from the generator, so that
+        every other customer is the same as without it (and this one the same but for the day)."""
+        monday = self.today - timedelta(days=self.today.weekday())
+        day = monday + timedelta(days=number % 7)
+        year = self.today.year - age - (1 if (day.month, day.day) > (self.today.month, self.today.day) else 0)
+        try:
+            return day.replace(year=year)
+        except ValueError:  # 29 February in a year that has none
+            return day.replace(year=year, day=28)
 
     def start_part(self, part: int) -> None:
         """Draw the customers of one later part: its own generator, names that may repeat."""

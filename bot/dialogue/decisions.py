@@ -58,6 +58,7 @@ from bot.dialogue.waiting import (
     HOLDINGS,
     REFERRAL,
     REFERRAL_UPDATED,
+    SEGMENT,
     SUGGESTIONS,
     TASKS,
     VISIT,
@@ -66,6 +67,10 @@ from bot.dialogue.waiting import (
     Step,
     Waiting,
 )
+from bot.segments.reading import CORRECTION as CORRECTS_A_SEGMENT
+from bot.segments.reading import describes_customers
+from bot.segments.saved import asks_saved_lists, save_name_asked
+from bot.segments.scenes import scene_named
 from bot.suggestions.request import asks_may_buy, purchase_question
 from bot.visits.notes.kinds import plans_only, reads_as_a_visit_note, reports_a_contact
 from bot.visits.period import days_named, tasks_period_asked
@@ -93,6 +98,11 @@ class Route(str, Enum):
     LIST_TASKS = "list_tasks"
     OWN_CONTACTS = "own_contacts"  # "我最近联系过谁": her own contacts of the days asked
     FEEDBACK = "feedback"
+    FIND_CUSTOMERS = "find_customers"  # "下个月有定期到期的客户": a segment (客群) of her branches
+    SEGMENT_MORE = "segment_more"  # "更多" right after a segment: its next page
+    SEGMENT_CORRECTION = "segment_correction"  # "改成10万以上" right after a segment: that segment changed
+    SAVE_SEGMENT = "save_segment"  # "保存为名单:下月到期"
+    SAVED_SEGMENTS = "saved_segments"  # "我的名单", "打开名单1", "删除名单:…"
     NOT_CHINESE = "not_chinese"  # "请用中文"
     UNCLEAR_ANSWER = "unclear_answer"  # an answer to nothing: "没明白您指的是哪位客户"
     UNDO_SAVED = "undo_saved"  # "刚才那条记错了,删掉": not built; the bot says so
@@ -113,7 +123,15 @@ ROUTES_BY_INTENT = {
     "tag_customer": Route.TAG,
     "list_tasks": Route.LIST_TASKS,
     "give_feedback": Route.FEEDBACK,
+    "find_customers": Route.FIND_CUSTOMERS,
 }
+# Intents a segment's description can be read as ("下个月到期的客户" as a to-do question, "有基金
+#的客户" as holdings): the words decide when they describe customers and ask for no to-do list.
+SEGMENT_MISREADS = frozenset({"list_tasks", "ask_holdings", "lookup_customer", "nlu_fallback", "out_of_scope",
+                              "inform", "suggest_products"})
+_ASKS_FOR_CUSTOMERS = re.compile(r"哪些客户|哪些人|名单|客群|有多少(?:个|位)?客户|的客户(?:有哪些|呢|吗|$)|筛|找出|列出|拉一?个"
+                                 r"|沉睡唤醒|到期承接|测评到期|生日关怀|潜力客户")
+_CUSTOMERS_IN_PLURAL = re.compile(r"客户|名单|客群|哪些|哪几|多少人|多少位|几个人|几位|的人|那些人|以上的|以下的")
 # The static replies of domain.yml, by intent (anything else unclear asks to rephrase).
 STATIC_RESPONSES = {
     "greet": "utter_greet",
@@ -173,6 +191,8 @@ def picks(message: Message, choice: Choice) -> bool:
         return True  # "4321": the phone's last four digits the list asks for, whatever the NLU tagged
     if names_customer(message) or re.search(r"完成|办完|做完|搞定", message.text):
         return False
+    if re.search(r"[万元块岁]|以上|以下|改成|换成", text):
+        return False  # "改成5万以上" after a segment's list changes the segment; 5 is no pick
     if len(text) > 8:
         return False
     return parse_choice(text, len(choice.candidate_ids)) is not None
@@ -212,6 +232,9 @@ def _route_by_intent(message: Message, topic: str | None) -> tuple[Route, str | 
         return Route.REFERRAL_STATS, None  # "这个月呢" right after a month's ranking or figures
     if topic == SUGGESTIONS and MORE_AFTER_A_LIST.match(without_filler(text)):
         return Route.SUGGEST, None  # "还有吗" right after suggestions: the next ones
+    segment_route = _segment_route(message, topic)
+    if segment_route is not None:
+        return segment_route, None
     if asks_own_contacts(message) and (intent not in DRAFT_STARTS or len(without_filler(text)) <= 16):
         return Route.OWN_CONTACTS, None  # "我最近联系过谁", "这周拜访了哪些客户": no customer asked for
     if intent not in ("list_tasks",) + tuple(DRAFT_STARTS) and TASK_WORDS.search(text) and not names_customer(message) and (
@@ -282,6 +305,41 @@ def _route_by_intent(message: Message, topic: str | None) -> tuple[Route, str | 
     return Route.STATIC, STATIC_RESPONSES.get(intent, ASK_REPHRASE)
 
 
+def _segment_route(message: Message, topic: str | None) -> Route | None:
+    """Segments (客群): saving and opening lists, "更多" and corrections right after one, and a
+    description of customers by conditions whatever the NLU called it (not a to-do question, no
+    customer named)."""
+    text = message.text or ""
+    plain = without_filler(to_half_width(text))
+    if save_name_asked(text) is not None:
+        return Route.SAVE_SEGMENT
+    if asks_saved_lists(text) and not names_customer(message):
+        return Route.SAVED_SEGMENTS
+    if topic == SEGMENT and MORE_AFTER_A_LIST.match(plain):
+        return Route.SEGMENT_MORE
+    if names_customer(message) or PRONOUN.search(text) or TASK_WORDS.search(text):
+        return None
+    today = clock.today()
+    if topic == SEGMENT and (CORRECTS_A_SEGMENT.match(plain) or len(plain) <= 10 and scene_named(plain) is None) \
+            and describes_customers(text, today):
+        return Route.SEGMENT_CORRECTION  # "改成10万以上", "只要代理网点的", "女客户呢"
+    if message.intent == "find_customers":
+        return Route.FIND_CUSTOMERS
+    if message.intent in SEGMENT_MISREADS and _CUSTOMERS_IN_PLURAL.search(text) and describes_customers(text, today) \
+            and not asks_may_buy(text):
+        return Route.FIND_CUSTOMERS
+    return None
+
+
+def _asks_for_a_segment(message: Message) -> bool:
+    """A question for a segment beside a draft: asked for customers in the plural ("哪些客户",
+    "名单", a scene), never a note about one customer ("客户说下个月定期到期")."""
+    text = message.text or ""
+    return (message.intent == "find_customers" or message.intent in SEGMENT_MISREADS) \
+        and _ASKS_FOR_CUSTOMERS.search(text) is not None and not names_customer(message) \
+        and not PRONOUN.search(text) and describes_customers(text, clock.today())
+
+
 def read_in_draft(draft: Draft, message: Message) -> str:
     """How a message reads while `draft` waits: "answer" (to its question), "new" (a new draft
     replacing it) or "side" (another question, answered beside it)."""
@@ -291,6 +349,8 @@ def read_in_draft(draft: Draft, message: Message) -> str:
         return "answer"
     if COMPLETES_ITEM.search(to_half_width(text)):
         return "side"  # "第1个办完了": an item of the daily list closed, not the draft's question answered
+    if _asks_for_a_segment(message):
+        return "side"  # "下个月有定期到期的客户": customers by a condition, not the draft's time or amount
     step = draft.step
     starts_new = intent in DRAFT_STARTS and has_chinese_words(text) and not LATIN_WORD.search(text)
     asks = intent in QUESTIONS

@@ -65,7 +65,7 @@ NOT_NAMES = frozenset({"上门", "电话", "到店", "微信", "确认", "取消
 QUESTIONS = frozenset({
     "lookup_customer", "ask_holdings", "ask_interactions", "suggest_products", "list_referrals", "referral_stats",
     "list_tasks", "help", "tag_customer", "update_referral", "give_feedback", "greet", "goodbye", "thanks",
-    "bot_challenge",
+    "bot_challenge", "find_customers",
 })
 # Words of making a referral (not of listing or ranking them).
 MAKES_A_REFERRAL = re.compile(r"转介一下|转介给|帮我转介|转一下|转给|推给|推荐给|交给|新建转介|登记.{0,2}转介|转个单|转个介")

@@ -13,7 +13,10 @@ DRAFT_TTL = timedelta(minutes=30)
 REFERRAL, VISIT = "referral", "visit"
 SUGGESTIONS, TASKS, HOLDINGS, REFERRAL_UPDATED, FIGURES = "suggestions", "tasks", "holdings", "referral_updated", "figures"
 CONTACTS = "contacts"  # her own contacts were listed: "上个月呢" asks for that month's
-TOPICS = (SUGGESTIONS, TASKS, HOLDINGS, REFERRAL_UPDATED, FIGURES, CONTACTS)
+SEGMENT = "segment"  # a segment was listed: "更多" pages on, "改成10万以上" corrects it
+TOPICS = (SUGGESTIONS, TASKS, HOLDINGS, REFERRAL_UPDATED, FIGURES, CONTACTS, SEGMENT)
+SEGMENT_TTL = timedelta(hours=2)
+MAX_SEGMENT_IDS = 200
 
 
 class Step(str, Enum):
@@ -74,6 +77,25 @@ class Choice:
 
 
 @dataclass
+class ShownSegment:
+    """The segment (客群) last listed: its conditions (bot.segments.conditions.Segment.as_dict),
+    the customers shown so far in their order (the numbers of every page), the saved list it was
+    opened from, and when. Kept until another segment replaces it or SEGMENT_TTL passes, so that
+    "保存为名单:…" can follow a look at one of its customers."""
+
+    conditions: dict
+    shown_ids: list[str] = field(default_factory=list)
+    since: str = ""
+    saved_name: str | None = None
+
+    def expired(self, now: datetime) -> bool:
+        try:
+            return now - datetime.fromisoformat(self.since) > SEGMENT_TTL
+        except (TypeError, ValueError):
+            return True
+
+
+@dataclass
 class Waiting:
     draft: Draft | None = None
     choice: Choice | None = None
@@ -82,13 +104,15 @@ class Waiting:
     # daily list ("明天呢" then asks for tomorrow's); HOLDINGS after a customer's holdings
     # ("大额存单呢" then asks for that kind of hers).
     topic: str | None = None
+    segment: ShownSegment | None = None  # the segment last listed
 
     def to_dict(self) -> dict | None:
-        if self.draft is None and self.choice is None and self.topic is None:
+        if self.draft is None and self.choice is None and self.topic is None and self.segment is None:
             return None
         return {"draft": asdict(self.draft) if self.draft else None,
                 "choice": asdict(self.choice) if self.choice else None,
-                "topic": self.topic}
+                "topic": self.topic,
+                **({"segment": asdict(self.segment)} if self.segment else {})}
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "Waiting":
@@ -106,4 +130,14 @@ class Waiting:
         if isinstance(raw, dict) and isinstance(raw.get("candidate_ids"), list) and raw["candidate_ids"]:
             choice = Choice([str(c) for c in raw["candidate_ids"]], dict(raw.get("request") or {}))
         topic = data.get("topic") if data.get("topic") in TOPICS else None
-        return cls(draft, choice, topic)
+        return cls(draft, choice, topic, _shown_segment(data.get("segment")))
+
+
+def _shown_segment(raw) -> ShownSegment | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("conditions"), dict):
+        return None
+    ids = raw.get("shown_ids")
+    ids = [str(i) for i in ids][:MAX_SEGMENT_IDS] if isinstance(ids, list) else []
+    name = raw.get("saved_name")
+    return ShownSegment(dict(raw["conditions"]), ids, str(raw.get("since") or ""),
+                        name if isinstance(name, str) else None)

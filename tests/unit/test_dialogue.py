@@ -387,3 +387,77 @@ def test_a_short_follow_up_after_her_contacts_asks_for_other_days(text, expected
     entities = {"customer_name": "王建国"} if "王建国" in text else {}
     assert route(text, "nlu_fallback", Waiting(topic=CONTACTS), **entities).route is expected
     assert Waiting.from_dict(Waiting(topic=CONTACTS).to_dict()).topic == CONTACTS
+
+
+# ---------------------------------------------------------------------------- segments (客群)
+
+from bot.dialogue.waiting import SEGMENT, SUGGESTIONS, ShownSegment  # noqa: E402
+
+
+@pytest.mark.parametrize("text, intent, entities", [
+    ("下个月有定期到期的客户", "find_customers", {"product": "定期"}),
+    ("下个月到期的客户", "list_tasks", {}),  # the words decide: customers by a condition, no to-do word
+    ("30天内理财到期、5万以上的", "find_customers", {}),
+    ("有基金的客户有哪些", "ask_holdings", {"product": "基金"}),
+    ("代理网点60岁以上的客户", "lookup_customer", {}),
+    ("沉睡唤醒", "find_customers", {}),
+    ("帮我筛一下客户", "find_customers", {}),  # no condition yet: the reply asks for one
+])
+def test_customers_described_by_conditions_are_a_segment(text, intent, entities):
+    assert route(text, intent, **entities).route is Route.FIND_CUSTOMERS
+
+
+@pytest.mark.parametrize("text, intent, entities, expected", [
+    ("今天要跟进哪些客户", "list_tasks", {}, Route.LIST_TASKS),
+    ("这周要跟进的到期客户", "list_tasks", {}, Route.LIST_TASKS),
+    ("她的定期什么时候到期", "ask_holdings", {}, Route.HOLDINGS),
+    ("王建国的理财什么时候到期", "ask_holdings", {"customer_name": "王建国"}, Route.HOLDINGS),
+    ("她能买大额存单吗", "suggest_products", {}, Route.SUGGEST),
+])
+def test_a_to_do_question_or_one_customer_s_question_is_no_segment(text, intent, entities, expected):
+    assert route(text, intent, **entities).route is expected
+
+
+def _after_a_segment() -> Waiting:
+    return Waiting(topic=SEGMENT, segment=ShownSegment({"min_assets": "50000"}, ["C00000001"], NOW.isoformat()))
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("更多", "inform", Route.SEGMENT_MORE),
+    ("下一页", "nlu_fallback", Route.SEGMENT_MORE),
+    ("改成10万以上", "inform", Route.SEGMENT_CORRECTION),
+    ("只要代理网点的", "inform", Route.SEGMENT_CORRECTION),
+    ("女客户呢", "inform", Route.SEGMENT_CORRECTION),
+    ("不限金额", "nlu_fallback", Route.SEGMENT_CORRECTION),
+    ("保存为名单:下月到期", "inform", Route.SAVE_SEGMENT),
+    ("沉睡唤醒", "find_customers", Route.FIND_CUSTOMERS),  # a scene is a new segment, not a correction
+    ("1", "inform", Route.PICK),
+])
+def test_right_after_a_segment_more_and_corrections_and_saving(text, intent, expected):
+    waiting = _after_a_segment()
+    if expected is Route.PICK:
+        waiting.choice = Choice(["C00000001"], {"kind": "view", "view": "profile"})
+    assert route(text, intent, waiting).route is expected
+
+
+def test_more_after_suggestions_is_still_suggestions_and_lists_are_found_by_their_words():
+    assert route("更多", "inform", Waiting(topic=SUGGESTIONS)).route is Route.SUGGEST
+    assert route("我的名单", "list_tasks").route is Route.SAVED_SEGMENTS
+    assert route("打开名单1", "inform").route is Route.SAVED_SEGMENTS
+    assert route("删除名单:下月到期", "deny").route is Route.SAVED_SEGMENTS
+    assert route("改成10万以上", "inform").route is not Route.SEGMENT_CORRECTION  # nothing shown to correct
+
+
+def test_a_segment_waits_in_its_slot_and_a_tampered_one_is_dropped():
+    waiting = _after_a_segment()
+    again = Waiting.from_dict(waiting.to_dict())
+    assert again.segment == waiting.segment and again.topic == SEGMENT
+    assert Waiting.from_dict({"segment": {"conditions": "x"}}).segment is None
+    assert Waiting().to_dict() is None
+    assert waiting.segment.expired(NOW + timedelta(hours=3)) and not waiting.segment.expired(NOW)
+
+
+def test_a_segment_question_beside_a_draft_keeps_the_draft():
+    waiting = Waiting(draft=draft(VISIT, Step.CONFIRM))
+    decision = decide(message("下个月有定期到期的客户", "find_customers", product="定期"), waiting, NOW)
+    assert decision.route is Route.FIND_CUSTOMERS and decision.kept is not None

@@ -21,6 +21,8 @@ import pytest
 from sqlalchemy import MetaData, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from bot.segments import saved as saved_segments
+from bot.segments.conditions import Segment
 from bot import outbox
 from bot.clock import clock, to_storage
 from bot.models import Customer, SuggestionLogEntry
@@ -121,6 +123,9 @@ def write_through_every_path(bank, form: str) -> list[str]:
     assert referrals.transition(as_staff("wangfang"), number, Status.LOST, note=f"{form}是空号").outcome.value == "done"
     returned += [n.text for n in referrals.notifications(as_staff("zhangli"))]
     returned += [note for *_, note in referrals.history(as_staff("zhangli"), number)]
+    # A saved segment (客群) named and conditioned with the number.
+    with bank.unit_of_work() as session:
+        saved_segments.save(session, "S0005", f"名单{form}", Segment(tag=f"电话{form}"), clock.today())
     # A notification of any other kind, and the suggestions trail written by any statement.
     with bank.unit_of_work() as session:
         outbox.enqueue(session, "S0003", f"客户{form}来电", "test", "test-1")
@@ -172,7 +177,7 @@ def test_no_number_in_full_in_any_table_the_log_or_a_report(bank, form, log_outp
     # Every path was taken: the number is there (masked, one hopes), where staff wrote it, and the
     # failures and reports are in the log and the output.
     assert {"interactions", "follow_ups", "customer_tags", "feedback", "referrals", "referral_events",
-            "notifications", "suggestion_log", "audit_log"} <= {
+            "notifications", "suggestion_log", "audit_log", "saved_segments"} <= {
         table for table, _column, text in rows if "****" in text or holds(text, form)}
     assert "资料读不出来" in logged and "Traceback" in logged and "IntegrityError" in logged and "INSERT" in logged
     assert "查不到" in printed and "添加标签" in printed and "客户留了" in printed and "month,branch_id" in printed
