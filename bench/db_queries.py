@@ -11,6 +11,10 @@ of work each, through the same functions the actions call:
                                                     audit row, committed
   daily_list                                        VisitService.daily_list of a customer manager,
                                                     the whole answer
+  scene_maturities, scene_dormant,                  SegmentService.find of a named scene (到期承接,
+  scene_assessment, scene_birthdays                 沉睡唤醒, 测评到期, 生日关怀) for a branch head:
+                                                    the count and the first page ranked, its audit
+                                                    rows committed (issue #26)
 
 Customers are a random sample (seeded), so the caches are as cold as a bank's would be: a million
 customers do not fit in the sample. The targets are the p99s of issue #7; `--check` fails when
@@ -32,10 +36,14 @@ from typing import Callable
 from sqlalchemy import func, select
 
 from bot.access import StaffMember, identify_staff
+from bot.clock import clock
 from bot.customers import lookup
 from bot.customers.service import CustomerService, Outcome, View
 from bot.db import Database
 from bot.models import Customer, Staff
+from bot.segments.reading import read_segment
+from bot.segments.results import SegmentOutcome
+from bot.segments.service import SegmentService
 from bot.settings import Settings
 from bot.visits.service import VisitService
 
@@ -47,7 +55,15 @@ TARGETS_MS = {
     "by_name": 20.0,
     "profile_360": 30.0,
     "daily_list": 50.0,
+    # Issue #26: each named scene's first page.
+    "scene_maturities": 300.0,
+    "scene_dormant": 300.0,
+    "scene_assessment": 300.0,
+    "scene_birthdays": 300.0,
 }
+SCENES = {"scene_maturities": "到期承接", "scene_dormant": "沉睡唤醒", "scene_assessment": "测评到期",
+          "scene_birthdays": "生日关怀"}
+SCENE_SAMPLES = 60
 LOOKUPS = {
     "by_customer_id": lookup.QueryKind.CUSTOMER_ID,
     "by_phone": lookup.QueryKind.PHONE,
@@ -97,7 +113,27 @@ def run(db: Database, samples: int = 1000, seed: int = 1, settings: Settings | N
     # (Who is asking is resolved in each timed call, as each message's turn does.)
     timings.append(_time("daily_list", managers,
                          lambda chat_id: visits.daily_list(service.who_is(chat_id), channel="bench")))
+    segments = SegmentService(db, settings)
+    heads = _branch_heads(db, seed)
+    for operation, scene in SCENES.items():
+        segment = read_segment(scene, clock.today()).segment
+        timings.append(_time(operation, heads, lambda chat_id, segment=segment: _segment(segments, service, chat_id, segment)))
     return timings
+
+
+def _branch_heads(db: Database, seed: int) -> list[str]:
+    """Branch heads (a branch's whole customer base is theirs), SCENE_SAMPLES calls in all."""
+    with db.unit_of_work() as session:
+        heads = list(session.execute(select(Staff.chat_id).where(
+            Staff.role == "branch_head", Staff.chat_id.isnot(None)).order_by(Staff.staff_id)).scalars())
+    random.Random(seed).shuffle(heads)
+    return (heads * (SCENE_SAMPLES // max(1, len(heads)) + 1))[:SCENE_SAMPLES] if heads else []
+
+
+def _segment(segments: SegmentService, service: CustomerService, chat_id: str, segment) -> None:
+    page = segments.find(service.who_is(chat_id), segment, "bench")
+    if page.outcome not in (SegmentOutcome.FOUND, SegmentOutcome.EMPTY):
+        raise AssertionError(f"客群没有答案: {page.outcome}")
 
 
 def _sample(db: Database, samples: int, seed: int) -> tuple[list[_Sample], list[str]]:
@@ -159,6 +195,8 @@ def _profile(service: CustomerService, sample: _Sample) -> None:
 def _time(operation: str, items: list, call: Callable) -> Timing:
     for item in items[:20]:  # connections opened, statements prepared: not what is measured
         call(item)
+    if not items:
+        return Timing(operation, 0, 0.0, 0.0, 0.0, 0.0, TARGETS_MS[operation])
     elapsed = []
     for item in items:
         started = time.perf_counter()

@@ -59,3 +59,16 @@ def age_on(birth_date: date | None, today: date) -> int | None:
     if birth_date is None:
         return None
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def next_birthday(birth_date: date, day: date) -> date:
+    """The first birthday on or after `day`; a 29 February birthday falls on the 28th in other
+    years."""
+    for year in (day.year, day.year + 1):
+        try:
+            birthday = birth_date.replace(year=year)
+        except ValueError:  # 29 February
+            birthday = date(year, 2, 28)
+        if birthday >= day:
+            return birthday
+    return date(day.year + 1, birth_date.month, min(birth_date.day, 28))

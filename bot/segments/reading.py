@@ -36,7 +36,7 @@ from bot.vocabulary.width import to_half_width
 
 DEFAULT_MATURITY_DAYS = 30
 _NUMERAL = r"[0-9一二两三四五六七八九十百半]+"
-_AMOUNT = rf"(\d+(?:\.\d+)?\s*(?:万|w|W|千|k|K|亿|元|块)?|[一二两三四五六七八九十百千]+\s*(?:万|千|亿|元|块))"
+_AMOUNT = r"(\d+(?:\.\d+)?\s*(?:万|w|W|千|k|K|亿|元|块)?|[一二两三四五六七八九十百千]+\s*(?:万|千|亿|元|块))"
 _AT_LEAST = re.compile(rf"(?:[≥>]=?|大于|超过|不低于|不少于|至少|满)\s*{_AMOUNT}|{_AMOUNT}\s*(?:以上|及以上|或以上|起|\+|多)")
 _AT_MOST = re.compile(rf"(?:[≤<]=?|小于|低于|不超过|不到)\s*{_AMOUNT}|{_AMOUNT}\s*(?:以下|及以下|以内)")
 _ASSET_WORDS = re.compile(r"资产|总资产|AUM|aum|金融资产|存款总额|总存款")

@@ -112,6 +112,7 @@ def _birthday_clause(first: date, last: date):
     if (last - first).days >= 365:
         return C.birth_date.is_not(None)
     low, high = first.month * 100 + first.day, last.month * 100 + last.day
+    high = 229 if high == 228 else high  # 29 February birthdays fall on the 28th (clock.next_birthday)
     day = _month_day(C.birth_date)
     return day.between(low, high) if low <= high else or_(day >= low, day <= high)
 

@@ -15,7 +15,7 @@ from datetime import date
 
 from bot import audit
 from bot.access import StaffMember
-from bot.clock import clock
+from bot.clock import age_on, clock, next_birthday
 from bot.db import Database
 from bot.privacy import mask_phone
 from bot.segments import saved as saved_lists
@@ -37,23 +37,8 @@ PAGE_SIZE = 10
 AUDIT_SEGMENT = "segment"
 
 
-def _age(birth: date | None, today: date) -> int | None:
-    if birth is None:
-        return None
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
-def _next_birthday(birth: date | None, first: date | None) -> date | None:
-    if birth is None or first is None:
-        return None
-    for year in (first.year, first.year + 1):
-        try:
-            day = birth.replace(year=year)
-        except ValueError:  # 29 February
-            day = date(year, 3, 1)
-        if day >= first:
-            return day
-    return None
+def _birthday(birth: date | None, first: date | None) -> date | None:
+    return next_birthday(birth, first) if birth is not None and first is not None else None
 
 
 class SegmentService:
@@ -96,8 +81,8 @@ class SegmentService:
                     number=number, customer_id=customer.customer_id, name=customer.name,
                     phone=mask_phone(customer.phone), branch_name=customer.branch_name,
                     manager_name=customer.manager_name, assets=customer.assets,
-                    age=_age(customer.birth_date, today),
-                    birthday=_next_birthday(customer.birth_date, segment.birthday_from),
+                    age=age_on(customer.birth_date, today),
+                    birthday=_birthday(customer.birth_date, segment.birthday_from),
                     risk_assessed_on=customer.risk_assessed_on,
                     maturing_product=maturing.product_name if maturing else None,
                     maturing_amount=maturing.amount if maturing else None,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.access import StaffMember, may_see
-from bot.clock import clock, to_local, to_storage
+from bot.clock import clock, next_birthday, to_local, to_storage
 from bot.customers.tiers import LIABILITY_CATEGORIES
 from bot.models import (
     OPEN_REFERRAL_STATUSES,
@@ -97,14 +97,7 @@ def staff_member(session: Session, staff: Staff) -> StaffMember:
 
 
 def _days_until_birthday(birth: date, today: date) -> int:
-    for year in (today.year, today.year + 1):
-        try:
-            day = birth.replace(year=year)
-        except ValueError:  # 29 February
-            day = date(year, 2, 28)
-        if day >= today:
-            return (day - today).days
-    return 366
+    return (next_birthday(birth, today) - today).days
 
 
 def _month_days(today: date, days: int) -> set[tuple[int, int]]:
