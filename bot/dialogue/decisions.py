@@ -4,7 +4,7 @@ order, are the package's docstring (bot/dialogue/__init__.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 
@@ -129,6 +129,9 @@ ROUTES_BY_INTENT = {
 #的客户" as holdings): the words decide when they describe customers and ask for no to-do list.
 SEGMENT_MISREADS = frozenset({"list_tasks", "ask_holdings", "lookup_customer", "nlu_fallback", "out_of_scope",
                               "inform", "suggest_products"})
+_CONTACTED_WHOM = re.compile(r"^(?:今天|刚|刚刚|刚才|上午|下午|早上|昨天)?(?:上门|电话|微信)?"
+                             r"(?:拜访了|拜访|见了|联系了|回访了|走访了|看了)(?P<who>.{2,4})$")
+_WISH = re.compile(r"(?:想|打算|准备|考虑|有意|要)(?:买|办|做|了解|配置|存|续存|转)")
 _ASKS_FOR_CUSTOMERS = re.compile(r"哪些客户|哪些人|名单|客群|有多少(?:个|位)?客户|的客户(?:有哪些|呢|吗|$)|筛|找出|列出|拉一?个"
                                  r"|沉睡唤醒|到期承接|测评到期|生日关怀|潜力客户")
 _CUSTOMERS_IN_PLURAL = re.compile(r"客户|名单|客群|哪些|哪几|多少人|多少位|几个人|几位|的人|那些人|以上的|以下的")
@@ -209,6 +212,9 @@ def route_by_intent(message: Message, topic: str | None = None) -> tuple[Route, 
 
 
 def _route_by_intent(message: Message, topic: str | None) -> tuple[Route, str | None]:
+    if message.intent == "find_customers" and (names_customer(message) or PRONOUN.search(message.text or "")):
+        # "看一下陈美玲的基金" read as a segment: one customer is asked about, never a segment.
+        message = replace(message, intent="lookup_customer")
     intent = message.intent or "nlu_fallback"
     text = message.text or ""
     if COMPLETES_ITEM.search(to_half_width(text)):
@@ -242,6 +248,12 @@ def _route_by_intent(message: Message, topic: str | None) -> tuple[Route, str | 
         return Route.LIST_TASKS, None  # "12月7号要跟进哪些客户", "周末有待办吗" however the NLU read them
     if intent in VISIT_MISREADS and names_customer(message) and reads_as_a_visit_note(text):
         return Route.START_VISIT, None  # "陈美玲到店,三天后再联系" read as small talk with a name
+    if intent in ("inform", "nlu_fallback") and PRONOUN.search(text) and _WISH.search(text) and product_answer(message) \
+            and not QUESTION.search(text):
+        return Route.START_VISIT, None  # "她想买国债" after her card: a note of her wish (no draft waits)
+    contacted = _CONTACTED_WHOM.match(without_filler(text))
+    if intent in VISIT_MISREADS | {"goodbye"} and contacted and reads_as_a_name(contacted.group("who")):
+        return Route.START_VISIT, None  # "拜访了王建国" with the name untagged: a contact, told in few words
     if intent in VISIT_MISREADS | {"goodbye"} and names_customer(message) and reports_a_contact(text):
         return Route.START_VISIT, None  # "拜访了王建国" (拜 as in 拜拜): a contact, told in few words
     if intent == "lookup_customer" and product_answer(message) and (names_customer(message) or PRONOUN.search(text)) \
@@ -317,6 +329,8 @@ def _segment_route(message: Message, topic: str | None) -> Route | None:
         return Route.SAVED_SEGMENTS
     if topic == SEGMENT and MORE_AFTER_A_LIST.match(plain):
         return Route.SEGMENT_MORE
+    if scene_named(plain) is not None and len(plain) <= 12 and not names_customer(message) and not PRONOUN.search(text):
+        return Route.FIND_CUSTOMERS  # "生日关怀", "沉睡唤醒": a scene by its name, however the NLU read it
     if names_customer(message) or PRONOUN.search(text) or TASK_WORDS.search(text):
         return None
     today = clock.today()

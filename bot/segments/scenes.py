@@ -28,7 +28,7 @@ _SCENE_WORDS = (
     (Scene.DORMANT, re.compile(r"沉睡唤醒|唤醒沉睡|沉睡客户|睡眠客户|休眠客户")),
     (Scene.ASSESSMENT, re.compile(r"测评到期|风评到期|测评到期的客户")),
     (Scene.BIRTHDAYS, re.compile(r"生日关怀|生日祝福")),
-    (Scene.POTENTIAL, re.compile(r"潜力客户|潜在客户|可能(?:会)?(?:买|购买|配置)|有潜力")),
+    (Scene.POTENTIAL, re.compile(r"潜力客户|潜在客户|(?:哪些|什么)客户可能|可能(?:会)?(?:买|购买|配置)[^,，。]{0,8}的客户")),
 )
 
 

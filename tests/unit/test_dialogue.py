@@ -461,3 +461,15 @@ def test_a_segment_question_beside_a_draft_keeps_the_draft():
     waiting = Waiting(draft=draft(VISIT, Step.CONFIRM))
     decision = decide(message("下个月有定期到期的客户", "find_customers", product="定期"), waiting, NOW)
     assert decision.route is Route.FIND_CUSTOMERS and decision.kept is not None
+
+
+@pytest.mark.parametrize("text, intent, entities, expected", [
+    ("生日关怀", "nlu_fallback", {}, Route.FIND_CUSTOMERS),  # a scene by its name, whatever the NLU said
+    ("沉睡唤醒", "greet", {}, Route.FIND_CUSTOMERS),
+    ("她可能会买基金吗", "suggest_products", {}, Route.SUGGEST),
+    ("看一下陈美玲的基金", "find_customers", {"customer_name": "陈美玲", "product": "基金"}, Route.HOLDINGS),
+    ("拜访了王建国", "goodbye", {}, Route.START_VISIT),  # the name untagged: still a contact
+    ("她想买国债", "inform", {"product": "国债"}, Route.START_VISIT),  # her wish noted, no draft waiting
+])
+def test_words_settle_scenes_one_customer_s_questions_and_short_notes(text, intent, entities, expected):
+    assert route(text, intent, **entities).route is expected
