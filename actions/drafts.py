@@ -1,20 +1,21 @@
-"""What the two drafting conversations share (a referral being made, a visit note being
-confirmed): start one from a message, feed it the next answers, and keep it in `waiting` until
+"""What the drafting conversations share (a referral being made, a visit note being confirmed, a
+campaign being made): start one from a message, feed it the next answers, and keep it in `waiting` until
 it is saved or abandoned (bot.dialogue.Draft)."""
 from __future__ import annotations
 
 from typing import Any
 
-from actions.runtime import Turn, in_thread, referral_conversation, visit_conversation
+from actions.runtime import Turn, campaign_conversation, in_thread, referral_conversation, visit_conversation
 from bot.clock import clock
 from bot.dialogue.message import names_somebody
 from bot.dialogue.replies import CONFIRM_BUTTONS
-from bot.dialogue.waiting import REFERRAL, SUGGESTIONS, VISIT, Draft
+from bot.campaigns.dialogue import CampaignDraftState
+from bot.dialogue.waiting import CAMPAIGN, REFERRAL, SUGGESTIONS, VISIT, Draft
 from bot.referrals.dialogue import ReferralDraftState, starting_point
 from bot.visits.dialogue import VisitDraftState
 
-_CONVERSATIONS = {REFERRAL: referral_conversation, VISIT: visit_conversation}
-_STATES = {REFERRAL: ReferralDraftState, VISIT: VisitDraftState}
+_CONVERSATIONS = {REFERRAL: referral_conversation, VISIT: visit_conversation, CAMPAIGN: campaign_conversation}
+_STATES = {REFERRAL: ReferralDraftState, VISIT: VisitDraftState, CAMPAIGN: CampaignDraftState}
 
 
 def _starting_point(turn: Turn, kind: str) -> tuple[dict[str, list[str]], str | None]:
@@ -36,7 +37,7 @@ async def start_draft(turn: Turn, kind: str) -> None:
         customer_in_context=customer_in_context,
         channel=turn.channel,
     )
-    await _finish(turn, kind, result)
+    await finish_draft(turn, kind, result)
 
 
 async def draft_step(turn: Turn) -> None:
@@ -45,7 +46,12 @@ async def draft_step(turn: Turn) -> None:
     state = _STATES[draft.kind].from_dict(draft.state)
     if state is None:  # a malformed state (an old slot): start again from this message
         turn.waiting.draft = None
-        await start_draft(turn, draft.kind)
+        if draft.kind == CAMPAIGN:
+            from actions import campaigns
+
+            await campaigns.start(turn)
+        else:
+            await start_draft(turn, draft.kind)
         return
     result = await in_thread(
         _CONVERSATIONS[draft.kind]().resume,
@@ -56,10 +62,11 @@ async def draft_step(turn: Turn) -> None:
         turn.text,
         turn.channel,
     )
-    await _finish(turn, draft.kind, result)
+    await finish_draft(turn, draft.kind, result)
 
 
-async def _finish(turn: Turn, kind: str, result: Any) -> None:
+async def finish_draft(turn: Turn, kind: str, result: Any) -> None:
+    """Say the draft's reply and keep its state (or drop it once saved or cancelled)."""
     if result.saved:  # committed: whatever fails from here on, the reply says it was saved
         turn.saved(result.reply)
     await turn.notifications()

@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import basics, customers, drafts, referrals, scheduler, segments, suggestions, visits
+from actions import basics, campaigns, customers, drafts, referrals, scheduler, segments, suggestions, visits
 from actions.runtime import Turn, customer_service, in_thread, message_of
 from bot.clock import clock
 from bot.customers.service import View
@@ -57,6 +57,10 @@ HANDLERS: dict[Route, Callable[[Turn], Awaitable[None]]] = {
     Route.SEGMENT_CORRECTION: segments.correct,
     Route.SAVE_SEGMENT: segments.save,
     Route.SAVED_SEGMENTS: segments.saved_lists,
+    Route.START_CAMPAIGN: campaigns.start,
+    Route.CAMPAIGN_OUTCOME: campaigns.outcome,
+    Route.CAMPAIGN_PROGRESS: campaigns.progress,
+    Route.REASSIGN_CAMPAIGN: campaigns.reassign,
     Route.NOT_CHINESE: basics.not_chinese,
     Route.UNCLEAR_ANSWER: basics.unclear_answer,
     Route.UNDO_SAVED: basics.undo_saved,

@@ -27,6 +27,8 @@ from bot.referrals.service import ReferralService
 from bot.referrals.updates import ReferralUpdates
 from bot.services import Services
 from bot.settings import Settings
+from bot.campaigns.dialogue import CampaignConversation
+from bot.campaigns.service import CampaignService
 from bot.segments.service import SegmentService
 from bot.suggestions.service import SuggestionService
 from bot.visits.dialogue import VisitConversation
@@ -79,6 +81,14 @@ def suggestion_service() -> SuggestionService:
 
 def segment_service() -> SegmentService:
     return services().segments
+
+
+def campaign_service() -> CampaignService:
+    return services().campaigns
+
+
+def campaign_conversation() -> CampaignConversation:
+    return services().campaign_conversation()
 
 
 def visit_conversation() -> VisitConversation:

@@ -15,6 +15,10 @@ of work each, through the same functions the actions call:
   scene_assessment, scene_birthdays                 沉睡唤醒, 测评到期, 生日关怀) for a branch head:
                                                     the count and the first page ranked, its audit
                                                     rows committed (issue #26)
+  campaign_create                                   CampaignService.create for a branch head: the
+                                                    largest asset segment of her branches up to
+                                                    5,000 customers, suitability checked, targets,
+                                                    history rows and notifications written (issue #26)
 
 Customers are a random sample (seeded), so the caches are as cold as a bank's would be: a million
 customers do not fit in the sample. The targets are the p99s of issue #7; `--check` fails when
@@ -60,7 +64,10 @@ TARGETS_MS = {
     "scene_dormant": 300.0,
     "scene_assessment": 300.0,
     "scene_birthdays": 300.0,
+    # Issue #26: a campaign of up to 5,000 customers made in one transaction.
+    "campaign_create": 5000.0,
 }
+CAMPAIGN_RUNS = 3
 SCENES = {"scene_maturities": "到期承接", "scene_dormant": "沉睡唤醒", "scene_assessment": "测评到期",
           "scene_birthdays": "生日关怀"}
 SCENE_SAMPLES = 60
@@ -118,7 +125,39 @@ def run(db: Database, samples: int = 1000, seed: int = 1, settings: Settings | N
     for operation, scene in SCENES.items():
         segment = read_segment(scene, clock.today()).segment
         timings.append(_time(operation, heads, lambda chat_id, segment=segment: _segment(segments, service, chat_id, segment)))
+    timings.append(_campaign_timing(db, settings, service, heads[:CAMPAIGN_RUNS]))
     return timings
+
+
+def _campaign_timing(db: Database, settings: Settings, service: CustomerService, heads: list[str]) -> Timing:
+    """Each head makes one campaign of the largest "资产X以上" segment of at most 5,000 customers
+    (no warm-up: each run writes a campaign)."""
+    from decimal import Decimal
+
+    from bot.campaigns.service import CampaignService
+    from bot.campaigns.targets import MAX_TARGETS
+    from bot.segments import search
+    from bot.segments.conditions import Segment
+
+    campaigns, elapsed = CampaignService(db, settings), []
+    for number, chat_id in enumerate(dict.fromkeys(heads)):
+        staff = service.who_is(chat_id)
+        threshold = Decimal(1000)
+        with db.unit_of_work() as session:
+            while search.count(session, staff, Segment(min_assets=threshold), clock.today(),
+                               settings.risk_assessment_valid_days) > MAX_TARGETS:
+                threshold *= 2
+        started = time.perf_counter()
+        made = campaigns.create(staff, Segment(min_assets=threshold), "理财", "by_manager", (), None, "bench",
+                                f"bench-{time.time_ns()}-{number}")
+        elapsed.append((time.perf_counter() - started) * 1000)
+        if not made.created:
+            raise AssertionError(f"活动没有创建: {made.plan.outcome}")
+    if not elapsed:
+        return Timing("campaign_create", 0, 0.0, 0.0, 0.0, 0.0, TARGETS_MS["campaign_create"])
+    elapsed.sort()
+    return Timing("campaign_create", len(elapsed), round(elapsed[len(elapsed) // 2], 2), round(elapsed[-1], 2),
+                  round(elapsed[-1], 2), round(elapsed[-1], 2), TARGETS_MS["campaign_create"])
 
 
 def _branch_heads(db: Database, seed: int) -> list[str]:

@@ -5,6 +5,7 @@
   audit --customer ID | --staff ID   print who saw which customer's data
   sla-check                    remind and escalate referrals not contacted in time (for cron)
   referrals report --month YYYY-MM [--branch ID] [--format csv|table]   monthly referral report
+  campaigns report --campaign NO|ID [--format csv|table]   a campaign's figures per person
   digest [--now ISO]           put each person's daily list into the outbox (cron, working days)
   feedback [--since DATE] [--staff ID]   list what staff said about the bot, newest first
   suggestions --customer ID | --staff ID   print the compliance trail of product suggestions
@@ -120,6 +121,32 @@ def cmd_referrals_report(args) -> int:
     return 0
 
 
+CAMPAIGN_COLUMNS = ("campaign_no", "campaign", "product", "deadline", "staff_id", "name", "targets", "contacted",
+                    "interested", "converted", "declined", "amount", "overdue")
+
+
+def cmd_campaigns_report(args) -> int:
+    import csv
+
+    progress = _services().campaigns.report(args.campaign)
+    if not progress.found:
+        print(f"没有营销活动 {args.campaign}", file=sys.stderr)
+        return 2
+    rows = [_masked_row((progress.campaign_no, progress.name, progress.product_word, progress.deadline.isoformat(),
+                         p.staff_id, p.name, p.targets, p.contacted, p.interested, p.converted, p.declined,
+                         f"{p.amount:.2f}", p.overdue))
+            for p in (*progress.people, progress.total)]
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(CAMPAIGN_COLUMNS)
+        writer.writerows(rows)
+        return 0
+    print("\t".join(("员工号", "姓名", "客户", "已联系", "有意向", "成交", "不需要", "金额", "逾期")))
+    for row in rows:
+        print("\t".join(str(v) for v in row[4:]))
+    return 0
+
+
 def _masked_row(values: tuple) -> tuple:
     """A report's row with phones and ID numbers masked in its text: a report leaves the bank's
     systems (a spreadsheet, a mail), and its names and words come from what people typed."""
@@ -217,6 +244,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--branch", help="branch id (default: every branch)")
     report.add_argument("--format", choices=("csv", "table"), default="table")
     report.set_defaults(run=cmd_referrals_report)
+
+    campaigns = commands.add_parser("campaigns", help="marketing campaign reports")
+    campaign_commands = campaigns.add_subparsers(dest="campaigns_command", required=True)
+    campaign_report = campaign_commands.add_parser("report", help="a campaign's figures per person")
+    campaign_report.add_argument("--campaign", required=True, help="campaign number (HD…) or id")
+    campaign_report.add_argument("--format", choices=("csv", "table"), default="table")
+    campaign_report.set_defaults(run=cmd_campaigns_report)
 
     digest = commands.add_parser("digest", help="put each person's daily list into the outbox (cron)")
     digest.add_argument("--now", help="ISO local datetime to act as now (default: the clock)")

@@ -516,6 +516,71 @@ class SavedSegment(Base):
     __table_args__ = (UniqueConstraint("staff_id", "name", name="uq_saved_segments_staff_name"),)
 
 
+# ---------------------------------------------------------------------------- campaigns (营销活动)
+
+CAMPAIGN_TARGET_STATUSES = ("open", "contacted", "interested", "converted", "declined")
+OPEN_CAMPAIGN_TARGET_STATUSES = ("open", "contacted", "interested")
+CAMPAIGN_EVENT_KINDS = ("created", "outcome", "reassigned")
+
+
+class Campaign(Base):
+    """A marketing campaign (营销活动): a segment's customers offered one product or category, each
+    worked by one member of staff until `deadline`. Made from a segment on "确认" (bot.campaigns)."""
+
+    __tablename__ = "campaigns"
+    id = Column(Integer, primary_key=True)
+    campaign_no = Column(String(20), nullable=False, unique=True)  # HD20261130-01
+    request_key = Column(String(100), nullable=False, unique=True)  # one "确认", one campaign
+    name = Column(MaskedString(60), nullable=False)
+    product_word = Column(MaskedString(50), nullable=False)
+    product_category = Column(String(10), nullable=False)
+    created_by = Column(String(20), ForeignKey("staff.staff_id"), nullable=False, index=True)
+    branch_id = Column(String(20), ForeignKey("branches.branch_id"), nullable=False, index=True)
+    deadline = Column(Date, nullable=False)
+    # The segment it was made from (bot.segments.conditions.Segment.as_dict), as it was that day.
+    conditions = Column(MaskedJSON, nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    __table_args__ = (CheckConstraint(f"product_category IN {PRODUCT_CATEGORIES}", name="product_category"),)
+
+
+class CampaignTarget(Base):
+    """One customer of a campaign, in one assignee's daily list until an outcome closes it."""
+
+    __tablename__ = "campaign_targets"
+    id = Column(Integer, primary_key=True)
+    campaign_id = Column(Integer, ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False)
+    customer_id = Column(String(9), ForeignKey("customers.customer_id", ondelete="CASCADE"), nullable=False, index=True)
+    assignee_id = Column(String(20), ForeignKey("staff.staff_id"), nullable=False)
+    reason = Column(MaskedString(200), nullable=False, default="")  # why this customer, one line
+    status = Column(String(20), nullable=False, default="open")
+    amount = Column(MONEY, nullable=True)  # what was bought, when converted
+    contacted_at = Column(DateTime, nullable=True)
+    closed_at = Column(DateTime, nullable=True)
+    updated_at = Column(DateTime, nullable=False)
+    __table_args__ = (
+        CheckConstraint(f"status IN {CAMPAIGN_TARGET_STATUSES}", name="status"),
+        UniqueConstraint("campaign_id", "customer_id", name="uq_campaign_targets_campaign_customer"),
+        # An assignee's open items (the daily list) and a campaign's progress per person.
+        Index("ix_campaign_targets_assignee_status", "assignee_id", "status"),
+        Index("ix_campaign_targets_campaign_assignee", "campaign_id", "assignee_id"),
+    )
+
+
+class CampaignEvent(Base):
+    """The history of a campaign's target, like a referral's: created, each outcome, reassigned."""
+
+    __tablename__ = "campaign_events"
+    id = Column(Integer, primary_key=True)
+    target_id = Column(Integer, ForeignKey("campaign_targets.id", ondelete="CASCADE"), nullable=False, index=True)
+    staff_id = Column(String(20), ForeignKey("staff.staff_id"), nullable=True)
+    at = Column(DateTime, nullable=False)
+    kind = Column(String(20), nullable=False)
+    from_status = Column(String(20), nullable=True)
+    to_status = Column(String(20), nullable=True)
+    note = Column(MaskedText, nullable=False, default="")
+    __table_args__ = (CheckConstraint(f"kind IN {CAMPAIGN_EVENT_KINDS}", name="kind"),)
+
+
 # ---------------------------------------------------------------------------- masked when set
 
 

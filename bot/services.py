@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.campaigns.dialogue import CampaignConversation
+from bot.campaigns.service import CampaignService
 from bot.customers.service import CustomerService
 from bot.db import Database
 from bot.referrals.dialogue import ReferralConversation
@@ -28,6 +30,7 @@ class Services:
     visits: VisitService
     suggestions: SuggestionService
     segments: SegmentService
+    campaigns: CampaignService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -41,6 +44,7 @@ class Services:
             visits=VisitService(db, settings),
             suggestions=SuggestionService(db, settings),
             segments=SegmentService(db, settings),
+            campaigns=CampaignService(db, settings),
         )
 
     def visit_conversation(self) -> VisitConversation:
@@ -48,6 +52,9 @@ class Services:
 
     def referral_conversation(self) -> ReferralConversation:
         return ReferralConversation(self.customers, self.referrals)
+
+    def campaign_conversation(self) -> CampaignConversation:
+        return CampaignConversation(self.campaigns)
 
     def referral_updates(self) -> ReferralUpdates:
         return ReferralUpdates(self.customers, self.referrals)

@@ -53,6 +53,7 @@ from bot.dialogue.message import (
     visit_after_a_cancel,
 )
 from bot.dialogue.waiting import (
+    CAMPAIGN,
     CONTACTS,
     FIGURES,
     HOLDINGS,
@@ -67,6 +68,7 @@ from bot.dialogue.waiting import (
     Step,
     Waiting,
 )
+from bot.campaigns.reading import OUTCOME_WORDS, PROGRESS, asks_for_a_campaign, reassignment_said
 from bot.segments.reading import CORRECTION as CORRECTS_A_SEGMENT
 from bot.segments.reading import describes_customers
 from bot.segments.saved import asks_saved_lists, save_name_asked
@@ -103,6 +105,10 @@ class Route(str, Enum):
     SEGMENT_CORRECTION = "segment_correction"  # "改成10万以上" right after a segment: that segment changed
     SAVE_SEGMENT = "save_segment"  # "保存为名单:下月到期"
     SAVED_SEGMENTS = "saved_segments"  # "我的名单", "打开名单1", "删除名单:…"
+    START_CAMPAIGN = "start_campaign"  # "做个活动,推大额存单,按客户经理分,月底前" after a segment
+    CAMPAIGN_OUTCOME = "campaign_outcome"  # "第3个已联系,有意向", "王建国活动成交10万"
+    CAMPAIGN_PROGRESS = "campaign_progress"  # "活动进度", "大额存单活动进度"
+    REASSIGN_CAMPAIGN = "reassign_campaign"  # "把马骏没联系的转给王芳"
     NOT_CHINESE = "not_chinese"  # "请用中文"
     UNCLEAR_ANSWER = "unclear_answer"  # an answer to nothing: "没明白您指的是哪位客户"
     UNDO_SAVED = "undo_saved"  # "刚才那条记错了,删掉": not built; the bot says so
@@ -124,6 +130,8 @@ ROUTES_BY_INTENT = {
     "list_tasks": Route.LIST_TASKS,
     "give_feedback": Route.FEEDBACK,
     "find_customers": Route.FIND_CUSTOMERS,
+    "create_campaign": Route.START_CAMPAIGN,
+    "campaign_progress": Route.CAMPAIGN_PROGRESS,
 }
 # Intents a segment's description can be read as ("下个月到期的客户" as a to-do question, "有基金
 #的客户" as holdings): the words decide when they describe customers and ask for no to-do list.
@@ -194,7 +202,7 @@ def picks(message: Message, choice: Choice) -> bool:
         return True  # "4321": the phone's last four digits the list asks for, whatever the NLU tagged
     if names_customer(message) or re.search(r"完成|办完|做完|搞定", message.text):
         return False
-    if re.search(r"[万元块岁]|以上|以下|改成|换成", text):
+    if re.search(r"[万元块岁]|以上|以下|改成|换成", text) or OUTCOME_WORDS.search(text):
         return False  # "改成5万以上" after a segment's list changes the segment; 5 is no pick
     if len(text) > 8:
         return False
@@ -238,6 +246,9 @@ def _route_by_intent(message: Message, topic: str | None) -> tuple[Route, str | 
         return Route.REFERRAL_STATS, None  # "这个月呢" right after a month's ranking or figures
     if topic == SUGGESTIONS and MORE_AFTER_A_LIST.match(without_filler(text)):
         return Route.SUGGEST, None  # "还有吗" right after suggestions: the next ones
+    campaign_route = _campaign_route(message, topic)
+    if campaign_route is not None:
+        return campaign_route, None
     segment_route = _segment_route(message, topic)
     if segment_route is not None:
         return segment_route, None
@@ -317,6 +328,26 @@ def _route_by_intent(message: Message, topic: str | None) -> tuple[Route, str | 
     return Route.STATIC, STATIC_RESPONSES.get(intent, ASK_REPHRASE)
 
 
+_ITEM_NUMBER = re.compile(r"第\s*[0-9一二两三四五六七八九十]+\s*(?:个|条|位|项|号)?|^[0-9]+\s*(?:号|条)?(?![0-9万元块])")
+
+
+def _campaign_route(message: Message, topic: str | None) -> Route | None:
+    """Campaigns (营销活动): made from the segment listed, outcomes of its customers by their
+    number in the daily list or by name with 活动, progress and reassignment, whatever the NLU said."""
+    text = to_half_width(message.text or "")
+    if reassignment_said(text) is not None:
+        return Route.REASSIGN_CAMPAIGN
+    if asks_for_a_campaign(text) and not names_customer(message) and not re.search(r"转介|拜访", text):
+        return Route.START_CAMPAIGN
+    if OUTCOME_WORDS.search(text) and not re.search(r"转介|ZJ\d", text, flags=re.IGNORECASE) and (
+            (_ITEM_NUMBER.search(text) and (topic == TASKS or "活动" in text or message.intent in ("inform", "update_referral")))
+            or ("活动" in text and (names_customer(message) or PRONOUN.search(text)))):
+        return Route.CAMPAIGN_OUTCOME  # "第3个已联系,有意向" after the daily list; "王建国活动成交10万"
+    if PROGRESS.search(text) or message.intent == "campaign_progress":
+        return Route.CAMPAIGN_PROGRESS
+    return None
+
+
 def _segment_route(message: Message, topic: str | None) -> Route | None:
     """Segments (客群): saving and opening lists, "更多" and corrections right after one, and a
     description of customers by conditions whatever the NLU called it (not a to-do question, no
@@ -334,8 +365,8 @@ def _segment_route(message: Message, topic: str | None) -> Route | None:
     if names_customer(message) or PRONOUN.search(text) or TASK_WORDS.search(text):
         return None
     today = clock.today()
-    if topic == SEGMENT and (CORRECTS_A_SEGMENT.match(plain) or len(plain) <= 10 and scene_named(plain) is None) \
-            and describes_customers(text, today):
+    if topic == SEGMENT and (CORRECTS_A_SEGMENT.match(plain) and (describes_customers(text, today) or product_answer(message))
+                             or len(plain) <= 10 and scene_named(plain) is None and describes_customers(text, today)):
         return Route.SEGMENT_CORRECTION  # "改成10万以上", "只要代理网点的", "女客户呢"
     if message.intent == "find_customers":
         return Route.FIND_CUSTOMERS
@@ -365,6 +396,8 @@ def read_in_draft(draft: Draft, message: Message) -> str:
         return "side"  # "第1个办完了": an item of the daily list closed, not the draft's question answered
     if _asks_for_a_segment(message):
         return "side"  # "下个月有定期到期的客户": customers by a condition, not the draft's time or amount
+    if draft.kind != CAMPAIGN and asks_for_a_campaign(text) and not names_customer(message):
+        return "new"  # "做个活动,推大额存单…" while a visit or a referral waits: one draft at a time
     step = draft.step
     starts_new = intent in DRAFT_STARTS and has_chinese_words(text) and not LATIN_WORD.search(text)
     asks = intent in QUESTIONS

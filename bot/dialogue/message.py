@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.dialogue.waiting import REFERRAL, VISIT
+from bot.dialogue.waiting import CAMPAIGN, REFERRAL, VISIT
 from bot.visits.notes.kinds import reads_as_a_visit_note, reports_a_contact
 from bot.vocabulary.identifiers import find_identifiers
 from bot.vocabulary.names import name_like_words, partial_name, surname_of
@@ -30,6 +30,8 @@ CANCEL_WORDS = re.compile(
 # A correction at the confirmation: "改成", "换成", "写错了", "不是X,是Y", "应该是".
 CHANGE_WORDS = re.compile(r"改成|改为|改到|改一下|改下|换成|换到|换个|换一个|变成|写错|弄错|搞错|记错|不对|应该是|其实是|更正"
                           r"|不是.{0,16}?是|改")
+# A change to a campaign's draft at its confirmation: its deadline, who works it, its name, its product.
+CAMPAIGN_CHANGE = re.compile(r"截止|之前|以前|按客户经理|按管户|各自|都给我|给我|分给|平均|轮流|活动名|名字叫|推")
 # A referral's receiver named at the confirmation: "转给黄某某", "给陈静吧", "交给理财经理".
 RECEIVER_CHANGE = re.compile(r"^(转给|转到|交给|给|让|找|派给|分给)")
 GIVEN_TO_SOMEONE = re.compile(r"转给|转到|交给|派给|分给|推给")
@@ -65,7 +67,7 @@ NOT_NAMES = frozenset({"上门", "电话", "到店", "微信", "确认", "取消
 QUESTIONS = frozenset({
     "lookup_customer", "ask_holdings", "ask_interactions", "suggest_products", "list_referrals", "referral_stats",
     "list_tasks", "help", "tag_customer", "update_referral", "give_feedback", "greet", "goodbye", "thanks",
-    "bot_challenge", "find_customers",
+    "bot_challenge", "find_customers", "campaign_progress",
 })
 # Words of making a referral (not of listing or ranking them).
 MAKES_A_REFERRAL = re.compile(r"转介一下|转介给|帮我转介|转一下|转给|推给|推荐给|交给|新建转介|登记.{0,2}转介|转个单|转个介")
@@ -201,6 +203,8 @@ def is_correction(kind: str, message: Message) -> bool:
     text = message.text
     if CHANGE_WORDS.search(text):
         return True
+    if kind == CAMPAIGN:  # "截止下周五", "都给我", "平均分给王芳和马骏", "推理财吧"
+        return bool(CAMPAIGN_CHANGE.search(text) or message.entities.get("product") or message.entities.get("staff_name"))
     if kind == REFERRAL:
         return bool(RECEIVER_CHANGE.match(text.strip()) or GIVEN_TO_SOMEONE.search(text)
                     or message.entities.get("staff_name") or message.entities.get("staff_role"))

@@ -10,7 +10,7 @@ from enum import Enum
 
 DRAFT_TTL = timedelta(minutes=30)
 
-REFERRAL, VISIT = "referral", "visit"
+REFERRAL, VISIT, CAMPAIGN = "referral", "visit", "campaign"
 SUGGESTIONS, TASKS, HOLDINGS, REFERRAL_UPDATED, FIGURES = "suggestions", "tasks", "holdings", "referral_updated", "figures"
 CONTACTS = "contacts"  # her own contacts were listed: "上个月呢" asks for that month's
 SEGMENT = "segment"  # a segment was listed: "更多" pages on, "改成10万以上" corrects it
@@ -41,7 +41,7 @@ class CustomerSource(str, Enum):
 
 @dataclass
 class Draft:
-    kind: str  # REFERRAL or VISIT
+    kind: str  # REFERRAL, VISIT or CAMPAIGN
     step: str  # a Step value
     since: str  # ISO time the bot last asked: the draft expires DRAFT_TTL after it
     customer_id: str | None = None
@@ -61,6 +61,8 @@ class Draft:
         """The draft in a few words, for one-line notices: "给王建国的转介", "王建国的拜访记录",
         "转介" before its customer is known."""
         name = self.customer_name
+        if self.kind == CAMPAIGN:
+            return "营销活动草稿"
         if self.kind == REFERRAL:
             product = self.state.get("product_word")
             head = f"给{name}的转介" if name else "转介"
@@ -121,7 +123,7 @@ class Waiting:
             return cls()
         draft = choice = None
         raw = data.get("draft")
-        if isinstance(raw, dict) and raw.get("kind") in (REFERRAL, VISIT) and raw.get("step") in {s.value for s in Step}:
+        if isinstance(raw, dict) and raw.get("kind") in (REFERRAL, VISIT, CAMPAIGN) and raw.get("step") in {s.value for s in Step}:
             known = {k: v for k, v in raw.items() if k in Draft.__dataclass_fields__}
             draft = Draft(**known)
             if not isinstance(draft.state, dict):

@@ -100,8 +100,22 @@ def read_segment(text: str, today: date, product_words: list[str] | tuple[str, .
     segment = _birthday(text, today, segment)
     segment = _age(text, segment)
     segment = _branch_and_person(text, segment)
+    if correcting is not None and not segment.maturing and not segment.holds and not segment.lacks:
+        segment = _product_only(text, segment, correcting, product_words)
     cleared = tuple(name for name, words in _CLEARS.items() if words.search(text))
     return SegmentWords(segment, cleared)
+
+
+def _product_only(text: str, segment: Segment, correcting: Segment, product_words) -> Segment:
+    """"只要大额存单的", "换成理财" while correcting: the product of the maturity shown, or what
+    the customers hold."""
+    word = _product_word(text, product_words)
+    if word is None:
+        return segment
+    if correcting.maturing:
+        return replace(segment, maturing_from=correcting.maturing_from, maturing_to=correcting.maturing_to,
+                       maturing_word=word)
+    return replace(segment, holds=(word,))
 
 
 def describes_customers(text: str, today: date) -> bool:

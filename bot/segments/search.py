@@ -69,8 +69,8 @@ def _years_before(day: date, years: int) -> date:
 def _product_kind(word: str | None):
     """The holdings a product word means, as a clause on Holding joined with Product."""
     meaning = product_word_meaning(word)
-    if meaning is None:
-        return Holding.maturity_date.is_not(None)
+    if meaning is None:  # any holding with a term, but a loan's or a card's (they are no money of hers)
+        return and_(Holding.maturity_date.is_not(None), Product.category.not_in(sorted(LIABILITY_CATEGORIES)))
     clauses = [Product.category == meaning.category]
     if meaning.term is Term.FIXED:
         clauses.append(or_(Holding.maturity_date.is_not(None), Product.term_days.is_not(None)))

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.access import StaffMember, may_see
+from bot.campaigns import replies as campaign_replies
+from bot.campaigns.items import open_items
 from bot.clock import clock, next_birthday, to_local, to_storage
 from bot.customers.tiers import LIABILITY_CATEGORIES
 from bot.models import (
@@ -33,7 +35,8 @@ from bot.visits.results import ItemKind
 AUDIT_DAILY_LIST = "daily_list"
 
 
-_KIND_ORDER = {ItemKind.FOLLOW_UP: 0, ItemKind.REFERRAL: 1, ItemKind.MATURITY: 2, ItemKind.BIRTHDAY: 3}
+_KIND_ORDER = {ItemKind.CAMPAIGN: -1, ItemKind.FOLLOW_UP: 0, ItemKind.REFERRAL: 1, ItemKind.MATURITY: 2,
+               ItemKind.BIRTHDAY: 3}
 
 
 @dataclass(frozen=True)
@@ -49,12 +52,16 @@ class DailyItem:
     follow_up_id: int | None = None
     referral_no: str | None = None
     product_name: str | None = None
+    campaign_target_id: int | None = None
 
     @property
     def ref(self) -> str:
-        """What this item is, for the chat to keep: 'follow_up:12', 'referral:ZJ…', 'maturity:C…'."""
+        """What this item is, for the chat to keep: 'follow_up:12', 'referral:ZJ…', 'campaign:7',
+        'maturity:C…'."""
         if self.kind is ItemKind.FOLLOW_UP:
             return f"follow_up:{self.follow_up_id}"
+        if self.kind is ItemKind.CAMPAIGN:
+            return f"campaign:{self.campaign_target_id}"
         if self.kind is ItemKind.REFERRAL:
             return f"referral:{self.referral_no}"
         return f"{self.kind.value}:{self.customer_id}"
@@ -140,7 +147,7 @@ def _midnight_stored(day: date) -> datetime:
 
 
 _ITEM_FIELDS = ("number", "kind", "customer_id", "customer_name", "reason", "due", "value", "overdue",
-                "follow_up_id", "referral_no", "product_name")
+                "follow_up_id", "referral_no", "product_name", "campaign_target_id")
 
 
 def build_daily_list(
@@ -241,5 +248,13 @@ def build_daily_list(
             items.append(DailyItem(0, ItemKind.BIRTHDAY, customer_id, name,
                                    replies.birthday_reason(due, today, age), due, assets.get(customer_id, Decimal(0))))
 
-    items.sort(key=lambda i: (not i.overdue, i.due, -(i.value or 0), _KIND_ORDER[i.kind], i.customer_id))
+    # Campaign customers still open, at the top of today's list (and of a period's that includes today).
+    if period is None or period.includes(today):
+        for item in open_items(session, staff, today):
+            items.append(DailyItem(0, ItemKind.CAMPAIGN, item.customer_id, item.customer_name,
+                                   campaign_replies.item_reason(item, today), item.deadline, None, item.overdue,
+                                   campaign_target_id=item.target_id))
+
+    items.sort(key=lambda i: (i.kind is not ItemKind.CAMPAIGN, not i.overdue, i.due, -(i.value or 0),
+                              _KIND_ORDER[i.kind], i.customer_id))
     return [DailyItem(n, *(getattr(i, f) for f in _ITEM_FIELDS[1:])) for n, i in enumerate(items, start=1)]

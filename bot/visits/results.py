@@ -132,3 +132,4 @@ class ItemKind(str, Enum):
     REFERRAL = "referral"  # 转介
     MATURITY = "maturity"  # 到期
     BIRTHDAY = "birthday"  # 生日
+    CAMPAIGN = "campaign"  # 营销活动的客户

@@ -429,6 +429,7 @@ def _after_a_segment() -> Waiting:
     ("只要代理网点的", "inform", Route.SEGMENT_CORRECTION),
     ("女客户呢", "inform", Route.SEGMENT_CORRECTION),
     ("不限金额", "nlu_fallback", Route.SEGMENT_CORRECTION),
+    ("只要大额存单的", "lookup_customer", Route.SEGMENT_CORRECTION),
     ("保存为名单:下月到期", "inform", Route.SAVE_SEGMENT),
     ("沉睡唤醒", "find_customers", Route.FIND_CUSTOMERS),  # a scene is a new segment, not a correction
     ("1", "inform", Route.PICK),
@@ -473,3 +474,37 @@ def test_a_segment_question_beside_a_draft_keeps_the_draft():
 ])
 def test_words_settle_scenes_one_customer_s_questions_and_short_notes(text, intent, entities, expected):
     assert route(text, intent, **entities).route is expected
+
+
+# ---------------------------------------------------------------------------- campaigns (营销活动)
+
+from bot.dialogue.waiting import CAMPAIGN, TASKS  # noqa: E402
+
+
+@pytest.mark.parametrize("text, intent, topic, expected", [
+    ("做个活动,推大额存单,按客户经理分,月底前", "create_campaign", SEGMENT, Route.START_CAMPAIGN),
+    ("把这批客户做成营销活动推理财", "find_customers", SEGMENT, Route.START_CAMPAIGN),
+    ("第1个已联系,有意向", "inform", TASKS, Route.CAMPAIGN_OUTCOME),
+    ("第2个成交10万", "update_referral", None, Route.CAMPAIGN_OUTCOME),
+    ("王建国活动成交了10万", "update_referral", None, Route.CAMPAIGN_OUTCOME),
+    ("王建国的转介已联系", "update_referral", None, Route.UPDATE_REFERRAL),  # a referral stays a referral
+    ("活动进度", "campaign_progress", None, Route.CAMPAIGN_PROGRESS),
+    ("大额存单活动进展怎么样", "referral_stats", None, Route.CAMPAIGN_PROGRESS),
+    ("把马骏没联系的转给王芳", "record_referral", None, Route.REASSIGN_CAMPAIGN),
+    ("完成第2条", "list_tasks", TASKS, Route.LIST_TASKS),  # a follow-up closed, as before
+])
+def test_campaign_messages_go_to_campaigns(text, intent, topic, expected):
+    entities = {"customer_name": "王建国"} if "王建国" in text else {}
+    assert route(text, intent, Waiting(topic=topic), **entities).route is expected
+
+
+def test_a_campaign_draft_reads_confirmations_and_changes_and_replaces_a_visit():
+    waiting = Waiting(draft=Draft(CAMPAIGN, Step.CONFIRM.value, NOW.isoformat(), state={"conditions": {}}))
+    for text, intent in (("确认", "affirm"), ("截止改成12月31日", "inform"), ("都给我", "inform"), ("取消", "deny"),
+                         ("平均分给王芳和马骏", "record_referral")):
+        assert decide(message(text, intent), waiting, NOW).route is Route.DRAFT_STEP, text
+    assert decide(message("我的待办", "list_tasks"), waiting, NOW).kept is not None
+    visit = Waiting(draft=draft(VISIT, Step.CONFIRM))
+    decision = decide(message("做个活动,推大额存单,月底前", "create_campaign"), visit, NOW)
+    assert decision.route is Route.START_CAMPAIGN and decision.dropped is not None
+    assert Waiting.from_dict(waiting.to_dict()).draft.kind == CAMPAIGN and waiting.draft.what == "营销活动草稿"

@@ -21,6 +21,9 @@ import pytest
 from sqlalchemy import MetaData, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from bot.campaigns.service import CampaignService
+from bot.models import CampaignTarget
+from bot.segments.reading import read_segment
 from bot.segments import saved as saved_segments
 from bot.segments.conditions import Segment
 from bot import outbox
@@ -126,6 +129,15 @@ def write_through_every_path(bank, form: str) -> list[str]:
     # A saved segment (客群) named and conditioned with the number.
     with bank.unit_of_work() as session:
         saved_segments.save(session, "S0005", f"名单{form}", Segment(tag=f"电话{form}"), clock.today())
+    # A campaign named with the number, and an outcome its assignee told with it.
+    campaigns = CampaignService(bank, settings)
+    made = campaigns.create(as_staff("liuwei"), read_segment("到期承接", clock.today()).segment, "理财", "to_me", (),
+                            None, f"活动{form}", "campaign-1")
+    assert made.created
+    with bank.unit_of_work() as session:
+        first = session.execute(select(CampaignTarget.id).order_by(CampaignTarget.id)).scalars().first()
+    outcome = campaigns.record_outcome(as_staff("liuwei"), "contacted", item_ref=f"campaign:{first}", said=f"客户新号{form}")
+    returned += [outcome.campaign_name or ""]
     # A notification of any other kind, and the suggestions trail written by any statement.
     with bank.unit_of_work() as session:
         outbox.enqueue(session, "S0003", f"客户{form}来电", "test", "test-1")
@@ -177,7 +189,7 @@ def test_no_number_in_full_in_any_table_the_log_or_a_report(bank, form, log_outp
     # Every path was taken: the number is there (masked, one hopes), where staff wrote it, and the
     # failures and reports are in the log and the output.
     assert {"interactions", "follow_ups", "customer_tags", "feedback", "referrals", "referral_events",
-            "notifications", "suggestion_log", "audit_log", "saved_segments"} <= {
+            "notifications", "suggestion_log", "audit_log", "saved_segments", "campaigns", "campaign_events"} <= {
         table for table, _column, text in rows if "****" in text or holds(text, form)}
     assert "资料读不出来" in logged and "Traceback" in logged and "IntegrityError" in logged and "INSERT" in logged
     assert "查不到" in printed and "添加标签" in printed and "客户留了" in printed and "month,branch_id" in printed

@@ -106,6 +106,10 @@ def test_a_correction_replaces_what_it_says_and_keeps_the_rest():
     assert agency.branch_kind == "agency" and agency.min_maturing_amount == Decimal("50000")
     words = read_segment("不限金额", MONDAY)
     assert shown.corrected(words.segment, words.cleared).min_maturing_amount is None
+    deposits = shown.corrected(read_segment("只要大额存单的", MONDAY, correcting=shown).segment)
+    assert deposits.maturing_word == "大额存单" and deposits.maturing_from == shown.maturing_from
+    held = read("沉睡唤醒").corrected(read_segment("换成有理财的", MONDAY, correcting=read("沉睡唤醒")).segment)
+    assert held.holds == ("理财",) and held.no_contact_days == 90
     dormant = read("沉睡唤醒").corrected(read("改成10万以上"))
     assert dormant.min_assets == Decimal("100000") and dormant.no_contact_days == 90
 
