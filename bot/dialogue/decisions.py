@@ -337,7 +337,8 @@ def _campaign_route(message: Message, topic: str | None) -> Route | None:
     text = to_half_width(message.text or "")
     if reassignment_said(text) is not None:
         return Route.REASSIGN_CAMPAIGN
-    if asks_for_a_campaign(text) and not names_customer(message) and not re.search(r"转介|拜访", text):
+    if asks_for_a_campaign(text) and not names_customer(message) and not PRONOUN.search(text) \
+            and not re.search(r"转介|拜访|参加|来了", text):
         return Route.START_CAMPAIGN
     if OUTCOME_WORDS.search(text) and not re.search(r"转介|ZJ\d", text, flags=re.IGNORECASE) and (
             (_ITEM_NUMBER.search(text) and (topic == TASKS or "活动" in text or message.intent in ("inform", "update_referral")))

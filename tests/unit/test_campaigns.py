@@ -164,3 +164,17 @@ def test_a_head_reassigns_the_not_yet_contacted(campaigns, bank):
     moved = campaigns.reassign(head, "赵强", "王芳", "把赵强没联系的转给王芳")
     assert moved.done and moved.moved == before and len(open_items_of(bank, as_staff("zhaoqiang"))) == 0
     assert campaigns.reassign(as_staff("wangfang"), "赵强", "王芳", "").problem == "not_head"
+
+
+def test_the_report_for_managers_as_csv(campaigns, bank, capsys):
+    from bot import cli
+
+    head = as_staff("liuwei")
+    made = campaigns.create(head, segment("到期承接"), "大额存单", "by_manager", (), date(2026, 12, 31), None, "key-7")
+    capsys.readouterr()
+    assert cli.main(["campaigns", "report", "--campaign", made.campaign_no, "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("campaign_no,campaign,product,deadline,staff_id,name,targets")
+    assert len(lines) == 1 + len(made.plan.assignees) + 1 and lines[-1].split(",")[5] == "合计"
+    assert int(lines[-1].split(",")[6]) == made.plan.targets
+    assert cli.main(["campaigns", "report", "--campaign", "HD20990101-99"]) == 2
