@@ -139,6 +139,7 @@ SEGMENT_MISREADS = frozenset({"list_tasks", "ask_holdings", "lookup_customer", "
                               "inform", "suggest_products"})
 _CONTACTED_WHOM = re.compile(r"^(?:今天|刚|刚刚|刚才|上午|下午|早上|昨天)?(?:上门|电话|微信)?"
                              r"(?:拜访了|拜访|见了|联系了|回访了|走访了|看了)(?P<who>.{2,4})$")
+_CUSTOMER_SAID = re.compile(r"^(?:她|他|客户|对方|人家)(?:还)?(?:说|讲|表示|答应|打算|准备|同意)")
 _WISH = re.compile(r"(?:想|打算|准备|考虑|有意|要)(?:买|办|做|了解|配置|存|续存|转)")
 _ASKS_FOR_CUSTOMERS = re.compile(r"哪些客户|哪些人|名单|客群|有多少(?:个|位)?客户|的客户(?:有哪些|呢|吗|$)|筛|找出|列出|拉一?个"
                                  r"|沉睡唤醒|到期承接|测评到期|生日关怀|潜力客户")
@@ -190,6 +191,10 @@ def decide(message: Message, waiting: Waiting, now: datetime) -> Decision:
         return Decision(route, response, kept=draft)
     if waiting.choice is not None and picks(message, waiting.choice):
         return Decision(Route.PICK, dropped=dropped, dropped_because=because)
+    if waiting.segment is not None and waiting.topic is None and not waiting.segment.expired(now) \
+            and MORE_AFTER_A_LIST.match(without_filler(to_half_width(message.text or ""))):
+        # "更多" after a look at one of the segment's customers: the segment's next page.
+        return Decision(Route.SEGMENT_MORE, dropped=dropped, dropped_because=because)
     route, response = route_by_intent(message, waiting.topic)
     return Decision(route, response, dropped=dropped, dropped_because=because)
 
@@ -466,7 +471,9 @@ def _adds_to_visit(draft: Draft, message: Message) -> bool:
     text = message.text or ""
     # "明天再打个电话" (read as goodbye: 再…): a follow-up of this visit, whatever the NLU said.
     follows_up = bool(FOLLOWS_UP.search(text)) and days_named(text, clock.today()) is not None
-    if (message.intent in _NOT_ABOUT_THE_VISIT and not follows_up) or QUESTION.search(text) \
+    # "她说下周三来网点" (read as a lookup: 她 and a time): what the customer said is the visit's.
+    reported = bool(_CUSTOMER_SAID.match(text))
+    if (message.intent in _NOT_ABOUT_THE_VISIT and not follows_up and not reported) or QUESTION.search(text) \
             or LOOKUP_VERBS.search(text):
         return False
     named = message.entities.get("customer_name") or []

@@ -108,7 +108,8 @@ TASK_WORDS = re.compile(r"待办|要跟进|跟进哪|跟进谁|要联系谁|要�
 # Intents a visit note naming its customer can be misread as ("陈美玲到店,三天后再联系").
 VISIT_MISREADS = frozenset({"nlu_fallback", "out_of_scope", "inform", "affirm", "deny", "thanks", "greet"})
 # Intents a planned follow-up ("提醒我周五给他打电话") can be read as.
-PLAN_MISREADS = frozenset({"ask_interactions", "list_tasks", "inform", "nlu_fallback", "out_of_scope", "affirm"})
+PLAN_MISREADS = frozenset({"ask_interactions", "list_tasks", "inform", "nlu_fallback", "out_of_scope", "affirm",
+                           "ask_holdings", "lookup_customer"})
 # Intents a one-fact question ("谁是他的客户经理") can be misread as; under these it is a lookup.
 FACT_MISREADS = frozenset({"nlu_fallback", "out_of_scope", "affirm", "deny", "greet", "thanks", "help",
                            "bot_challenge", "list_referrals", "referral_stats"})

@@ -508,3 +508,19 @@ def test_a_campaign_draft_reads_confirmations_and_changes_and_replaces_a_visit()
     decision = decide(message("做个活动,推大额存单,月底前", "create_campaign"), visit, NOW)
     assert decision.route is Route.START_CAMPAIGN and decision.dropped is not None
     assert Waiting.from_dict(waiting.to_dict()).draft.kind == CAMPAIGN and waiting.draft.what == "营销活动草稿"
+
+
+def test_more_after_a_look_at_one_of_the_segment_s_customers_pages_the_segment():
+    waiting = _after_a_segment()
+    waiting.topic = None  # a customer's card was shown since
+    assert route("更多", "inform", waiting).route is Route.SEGMENT_MORE
+    assert route("更多", "inform", waiting, now=NOW + timedelta(hours=3)).route is not Route.SEGMENT_MORE
+    waiting.topic = SUGGESTIONS
+    assert route("更多", "inform", waiting).route is Route.SUGGEST
+
+
+def test_what_the_customer_said_at_a_visit_s_summary_is_the_visit_s_and_a_reminder_is_a_plan():
+    waiting = Waiting(draft=draft(VISIT, Step.CONFIRM))
+    assert decide(message("她说下周三来网点", "lookup_customer", time="下周三"), waiting, NOW).route is Route.DRAFT_STEP
+    assert route("陈美玲的理财快到期了,提醒我到期前联系她", "ask_holdings", customer_name="陈美玲",
+                 product="理财").route is Route.START_VISIT
