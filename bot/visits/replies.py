@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from bot.clock import clock
 from bot.dialogue.notices import context_line
 from bot.visits.notes.results import VisitNote
-from bot.visits.results import CompleteOutcome, LoggedVisit, TagOutcome, VisitEffects
+from bot.visits.results import CompleteOutcome, ItemKind, LoggedVisit, TagOutcome, VisitEffects
 from bot.vocabulary.money import format_amount
 
 _STATUS_WORDS = {"new": "待接收", "accepted": "已接收,待联系", "contacted": "已联系,待成交"}
@@ -82,7 +82,12 @@ def render_daily_list(items, today: date, period=None) -> str:
         lines = [f"{today.month}月{today.day}日待办({len(items)}条):"]
     for item in items:
         lines.append(f"{item.number}. {item.customer_name}:{item.reason}")
-    lines.append("办完跟进可以回复“完成第1条”。")
+    campaign = next((item.number for item in items if item.kind is ItemKind.CAMPAIGN), None)
+    follow_up = next((item.number for item in items if item.kind is ItemKind.FOLLOW_UP), None)
+    if campaign is not None:
+        lines.append(f"活动客户的结果直接说,如“第{campaign}个已联系,有意向”“第{campaign}个成交10万”“第{campaign}个不需要”。")
+    if follow_up is not None or campaign is None:
+        lines.append(f"办完跟进可以回复“完成第{follow_up or 1}条”。")
     return "\n".join(lines)
 
 

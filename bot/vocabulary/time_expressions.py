@@ -115,10 +115,14 @@ class TimeSpan:
         return max(at_hour, self.begins)
 
 
+_A_LOOK = re.compile(r"(?<=一)下(?=下(?:个?月|周|星期|礼拜|旬|半年))")
+
+
 def find_time_expressions(text: str, now: datetime, *, default_hour: int = DEFAULT_FOLLOW_UP_HOUR) -> list[TimeSpan]:
     """Every time expression in `text`, left to right, the longest at each place, not overlapping."""
     context = _Context.at(now)
-    plain = text.translate(_FULL_WIDTH)
+    # "看一下下周的", "找一下下个月到期的": 一下 is "a look", not the 下 of 下下周 (same length kept).
+    plain = _A_LOOK.sub(" ", text.translate(_FULL_WIDTH))
     found: list[TimeSpan] = []
     position = 0
     while position < len(plain):

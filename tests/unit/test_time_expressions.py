@@ -471,3 +471,14 @@ def test_a_correction_without_a_time_to_come_moves_nothing(text):
 ])
 def test_moving_wording(text, moves):
     assert moves_a_time(text) is moves
+
+
+def test_a_look_is_not_the_week_after_next():
+    from datetime import date
+
+    from bot.visits.period import days_named
+
+    monday = date(2026, 11, 30)
+    assert days_named("帮我找一下下个月定期到期的客户", monday).first == date(2026, 12, 1)
+    assert days_named("看一下下周的待办", monday).first == date(2026, 12, 7)
+    assert days_named("下下周的待办", monday).first == date(2026, 12, 14)
