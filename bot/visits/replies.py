@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from bot.campaigns.items import IN_DAILY_LIST
 from bot.clock import clock
 from bot.dialogue.notices import context_line
 from bot.visits.notes.results import VisitNote
@@ -84,6 +85,8 @@ def render_daily_list(items, today: date, period=None) -> str:
         lines.append(f"{item.number}. {item.customer_name}:{item.reason}")
     campaign = next((item.number for item in items if item.kind is ItemKind.CAMPAIGN), None)
     follow_up = next((item.number for item in items if item.kind is ItemKind.FOLLOW_UP), None)
+    if sum(1 for item in items if item.kind is ItemKind.CAMPAIGN) >= IN_DAILY_LIST:
+        lines.append(f"活动客户先列{IN_DAILY_LIST}位(截止最近的在前),记下结果后会接着列出其余的;说“活动进度”看全部。")
     if campaign is not None:
         lines.append(f"活动客户的结果直接说,如“第{campaign}个已联系,有意向”“第{campaign}个成交10万”“第{campaign}个不需要”。")
     if follow_up is not None or campaign is None:

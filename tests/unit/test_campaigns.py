@@ -178,3 +178,20 @@ def test_the_report_for_managers_as_csv(campaigns, bank, capsys):
     assert len(lines) == 1 + len(made.plan.assignees) + 1 and lines[-1].split(",")[5] == "合计"
     assert int(lines[-1].split(",")[6]) == made.plan.targets
     assert cli.main(["campaigns", "report", "--campaign", "HD20990101-99"]) == 2
+
+
+def test_the_daily_list_shows_ten_campaign_customers_and_the_next_once_one_is_done(campaigns, bank):
+    from bot.campaigns.items import IN_DAILY_LIST
+    from bot.visits.replies import render_daily_list
+
+    head = as_staff("liuwei")
+    made = campaigns.create(head, segment("风险测评过期的"), "定期", "to_me", (), date(2026, 12, 31), None, "key-8")
+    assert made.plan.targets > IN_DAILY_LIST
+    with bank.unit_of_work() as session:
+        items = [i for i in build_daily_list(session, head, TODAY) if i.kind is ItemKind.CAMPAIGN]
+    assert len(items) == IN_DAILY_LIST
+    assert f"活动客户先列{IN_DAILY_LIST}位" in render_daily_list(items, TODAY)
+    campaigns.record_outcome(head, "declined", item_ref=items[0].ref)
+    with bank.unit_of_work() as session:
+        after = [i for i in build_daily_list(session, head, TODAY) if i.kind is ItemKind.CAMPAIGN]
+    assert len(after) == IN_DAILY_LIST and items[0].customer_id not in {i.customer_id for i in after}
