@@ -38,7 +38,8 @@ def _day(day: date) -> str:
 
 
 def default_name(product_word: str | None, segment: Segment) -> str:
-    base = segment.scene or (f"{segment.maturing_word or ''}到期客户" if segment.maturing else "客群")
+    """"沉睡唤醒·推理财", "定期到期客户·推大额存单", "代理网点·60岁及以上·推定期"."""
+    base = segment.scene or (f"{segment.maturing_word or ''}到期客户" if segment.maturing else describe(segment)[:24])
     return f"{base}·推{product_word}" if product_word else base
 
 
@@ -55,8 +56,13 @@ def target_reason(target, segment: Segment, assets: Decimal | None, today: date)
 
 
 def _assignment(plan: CampaignPlan) -> str:
-    names = "、".join(a.name for a in plan.assignees)
-    return ASSIGNMENT_NAMES.get(plan.assignment, "").format(names=names)
+    given = {a.name for a in plan.assignees}
+    named = plan.colleagues or tuple(a.name for a in plan.assignees)
+    text = ASSIGNMENT_NAMES.get(plan.assignment, "").format(names="、".join(named))
+    idle = [name for name in named if name not in given]
+    if plan.assignment == "evenly" and idle:
+        text += f"({'、'.join(idle)}不服务这些客户的网点,没有分到)"
+    return text
 
 
 def render_plan(plan: CampaignPlan, today: date) -> str:

@@ -40,6 +40,7 @@ class CampaignPlan:
     out_of_scope: int = 0  # left out: nobody the campaign is given to serves their branch
     assignees: tuple[AssigneeCount, ...] = ()
     unknown: str | None = None  # the colleague named who is nobody
+    colleagues: tuple[str, ...] = ()  # the colleagues named for EVENLY, as written
 
 
 @dataclass(frozen=True)

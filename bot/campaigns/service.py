@@ -99,7 +99,8 @@ class CampaignService:
         assignment = assignment or (Assignment.BY_MANAGER.value if staff.role == "branch_head" else Assignment.TO_ME.value)
         deadline = deadline or today + timedelta(days=DEFAULT_DAYS)
         base = CampaignPlan(PlanOutcome.READY, segment, product_word, assignment, deadline,
-                            name or replies.default_name(product_word, segment))
+                            name or replies.default_name(product_word, segment),
+                            colleagues=tuple(colleagues) if assignment == Assignment.EVENLY.value else ())
         if not product_word or category_of_word(product_word) is None:
             return replace(base, outcome=PlanOutcome.NO_PRODUCT), None
         named = colleagues_serving(session, staff)

@@ -248,13 +248,12 @@ def build_daily_list(
             items.append(DailyItem(0, ItemKind.BIRTHDAY, customer_id, name,
                                    replies.birthday_reason(due, today, age), due, assets.get(customer_id, Decimal(0))))
 
-    # Campaign customers still open, at the top of today's list (and of a period's that includes today).
+    items.sort(key=lambda i: (not i.overdue, i.due, -(i.value or 0), _KIND_ORDER[i.kind], i.customer_id))
+    # Campaign customers still open, at the top of today's list (and of a period's that includes
+    # today), in their campaign's order: soonest deadline, then the segment's ranking.
     if period is None or period.includes(today):
-        for item in open_items(session, staff, today):
-            items.append(DailyItem(0, ItemKind.CAMPAIGN, item.customer_id, item.customer_name,
-                                   campaign_replies.item_reason(item, today), item.deadline, None, item.overdue,
-                                   campaign_target_id=item.target_id))
-
-    items.sort(key=lambda i: (i.kind is not ItemKind.CAMPAIGN, not i.overdue, i.due, -(i.value or 0),
-                              _KIND_ORDER[i.kind], i.customer_id))
+        items[:0] = [DailyItem(0, ItemKind.CAMPAIGN, item.customer_id, item.customer_name,
+                               campaign_replies.item_reason(item, today), item.deadline, None, item.overdue,
+                               campaign_target_id=item.target_id)
+                     for item in open_items(session, staff, today)]
     return [DailyItem(n, *(getattr(i, f) for f in _ITEM_FIELDS[1:])) for n, i in enumerate(items, start=1)]

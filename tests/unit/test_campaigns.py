@@ -195,3 +195,18 @@ def test_the_daily_list_shows_ten_campaign_customers_and_the_next_once_one_is_do
     with bank.unit_of_work() as session:
         after = [i for i in build_daily_list(session, head, TODAY) if i.kind is ItemKind.CAMPAIGN]
     assert len(after) == IN_DAILY_LIST and items[0].customer_id not in {i.customer_id for i in after}
+
+
+def test_the_summary_says_who_named_got_none_and_the_list_keeps_the_campaign_s_order(campaigns, bank):
+    from bot.campaigns.replies import render_plan
+
+    plan = campaigns.plan(as_staff("majun"), segment("代理网点60岁以上的客户"), "定期", "evenly", ("马骏", "王芳"))
+    text = render_plan(plan, TODAY)
+    assert "轮流分给马骏、王芳(王芳不服务这些客户的网点,没有分到)" in text and "分配:马骏" in text
+    made = campaigns.create(as_staff("majun"), segment("代理网点60岁以上的客户"), "定期", "to_me", (), None, None, "key-9")
+    with bank.unit_of_work() as session:
+        items = [i for i in build_daily_list(session, as_staff("majun"), TODAY) if i.kind is ItemKind.CAMPAIGN]
+    page = __import__("bot.segments.service", fromlist=["SegmentService"]).SegmentService(bank, Settings()).find(
+        as_staff("majun"), segment("代理网点60岁以上的客户"), "test")
+    assert [i.customer_id for i in items] == [line.customer_id for line in page.lines][:len(items)]
+    assert made.plan.name.startswith("代理网点·60岁及以上")
