@@ -119,6 +119,4 @@ class CampaignConversation:
         if plan.outcome is PlanOutcome.NO_PRODUCT:
             state.step = Step.PRODUCT.value
             return CampaignTurn(reply, state)
-        if plan.outcome in (PlanOutcome.UNKNOWN_COLLEAGUE, PlanOutcome.NO_ONE) and state.conditions:
-            return CampaignTurn(reply, state)  # said what to change; the draft waits for it
-        return CampaignTurn(reply, None)
+        return CampaignTurn(reply, None)  # not made, and said why: nothing waits for a "确认"

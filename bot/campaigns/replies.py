@@ -75,6 +75,8 @@ def render_plan(plan: CampaignPlan, today: date) -> str:
     if plan.outcome is PlanOutcome.TOO_MANY:
         return (f"这个客群有{plan.segment_total}位客户,一个活动最多5000位。请先缩小范围,比如“改成10万以上”"
                 f"“只要代理网点的”,再建活动。")
+    if plan.outcome is PlanOutcome.NOT_ON_SALE:
+        return f"“{plan.product_word}”目前没有在售的产品,活动没有创建。换个产品试试,比如“推大额存单”“推理财”。"
     if plan.outcome is PlanOutcome.UNKNOWN_COLLEAGUE:
         return f"您的网点没有叫“{plan.unknown}”的同事,活动没有创建。请说同事的全名,或“按客户经理分”“都给我”。"
     lines = [f"营销活动草稿:{plan.name}",
@@ -88,7 +90,7 @@ def render_plan(plan: CampaignPlan, today: date) -> str:
     if left:
         lines.append("排除:" + ";".join(left))
     if plan.outcome is PlanOutcome.NO_ONE:
-        lines.append("排除后没有客户可以推,活动没有创建。可以换个产品或客群。")
+        lines.append("排除后没有客户可以推,活动没有创建。可以换个产品或客群再说一次。")
         return "\n".join(lines)
     lines.append(f"活动客户:{plan.targets}位,{_assignment(plan)}")
     lines.append("分配:" + "、".join(f"{a.name}{a.count}位" for a in plan.assignees))

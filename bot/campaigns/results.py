@@ -16,6 +16,7 @@ class PlanOutcome(str, Enum):
     NOT_ALLOWED = "not_allowed"  # tellers and lobby managers do not make campaigns
     NO_PRODUCT = "no_product"  # what to offer was not said
     NO_ONE = "no_one"  # nobody left once the rules and the scope are applied
+    NOT_ON_SALE = "not_on_sale"  # no product the word means is on sale
     UNKNOWN_COLLEAGUE = "unknown_colleague"  # "分给X" with nobody called X in her branches
 
 

@@ -103,6 +103,8 @@ class CampaignService:
                             colleagues=tuple(colleagues) if assignment == Assignment.EVENLY.value else ())
         if not product_word or category_of_word(product_word) is None:
             return replace(base, outcome=PlanOutcome.NO_PRODUCT), None
+        if not targets.on_sale_products(session, product_word):
+            return replace(base, outcome=PlanOutcome.NOT_ON_SALE), None
         named = colleagues_serving(session, staff)
         colleague_ids = []
         if assignment == Assignment.EVENLY.value:

@@ -45,6 +45,13 @@ class Target:
     maturing: search.Maturing | None  # the maturity that put her in the segment, if it asks for one
 
 
+def on_sale_products(session: Session, product_word: str) -> list:
+    """The products on sale that the word means (bot.vocabulary.products)."""
+    meaning = product_word_meaning(product_word)
+    return [p for p in load_catalogue(session)
+            if p.on_sale and meaning is not None and meaning.means(p.category, p.name, p.term_days is not None)]
+
+
 @dataclass(frozen=True)
 class Targeting:
     segment_total: int
@@ -75,9 +82,7 @@ def target(session: Session, staff: StaffMember, segment: Segment, product_word:
     """The customers of the campaign and who works each (see the module's rules)."""
     total = search.count(session, staff, segment, today, valid_days)
     ids = search.matching_ids(session, staff, segment, today, valid_days, limit=MAX_TARGETS)
-    meaning = product_word_meaning(product_word)
-    products = [p for p in load_catalogue(session)
-                if p.on_sale and meaning is not None and meaning.means(p.category, p.name, p.term_days is not None)]
+    products = on_sale_products(session, product_word)
     rows: dict[str, tuple] = {}
     for chunk in _chunks(ids):
         for row in session.execute(

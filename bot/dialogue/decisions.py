@@ -404,6 +404,8 @@ def read_in_draft(draft: Draft, message: Message) -> str:
         return "side"  # "下个月有定期到期的客户": customers by a condition, not the draft's time or amount
     if draft.kind != CAMPAIGN and asks_for_a_campaign(text) and not names_customer(message):
         return "new"  # "做个活动,推大额存单…" while a visit or a referral waits: one draft at a time
+    if PROGRESS.search(text) or reassignment_said(text) is not None:
+        return "side"  # "定期到期客户活动进度", "把赵强没联系的转给王芳": about a campaign made, not this draft
     step = draft.step
     starts_new = intent in DRAFT_STARTS and has_chinese_words(text) and not LATIN_WORD.search(text)
     asks = intent in QUESTIONS

@@ -210,3 +210,8 @@ def test_the_summary_says_who_named_got_none_and_the_list_keeps_the_campaign_s_o
         as_staff("majun"), segment("代理网点60岁以上的客户"), "test")
     assert [i.customer_id for i in items] == [line.customer_id for line in page.lines][:len(items)]
     assert made.plan.name.startswith("代理网点·60岁及以上")
+
+
+def test_a_product_not_on_sale_makes_no_campaign(campaigns):
+    plan = campaigns.plan(as_staff("liuwei"), segment("到期承接"), "国债", "to_me")
+    assert plan.outcome is PlanOutcome.NOT_ON_SALE  # the demo bank's 储蓄国债 is off sale

@@ -524,3 +524,11 @@ def test_what_the_customer_said_at_a_visit_s_summary_is_the_visit_s_and_a_remind
     assert decide(message("她说下周三来网点", "lookup_customer", time="下周三"), waiting, NOW).route is Route.DRAFT_STEP
     assert route("陈美玲的理财快到期了,提醒我到期前联系她", "ask_holdings", customer_name="陈美玲",
                  product="理财").route is Route.START_VISIT
+
+
+def test_progress_and_reassignment_beside_a_campaign_draft_are_no_change_of_it():
+    waiting = Waiting(draft=Draft(CAMPAIGN, Step.CONFIRM.value, NOW.isoformat(), state={"conditions": {}}))
+    progress = decide(message("定期到期客户活动进度", "campaign_progress", product="定期"), waiting, NOW)
+    assert progress.route is Route.CAMPAIGN_PROGRESS and progress.kept is not None
+    moved = decide(message("把赵强没联系的转给王芳", "record_referral", staff_name="王芳"), waiting, NOW)
+    assert moved.route is Route.REASSIGN_CAMPAIGN and moved.kept is not None
