@@ -254,14 +254,22 @@ class CampaignService:
         return query.where(or_(Campaign.created_by == staff.staff_id, Campaign.id.in_(mine)))
 
     def _chosen(self, session: Session, staff: StaffMember, text: str) -> tuple[Campaign | None, list[Campaign]]:
+        """The campaign a message names (its number, its name, a part of its name, its product),
+        else her newest one."""
         campaigns = list(session.execute(self._visible(session, staff).limit(50)).scalars())
-        for campaign in campaigns:
-            if campaign.campaign_no in (text or "").upper() or campaign.name in (text or ""):
-                return campaign, campaigns
-        for campaign in campaigns:
-            if campaign.product_word and campaign.product_word in (text or ""):
-                return campaign, campaigns
-        return (campaigns[0] if campaigns else None), campaigns
+        text = text or ""
+
+        def named(campaign: Campaign) -> int:
+            if campaign.campaign_no in text.upper() or campaign.name in text:
+                return 3
+            if any(len(part) >= 2 and part in text for part in campaign.name.replace("推", "·").split("·")):
+                return 2
+            return 1 if campaign.product_word and campaign.product_word in text else 0
+
+        best = max(campaigns, key=named, default=None)  # ties: the newest (campaigns are newest first)
+        if best is not None and named(best) == 0:
+            best = campaigns[0]
+        return best, campaigns
 
     def progress(self, staff: StaffMember, text: str) -> CampaignProgress:
         with self.db.unit_of_work() as session:

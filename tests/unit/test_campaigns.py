@@ -215,3 +215,13 @@ def test_the_summary_says_who_named_got_none_and_the_list_keeps_the_campaign_s_o
 def test_a_product_not_on_sale_makes_no_campaign(campaigns):
     plan = campaigns.plan(as_staff("liuwei"), segment("到期承接"), "国债", "to_me")
     assert plan.outcome is PlanOutcome.NOT_ON_SALE  # the demo bank's 储蓄国债 is off sale
+
+
+def test_progress_of_the_campaign_named_by_a_part_of_its_name(campaigns):
+    head = as_staff("liuwei")
+    first = campaigns.create(head, segment("到期承接"), "大额存单", "to_me", (), None, None, "key-10")
+    second = campaigns.create(head, segment("沉睡唤醒"), "定期", "to_me", (), None, None, "key-11")
+    assert campaigns.progress(head, "活动进度").campaign_no == second.campaign_no  # the newest
+    assert campaigns.progress(head, "到期承接活动进度").campaign_no == first.campaign_no
+    assert campaigns.progress(head, "大额存单活动进展").campaign_no == first.campaign_no
+    assert campaigns.progress(head, f"{first.campaign_no}进度").campaign_no == first.campaign_no
