@@ -140,6 +140,7 @@ SEGMENT_MISREADS = frozenset({"list_tasks", "ask_holdings", "lookup_customer", "
 _CONTACTED_WHOM = re.compile(r"^(?:今天|刚|刚刚|刚才|上午|下午|早上|昨天)?(?:上门|电话|微信)?"
                              r"(?:拜访了|拜访|见了|联系了|回访了|走访了|看了)(?P<who>.{2,4})$")
 _CUSTOMER_SAID = re.compile(r"^(?:她|他|客户|对方|人家)(?:还)?(?:说|讲|表示|答应|打算|准备|同意)")
+_A_NEW_QUESTION = re.compile(r"哪些|哪几|有多少|有几|几个|几位|谁")
 _WISH = re.compile(r"(?:想|打算|准备|考虑|有意|要)(?:买|办|做|了解|配置|存|续存|转)")
 _ASKS_FOR_CUSTOMERS = re.compile(r"哪些客户|哪些人|名单|客群|有多少(?:个|位)?客户|的客户(?:有哪些|呢|吗|$)|筛|找出|列出|拉一?个"
                                  r"|沉睡唤醒|到期承接|测评到期|生日关怀|潜力客户")
@@ -372,7 +373,8 @@ def _segment_route(message: Message, topic: str | None) -> Route | None:
         return None
     today = clock.today()
     if topic == SEGMENT and (CORRECTS_A_SEGMENT.match(plain) and (describes_customers(text, today) or product_answer(message))
-                             or len(plain) <= 10 and scene_named(plain) is None and describes_customers(text, today)):
+                             or len(plain) <= 8 and scene_named(plain) is None and not _A_NEW_QUESTION.search(plain)
+                             and describes_customers(text, today)):
         return Route.SEGMENT_CORRECTION  # "改成10万以上", "只要代理网点的", "女客户呢"
     if message.intent == "find_customers":
         return Route.FIND_CUSTOMERS

@@ -58,6 +58,8 @@ class Segment:
     birthday_to: date | None = None
     min_age: int | None = None
     max_age: int | None = None
+    born_from: date | None = None  # "90后": born 1990-01-01 to 1999-12-31
+    born_to: date | None = None
     branch_kind: str | None = None  # bot.models.BRANCH_KINDS
     tag: str | None = None  # a tag containing these words ("意向:基金")
     mine: bool = False  # only the customers she manages
@@ -116,7 +118,7 @@ class Segment:
         return segment
 
 
-_DATES = {"maturing_from", "maturing_to", "birthday_from", "birthday_to"}
+_DATES = {"maturing_from", "maturing_to", "birthday_from", "birthday_to", "born_from", "born_to"}
 _AMOUNTS = {"min_maturing_amount", "min_assets", "max_assets"}
 _INTEGERS = {"no_contact_days", "assessment_within_days", "min_age", "max_age"}
 _WORD_LISTS = {"holds", "lacks"}

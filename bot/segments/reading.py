@@ -46,7 +46,7 @@ _ASSESSMENT_EXPIRED = re.compile(r"(?:测评|风评|评估|问卷)[^,，。]{0,4
 _ASSESSMENT_DUE = re.compile(r"(?:测评|风评|评估|问卷)[^,，。]{0,3}到期")
 _BIRTHDAY = re.compile(r"生日|寿辰")
 _NO_CONTACT = re.compile(
-    rf"(?P<count>{_NUMERAL})\s*(?:个)?(?P<unit>天|日|周|星期|礼拜|月|年)(?:以上|多)?(?:都|都没|没有?|未|没再)\s*(?:联系|联络|拜访|跟进|接触|来往|走动)"
+    rf"(?P<count>{_NUMERAL})\s*(?:个)?(?P<unit>天|日|周|星期|礼拜|月|年)(?:以上|多)?(?:都|都没|没有?|未|没再)\s*(?:联系|联络|拜访|跟进|接触|来往|走动|来过|来网点|到店|来)"
     rf"|(?:没|未)(?:有)?(?:联系|联络|拜访|跟进)(?:过)?(?:的)?(?:超过|已经|有)?\s*(?P<count2>{_NUMERAL})\s*(?:个)?(?P<unit2>天|日|周|星期|礼拜|月|年)"
     r"|(?P<long>很久|好久|长期)(?:都)?(?:没|未)(?:有)?(?:联系|联络|拜访|跟进)")
 _UNIT_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "月": 30, "年": 365}
@@ -229,7 +229,15 @@ def _birthday(text: str, today: date, segment: Segment) -> Segment:
     return replace(segment, birthday_from=days.first, birthday_to=min(days.last, days.first + timedelta(days=365)))
 
 
+_DECADE = re.compile(r"(?<![0-9])([0-9])0后")
+
+
 def _age(text: str, segment: Segment) -> Segment:
+    decade = _DECADE.search(text)
+    if decade:  # "90后": born 1990-1999; "00后": 2000-2009
+        digit = int(decade.group(1))
+        first_year = (1900 if digit >= 3 else 2000) + digit * 10
+        return replace(segment, born_from=date(first_year, 1, 1), born_to=date(first_year + 9, 12, 31))
     between = _AGE_BETWEEN.search(text)
     if between:
         return replace(segment, min_age=parse_count(between.group("low")), max_age=parse_count(between.group("high")))

@@ -59,6 +59,8 @@ def describe(segment: Segment) -> str:
         parts.append(f"{segment.min_age}岁及以上")
     elif segment.max_age is not None:
         parts.append(f"{segment.max_age}岁及以下")
+    if segment.born_from is not None and segment.born_to is not None:
+        parts.append(f"{str(segment.born_from.year)[2]}0后")
     if segment.min_risk and segment.min_risk == segment.max_risk:
         parts.append(f"风险等级{segment.min_risk}")
     else:
@@ -105,7 +107,8 @@ def _line(line, segment: Segment, several_branches: bool) -> str:
         details.append(f"{line.maturing_product} {_day(line.maturing_on)}到期 {_amount(line.maturing_amount)}")
     if line.birthday is not None:
         details.append(f"{_day(line.birthday)}生日")
-    if (segment.min_age is not None or segment.max_age is not None or line.birthday is not None) and line.age is not None:
+    if (segment.min_age is not None or segment.max_age is not None or segment.born_from is not None
+            or line.birthday is not None) and line.age is not None:
         details.append(f"{line.age}岁")
     if segment.assessment_within_days is not None:
         details.append(f"测评于{line.risk_assessed_on.isoformat()}" if line.risk_assessed_on else "未做风险测评")

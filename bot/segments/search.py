@@ -134,6 +134,8 @@ def conditions(staff: StaffMember, segment: Segment, today: date, valid_days: in
         where.append(C.birth_date <= _years_before(today, segment.min_age))
     if segment.max_age is not None:
         where.append(C.birth_date > _years_before(today, segment.max_age + 1))
+    if segment.born_from is not None and segment.born_to is not None:
+        where.append(C.birth_date.between(segment.born_from, segment.born_to))
     if segment.assessment_within_days is not None:
         cutoff = today + timedelta(days=segment.assessment_within_days) - timedelta(days=valid_days)
         where.append(or_(C.risk_assessed_on.is_(None), C.risk_assessed_on < cutoff))

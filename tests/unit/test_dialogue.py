@@ -532,3 +532,8 @@ def test_progress_and_reassignment_beside_a_campaign_draft_are_no_change_of_it()
     assert progress.route is Route.CAMPAIGN_PROGRESS and progress.kept is not None
     moved = decide(message("把赵强没联系的转给王芳", "record_referral", staff_name="王芳"), waiting, NOW)
     assert moved.route is Route.REASSIGN_CAMPAIGN and moved.kept is not None
+
+
+@pytest.mark.parametrize("text", ["有哪些客户生日在这周", "哪些客户理财快到期了", "有几个女客户"])
+def test_a_new_question_about_customers_right_after_a_segment_is_a_new_segment(text):
+    assert route(text, "find_customers", _after_a_segment()).route is Route.FIND_CUSTOMERS

@@ -61,6 +61,8 @@ def test_an_amount_with_a_maturity_is_the_maturing_amount_and_otherwise_the_asse
     ("女客户里资产100万以上的", {"gender": "F", "min_assets": Decimal("1000000")}),
     ("没有信用卡的40岁以下客户", {"lacks": ("信用卡",), "max_age": 40}),
     ("C4的客户", {"min_risk": "C4", "max_risk": "C4"}),
+    ("90后的客户", {"born_from": date(1990, 1, 1), "born_to": date(1999, 12, 31)}),
+    ("最近半年没来过的客户有几个", {"no_contact_days": 182}),
     ("30天内到期５w以上", {"min_maturing_amount": Decimal("50000")}),
 ])
 def test_each_condition_is_read(text, expected):
@@ -234,6 +236,7 @@ def test_age_branch_kind_risk_tag_and_holdings_conditions(segments, bank):
             select(CustomerTag.tag).where(CustomerTag.customer_id == c.customer_id)).scalars()),
         "风险测评过期的": lambda s, c: c.risk_assessed_on is None or (TODAY - c.risk_assessed_on).days > 365,
         "女客户里资产20万以上的": lambda s, c: c.gender == "F" and _assets(s, c.customer_id) >= 200000,
+        "90后的客户": lambda s, c: 1990 <= c.birth_date.year <= 1999,
     }
     for text, holds in checks.items():
         lines, _ = _all_pages(segments, staff, read(text))
