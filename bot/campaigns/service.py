@@ -41,6 +41,7 @@ from bot.campaigns.results import (
 )
 from bot.clock import clock, to_storage
 from bot.db import Database, for_update
+from bot.customers.lookup import pronoun_fits
 from bot.dialogue.message import PRONOUN
 from bot.models import (
     OPEN_CAMPAIGN_TARGET_STATUSES,
@@ -198,8 +199,12 @@ class CampaignService:
             if item_ref is not None:
                 query = query.where(CampaignTarget.id == int(item_ref.partition(":")[2]))
             else:
-                # The customer in context only for "她"/"他": a name of nobody is not found, never her.
+                # The customer in context only for "她"/"他" that fits her: a name of nobody is not
+                # found, never her; "她" with a man in context is nobody (bot.customers.lookup).
                 context = customer_id if PRONOUN.search(said) and not named else None
+                if context is not None:
+                    gender = session.execute(select(Customer.gender).where(Customer.customer_id == context)).scalar()
+                    context = context if pronoun_fits(said, gender) else None
                 customer_id = self._named_target(session, staff, said, named) or context
                 if customer_id in (None, _SEVERAL):
                     return OutcomeRecorded(OutcomeResult.AMBIGUOUS if customer_id == _SEVERAL else OutcomeResult.NOT_FOUND)

@@ -225,3 +225,22 @@ def test_progress_of_the_campaign_named_by_a_part_of_its_name(campaigns):
     assert campaigns.progress(head, "到期承接活动进度").campaign_no == first.campaign_no
     assert campaigns.progress(head, "大额存单活动进展").campaign_no == first.campaign_no
     assert campaigns.progress(head, f"{first.campaign_no}进度").campaign_no == first.campaign_no
+
+
+def test_her_outcome_by_a_pronoun_only_when_it_fits_the_customer_in_context(campaigns, bank):
+    head = as_staff("liuwei")
+    campaigns.create(head, segment("到期承接"), "定期", "to_me", (), None, None, "key-12")
+    items = open_items_of(bank, head)
+    with bank.unit_of_work() as session:
+        genders = {i.customer_id: session.get(Customer, i.customer_id).gender for i in items}
+    man = next((i for i in items if genders[i.customer_id] == "M"), None)
+    woman = next((i for i in items if genders[i.customer_id] == "F"), None)
+    if man is not None:
+        wrong = campaigns.record_outcome(head, "contacted", customer_id=man.customer_id, said="她活动已联系")
+        assert wrong.result is OutcomeResult.NOT_FOUND  # "她" is not the man in context
+        assert campaigns.record_outcome(head, "contacted", customer_id=man.customer_id,
+                                        said="他活动已联系").customer_id == man.customer_id
+    if woman is not None:
+        assert campaigns.record_outcome(head, "interested", customer_id=woman.customer_id,
+                                        said="她活动有意向").customer_id == woman.customer_id
+    assert man is not None or woman is not None
