@@ -130,8 +130,7 @@ def _born_on_one_of(month_days: set[tuple[int, int]]):
 
 def audit_list(session: Session, staff_id: str, items: list[DailyItem], channel: str, detail: str) -> None:
     """One audit row per customer on a list: the list shows who they are and what is due."""
-    for customer_id in dict.fromkeys(item.customer_id for item in items):
-        audit.record_view(session, staff_id, customer_id, AUDIT_DAILY_LIST, channel, detail)
+    audit.record_views(session, staff_id, [item.customer_id for item in items], AUDIT_DAILY_LIST, channel, detail)
 
 
 def list_detail(today: date, period: Period | None) -> str:
