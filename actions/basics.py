@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from actions.customers import look_up_bare_name
 from actions.runtime import Turn
-from bot.dialogue.replies import EDIT_NOT_HERE, PLEASE_WRITE_CHINESE, UNDO_NOT_BUILT, WHICH_CUSTOMER
+from bot.dialogue.replies import BRANCH_VIEW_NOT_BUILT, EDIT_NOT_HERE, PLEASE_WRITE_CHINESE, UNDO_NOT_BUILT, WHICH_CUSTOMER
 
 
 async def _reply(turn: Turn, response: str | None = None, text: str | None = None, bare_name: bool = True) -> None:
@@ -32,6 +32,11 @@ async def not_chinese(turn: Turn) -> None:
 async def undo_saved(turn: Turn) -> None:
     """"刚才那条记错了,删掉": the chat does not delete or edit what was saved; the bot says so."""
     await _reply(turn, text=UNDO_NOT_BUILT, bare_name=False)
+
+
+async def branch_view(turn: Turn) -> None:
+    """"本周网点情况", "团队这周怎么样": the head's view is not built yet (issue #26, part 3); the bot says so."""
+    await _reply(turn, text=BRANCH_VIEW_NOT_BUILT, bare_name=False)
 
 
 async def edit_customer(turn: Turn) -> None:

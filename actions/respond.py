@@ -65,6 +65,7 @@ HANDLERS: dict[Route, Callable[[Turn], Awaitable[None]]] = {
     Route.UNCLEAR_ANSWER: basics.unclear_answer,
     Route.UNDO_SAVED: basics.undo_saved,
     Route.EDIT_CUSTOMER: basics.edit_customer,
+    Route.BRANCH_VIEW: basics.branch_view,
 }
 
 

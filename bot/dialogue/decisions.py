@@ -112,6 +112,7 @@ class Route(str, Enum):
     NOT_CHINESE = "not_chinese"  # "请用中文"
     UNCLEAR_ANSWER = "unclear_answer"  # an answer to nothing: "没明白您指的是哪位客户"
     UNDO_SAVED = "undo_saved"  # "刚才那条记错了,删掉": not built; the bot says so
+    BRANCH_VIEW = "branch_view"  # "本周网点情况": the head's view, not built yet; the bot says so
     EDIT_CUSTOMER = "edit_customer"  # "把王建国的风险等级改成C4": not in the chat; the bot says so
     STATIC = "static"  # a reply from domain.yml (greet, help, …); a bare customer's name is looked up
 
@@ -141,6 +142,8 @@ _CONTACTED_WHOM = re.compile(r"^(?:今天|刚|刚刚|刚才|上午|下午|早上
                              r"(?:拜访了|拜访|见了|联系了|回访了|走访了|看了)(?P<who>.{2,4})$")
 _CUSTOMER_SAID = re.compile(r"^(?:她|他|客户|对方|人家)(?:还)?(?:说|讲|表示|答应|打算|准备|同意)")
 _A_NEW_QUESTION = re.compile(r"哪些|哪几|有多少|有几|几个|几位|谁")
+_BRANCH_VIEW = re.compile(r"网点(?:的)?(?:情况|概况|数据|经营|业绩|运营)|团队(?:的)?(?:情况|表现|数据)|(?:团队|大家|全行|网点)(?:这周|本周|这个月|本月|上周)?"
+                          r"(?:干得|做得)?怎么样|(?:本周|这周|上周|本月|这个月)(?:的)?(?:网点|团队)(?:情况|数据|业绩)")
 _WISH = re.compile(r"(?:想|打算|准备|考虑|有意|要)(?:买|办|做|了解|配置|存|续存|转)")
 _ASKS_FOR_CUSTOMERS = re.compile(r"哪些客户|哪些人|名单|客群|有多少(?:个|位)?客户|的客户(?:有哪些|呢|吗|$)|筛|找出|列出|拉一?个"
                                  r"|沉睡唤醒|到期承接|测评到期|生日关怀|潜力客户")
@@ -235,6 +238,8 @@ def _route_by_intent(message: Message, topic: str | None) -> tuple[Route, str | 
         return Route.LIST_TASKS, None
     if UNDOES_A_RECORD.search(text) and not names_customer(message):
         return Route.UNDO_SAVED, None  # a saved record deleted or edited: not in the chat (yet)
+    if _BRANCH_VIEW.search(text) and not names_customer(message) and not PRONOUN.search(text):
+        return Route.BRANCH_VIEW, None  # "本周网点情况", "团队这周怎么样": not built yet, said so
     if EDITS_CUSTOMER_DATA.search(text):
         return Route.EDIT_CUSTOMER, None  # the bank's own data is changed in its systems, not here
     english = [word for word in LATIN_WORDS.findall(text) if word.lower() not in LATIN_IN_CHINESE_CHAT]

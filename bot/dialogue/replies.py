@@ -19,6 +19,9 @@ UNDO_NOT_BUILT = ("已经保存的记录在聊天里还不能删除或修改(这
 EDIT_NOT_HERE = ("客户资料(风险等级、手机号、地址、客户经理等)不能在聊天里修改:风险等级要客户重新做风险测评,"
                  "其他资料请在行内系统里按流程变更。")
 
+BRANCH_VIEW_NOT_BUILT = ("网点情况和团队业绩的整体看板(拜访、跟进、转介、活动按人汇总,附图)还没有做好。现在可以问:"
+                         "“本月转介排行”“王芳这个月转介怎么样”“活动进度”“我的待办”。")
+
 # The database failed during the turn: the unit of work rolled back, what waited (a draft) is kept,
 # and "确认" again once it is back saves it.
 NOT_SAVED_REPLY = "系统暂时连不上数据库,这次没有保存任何内容。请稍后再回复一次(草稿还在)。"

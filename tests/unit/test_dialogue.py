@@ -537,3 +537,14 @@ def test_progress_and_reassignment_beside_a_campaign_draft_are_no_change_of_it()
 @pytest.mark.parametrize("text", ["有哪些客户生日在这周", "哪些客户理财快到期了", "有几个女客户"])
 def test_a_new_question_about_customers_right_after_a_segment_is_a_new_segment(text):
     assert route(text, "find_customers", _after_a_segment()).route is Route.FIND_CUSTOMERS
+
+
+@pytest.mark.parametrize("text, intent", [("本周网点情况", "lookup_customer"), ("本月团队业绩", "referral_stats"),
+                                          ("团队这周干得怎么样", "nlu_fallback"), ("网点经营数据", "out_of_scope")])
+def test_the_head_s_view_is_said_to_be_not_built_yet(text, intent):
+    assert route(text, intent).route is Route.BRANCH_VIEW
+
+
+def test_a_colleague_s_or_a_customer_s_figures_are_no_head_s_view():
+    assert route("王芳这个月转介怎么样", "referral_stats", staff_name="王芳").route is Route.REFERRAL_STATS
+    assert route("本月转介排行", "referral_stats").route is Route.REFERRAL_STATS
