@@ -94,7 +94,7 @@ def target(session: Session, staff: StaffMember, segment: Segment, product_word:
     maturing = {}
     if segment.maturing:
         for chunk in _chunks(ids):
-            maturing.update(search._nearest_maturities(session, segment, chunk))
+            maturing.update(search.nearest_maturities(session, segment, chunk))
     managers = {row[3] for row in rows.values() if row[3]}
     served = served_branches(session, managers | set(colleague_ids))
     targets, unsuitable, out_of_scope, turn = [], 0, 0, 0

@@ -8,7 +8,9 @@ for the next message, kept between turns in one slot (`Waiting.to_dict`):
   and how that customer was chosen (named in a message, picked from a list, or taken from the
   conversation's context), when the bot last asked, and the capability's own state;
 * a **choice**: a numbered list of customers the bot showed ("which 王建国?", the daily list),
-  and what was asked about them (a view, a tag, a suggestion).
+  and what was asked about them (a view, a tag, a suggestion);
+* the **segment** last listed (客群: its conditions and the customers shown), for "更多",
+  "改成10万以上", "保存为名单:…" and "做个活动…" (two hours).
 
 The rules, in the order `decide` applies them:
 
@@ -40,7 +42,9 @@ customer in context: "她" of the next message is nobody in particular.
 Nothing here reads the database or knows Rasa: the chat layer (actions/) turns a `Decision` into
 the capability's call and keeps `Waiting` in a slot.
 
-Modules: waiting (what waits between turns), message (how a message reads: its words and
-entities), decisions (decide: the rules above), notices (the one-line notices of a kept or
-dropped draft).
+Modules: waiting (what waits between turns: a draft, a choice, a topic, the segment last listed),
+message (how a message reads: its words and entities), routes (`Route`, the route of each intent,
+the static replies), decisions (decide: the rules above), marketing (the words that decide for
+segments and campaigns), notices (the one-line notices of a kept or dropped draft), replies (the
+protocol's own text).
 """

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import Enum
 
 from bot.clock import clock
 from bot.customers.facts import fact_asked
@@ -52,6 +51,8 @@ from bot.dialogue.message import (
     reads_as_a_name,
     visit_after_a_cancel,
 )
+from bot.dialogue import marketing
+from bot.dialogue.routes import ASK_REPHRASE, ROUTES_BY_INTENT, STATIC_RESPONSES, Route
 from bot.dialogue.waiting import (
     CAMPAIGN,
     CONTACTS,
@@ -59,7 +60,6 @@ from bot.dialogue.waiting import (
     HOLDINGS,
     REFERRAL,
     REFERRAL_UPDATED,
-    SEGMENT,
     SUGGESTIONS,
     TASKS,
     VISIT,
@@ -69,10 +69,6 @@ from bot.dialogue.waiting import (
     Waiting,
 )
 from bot.campaigns.reading import OUTCOME_WORDS, PROGRESS, asks_for_a_campaign, reassignment_said
-from bot.segments.reading import CORRECTION as CORRECTS_A_SEGMENT
-from bot.segments.reading import describes_customers
-from bot.segments.saved import asks_saved_lists, save_name_asked
-from bot.segments.scenes import scene_named
 from bot.suggestions.request import asks_may_buy, purchase_question
 from bot.visits.notes.kinds import plans_only, reads_as_a_visit_note, reports_a_contact
 from bot.visits.period import days_named, tasks_period_asked
@@ -82,84 +78,12 @@ from bot.vocabulary.text import has_chinese_words, without_filler
 from bot.vocabulary.width import to_half_width
 
 
-class Route(str, Enum):
-    """Which capability answers the message."""
-
-    DRAFT_STEP = "draft_step"  # the answer to the waiting draft's question
-    PICK = "pick"  # the answer to the list of customers last shown
-    LOOKUP = "lookup"
-    HOLDINGS = "holdings"
-    INTERACTIONS = "interactions"
-    SUGGEST = "suggest"
-    START_REFERRAL = "start_referral"
-    UPDATE_REFERRAL = "update_referral"
-    LIST_REFERRALS = "list_referrals"
-    REFERRAL_STATS = "referral_stats"
-    START_VISIT = "start_visit"
-    TAG = "tag"
-    LIST_TASKS = "list_tasks"
-    OWN_CONTACTS = "own_contacts"  # "我最近联系过谁": her own contacts of the days asked
-    FEEDBACK = "feedback"
-    FIND_CUSTOMERS = "find_customers"  # "下个月有定期到期的客户": a segment (客群) of her branches
-    SEGMENT_MORE = "segment_more"  # "更多" right after a segment: its next page
-    SEGMENT_CORRECTION = "segment_correction"  # "改成10万以上" right after a segment: that segment changed
-    SAVE_SEGMENT = "save_segment"  # "保存为名单:下月到期"
-    SAVED_SEGMENTS = "saved_segments"  # "我的名单", "打开名单1", "删除名单:…"
-    START_CAMPAIGN = "start_campaign"  # "做个活动,推大额存单,按客户经理分,月底前" after a segment
-    CAMPAIGN_OUTCOME = "campaign_outcome"  # "第3个已联系,有意向", "王建国活动成交10万"
-    CAMPAIGN_PROGRESS = "campaign_progress"  # "活动进度", "大额存单活动进度"
-    REASSIGN_CAMPAIGN = "reassign_campaign"  # "把马骏没联系的转给王芳"
-    NOT_CHINESE = "not_chinese"  # "请用中文"
-    UNCLEAR_ANSWER = "unclear_answer"  # an answer to nothing: "没明白您指的是哪位客户"
-    UNDO_SAVED = "undo_saved"  # "刚才那条记错了,删掉": not built; the bot says so
-    BRANCH_VIEW = "branch_view"  # "本周网点情况": the head's view, not built yet; the bot says so
-    EDIT_CUSTOMER = "edit_customer"  # "把王建国的风险等级改成C4": not in the chat; the bot says so
-    STATIC = "static"  # a reply from domain.yml (greet, help, …); a bare customer's name is looked up
-
-
-ROUTES_BY_INTENT = {
-    "lookup_customer": Route.LOOKUP,
-    "ask_holdings": Route.HOLDINGS,
-    "ask_interactions": Route.INTERACTIONS,
-    "suggest_products": Route.SUGGEST,
-    "record_referral": Route.START_REFERRAL,
-    "update_referral": Route.UPDATE_REFERRAL,
-    "list_referrals": Route.LIST_REFERRALS,
-    "referral_stats": Route.REFERRAL_STATS,
-    "log_visit": Route.START_VISIT,
-    "tag_customer": Route.TAG,
-    "list_tasks": Route.LIST_TASKS,
-    "give_feedback": Route.FEEDBACK,
-    "find_customers": Route.FIND_CUSTOMERS,
-    "create_campaign": Route.START_CAMPAIGN,
-    "campaign_progress": Route.CAMPAIGN_PROGRESS,
-}
-# Intents a segment's description can be read as ("下个月到期的客户" as a to-do question, "有基金
-#的客户" as holdings): the words decide when they describe customers and ask for no to-do list.
-SEGMENT_MISREADS = frozenset({"list_tasks", "ask_holdings", "lookup_customer", "nlu_fallback", "out_of_scope",
-                              "inform", "suggest_products"})
 _CONTACTED_WHOM = re.compile(r"^(?:今天|刚|刚刚|刚才|上午|下午|早上|昨天)?(?:上门|电话|微信)?"
                              r"(?:拜访了|拜访|见了|联系了|回访了|走访了|看了)(?P<who>.{2,4})$")
 _CUSTOMER_SAID = re.compile(r"^(?:她|他|客户|对方|人家)(?:还)?(?:说|讲|表示|答应|打算|准备|同意)")
-_A_NEW_QUESTION = re.compile(r"哪些|哪几|有多少|有几|几个|几位|谁")
 _BRANCH_VIEW = re.compile(r"网点(?:的)?(?:情况|概况|数据|经营|业绩|运营)|团队(?:的)?(?:情况|表现|数据)|(?:团队|大家|全行|网点)(?:这周|本周|这个月|本月|上周)?"
                           r"(?:干得|做得)?怎么样|(?:本周|这周|上周|本月|这个月)(?:的)?(?:网点|团队)(?:情况|数据|业绩)")
 _WISH = re.compile(r"(?:想|打算|准备|考虑|有意|要)(?:买|办|做|了解|配置|存|续存|转)")
-_ASKS_FOR_CUSTOMERS = re.compile(r"哪些客户|哪些人|名单|客群|有多少(?:个|位)?客户|的客户(?:有哪些|呢|吗|$)|筛|找出|列出|拉一?个"
-                                 r"|沉睡唤醒|到期承接|测评到期|生日关怀|潜力客户")
-_CUSTOMERS_IN_PLURAL = re.compile(r"客户|名单|客群|哪些|哪几|多少人|多少位|几个人|几位|的人|那些人|以上的|以下的")
-# The static replies of domain.yml, by intent (anything else unclear asks to rephrase).
-STATIC_RESPONSES = {
-    "greet": "utter_greet",
-    "goodbye": "utter_goodbye",
-    "thanks": "utter_thanks",
-    "help": "utter_help",
-    "bot_challenge": "utter_bot_challenge",
-    "out_of_scope": "utter_out_of_scope",
-    "affirm": "utter_acknowledge_affirm",
-    "deny": "utter_acknowledge_deny",
-}
-ASK_REPHRASE = "utter_ask_rephrase"
 
 
 @dataclass(frozen=True)
@@ -257,10 +181,10 @@ def _route_by_intent(message: Message, topic: str | None) -> tuple[Route, str | 
         return Route.REFERRAL_STATS, None  # "这个月呢" right after a month's ranking or figures
     if topic == SUGGESTIONS and MORE_AFTER_A_LIST.match(without_filler(text)):
         return Route.SUGGEST, None  # "还有吗" right after suggestions: the next ones
-    campaign_route = _campaign_route(message, topic)
+    campaign_route = marketing.campaign_route(message, topic)
     if campaign_route is not None:
         return campaign_route, None
-    segment_route = _segment_route(message, topic)
+    segment_route = marketing.segment_route(message, topic)
     if segment_route is not None:
         return segment_route, None
     if asks_own_contacts(message) and (intent not in DRAFT_STARTS or len(without_filler(text)) <= 16):
@@ -339,65 +263,6 @@ def _route_by_intent(message: Message, topic: str | None) -> tuple[Route, str | 
     return Route.STATIC, STATIC_RESPONSES.get(intent, ASK_REPHRASE)
 
 
-_ITEM_NUMBER = re.compile(r"第\s*[0-9一二两三四五六七八九十]+\s*(?:个|条|位|项|号)?|^[0-9]+\s*(?:号|条)?(?![0-9万元块])")
-
-
-def _campaign_route(message: Message, topic: str | None) -> Route | None:
-    """Campaigns (营销活动): made from the segment listed, outcomes of its customers by their
-    number in the daily list or by name with 活动, progress and reassignment, whatever the NLU said."""
-    text = to_half_width(message.text or "")
-    if reassignment_said(text) is not None:
-        return Route.REASSIGN_CAMPAIGN
-    if asks_for_a_campaign(text) and not names_customer(message) and not PRONOUN.search(text) \
-            and not re.search(r"转介|拜访|参加|来了", text):
-        return Route.START_CAMPAIGN
-    if OUTCOME_WORDS.search(text) and not re.search(r"转介|ZJ\d", text, flags=re.IGNORECASE) and (
-            (_ITEM_NUMBER.search(text) and (topic == TASKS or "活动" in text or message.intent in ("inform", "update_referral")))
-            or ("活动" in text and (names_customer(message) or PRONOUN.search(text)))):
-        return Route.CAMPAIGN_OUTCOME  # "第3个已联系,有意向" after the daily list; "王建国活动成交10万"
-    if PROGRESS.search(text) or message.intent == "campaign_progress":
-        return Route.CAMPAIGN_PROGRESS
-    return None
-
-
-def _segment_route(message: Message, topic: str | None) -> Route | None:
-    """Segments (客群): saving and opening lists, "更多" and corrections right after one, and a
-    description of customers by conditions whatever the NLU called it (not a to-do question, no
-    customer named)."""
-    text = message.text or ""
-    plain = without_filler(to_half_width(text))
-    if save_name_asked(text) is not None:
-        return Route.SAVE_SEGMENT
-    if asks_saved_lists(text) and not names_customer(message):
-        return Route.SAVED_SEGMENTS
-    if topic == SEGMENT and MORE_AFTER_A_LIST.match(plain):
-        return Route.SEGMENT_MORE
-    if scene_named(plain) is not None and len(plain) <= 12 and not names_customer(message) and not PRONOUN.search(text):
-        return Route.FIND_CUSTOMERS  # "生日关怀", "沉睡唤醒": a scene by its name, however the NLU read it
-    if names_customer(message) or PRONOUN.search(text) or TASK_WORDS.search(text):
-        return None
-    today = clock.today()
-    if topic == SEGMENT and (CORRECTS_A_SEGMENT.match(plain) and (describes_customers(text, today) or product_answer(message))
-                             or len(plain) <= 8 and scene_named(plain) is None and not _A_NEW_QUESTION.search(plain)
-                             and describes_customers(text, today)):
-        return Route.SEGMENT_CORRECTION  # "改成10万以上", "只要代理网点的", "女客户呢"
-    if message.intent == "find_customers":
-        return Route.FIND_CUSTOMERS
-    if message.intent in SEGMENT_MISREADS and _CUSTOMERS_IN_PLURAL.search(text) and describes_customers(text, today) \
-            and not asks_may_buy(text):
-        return Route.FIND_CUSTOMERS
-    return None
-
-
-def _asks_for_a_segment(message: Message) -> bool:
-    """A question for a segment beside a draft: asked for customers in the plural ("哪些客户",
-    "名单", a scene), never a note about one customer ("客户说下个月定期到期")."""
-    text = message.text or ""
-    return (message.intent == "find_customers" or message.intent in SEGMENT_MISREADS) \
-        and _ASKS_FOR_CUSTOMERS.search(text) is not None and not names_customer(message) \
-        and not PRONOUN.search(text) and describes_customers(text, clock.today())
-
-
 def read_in_draft(draft: Draft, message: Message) -> str:
     """How a message reads while `draft` waits: "answer" (to its question), "new" (a new draft
     replacing it) or "side" (another question, answered beside it)."""
@@ -407,7 +272,7 @@ def read_in_draft(draft: Draft, message: Message) -> str:
         return "answer"
     if COMPLETES_ITEM.search(to_half_width(text)):
         return "side"  # "第1个办完了": an item of the daily list closed, not the draft's question answered
-    if _asks_for_a_segment(message):
+    if marketing.asks_for_a_segment(message):
         return "side"  # "下个月有定期到期的客户": customers by a condition, not the draft's time or amount
     if draft.kind != CAMPAIGN and asks_for_a_campaign(text) and not names_customer(message):
         return "new"  # "做个活动,推大额存单…" while a visit or a referral waits: one draft at a time

@@ -202,7 +202,7 @@ def page(session: Session, staff: StaffMember, segment: Segment, today: date, va
         .order_by(*_order(segment)).offset(offset).limit(size)
     ).all()
     ids = [row[0] for row in rows]
-    maturing = _nearest_maturities(session, segment, ids) if segment.maturing else {}
+    maturing = nearest_maturities(session, segment, ids) if segment.maturing else {}
     contacts = _last_contacts(session, ids)
     return [
         FoundCustomer(customer_id, name, phone, branch, manager, Decimal(assets or 0), birth, assessed,
@@ -211,7 +211,7 @@ def page(session: Session, staff: StaffMember, segment: Segment, today: date, va
     ]
 
 
-def _nearest_maturities(session: Session, segment: Segment, ids: list[str]) -> dict[str, Maturing]:
+def nearest_maturities(session: Session, segment: Segment, ids: list[str]) -> dict[str, Maturing]:
     if not ids:
         return {}
     rows = session.execute(
